@@ -1,0 +1,128 @@
+"""Who the article talks about: names, their aliases, and what descriptions point to.
+
+Within one article "the Committee Against Torture (KPP)", "the KPP" and "the
+group" are one organization; "Igor Kalyapin" and "Kalyapin" one person. The
+small English model also mislabels names (a bare surname as ORG, a city as
+PERSON, "Human Rights Watch" missed): labels seen on a full name earlier in
+the article are propagated, and capitalised sequences ending in an
+organization word are taken as organizations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from civicwatch.extract.lexicon import Lexicon
+
+_ACRONYM = re.compile(r"((?:[A-Z][\w'’.-]*\s+)(?:(?:of|for|the|and|on|against|in|to)\s+|[A-Z][\w'’.-]*\s+)*[A-Z][\w'’.-]*)\s+\(([A-Z][A-Za-z]{1,7})\)")
+_QUOTED_NAME = re.compile(r"[\"“«„]([A-Z][^\"”»“«]{1,60}?)[\"”»“]")
+
+
+@dataclass
+class Mention:
+    name: str  # canonical name
+    kind: str  # ORG, PERSON
+    order: int  # sentence index, to find the most recent one
+    state: bool = False
+
+
+@dataclass
+class ArticleContext:
+    lexicon: Lexicon
+    aliases: dict[str, str] = field(default_factory=dict)  # lower-case alias -> canonical name
+    kinds: dict[str, str] = field(default_factory=dict)  # canonical name -> ORG / PERSON
+    mentions: list[Mention] = field(default_factory=list)
+
+    def scan_text(self, text: str) -> None:
+        """Aliases the raw text defines: "Full Name (ACR)", quoted names after a description."""
+        for match in _ACRONYM.finditer(text):
+            full, short = match.group(1).strip(), match.group(2)
+            full = re.sub(r"^(The|the|A|An)\s+", "", full)
+            words = [w for w in full.split() if w[0].isupper()]
+            initials = "".join(w[0] for w in words).upper()
+            # keep the acronym when its letters follow the name's initials, in any language
+            if short.upper()[0] in initials or len(short) <= len(words) + 1:
+                self.aliases[short.lower()] = full
+                self.kinds.setdefault(full, "ORG")
+
+    def canonical(self, name: str) -> str:
+        return self.aliases.get(name.lower(), name)
+
+    def observe(self, order: int, name: str, kind: str) -> str:
+        """Record a named mention; returns its canonical name."""
+        name = self.canonical(name)
+        if kind == "PERSON":
+            full = self._full_person_name(name)
+            name = full or name
+            parts = name.split()
+            if len(parts) > 1:
+                self.aliases.setdefault(parts[-1].lower(), name)
+        elif kind == "ORG" and name.lower() in self.aliases:
+            name = self.aliases[name.lower()]
+        known = self.kinds.get(name)
+        if known == "PERSON":
+            kind = "PERSON"  # a bare surname the model called ORG
+        self.kinds.setdefault(name, kind)
+        self.mentions.append(Mention(name, kind, order, self.is_state(name)))
+        return name
+
+    def _full_person_name(self, name: str) -> str | None:
+        if " " in name:
+            return None
+        full = self.aliases.get(name.lower())
+        return full if full and self.kinds.get(full) == "PERSON" else None
+
+    def is_state(self, name: str) -> bool:
+        words = {w.lower().strip("'’s") for w in re.findall(r"[\w'’]+", name)}
+        return bool(words & self.lexicon.words["state_bodies"]) and not (
+            words & {"against", "for", "watch", "defenders", "rights", "memorial", "torture"}
+        )
+
+    def kind_of(self, name: str) -> str | None:
+        return self.kinds.get(self.canonical(name))
+
+    def latest(self, kind: str, before: int, include_state: bool = False) -> str | None:
+        """The most recent mention of that kind at or before sentence ``before``."""
+        for mention in reversed(self.mentions):
+            if mention.order <= before and mention.kind == kind and (include_state or not mention.state):
+                return mention.name
+        return self.salient(kind, include_state)
+
+    def salient(self, kind: str, include_state: bool = False) -> str | None:
+        counts: dict[str, int] = {}
+        for mention in self.mentions:
+            if mention.kind == kind and (include_state or not mention.state):
+                counts[mention.name] = counts.get(mention.name, 0) + 1
+        return max(counts, key=counts.__getitem__) if counts else None
+
+
+def entity_spans(doc, lexicon: Lexicon) -> list[Span]:
+    """The model's ORG/PERSON/NORP spans plus capitalised runs ending in an organization word."""
+    spans = [ent for ent in doc.ents if ent.label_ in ("ORG", "PERSON", "GPE", "LOC", "FAC", "NORP")]
+    taken = {t.i for ent in spans for t in ent}
+    i = 0
+    while i < len(doc):
+        j = i
+        while j < len(doc) and doc[j].text[:1].isupper() and doc[j].pos_ in ("PROPN", "NOUN", "ADJ"):
+            j += 1
+        if j - i >= 2 and doc[j - 1].text in lexicon.org_suffixes and not any(k in taken for k in range(i, j)):
+            spans.append(Span(doc, i, j, label="ORG"))
+        i = max(j, i + 1)
+    quoted = []
+    for match in _QUOTED_NAME.finditer(doc.text):
+        span = doc.char_span(match.start(1), match.end(1), label="ORG", alignment_mode="expand")
+        if span is not None and not any(t.i in taken for t in span) and len(span) <= 8:
+            prev = doc[span.start - 2] if span.start >= 2 else None
+            if prev is not None and prev.lemma_.lower() in lexicon.words["descriptions"]:
+                quoted.append(span)
+    return spans + quoted
+
+
+def token_entity(token: Token, spans: list[Span]) -> Span | None:
+    for span in spans:
+        if span.start <= token.i < span.end:
+            return span
+    return None

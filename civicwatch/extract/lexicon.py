@@ -1,0 +1,106 @@
+"""Per-language lexicons and trigger tables, loaded from ``data/<lang>/``."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A word that anchors an event, and how its sentence maps to roles."""
+
+    type: str
+    subtype: str  # a subtype, or '$list' / '$closure' / '$attack' decided from context
+    frame: str
+    lemmas: frozenset[str]
+    pos: frozenset[str]
+    needs: str = ""
+    requires_word: frozenset[str] = frozenset()
+    hold_needs: frozenset[str] = frozenset()
+
+
+@dataclass
+class Lexicon:
+    language: str
+    triggers: dict[tuple[str, str], list[Trigger]]
+    lists: dict[str, list[str]]
+    words: dict[str, frozenset[str]]
+    civic_cues: tuple[str, ...]
+    screen: re.Pattern[str]
+    place_country: dict[str, str]  # place or demonym -> ISO code
+    country_names: frozenset[str]  # names of states and their demonyms (not specific places)
+    foreign_voices: frozenset[str]
+    org_suffixes: frozenset[str]
+    list_pattern: re.Pattern[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        phrases = sorted((p for ps in self.lists.values() for p in ps), key=len, reverse=True)
+        self.list_pattern = re.compile(r"\b(" + "|".join(re.escape(p) for p in phrases) + r")\b", re.I)
+
+    def triggers_for(self, lemma: str, pos: str) -> list[Trigger]:
+        return self.triggers.get((lemma, pos), [])
+
+    def list_subtype(self, phrase: str) -> str | None:
+        phrase = phrase.lower()
+        for subtype, phrases in self.lists.items():
+            if phrase in phrases:
+                return subtype
+        return None
+
+
+def _data(language: str, name: str) -> dict:
+    path = resources.files("civicwatch.extract").joinpath(f"data/{language}/{name}")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(language: str = "en") -> Lexicon:
+    raw = _data(language, "lexicon.json")
+    triggers: dict[tuple[str, str], list[Trigger]] = {}
+    for entry in _data(language, "triggers.json")["triggers"]:
+        trigger = Trigger(
+            type=entry["type"],
+            subtype=entry["subtype"],
+            frame=entry["frame"],
+            lemmas=frozenset(entry["lemmas"]),
+            pos=frozenset(entry["pos"]),
+            needs=entry.get("needs", ""),
+            requires_word=frozenset(w.lower() for w in entry.get("requires_word", [])),
+            hold_needs=frozenset(entry.get("hold_needs", [])),
+        )
+        for lemma in trigger.lemmas:
+            for pos in trigger.pos:
+                triggers.setdefault((lemma, pos), []).append(trigger)
+    place_country: dict[str, str] = {}
+    country_names: set[str] = set()
+    for code, entry in raw["countries"].items():
+        for name in entry["names"]:
+            place_country[name] = code
+            country_names.add(name)
+        for name in entry["places"]:
+            place_country[name] = code
+    words = {
+        key: frozenset(w.lower() for w in raw[key])
+        for key in (
+            "list_nouns", "law_nouns", "generic_targets", "descriptions", "person_descriptions",
+            "people_groups", "state_bodies", "courts", "process_nouns", "speech_verbs",
+            "threat_cues", "planned_cues", "negations",
+        )
+    }
+    screen = re.compile("|".join(re.escape(s) for s in raw["screen"]), re.I)
+    return Lexicon(
+        language=language,
+        triggers=triggers,
+        lists=raw["lists"],
+        words=words,
+        civic_cues=tuple(raw["civic_cues"]),
+        screen=screen,
+        place_country=place_country,
+        country_names=frozenset(country_names),
+        foreign_voices=frozenset(raw.get("foreign_voices", [])),
+        org_suffixes=frozenset(raw.get("org_suffixes", [])),
+    )

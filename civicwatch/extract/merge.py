@@ -1,0 +1,97 @@
+"""One event per real-world act: repeated mentions in an article become one event.
+
+Two events are one act when they share type, a compatible subtype, a target
+(or, for reactions, the speaker) and compatible dates: "2015-07" agrees with
+"2015-07-08", an undated mention agrees with any date.
+"""
+
+from __future__ import annotations
+
+import re
+
+from civicwatch.model import Event
+
+_COMPATIBLE_SUBTYPES = [{"vandalism", "assault"}, {"condemnation", "appeal"}]
+
+
+def merge_events(events: list[Event]) -> list[Event]:
+    merged: list[Event] = []
+    for event in events:
+        for kept in merged:
+            if same_act(kept, event):
+                _absorb(kept, event)
+                break
+        else:
+            merged.append(event)
+    return merged
+
+
+def same_act(a: Event, b: Event) -> bool:
+    if a.type != b.type or not _subtypes_agree(a.subtype, b.subtype):
+        return False
+    if not dates_agree(a.date, b.date):
+        return False
+    if a.type == "reaction" and a.actor and b.actor and names_overlap([a.actor], [b.actor]):
+        return True
+    return names_overlap(a.targets, b.targets)
+
+
+def _subtypes_agree(a: str, b: str) -> bool:
+    return a == b or any(a in group and b in group for group in _COMPATIBLE_SUBTYPES)
+
+
+def dates_agree(a: str | None, b: str | None) -> bool:
+    """Null agrees with anything; otherwise one must be a prefix of the other (X = any digit)."""
+    if not a or not b:
+        return True
+    if "/" in a or "/" in b:
+        return a == b
+    short, long = sorted((a, b), key=len)
+    return all(x == y or "X" in (x, y) for x, y in zip(short, long, strict=False))
+
+
+def _norm(name: str) -> str:
+    name = re.sub(r"[\"'“”«»„‘’`]", "", name.lower())
+    name = re.sub(r"[^\w\s]", " ", name)
+    return re.sub(r"^the ", "", re.sub(r"\s+", " ", name).strip())
+
+
+def names_overlap(a: list[str], b: list[str]) -> bool:
+    for x in a:
+        for y in b:
+            nx, ny = _norm(x), _norm(y)
+            if not nx or not ny:
+                continue
+            if nx == ny or re.search(rf"(^| ){re.escape(nx)}( |$)", ny) or re.search(rf"(^| ){re.escape(ny)}( |$)", nx):
+                return True
+    return False
+
+
+def _precision(date: str | None) -> int:
+    return 0 if not date else len(date.replace("X", ""))
+
+
+def _better_evidence(kept: Event, new: Event) -> bool:
+    """Body beats headline and boilerplate; then the more confident mention."""
+    def rank(e: Event) -> tuple:
+        return (not e.boilerplate, not e.extra.get("headline", False), e.confidence)
+
+    return rank(new) > rank(kept)
+
+
+def _absorb(kept: Event, new: Event) -> None:
+    if _precision(new.date) > _precision(kept.date):
+        kept.date = new.date
+    if _better_evidence(kept, new):
+        kept.evidence, kept.evidence_start, kept.evidence_end = new.evidence, new.evidence_start, new.evidence_end
+        kept.status = new.status
+        kept.subtype = new.subtype
+        kept.actor = new.actor or kept.actor
+        kept.extra["headline"] = new.extra.get("headline", False)
+    else:
+        kept.actor = kept.actor or new.actor
+    kept.location = kept.location or new.location
+    kept.targets = kept.targets + [t for t in new.targets if t.lower() not in {k.lower() for k in kept.targets}]
+    kept.boilerplate = kept.boilerplate and new.boilerplate
+    kept.confidence = round(min(0.97, max(kept.confidence, new.confidence) + 0.03), 2)
+    kept.extra["mentions"] = kept.extra.get("mentions", 1) + 1

@@ -1,0 +1,59 @@
+"""Cheap sentence splitting, so that only sentences that can hold an event are parsed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from civicwatch.clean.boilerplate import Line
+
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec", "no", "gen", "lt", "col", "sen", "rep", "gov", "inc", "ltd", "co", "corp",
+    "vs", "e.g", "i.e", "u.s", "u.k", "u.n", "prof", "jr", "sr", "art", "para", "approx",
+}
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"”’»)\]]*\s+(?=[\"“«‘'(\[]?[A-Z0-9А-ЯЁ])")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    boilerplate: bool
+    headline: bool  # a title-like line without a full stop
+
+
+def split_sentences(lines: list[Line]) -> list[Sentence]:
+    sentences = []
+    for line in lines:
+        headline = _looks_like_headline(line.text)
+        for start, end in _split(line.text):
+            sentences.append(
+                Sentence(line.start + start, line.start + end, line.text[start:end], line.boilerplate, headline)
+            )
+    return sentences
+
+
+def _split(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for match in _BOUNDARY.finditer(text):
+        before = text[start : match.start()].rstrip(".!?\"”’»)]").split()
+        last = before[-1].lower() if before else ""
+        # "U.S." or "Mr." or an initial ("V. Putin") does not end a sentence
+        if last.rstrip(".") in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
+            continue
+        end = match.start() + len(match.group().rstrip())
+        spans.append((start, end))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text.rstrip())))
+    return [(s, e) for s, e in spans if e > s]
+
+
+def _looks_like_headline(text: str) -> bool:
+    words = text.split()
+    if not words or len(words) > 16 or text.rstrip()[-1:] in ".!?:;,\"”":
+        return False
+    capitalised = sum(1 for w in words if w[:1].isupper())
+    return capitalised / len(words) >= 0.5

@@ -1,0 +1,79 @@
+"""Per-document processing shared by the CLI and, later, the database and Spark jobs.
+
+Nothing here prints: each input becomes a ``FileResult`` that says what was
+read, what was found and what went wrong, and the caller decides how to show it.
+One bad document never stops a batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from civicwatch.extract import extract
+from civicwatch.model import Article, Event
+from civicwatch.sources.files import SourceError, load_article, text_files_in
+
+
+@dataclass
+class FileResult:
+    """The outcome for one input path."""
+
+    path: Path
+    article: Article | None = None
+    events: list[Event] = field(default_factory=list)
+    error: str | None = None  # why the file failed (reason only, without the path)
+    notice: str | None = None  # e.g. the legacy encoding the text was decoded from
+    warning: str | None = None  # e.g. a meta file that was ignored ("PATH: reason")
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def process_article(article: Article) -> list[Event]:
+    """Extract the events of one article."""
+    return extract(article.text, published=article.published, url=article.url)
+
+
+def process_file(path: Path, published: date | None = None, url: str | None = None) -> FileResult:
+    """Read and extract one text file; failures are returned in ``error``, never raised."""
+    try:
+        loaded = load_article(path, published=published, url=url)
+    except SourceError as exc:
+        return FileResult(path=path, error=exc.reason)
+    result = FileResult(path=path, article=loaded.article, warning=loaded.meta_warning)
+    if loaded.decoded_from_legacy:
+        result.notice = f"not UTF-8, decoded as {loaded.encoding}"
+    try:
+        result.events = process_article(loaded.article)
+    except Exception as exc:  # an extractor bug on one text must not end the batch
+        result.error = f"extraction failed: {type(exc).__name__}: {exc}"
+    return result
+
+
+def expand_paths(paths: Iterable[Path]) -> Iterator[Path | SourceError]:
+    """Each text file the paths stand for, or the SourceError of a path that stands for none."""
+    for path in paths:
+        try:
+            yield from text_files_in(Path(path))
+        except SourceError as exc:
+            yield exc
+
+
+def count_files(paths: Iterable[Path]) -> int:
+    """How many results ``process_paths`` will yield (for progress bars)."""
+    return sum(1 for _ in expand_paths(paths))
+
+
+def process_paths(
+    paths: Iterable[Path], published: date | None = None, url: str | None = None
+) -> Iterator[FileResult]:
+    """Process files and folders (their *.txt files), one FileResult per file, in order."""
+    for item in expand_paths(paths):
+        if isinstance(item, SourceError):
+            yield FileResult(path=item.path, error=item.reason)
+        else:
+            yield process_file(item, published=published, url=url)
