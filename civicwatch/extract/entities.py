@@ -17,7 +17,9 @@ from spacy.tokens import Span, Token
 
 from civicwatch.extract.lexicon import Lexicon
 
-_ACRONYM = re.compile(r"((?:[A-Z][\w'’.-]*\s+)(?:(?:of|for|the|and|on|against|in|to)\s+|[A-Z][\w'’.-]*\s+)*[A-Z][\w'’.-]*)\s+\(([A-Z][A-Za-z]{1,7})\)")
+_ACRONYM = re.compile(
+    r"((?:[A-Z][\w'’.-]*\s+)(?:(?:of|for|the|and|on|against|in|to)\s+|[A-Z][\w'’.-]*\s+)*[A-Z][\w'’.-]*)\s+\(([A-Z][A-Za-z]{1,7})\)"
+)
 _QUOTED_NAME = re.compile(r"[\"“«„]([A-Z][^\"”»“«]{1,60}?)[\"”»“]")
 
 
@@ -85,10 +87,12 @@ class ArticleContext:
         return self.kinds.get(self.canonical(name))
 
     def latest(self, kind: str, before: int, include_state: bool = False) -> str | None:
-        """The most recent mention of that kind at or before sentence ``before``."""
-        for mention in reversed(self.mentions):
-            if mention.order <= before and mention.kind == kind and (include_state or not mention.state):
-                return mention.name
+        """The most recent mention of that kind before sentence ``before``, else in it."""
+        for same_sentence in (False, True):
+            for mention in reversed(self.mentions):
+                earlier = mention.order < before or (same_sentence and mention.order == before)
+                if earlier and mention.kind == kind and (include_state or not mention.state):
+                    return mention.name
         return self.salient(kind, include_state)
 
     def salient(self, kind: str, include_state: bool = False) -> str | None:
@@ -108,16 +112,27 @@ def entity_spans(doc, lexicon: Lexicon) -> list[Span]:
         j = i
         while j < len(doc) and doc[j].text[:1].isupper() and doc[j].pos_ in ("PROPN", "NOUN", "ADJ"):
             j += 1
-        if j - i >= 2 and doc[j - 1].text in lexicon.org_suffixes and not any(k in taken for k in range(i, j)):
+        if (
+            j - i >= 2
+            and doc[j - 1].text in lexicon.org_suffixes
+            and not any(k in taken for k in range(i, j))
+        ):
             spans.append(Span(doc, i, j, label="ORG"))
         i = max(j, i + 1)
     quoted = []
     for match in _QUOTED_NAME.finditer(doc.text):
         span = doc.char_span(match.start(1), match.end(1), label="ORG", alignment_mode="expand")
-        if span is not None and not any(t.i in taken for t in span) and len(span) <= 8:
-            prev = doc[span.start - 2] if span.start >= 2 else None
-            if prev is not None and prev.lemma_.lower() in lexicon.words["descriptions"]:
-                quoted.append(span)
+        if span is None or len(span) > 8:
+            continue
+        prev = doc[span.start - 2] if span.start >= 2 else None
+        after = doc[span.end + 1] if span.end + 1 < len(doc) else None
+        descriptions = lexicon.words["descriptions"]
+        if after is not None and after.lemma_.lower() in descriptions:
+            # "“Women of the Don” union": the description belongs to the name
+            quoted.append(Span(doc, span.start - 1, span.end + 2, label="ORG"))
+        elif prev is not None and prev.lemma_.lower() in descriptions:
+            quoted.append(span)
+    spans = [s for s in spans if not any(q.start <= t.i < q.end for q in quoted for t in s)]
     return spans + quoted
 
 

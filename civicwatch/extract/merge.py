@@ -62,7 +62,11 @@ def names_overlap(a: list[str], b: list[str]) -> bool:
             nx, ny = _norm(x), _norm(y)
             if not nx or not ny:
                 continue
-            if nx == ny or re.search(rf"(^| ){re.escape(nx)}( |$)", ny) or re.search(rf"(^| ){re.escape(ny)}( |$)", nx):
+            if (
+                nx == ny
+                or re.search(rf"(^| ){re.escape(nx)}( |$)", ny)
+                or re.search(rf"(^| ){re.escape(ny)}( |$)", nx)
+            ):
                 return True
     return False
 
@@ -73,6 +77,7 @@ def _precision(date: str | None) -> int:
 
 def _better_evidence(kept: Event, new: Event) -> bool:
     """Body beats headline and boilerplate; then the more confident mention."""
+
     def rank(e: Event) -> tuple:
         return (not e.boilerplate, not e.extra.get("headline", False), e.confidence)
 
@@ -83,15 +88,22 @@ def _absorb(kept: Event, new: Event) -> None:
     if _precision(new.date) > _precision(kept.date):
         kept.date = new.date
     if _better_evidence(kept, new):
-        kept.evidence, kept.evidence_start, kept.evidence_end = new.evidence, new.evidence_start, new.evidence_end
+        kept.evidence, kept.evidence_start, kept.evidence_end = (
+            new.evidence,
+            new.evidence_start,
+            new.evidence_end,
+        )
         kept.status = new.status
         kept.subtype = new.subtype
         kept.actor = new.actor or kept.actor
+        kept.location = new.location or kept.location
         kept.extra["headline"] = new.extra.get("headline", False)
     else:
         kept.actor = kept.actor or new.actor
     kept.location = kept.location or new.location
-    kept.targets = kept.targets + [t for t in new.targets if t.lower() not in {k.lower() for k in kept.targets}]
+    kept.targets = kept.targets + [
+        t for t in new.targets if t.lower() not in {k.lower() for k in kept.targets}
+    ]
     kept.boilerplate = kept.boilerplate and new.boilerplate
     kept.confidence = round(min(0.97, max(kept.confidence, new.confidence) + 0.03), 2)
     kept.extra["mentions"] = kept.extra.get("mentions", 1) + 1

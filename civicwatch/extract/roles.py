@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-_NP_LEFT = {"det", "amod", "compound", "poss", "nummod", "quantmod", "nmod", "case", "predet", "npadvmod", "punct"}
+_NP_LEFT = {
+    "det",
+    "amod",
+    "compound",
+    "poss",
+    "nummod",
+    "quantmod",
+    "nmod",
+    "case",
+    "predet",
+    "npadvmod",
+    "punct",
+}
 _NP_PREPS = {"of", "on", "for", "against"}
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 _OBJECTS = ("dobj", "dative", "attr", "oprd")
@@ -27,7 +39,7 @@ def subject(token: Token) -> Token | None:
                 if child.lower_ in RELATIVE_PRONOUNS and token.dep_ == "relcl":
                     return token.head
                 return child
-        if token.dep_ in ("conj", "xcomp", "advcl", "acomp") and token.head is not token:
+        if token.dep_ in ("conj", "xcomp", "advcl", "acomp") and token.head.i != token.i:
             token = token.head
             continue
         if token.dep_ == "relcl":
@@ -49,14 +61,19 @@ def agent(token: Token) -> Token | None:
 
 
 def objects(token: Token) -> list[Token]:
+    """Direct objects, shared with a coordinated verb; "which" stands for the noun it follows."""
     found = [c for c in token.children if c.dep_ in ("dobj", "dative")]
+    verb = token
     if not found and token.dep_ == "conj":
-        found = [c for c in token.head.children if c.dep_ == "dobj"]
-    if not found and token.dep_ == "relcl" and any(
-        c.dep_ == "dobj" and c.lower_ in RELATIVE_PRONOUNS for c in token.children
-    ):
-        found = [token.head]
-    return found
+        verb = token.head
+        found = [c for c in verb.children if c.dep_ == "dobj"]
+    resolved = []
+    for obj in found:
+        if obj.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+            resolved.append(verb.head)
+        elif obj.lower_ not in RELATIVE_PRONOUNS:
+            resolved.append(obj)
+    return resolved
 
 
 def preposition_objects(token: Token, preps: set[str]) -> list[Token]:
@@ -77,7 +94,7 @@ def with_conjuncts(token: Token) -> list[Token]:
 
 def ancestors_in_clause(token: Token, limit: int = 6) -> list[Token]:
     chain = []
-    while token.head is not token and len(chain) < limit:
+    while token.head.i != token.i and len(chain) < limit:
         token = token.head
         chain.append(token)
     return chain
@@ -108,11 +125,30 @@ def _np_indices(token: Token) -> set[int]:
 
 
 def _name_like(head: Token, pobj: Token) -> bool:
-    """"Association of X" and "law on Y" keep their complement; "head of Z" does not."""
-    return head.pos_ == "PROPN" or pobj.pos_ == "PROPN" or head.lemma_.lower() in {
-        "law", "bill", "legislation", "decree", "act", "amendment", "list", "register", "registry",
-        "defender", "organization", "organisation", "association", "union", "group", "office",
-    }
+    """ "Association of X" and "law on Y" keep their complement; "head of Z" does not."""
+    return (
+        head.pos_ == "PROPN"
+        or pobj.pos_ == "PROPN"
+        or head.lemma_.lower()
+        in {
+            "law",
+            "bill",
+            "legislation",
+            "decree",
+            "act",
+            "amendment",
+            "list",
+            "register",
+            "registry",
+            "defender",
+            "organization",
+            "organisation",
+            "association",
+            "union",
+            "group",
+            "office",
+        }
+    )
 
 
 def has_negation(token: Token, negations: frozenset[str], stop: frozenset[str]) -> bool:
@@ -123,7 +159,11 @@ def has_negation(token: Token, negations: frozenset[str], stop: frozenset[str]) 
             return True
         if depth and node.lemma_.lower() in negations:
             return True
-        if node.lemma_.lower() in stop or node.head is node or node.dep_ in ("ccomp", "ROOT", "parataxis"):
+        if (
+            node.lemma_.lower() in stop
+            or node.head.i == node.i
+            or node.dep_ in ("ccomp", "ROOT", "parataxis")
+        ):
             return False
         node = node.head
     return False
@@ -134,7 +174,7 @@ def is_conditional(token: Token) -> bool:
     for _ in range(3):
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in node.children):
             return True
-        if node.dep_ not in ("advcl", "xcomp", "conj", "aux", "auxpass") or node.head is node:
+        if node.dep_ not in ("advcl", "xcomp", "conj", "aux", "auxpass") or node.head.i == node.i:
             return False
         node = node.head
     return False
@@ -148,7 +188,7 @@ def modal_chain(token: Token) -> list[str]:
         found.extend(c.lower_ for c in node.children if c.dep_ in ("aux", "auxpass") and c.tag_ == "MD")
         if any(c.lower_ == "going" for c in node.children):
             found.append("going")
-        if node.dep_ not in ("xcomp", "conj", "acomp") or node.head is node:
+        if node.dep_ not in ("xcomp", "conj", "acomp") or node.head.i == node.i:
             break
         found.append(node.head.lemma_.lower())
         node = node.head

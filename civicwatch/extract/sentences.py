@@ -8,9 +8,46 @@ from dataclasses import dataclass
 from civicwatch.clean.boilerplate import Line
 
 _ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
-    "oct", "nov", "dec", "no", "gen", "lt", "col", "sen", "rep", "gov", "inc", "ltd", "co", "corp",
-    "vs", "e.g", "i.e", "u.s", "u.k", "u.n", "prof", "jr", "sr", "art", "para", "approx",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "no",
+    "gen",
+    "lt",
+    "col",
+    "sen",
+    "rep",
+    "gov",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "vs",
+    "e.g",
+    "i.e",
+    "u.s",
+    "u.k",
+    "u.n",
+    "prof",
+    "jr",
+    "sr",
+    "art",
+    "para",
+    "approx",
 }
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”’»)\]]*\s+(?=[\"“«‘'(\[]?[A-Z0-9А-ЯЁ])")
 
@@ -30,7 +67,9 @@ def split_sentences(lines: list[Line]) -> list[Sentence]:
         headline = _looks_like_headline(line.text)
         for start, end in _split(line.text):
             sentences.append(
-                Sentence(line.start + start, line.start + end, line.text[start:end], line.boilerplate, headline)
+                Sentence(
+                    line.start + start, line.start + end, line.text[start:end], line.boilerplate, headline
+                )
             )
     return sentences
 
@@ -38,7 +77,7 @@ def split_sentences(lines: list[Line]) -> list[Sentence]:
 def _split(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for match in _BOUNDARY.finditer(text):
-        before = text[start : match.start()].rstrip(".!?\"”’»)]").split()
+        before = text[start : match.start()].rstrip('.!?"”’»)]').split()
         last = before[-1].lower() if before else ""
         # "U.S." or "Mr." or an initial ("V. Putin") does not end a sentence
         if last.rstrip(".") in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
@@ -53,7 +92,7 @@ def _split(text: str) -> list[tuple[int, int]]:
 
 def _looks_like_headline(text: str) -> bool:
     words = text.split()
-    if not words or len(words) > 16 or text.rstrip()[-1:] in ".!?:;,\"”":
+    if not words or len(words) > 16 or text.rstrip()[-1:] in '.!?:;,"”':
         return False
     capitalised = sum(1 for w in words if w[:1].isupper())
     return capitalised / len(words) >= 0.5
