@@ -185,7 +185,8 @@ class _SentenceReader:
         if trigger.needs == "list" and not self.lex.list_pattern.search(self.doc.text):
             return False
         if trigger.needs == "law" and not (self.words["law_nouns"] & {t.lemma_.lower() for t in self.doc}):
-            return self.article.main_law is not None and any(t.lower_ == "it" for t in token.children)
+            around = list(token.children) + list(token.head.children)
+            return self.article.main_law is not None and any(t.lower_ == "it" for t in around)
         return True
 
     # -- one event ------------------------------------------------------------
@@ -195,6 +196,8 @@ class _SentenceReader:
         kind, subtype = trigger.type, trigger.subtype
         process = self._process_governor(token) if kind in ("closure", "sanction") else None
         if process is None and roles.has_negation(token, self.words["negations"], self.words["speech_verbs"]):
+            return None
+        if any(c.dep_ == "neg" for c in token.children):
             return None
         targets, actor = self._roles(token, trigger)
         if process is not None:
@@ -217,6 +220,12 @@ class _SentenceReader:
         if not targets:
             return None
         actor_name = self._actor_name(actor) if actor is not None else None
+        if actor is not None and targets and actor.i == targets[0].token.i:
+            actor_name = targets[0].name  # it closed itself
+        if actor_name is None:
+            warner = next((a for a in roles.ancestors_in_clause(token, 3) if a.lemma_.lower() == "warn"), None)
+            subj = roles.subject(warner) if warner is not None else None
+            actor_name = self._actor_name(subj) if subj is not None else None
         if kind == "reaction" and not actor_name:
             return None
         if kind == "sanction" and subtype == "warning" and not (actor_name and self.ctx.is_state(actor_name)):
@@ -292,6 +301,8 @@ class _SentenceReader:
 
     def _noun_roles(self, token: Token, trigger: Trigger) -> tuple[list[Token], Token | None]:
         preps = {"of", "on", "against", "over"} | ({"in"} if trigger.type == "attack" else set())
+        if trigger.type == "law":
+            preps |= {"to"}
         heads = roles.preposition_objects(token, preps)
         for child in token.children:
             if child.dep_ == "acl":
@@ -316,6 +327,10 @@ class _SentenceReader:
         if token.dep_ in ("dobj", "pobj", "attr") and head.pos_ in ("VERB", "AUX", "ADP"):
             verb = head if head.pos_ != "ADP" else head.head
             subj = roles.subject(verb) if verb.pos_ in ("VERB", "AUX") else None
+            if head.pos_ == "ADP" and verb.lemma_.lower() in ("place", "put", "take", "remand", "keep", "hold", "send"):
+                held = roles.objects(verb) or ([roles.subject(verb)] if roles.is_passive(verb) else [])
+                actor = None if roles.is_passive(verb) else roles.subject(verb)
+                return heads + [h for h in held if h is not None], actor or roles.agent(verb)
             if head.pos_ == "ADP" and verb.lemma_.lower() not in _SUBJECT_IS_TARGET:
                 return heads, actor  # "After arson in the office, X said": X did not set the fire
             if verb.lemma_.lower() in _SUBJECT_IS_TARGET:
@@ -435,6 +450,8 @@ class _SentenceReader:
         return None
 
     def _is_generic(self, token: Token, span: Span) -> bool:
+        if token.lemma_.lower() in self.words["never_targets"] or token.lower_ in self.words["never_targets"]:
+            return not any(t.pos_ == "PROPN" for t in span)
         if any(t.pos_ == "PROPN" or t.dep_ == "nummod" or t.like_num for t in span):
             return False
         if (
@@ -506,7 +523,7 @@ class _SentenceReader:
         if entity is not None:
             start, end = min(start, entity.start), max(end, entity.end)
         words = [t for t in self.doc[start:end] if t.ent_type_ not in ("DATE", "TIME") or t.i == token.i]
-        name = _clean_name(" ".join(t.text for t in words) if words else "")
+        name = _clean_name("".join(t.text_with_ws for t in words) if words else "")
         if len(name.split()) == 1:
             name = self.ctx.canonical(name)
         return name or None
@@ -514,6 +531,10 @@ class _SentenceReader:
     # -- law and reaction targets ---------------------------------------------
     def _law_targets(self, token: Token, targets: list[Target]) -> list[Target]:
         laws = [t for t in targets if t.token.lemma_.lower() in self.words["law_nouns"]]
+        if not laws and token.pos_ == "NOUN":
+            # "the adoption by X of the law": the parse often hangs "of the law" on X
+            following = [t for t in self.doc[token.i + 1 : token.i + 16] if t.lemma_.lower() in ("law", "bill", "legislation")]
+            laws = [self._law_target(following[0])] if following else []
         if not laws and (targets or token.lemma_.lower() == "override") and self.article.main_law:
             if any(t.token.pos_ == "PRON" or t.resolved for t in targets) or not targets:
                 laws = [Target(self.article.main_law, token, resolved=True)]
@@ -537,7 +558,8 @@ class _SentenceReader:
 
     def _reaction_targets(self, token: Token, targets: list[Target], actor: Token | None) -> list[Target]:
         found: list[Target] = []
-        scope = list(token.subtree)
+        evaluative = token.pos_ == "NOUN" or token.lemma_.lower() in ("stifle", "silence", "muzzle", "undermine")
+        scope = list(self.doc) if token.pos_ == "NOUN" else list(token.subtree)
         if token.dep_ == "xcomp" or token.pos_ == "VERB":
             subj = roles.subject(token)
             if subj is not None and subj.lemma_.lower() in self.words["law_nouns"]:
@@ -549,7 +571,9 @@ class _SentenceReader:
             lemma = t.lemma_.lower()
             if lemma in self.words["law_nouns"] and t.pos_ == "NOUN":
                 law = self._law_target(t)
-                if law.name.lower() in ("law", "bill", "legislation") and self.article.main_law:
+                if law.name.lower() in ("law", "bill", "legislation"):
+                    if not self.article.main_law:
+                        continue
                     law = Target(self.article.main_law, t, resolved=True)
                 found.append(law)
             elif t.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass", "appos") and (
@@ -746,8 +770,8 @@ def _governed_by(trigger: Token, verb: Token) -> bool:
         if node.head.i == node.i:
             return False
         if node.head.i == verb.i:
-            return node.dep_ in ("dobj", "xcomp", "ccomp", "conj", "attr", "oprd")
-        if node.dep_ in ("advcl", "relcl", "acl") and node.head.i != verb.i:
+            return node.dep_ in ("dobj", "xcomp", "ccomp", "conj", "attr", "oprd", "nsubj", "nsubjpass")
+        if node.dep_ in ("advcl", "relcl") and node.head.i != verb.i:
             return False
         node = node.head
     return False

@@ -98,6 +98,7 @@ def load_lexicon(language: str = "en") -> Lexicon:
         key: frozenset(w.lower() for w in raw[key])
         for key in (
             "list_nouns",
+            "never_targets",
             "law_nouns",
             "generic_targets",
             "descriptions",

@@ -23,7 +23,7 @@ def merge_events(events: list[Event]) -> list[Event]:
                 break
         else:
             merged.append(event)
-    return merged
+    return drop_restated_headlines(merged)
 
 
 def same_act(a: Event, b: Event) -> bool:
@@ -31,8 +31,10 @@ def same_act(a: Event, b: Event) -> bool:
         return False
     if not dates_agree(a.date, b.date):
         return False
-    if a.type == "reaction" and a.actor and b.actor and names_overlap([a.actor], [b.actor]):
+    if a.type == "reaction" and a.actor and b.actor and actors_overlap(a.actor, b.actor):
         return True
+    if a.type == "law" and (not a.date or not b.date) and a.extra.get("trigger") != b.extra.get("trigger"):
+        return False  # "passed" and, later, "voted to override the veto": undated law stages stay apart
     return names_overlap(a.targets, b.targets)
 
 
@@ -69,6 +71,18 @@ def names_overlap(a: list[str], b: list[str]) -> bool:
             ):
                 return True
     return False
+
+
+def actors_overlap(a: str, b: str) -> bool:
+    """"Secretary Blinken" and "Secretary of State Blinken" are one speaker."""
+    last_a, last_b = _norm(a).split()[-1:], _norm(b).split()[-1:]
+    return names_overlap([a], [b]) or (bool(last_a) and last_a == last_b and len(last_a[0]) > 3)
+
+
+def drop_restated_headlines(events: list[Event]) -> list[Event]:
+    """A headline restates the lead: its event goes when the body reports one of that kind."""
+    body = {(e.type, e.subtype) for e in events if not e.extra.get("headline")}
+    return [e for e in events if not e.extra.get("headline") or (e.type, e.subtype) not in body]
 
 
 def _precision(date: str | None) -> int:

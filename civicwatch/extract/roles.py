@@ -36,7 +36,8 @@ def subject(token: Token) -> Token | None:
     for _ in range(4):
         for child in token.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
-                if child.lower_ in RELATIVE_PRONOUNS and token.dep_ == "relcl":
+                relative = child.lower_ in RELATIVE_PRONOUNS or any(c.lower_ == "whose" for c in child.children)
+                if relative and token.dep_ == "relcl":
                     return token.head
                 return child
         if token.dep_ in ("conj", "xcomp", "advcl", "acomp") and token.head.i != token.i:

@@ -1,0 +1,91 @@
+"""Merging repeated mentions of one act into one event."""
+
+from __future__ import annotations
+
+import pytest
+
+from civicwatch.extract.merge import dates_agree, merge_events
+from civicwatch.model import Event
+
+
+def _event(subtype: str, target: str, date: str | None, evidence: str, **kwargs) -> Event:
+    return Event(
+        type="designation",
+        subtype=subtype,
+        status="occurred",
+        targets=[target],
+        evidence=evidence,
+        date=date,
+        **kwargs,
+    )
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "agree"),
+    [
+        ("2015-07", "2015-07-08", True),
+        ("2015-07-08", "2015-07", True),
+        ("XXXX-07-08", "2015-07-08", True),
+        ("2015-06", "2015-07", False),
+        ("2015-07-08", "2015-07-09", False),
+        (None, "2015-07-08", True),
+        ("2015", None, True),
+        (None, None, True),
+    ],
+)
+def test_dates_agree(a: str | None, b: str | None, agree: bool) -> None:
+    assert dates_agree(a, b) is agree
+
+
+def test_two_mentions_of_one_act_merge() -> None:
+    first = _event("foreign_agent", "Committee Against Torture", None, "It was branded a foreign agent.")
+    second = _event(
+        "foreign_agent",
+        "the Committee Against Torture",
+        "2015-01-14",
+        "The Committee Against Torture was added to the register on January 14.",
+        actor="Justice Ministry",
+    )
+    merged = merge_events([first, second])
+    assert len(merged) == 1
+    event = merged[0]
+    assert event.date == "2015-01-14"
+    assert event.actor == "Justice Ministry"
+    assert event.to_dict()["mentions"] == 2
+
+
+def test_more_precise_date_is_kept_whatever_the_order() -> None:
+    precise = _event("foreign_agent", "Committee Against Torture", "2015-01-14", "On January 14 ...")
+    vague = _event("foreign_agent", "the Committee Against Torture", "2015-01", "In January ...")
+    assert merge_events([precise, vague])[0].date == "2015-01-14"
+
+
+def test_same_measure_on_different_dates_stays_apart() -> None:
+    first = _event("foreign_agent", "Committee Against Torture", "2015-01-14", "First time.")
+    second = _event("foreign_agent", "Committee Against Torture", "2016-03-02", "Second time.")
+    merged = merge_events([first, second])
+    assert len(merged) == 2
+    assert {e.date for e in merged} == {"2015-01-14", "2016-03-02"}
+
+
+def test_different_subtypes_stay_apart() -> None:
+    agent = _event("foreign_agent", "Committee Against Torture", None, "Branded a foreign agent.")
+    undesirable = _event("undesirable", "Committee Against Torture", None, "Declared undesirable.")
+    assert len(merge_events([agent, undesirable])) == 2
+
+
+def test_different_targets_stay_apart() -> None:
+    one = _event("foreign_agent", "Committee Against Torture", None, "One.")
+    other = _event("foreign_agent", "Memorial", None, "Other.")
+    assert len(merge_events([one, other])) == 2
+
+
+def test_body_mention_beats_boilerplate_evidence() -> None:
+    banner = _event(
+        "undesirable", "Perm Daily", None, "Perm Daily has been declared undesirable.", boilerplate=True
+    )
+    body = _event("undesirable", "Perm Daily", None, "Prosecutors declared Perm Daily undesirable.")
+    merged = merge_events([banner, body])
+    assert len(merged) == 1
+    assert merged[0].evidence == "Prosecutors declared Perm Daily undesirable."
+    assert merged[0].boilerplate is False
