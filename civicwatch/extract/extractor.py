@@ -430,6 +430,8 @@ class _SentenceReader:
         name = _clean_name(span.text)
         if not name or self._is_generic(token, span) or self.ctx.is_state(name):
             return None
+        if re.match(r"(a )?(number|lot|dozens|hundreds|thousands|some|many|most|all) of\b", name.lower()):
+            return None
         described = name.lower() in self.words["descriptions"] and name.lower() not in self.ctx.aliases
         if described or (
             not any(t.pos_ == "PROPN" for t in span) and token.lemma_.lower() in self.words["descriptions"]

@@ -31,8 +31,8 @@ def same_act(a: Event, b: Event) -> bool:
         return False
     if not dates_agree(a.date, b.date):
         return False
-    if a.type == "reaction" and a.actor and b.actor and actors_overlap(a.actor, b.actor):
-        return True
+    if a.type == "reaction" and a.actor and b.actor:
+        return actors_overlap(a.actor, b.actor)  # different speakers are different reactions
     if a.type == "law" and (not a.date or not b.date) and a.extra.get("trigger") != b.extra.get("trigger"):
         return False  # "passed" and, later, "voted to override the veto": undated law stages stay apart
     return names_overlap(a.targets, b.targets)

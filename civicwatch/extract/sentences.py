@@ -94,5 +94,5 @@ def _looks_like_headline(text: str) -> bool:
     words = text.split()
     if not words or len(words) > 16 or text.rstrip()[-1:] in '.!?:;,"”':
         return False
-    capitalised = sum(1 for w in words if w[:1].isupper())
-    return capitalised / len(words) >= 0.5
+    # title case or sentence case alike: a short line without a full stop is a title
+    return len(words) >= 3
