@@ -154,8 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         scorer.main([str(gold_dir), str(pred_dir), *flags])
         r, _ = scorer.score(str(gold_dir), str(pred_dir))
         summary.append(
-            f"{name:4s} articles {r['articles']:3d}  P {r['precision']:.3f}  R {r['recall']:.3f}"
-            f"  F1 {r['f1']:.3f}"
+            f"{name:4s} articles {r['articles']:3d}  P {r['precision']:.3f}  R {r['recall']:.3f}  F1 {r['f1']:.3f}"
         )
     print("\n== summary")
     print("\n".join(summary))

@@ -61,9 +61,7 @@ def _version_callback(value: bool) -> None:
 def main(
     version: Annotated[
         bool,
-        typer.Option(
-            "--version", callback=_version_callback, is_eager=True, help="Print the version and exit."
-        ),
+        typer.Option("--version", callback=_version_callback, is_eager=True, help="Print the version and exit."),
     ] = False,
 ) -> None:
     """Evidence-linked events on restrictions of civil society and independent media."""
@@ -119,9 +117,7 @@ class _Output:
             self.json_items.append({"source": str(path), "events": [e.to_dict() for e in events]})
         elif self.output_format is OutputFormat.jsonl:
             for event in events:
-                typer.echo(
-                    json.dumps({"source": str(path), **event.to_dict()}, ensure_ascii=False, default=str)
-                )
+                typer.echo(json.dumps({"source": str(path), **event.to_dict()}, ensure_ascii=False, default=str))
         else:
             _print_table(str(path), events, self.console)
 
@@ -129,9 +125,7 @@ class _Output:
         target = out / f"{path.stem}.json"
         if target in self.written:
             # Same NAME.txt in two input folders: say so rather than lose one silently.
-            self.err.print(
-                f"warning: {target} written twice (two inputs are named {path.name}); last one kept"
-            )
+            self.err.print(f"warning: {target} written twice (two inputs are named {path.name}); last one kept")
         try:
             target.write_text(_dump([e.to_dict() for e in events]) + "\n", encoding="utf-8")
         except OSError as exc:
@@ -144,9 +138,7 @@ class _Output:
         if self.out is None and self.output_format is OutputFormat.json:
             typer.echo(_dump(self.json_items))
         hidden = f" ({self.hidden} boilerplate hidden)" if self.hidden else ""
-        self.err.print(
-            f"{_plural(self.files, 'file')}, {_plural(self.events, 'event')}{hidden}, {self.failed} failed"
-        )
+        self.err.print(f"{_plural(self.files, 'file')}, {_plural(self.events, 'event')}{hidden}, {self.failed} failed")
         return EXIT_FAILED if self.failed else EXIT_OK
 
 

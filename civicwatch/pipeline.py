@@ -68,9 +68,7 @@ def count_files(paths: Iterable[Path]) -> int:
     return sum(1 for _ in expand_paths(paths))
 
 
-def process_paths(
-    paths: Iterable[Path], published: date | None = None, url: str | None = None
-) -> Iterator[FileResult]:
+def process_paths(paths: Iterable[Path], published: date | None = None, url: str | None = None) -> Iterator[FileResult]:
     """Process files and folders (their *.txt files), one FileResult per file, in order."""
     for item in expand_paths(paths):
         if isinstance(item, SourceError):

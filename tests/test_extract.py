@@ -14,7 +14,17 @@ from civicwatch.model import EVENT_TYPES, STATUSES, Event
 
 PUB = "2015-07-09"
 
-SCHEMA_FIELDS = {"type", "subtype", "status", "targets", "actor", "date", "location", "country", "evidence"}
+SCHEMA_FIELDS = {
+    "type",
+    "subtype",
+    "status",
+    "targets",
+    "actor",
+    "date",
+    "location",
+    "country",
+    "evidence",
+}
 
 DESIGNATION = (
     "The Justice Ministry added Alpha Rights Centre, Beta Monitor and Gamma Foundation "
@@ -35,7 +45,10 @@ ACRONYM = (
 )
 JANUARY = "The Theta Foundation was designated a foreign agent in January."
 NEGATED = "The court refused to liquidate the Iota Group."
-NOTHING = "The city council approved a new budget for road repairs on Tuesday. The bridge will open in May."
+NOTHING = (
+    "The city council approved a new budget for road repairs on Tuesday. "
+    "The bridge will open in May."
+)
 
 ALL_SNIPPETS = [
     DESIGNATION,
@@ -89,8 +102,6 @@ def test_declared_undesirable_organization() -> None:
     assert event.actor == "Prosecutors"
 
 
-@pytest.mark.xfail(reason="the predicate 'an undesirable organization on Tuesday' is taken as a target",
-                   strict=False)
 def test_undesirable_predicate_is_not_a_target() -> None:
     text = (
         "The Prosecutor General's Office declared the Open Dialogue Fund "
@@ -101,9 +112,11 @@ def test_undesirable_predicate_is_not_a_target() -> None:
     assert event.date == "2016-04-19"
 
 
-@pytest.mark.xfail(reason="the 'by ...' agent of a passive 'was declared' is not read as actor", strict=False)
 def test_passive_designation_keeps_its_agent() -> None:
-    text = "The Open Dialogue Fund was declared an undesirable organization by the Prosecutor General's Office."
+    text = (
+        "The Open Dialogue Fund was declared an undesirable organization "
+        "by the Prosecutor General's Office."
+    )
     event = _one(extract(text, published=PUB), "designation", "undesirable")
     assert event.actor is not None and "prosecutor general" in event.actor.lower()
 
@@ -130,8 +143,9 @@ def test_ministry_warning_plus_threatened_fine() -> None:
     assert "Kappa Institute" in fine.targets
 
 
-@pytest.mark.xfail(reason="'warned that the group will be fined' (no object) yields no warning event",
-                   strict=False)
+@pytest.mark.xfail(
+    reason="'warned that the group will be fined' (no object) yields no warning event", strict=False
+)
 def test_warning_without_object_resolves_the_group() -> None:
     text = (
         "The Kappa Institute has refused to register as a foreign agent. "
@@ -166,7 +180,9 @@ def test_court_ordered_liquidation_is_forced() -> None:
     assert event.date == "2015-07-09"
 
 
-@pytest.mark.xfail(reason="'the court ordered X to be liquidated' loses the court as actor", strict=False)
+@pytest.mark.xfail(
+    reason="'the court ordered X to be liquidated' loses the court as actor", strict=False
+)
 def test_court_ordered_to_be_liquidated_keeps_the_court() -> None:
     text = "The Supreme Court ordered the Lambda Movement to be liquidated."
     event = _one(extract(text, published=PUB), "closure", "forced_liquidation")
@@ -203,8 +219,10 @@ def test_law_signed_in_a_year() -> None:
     assert event.actor is not None and "putin" in event.actor.lower()
 
 
-@pytest.mark.xfail(reason="'the law on foreign agents' is named just 'law', dropping the 'on ...' part",
-                   strict=False)
+@pytest.mark.xfail(
+    reason="'the law on foreign agents' is named just 'law', dropping the 'on ...' part",
+    strict=False,
+)
 def test_law_target_is_its_name_as_written() -> None:
     event = _one(extract(LAW_SIGNED, published=PUB), "law", "signed")
     assert any("foreign agents" in t.lower() for t in event.targets)
@@ -219,11 +237,14 @@ def test_condemnation_by_an_ngo() -> None:
     assert "Delta Association" in event.targets
 
 
-@pytest.mark.xfail(reason="the measure named in a condemnation gets the condemning NGO as its actor",
-                   strict=False)
+@pytest.mark.xfail(
+    reason="the measure named in a condemnation gets the condemning NGO as its actor", strict=False
+)
 def test_condemning_ngo_is_not_the_actor_of_the_measure() -> None:
     events = extract(REACTION, published=PUB)
-    assert [e.to_dict() for e in events if e.type != "reaction" and e.actor == "Amnesty International"] == []
+    assert [
+        e.to_dict() for e in events if e.type != "reaction" and e.actor == "Amnesty International"
+    ] == []
 
 
 # -- names and dates ----------------------------------------------------------
@@ -244,7 +265,8 @@ def test_month_resolved_against_publication(published: str | None, expected: str
 
 def test_repeated_mentions_are_one_event() -> None:
     text = (
-        "The Justice Ministry added the Committee Against Torture to the register of foreign agents. "
+        "The Justice Ministry added the Committee Against Torture "
+        "to the register of foreign agents. "
         "Its director said the group would appeal. "
         "The Committee Against Torture was added to the register of foreign agents on January 14."
     )
@@ -261,9 +283,12 @@ def test_event_in_banner_is_flagged_boilerplate() -> None:
         "\n"
         "A Message from Perm Daily:\n"
         "We rely on readers like you.\n"
-        'Perm Daily has been declared an "undesirable" organization by the Prosecutor General\'s Office.\n'
+        'Perm Daily has been declared an "undesirable" organization '
+        "by the Prosecutor General's Office.\n"
     )
     events = extract(text, published=PUB)
+    notice = _of(events, "designation", "undesirable")
+    assert notice, "the notice is still read, only flagged"
     assert all(e.boilerplate for e in events)
 
 

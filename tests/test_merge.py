@@ -38,7 +38,9 @@ def test_dates_agree(a: str | None, b: str | None, agree: bool) -> None:
 
 
 def test_two_mentions_of_one_act_merge() -> None:
-    first = _event("foreign_agent", "Committee Against Torture", None, "It was branded a foreign agent.")
+    first = _event(
+        "foreign_agent", "Committee Against Torture", None, "It was branded a foreign agent."
+    )
     second = _event(
         "foreign_agent",
         "the Committee Against Torture",
@@ -55,7 +57,9 @@ def test_two_mentions_of_one_act_merge() -> None:
 
 
 def test_more_precise_date_is_kept_whatever_the_order() -> None:
-    precise = _event("foreign_agent", "Committee Against Torture", "2015-01-14", "On January 14 ...")
+    precise = _event(
+        "foreign_agent", "Committee Against Torture", "2015-01-14", "On January 14 ..."
+    )
     vague = _event("foreign_agent", "the Committee Against Torture", "2015-01", "In January ...")
     assert merge_events([precise, vague])[0].date == "2015-01-14"
 
@@ -82,7 +86,11 @@ def test_different_targets_stay_apart() -> None:
 
 def test_body_mention_beats_boilerplate_evidence() -> None:
     banner = _event(
-        "undesirable", "Perm Daily", None, "Perm Daily has been declared undesirable.", boilerplate=True
+        "undesirable",
+        "Perm Daily",
+        None,
+        "Perm Daily has been declared undesirable.",
+        boilerplate=True,
     )
     body = _event("undesirable", "Perm Daily", None, "Prosecutors declared Perm Daily undesirable.")
     merged = merge_events([banner, body])

@@ -19,17 +19,27 @@ def test_us_does_not_end_a_sentence() -> None:
 
 
 def test_title_does_not_end_a_sentence() -> None:
-    assert _split("Mr. Smith said the group would appeal.") == ["Mr. Smith said the group would appeal."]
+    assert _split("Mr. Smith said the group would appeal.") == [
+        "Mr. Smith said the group would appeal."
+    ]
 
 
 def test_initial_does_not_end_a_sentence() -> None:
     text = "The law was signed by V. Putin in 2012. It took effect in November."
-    assert _split(text) == ["The law was signed by V. Putin in 2012.", "It took effect in November."]
+    assert _split(text) == [
+        "The law was signed by V. Putin in 2012.",
+        "It took effect in November.",
+    ]
 
 
 def test_normal_sentences_are_split() -> None:
     text = 'The group was fined. It will appeal! Will it win? "No," a lawyer said.'
-    assert _split(text) == ["The group was fined.", "It will appeal!", "Will it win?", '"No," a lawyer said.']
+    assert _split(text) == [
+        "The group was fined.",
+        "It will appeal!",
+        "Will it win?",
+        '"No," a lawyer said.',
+    ]
 
 
 def test_lines_are_separate_sentences() -> None:

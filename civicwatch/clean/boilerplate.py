@@ -25,12 +25,8 @@ class Line:
 
 @lru_cache(maxsize=4)
 def _patterns(language: str) -> dict[str, list[re.Pattern[str]]]:
-    raw = json.loads(
-        resources.files("civicwatch.clean").joinpath(f"data/boilerplate_{language}.json").read_text()
-    )
-    return {
-        key: [re.compile(p, re.IGNORECASE) for p in raw[key]] for key in ("line", "block_start", "self_voice")
-    }
+    raw = json.loads(resources.files("civicwatch.clean").joinpath(f"data/boilerplate_{language}.json").read_text())
+    return {key: [re.compile(p, re.IGNORECASE) for p in raw[key]] for key in ("line", "block_start", "self_voice")}
 
 
 def split_lines(text: str) -> list[tuple[int, int, str]]:

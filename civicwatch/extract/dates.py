@@ -47,9 +47,7 @@ _MONTH_NUMBERS = {
         ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
     )
 }
-_WEEKDAY_NUMBERS = {
-    name: number for number, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
-}
+_WEEKDAY_NUMBERS = {name: number for number, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
 _NUMBER_WORDS = {
     word: number
     for number, word in enumerate(
@@ -76,9 +74,7 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
 _SPACES = re.compile(r"\s+")
 _EDGE_PUNCTUATION = " \t.,;:!?()[]\"'"
 _POSSESSIVE = re.compile(r"(?<=[a-z])'s$")  # "last year's" -> "last year"; keeps "1980's"
-_PREPOSITION = re.compile(
-    r"^(?:on|in|at|during|since|from|by|around|until|till|through|throughout|as of|over)\s+"
-)
+_PREPOSITION = re.compile(r"^(?:on|in|at|during|since|from|by|around|until|till|through|throughout|as of|over)\s+")
 _ARTICLE = re.compile(r"^the\s+")
 
 # Frequencies are never a point in time, whatever else the phrase contains.
@@ -93,9 +89,7 @@ _DURATION = re.compile(
 
 # dateparser turns bare numbers and words ("24,000", "a year") into dates; only feed it date-looking text.
 _NUMERIC_DATE = r"\b\d{1,4}([/.-])\d{1,2}\1\d{1,4}\b"
-_DATEPARSER_WORTHY = re.compile(
-    rf"\b(?:{_MONTH}|{_WEEKDAY})\b|\b\d{{4}}\b|{_NUMERIC_DATE}|\b\d{{1,2}}/\d{{1,2}}\b"
-)
+_DATEPARSER_WORTHY = re.compile(rf"\b(?:{_MONTH}|{_WEEKDAY})\b|\b\d{{4}}\b|{_NUMERIC_DATE}|\b\d{{1,2}}/\d{{1,2}}\b")
 _YEAR_STATED = re.compile(rf"\b\d{{4}}\b|{_NUMERIC_DATE}")
 _MONTH_STATED = re.compile(rf"\b(?:{_MONTH})\b|{_NUMERIC_DATE}|\b\d{{1,2}}/\d{{1,2}}\b")
 

@@ -112,11 +112,7 @@ def entity_spans(doc, lexicon: Lexicon) -> list[Span]:
         j = i
         while j < len(doc) and doc[j].text[:1].isupper() and doc[j].pos_ in ("PROPN", "NOUN", "ADJ"):
             j += 1
-        if (
-            j - i >= 2
-            and doc[j - 1].text in lexicon.org_suffixes
-            and not any(k in taken for k in range(i, j))
-        ):
+        if j - i >= 2 and doc[j - 1].text in lexicon.org_suffixes and not any(k in taken for k in range(i, j)):
             spans.append(Span(doc, i, j, label="ORG"))
         i = max(j, i + 1)
     quoted = []

@@ -84,9 +84,7 @@ class Extractor:
         context = ArticleContext(self.lexicon)
         context.scan_text(text)
         parsed = []
-        for (index, sentence), doc in zip(
-            candidates, self.nlp.pipe(s.text for _, s in candidates), strict=True
-        ):
+        for (index, sentence), doc in zip(candidates, self.nlp.pipe(s.text for _, s in candidates), strict=True):
             spans = entity_spans(doc, self.lexicon)
             for span in spans:
                 # the small model reads Title Case headlines badly: names come from the body
@@ -116,10 +114,7 @@ class Extractor:
         best: tuple[int, str] | None = None
         for item in parsed:
             for token in item.doc:
-                if (
-                    token.lemma_.lower() not in ("law", "bill", "legislation", "decree")
-                    or token.pos_ != "NOUN"
-                ):
+                if token.lemma_.lower() not in ("law", "bill", "legislation", "decree") or token.pos_ != "NOUN":
                     continue
                 start, end = roles.noun_phrase(token)
                 name = _clean_name(item.doc[start:end].text)
@@ -207,12 +202,12 @@ class _SentenceReader:
             kind == "attack"
             and token.pos_ == "NOUN"
             and date_value is None
-            and any(
-                c.dep_ == "det" and c.lower_ in ("the", "that", "this", "those", "these")
-                for c in token.children
-            )
+            and any(c.dep_ == "det" and c.lower_ in ("the", "that", "this", "those", "these") for c in token.children)
         ):
             return None  # "the attack", "that attack": a mention of an attack told elsewhere
+        if kind in ("designation", "delisting"):
+            # "declared an undesirable organization": the status named is not who got it
+            targets = [t for t in targets if not self.lex.list_pattern.search(t.name)]
         if kind == "law":
             targets = self._law_targets(token, targets)
         elif kind == "reaction":
@@ -379,9 +374,7 @@ class _SentenceReader:
             lemma = parent.lemma_.lower()
             if lemma in self.words["process_nouns"] and parent.pos_ == "NOUN":
                 poss = next((c for c in parent.children if c.dep_ == "poss"), None)
-                by = next(
-                    (a for c in parent.children if c.dep_ == "acl" for a in [roles.agent(c)] if a), None
-                )
+                by = next((a for c in parent.children if c.dep_ == "acl" for a in [roles.agent(c)] if a), None)
                 return poss or by or parent
             if lemma in ("ask", "seek", "petition", "sue", "apply") and parent.pos_ == "VERB":
                 return roles.subject(parent) or parent
@@ -418,12 +411,7 @@ class _SentenceReader:
         entity = token_entity(token, self.item.spans)
         if entity is not None and entity.label_ in ("ORG", "PERSON"):
             start, end = min(start, entity.start), max(end, entity.end)
-        while (
-            end < len(self.doc)
-            and token.pos_ == "NOUN"
-            and self.doc[end].pos_ == "PROPN"
-            and end == token.i + 1
-        ):
+        while end < len(self.doc) and token.pos_ == "NOUN" and self.doc[end].pos_ == "PROPN" and end == token.i + 1:
             end += 1  # "election monitoring group Golos": the name after its description
             token = self.doc[end - 1]
         span = self.doc[start:end]
@@ -535,7 +523,9 @@ class _SentenceReader:
         laws = [t for t in targets if t.token.lemma_.lower() in self.words["law_nouns"]]
         if not laws and token.pos_ == "NOUN":
             # "the adoption by X of the law": the parse often hangs "of the law" on X
-            following = [t for t in self.doc[token.i + 1 : token.i + 16] if t.lemma_.lower() in ("law", "bill", "legislation")]
+            following = [
+                t for t in self.doc[token.i + 1 : token.i + 16] if t.lemma_.lower() in ("law", "bill", "legislation")
+            ]
             laws = [self._law_target(following[0])] if following else []
         if not laws and (targets or token.lemma_.lower() == "override") and self.article.main_law:
             if any(t.token.pos_ == "PRON" or t.resolved for t in targets) or not targets:
@@ -582,11 +572,7 @@ class _SentenceReader:
                 lemma in self.words["people_groups"] or t.pos_ == "PROPN"
             ):
                 target = self._target(t)
-                if (
-                    target is not None
-                    and not self.ctx.is_state(target.name)
-                    and not self._is_place(target.name)
-                ):
+                if target is not None and not self.ctx.is_state(target.name) and not self._is_place(target.name):
                     found.append(target)
         evaluative = token.pos_ == "NOUN" or token.lemma_.lower() in (
             "stifle",
@@ -608,9 +594,7 @@ class _SentenceReader:
         )
 
     # -- attributes -----------------------------------------------------------
-    def _subtype(
-        self, token: Token, kind: str, subtype: str, targets: list[Target], actor: str | None
-    ) -> str | None:
+    def _subtype(self, token: Token, kind: str, subtype: str, targets: list[Target], actor: str | None) -> str | None:
         if subtype == "$list":
             return self._list_subtype(token)
         if subtype == "$closure":
@@ -656,10 +640,7 @@ class _SentenceReader:
             return "threatened"
         if any(w in ("could", "may", "might") for w in chain) and kind in ("sanction", "prosecution"):
             return "threatened"
-        if any(
-            w in ("will", "would", "shall", "going", "plan", "intend", "decide", "vow", "prepare")
-            for w in chain
-        ):
+        if any(w in ("will", "would", "shall", "going", "plan", "intend", "decide", "vow", "prepare") for w in chain):
             return "planned"
         if kind == "closure" and token.tag_ == "VBG" and any(c.lemma_ == "be" for c in token.children):
             return "planned"
@@ -745,11 +726,7 @@ class _SentenceReader:
                         continue
                 best = text
                 break
-            if (
-                entity is not None
-                and entity.label_ in ("GPE", "LOC", "FAC")
-                and text not in self.lex.country_names
-            ):
+            if entity is not None and entity.label_ in ("GPE", "LOC", "FAC") and text not in self.lex.country_names:
                 best = _clean_name(text)
                 break
         return best
@@ -790,9 +767,7 @@ def _clause_tokens(token: Token) -> list[Token]:
 
 @lru_cache(maxsize=1)
 def _place_pattern_for(names: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(
-        r"(?<!\w)(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?!\w)"
-    )
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?!\w)")
 
 
 def _place_pattern(lexicon: Lexicon) -> re.Pattern[str]:

@@ -46,9 +46,7 @@ class Lexicon:
 
     def triggers_for_token(self, lemma: str, lower: str, pos: str) -> list[Trigger]:
         """By lemma, else by the word's own form: the small model's lemmas slip ("fined" -> "fin")."""
-        forms = [lemma, lower] + [
-            lower[: -len(end)] for end in ("ed", "d", "ing", "s") if lower.endswith(end)
-        ]
+        forms = [lemma, lower] + [lower[: -len(end)] for end in ("ed", "d", "ing", "s") if lower.endswith(end)]
         for key in forms:
             found = self.triggers.get((key, pos))
             if found:

@@ -64,17 +64,13 @@ def names_overlap(a: list[str], b: list[str]) -> bool:
             nx, ny = _norm(x), _norm(y)
             if not nx or not ny:
                 continue
-            if (
-                nx == ny
-                or re.search(rf"(^| ){re.escape(nx)}( |$)", ny)
-                or re.search(rf"(^| ){re.escape(ny)}( |$)", nx)
-            ):
+            if nx == ny or re.search(rf"(^| ){re.escape(nx)}( |$)", ny) or re.search(rf"(^| ){re.escape(ny)}( |$)", nx):
                 return True
     return False
 
 
 def actors_overlap(a: str, b: str) -> bool:
-    """"Secretary Blinken" and "Secretary of State Blinken" are one speaker."""
+    """ "Secretary Blinken" and "Secretary of State Blinken" are one speaker."""
     last_a, last_b = _norm(a).split()[-1:], _norm(b).split()[-1:]
     return names_overlap([a], [b]) or (bool(last_a) and last_a == last_b and len(last_a[0]) > 3)
 
@@ -115,9 +111,7 @@ def _absorb(kept: Event, new: Event) -> None:
     else:
         kept.actor = kept.actor or new.actor
     kept.location = kept.location or new.location
-    kept.targets = kept.targets + [
-        t for t in new.targets if t.lower() not in {k.lower() for k in kept.targets}
-    ]
+    kept.targets = kept.targets + [t for t in new.targets if t.lower() not in {k.lower() for k in kept.targets}]
     kept.boilerplate = kept.boilerplate and new.boilerplate
     kept.confidence = round(min(0.97, max(kept.confidence, new.confidence) + 0.03), 2)
     kept.extra["mentions"] = kept.extra.get("mentions", 1) + 1

@@ -58,6 +58,13 @@ def agent(token: Token) -> Token | None:
                     return pobj
     if token.dep_ == "conj" and token.head.pos_ in ("VERB", "AUX"):
         return agent(token.head)
+    if is_passive(token):
+        # "was declared an undesirable organization by X": the parse may hang "by X" on the predicate
+        for child in token.children:
+            if child.dep_ in ("oprd", "attr", "dobj", "prep"):
+                for prep in child.subtree:
+                    if prep.lower_ == "by" and prep.dep_ in ("prep", "agent"):
+                        return next((c for c in prep.children if c.dep_ == "pobj"), None)
     return None
 
 
@@ -113,9 +120,7 @@ def noun_phrase(token: Token) -> tuple[int, int]:
             if pobjs and _name_like(token, pobjs[0]):
                 indices.add(child.i)
                 indices.update(_np_indices(pobjs[0]))
-        elif child.dep_ in ("compound", "case", "flat", "nummod") or (
-            child.dep_ == "punct" and child.text in "\"”’»'"
-        ):
+        elif child.dep_ in ("compound", "case", "flat", "nummod") or (child.dep_ == "punct" and child.text in "\"”’»'"):
             indices.add(child.i)
     return min(indices), max(indices) + 1
 
@@ -160,11 +165,7 @@ def has_negation(token: Token, negations: frozenset[str], stop: frozenset[str]) 
             return True
         if depth and node.lemma_.lower() in negations:
             return True
-        if (
-            node.lemma_.lower() in stop
-            or node.head.i == node.i
-            or node.dep_ in ("ccomp", "ROOT", "parataxis")
-        ):
+        if node.lemma_.lower() in stop or node.head.i == node.i or node.dep_ in ("ccomp", "ROOT", "parataxis"):
             return False
         node = node.head
     return False

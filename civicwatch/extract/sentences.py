@@ -67,9 +67,7 @@ def split_sentences(lines: list[Line]) -> list[Sentence]:
         headline = _looks_like_headline(line.text)
         for start, end in _split(line.text):
             sentences.append(
-                Sentence(
-                    line.start + start, line.start + end, line.text[start:end], line.boilerplate, headline
-                )
+                Sentence(line.start + start, line.start + end, line.text[start:end], line.boilerplate, headline)
             )
     return sentences
 
