@@ -77,9 +77,7 @@ def test_footer_donation_banner_is_marked_to_the_end() -> None:
 
 
 def test_site_wide_undesirable_notice_is_marked() -> None:
-    notice = (
-        'Perm Daily has been declared an "undesirable" organization by the Russian authorities.'
-    )
+    notice = 'Perm Daily has been declared an "undesirable" organization by the Russian authorities.'
     assert notice in _marked(FOOTER_PAGE)
 
 

@@ -14,10 +14,7 @@ from civicwatch.cli import app
 
 runner = CliRunner()
 
-REAL_TEXT = (
-    "Russia's Justice Ministry added the Committee Against Torture"
-    " to the register of foreign agents on Monday."
-)
+REAL_TEXT = "Russia's Justice Ministry added the Committee Against Torture to the register of foreign agents on Monday."
 needs_extractor = pytest.mark.skipif(
     importlib.util.find_spec("civicwatch.extract.extractor") is None,
     reason="civicwatch/extract/extractor.py does not exist yet",

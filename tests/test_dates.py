@@ -129,9 +129,7 @@ ANCHORED = [
 
 
 @pytest.mark.parametrize(("expression", "published", "expected"), ANCHORED)
-def test_relative_phrases_resolve_against_publication(
-    expression: str, published: dt.date, expected: str
-) -> None:
+def test_relative_phrases_resolve_against_publication(expression: str, published: dt.date, expected: str) -> None:
     assert resolve_date(expression, published) == expected
 
 

@@ -66,9 +66,7 @@ def _committed_baselines() -> list[dict]:
     rel = BASELINE_PATH.relative_to(REPO).as_posix()
 
     def git(*args: str) -> str:
-        return subprocess.run(
-            ["git", "-C", str(REPO), *args], capture_output=True, text=True, check=True
-        ).stdout
+        return subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True, check=True).stdout
 
     try:
         commits = git("log", "--format=%H", "--", rel).split()

@@ -45,10 +45,7 @@ ACRONYM = (
 )
 JANUARY = "The Theta Foundation was designated a foreign agent in January."
 NEGATED = "The court refused to liquidate the Iota Group."
-NOTHING = (
-    "The city council approved a new budget for road repairs on Tuesday. "
-    "The bridge will open in May."
-)
+NOTHING = "The city council approved a new budget for road repairs on Tuesday. The bridge will open in May."
 
 ALL_SNIPPETS = [
     DESIGNATION,
@@ -103,20 +100,14 @@ def test_declared_undesirable_organization() -> None:
 
 
 def test_undesirable_predicate_is_not_a_target() -> None:
-    text = (
-        "The Prosecutor General's Office declared the Open Dialogue Fund "
-        "an undesirable organization on Tuesday."
-    )
+    text = "The Prosecutor General's Office declared the Open Dialogue Fund an undesirable organization on Tuesday."
     event = _one(extract(text, published="2016-04-19"), "designation", "undesirable")
     assert event.targets == ["Open Dialogue Fund"]
     assert event.date == "2016-04-19"
 
 
 def test_passive_designation_keeps_its_agent() -> None:
-    text = (
-        "The Open Dialogue Fund was declared an undesirable organization "
-        "by the Prosecutor General's Office."
-    )
+    text = "The Open Dialogue Fund was declared an undesirable organization by the Prosecutor General's Office."
     event = _one(extract(text, published=PUB), "designation", "undesirable")
     assert event.actor is not None and "prosecutor general" in event.actor.lower()
 
@@ -143,9 +134,7 @@ def test_ministry_warning_plus_threatened_fine() -> None:
     assert "Kappa Institute" in fine.targets
 
 
-@pytest.mark.xfail(
-    reason="'warned that the group will be fined' (no object) yields no warning event", strict=False
-)
+@pytest.mark.xfail(reason="'warned that the group will be fined' (no object) yields no warning event", strict=False)
 def test_warning_without_object_resolves_the_group() -> None:
     text = (
         "The Kappa Institute has refused to register as a foreign agent. "
@@ -180,9 +169,7 @@ def test_court_ordered_liquidation_is_forced() -> None:
     assert event.date == "2015-07-09"
 
 
-@pytest.mark.xfail(
-    reason="'the court ordered X to be liquidated' loses the court as actor", strict=False
-)
+@pytest.mark.xfail(reason="'the court ordered X to be liquidated' loses the court as actor", strict=False)
 def test_court_ordered_to_be_liquidated_keeps_the_court() -> None:
     text = "The Supreme Court ordered the Lambda Movement to be liquidated."
     event = _one(extract(text, published=PUB), "closure", "forced_liquidation")
@@ -237,14 +224,10 @@ def test_condemnation_by_an_ngo() -> None:
     assert "Delta Association" in event.targets
 
 
-@pytest.mark.xfail(
-    reason="the measure named in a condemnation gets the condemning NGO as its actor", strict=False
-)
+@pytest.mark.xfail(reason="the measure named in a condemnation gets the condemning NGO as its actor", strict=False)
 def test_condemning_ngo_is_not_the_actor_of_the_measure() -> None:
     events = extract(REACTION, published=PUB)
-    assert [
-        e.to_dict() for e in events if e.type != "reaction" and e.actor == "Amnesty International"
-    ] == []
+    assert [e.to_dict() for e in events if e.type != "reaction" and e.actor == "Amnesty International"] == []
 
 
 # -- names and dates ----------------------------------------------------------

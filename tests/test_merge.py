@@ -38,9 +38,7 @@ def test_dates_agree(a: str | None, b: str | None, agree: bool) -> None:
 
 
 def test_two_mentions_of_one_act_merge() -> None:
-    first = _event(
-        "foreign_agent", "Committee Against Torture", None, "It was branded a foreign agent."
-    )
+    first = _event("foreign_agent", "Committee Against Torture", None, "It was branded a foreign agent.")
     second = _event(
         "foreign_agent",
         "the Committee Against Torture",
@@ -57,9 +55,7 @@ def test_two_mentions_of_one_act_merge() -> None:
 
 
 def test_more_precise_date_is_kept_whatever_the_order() -> None:
-    precise = _event(
-        "foreign_agent", "Committee Against Torture", "2015-01-14", "On January 14 ..."
-    )
+    precise = _event("foreign_agent", "Committee Against Torture", "2015-01-14", "On January 14 ...")
     vague = _event("foreign_agent", "the Committee Against Torture", "2015-01", "In January ...")
     assert merge_events([precise, vague])[0].date == "2015-01-14"
 

@@ -19,9 +19,7 @@ def test_us_does_not_end_a_sentence() -> None:
 
 
 def test_title_does_not_end_a_sentence() -> None:
-    assert _split("Mr. Smith said the group would appeal.") == [
-        "Mr. Smith said the group would appeal."
-    ]
+    assert _split("Mr. Smith said the group would appeal.") == ["Mr. Smith said the group would appeal."]
 
 
 def test_initial_does_not_end_a_sentence() -> None:
