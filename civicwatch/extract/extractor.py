@@ -110,23 +110,21 @@ class Extractor:
         return counts.most_common(1)[0][0] if counts else None
 
     def _main_law(self, parsed: list[Parsed]) -> str | None:
-        """The restrictive law the article is about, named as precisely as it says."""
-        best: tuple[int, str] | None = None
+        """The restrictive law the article is about: its first named mention in a civic-space sentence."""
         for item in parsed:
+            if not any(c in item.sentence.text.lower() for c in self.lexicon.civic_cues):
+                continue
             for token in item.doc:
                 if token.lemma_.lower() not in ("law", "bill", "legislation", "decree") or token.pos_ != "NOUN":
                     continue
                 start, end = roles.noun_phrase(token)
                 name = _clean_name(item.doc[start:end].text)
-                lowered = name.lower()
-                score = len(name.split()) + (3 if any(c in lowered for c in self.lexicon.civic_cues) else 0)
-                if name.lower() in ("law", "bill", "legislation") or not any(
-                    c in item.sentence.text.lower() for c in self.lexicon.civic_cues
-                ):
+                if name.lower() in ("law", "bill", "legislation", "decree") or name.lower().startswith("this "):
                     continue
-                if best is None or score > best[0]:
-                    best = (score, name)
-        return best[1] if best else None
+                if any(t.text in self.lexicon.country_names and t.dep_ == "poss" for t in item.doc[start:end]):
+                    continue  # "Russia's legislation" in an article about another country's law
+                return name
+        return None
 
 
 @dataclass
@@ -174,6 +172,8 @@ class _SentenceReader:
     # -- which triggers apply -------------------------------------------------
     def _applies(self, token: Token, trigger: Trigger) -> bool:
         if trigger.requires_word and not (trigger.requires_word & self.lower_words):
+            return False
+        if trigger.requires_child and not (trigger.requires_word & {c.lower_ for c in token.children}):
             return False
         if trigger.hold_needs and token.lemma_ == "hold" and not (trigger.hold_needs & self.lower_words):
             return False
@@ -331,11 +331,14 @@ class _SentenceReader:
             if verb.lemma_.lower() in _SUBJECT_IS_TARGET:
                 if subj is not None:
                     heads.insert(0, subj)
-            elif actor is None and subj is not None and subj.i not in {h.i for h in heads}:
-                actor = subj
+            elif actor is None and subj is not None and subj.i not in {h.i for h in heads} and not self._reacts(verb):
+                actor = subj  # "the court ordered a shutdown"; not "Amnesty condemned the fine"
             if trigger.frame == "light":
                 heads += [c for c in verb.children if c.dep_ == "dative"]
         return heads, actor
+
+    def _reacts(self, verb: Token) -> bool:
+        return any(t.type == "reaction" for t in self.lex.triggers_for(verb.lemma_.lower(), verb.pos_))
 
     def _speaker(self, token: Token) -> Token | None:
         """Who says it: the subject of the verb of saying above it, else of the nearest verb."""
@@ -414,6 +417,12 @@ class _SentenceReader:
         while end < len(self.doc) and token.pos_ == "NOUN" and self.doc[end].pos_ == "PROPN" and end == token.i + 1:
             end += 1  # "election monitoring group Golos": the name after its description
             token = self.doc[end - 1]
+        while end - 1 > token.i and (
+            self.doc[end - 1].ent_type_ in ("MONEY", "CARDINAL", "QUANTITY", "DATE")
+            or self.doc[end - 1].like_num
+            or self.doc[end - 1].lower_ in self.words["never_targets"]
+        ):
+            end -= 1  # "fined X 600,000 roubles": the sum is not part of the name
         span = self.doc[start:end]
         name = _clean_name(span.text)
         if not name or self._is_generic(token, span) or self.ctx.is_state(name):

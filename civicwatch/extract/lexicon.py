@@ -21,6 +21,7 @@ class Trigger:
     needs: str = ""
     requires_word: frozenset[str] = frozenset()
     hold_needs: frozenset[str] = frozenset()
+    requires_child: bool = False  # the required word must hang from the trigger ("call on")
 
 
 @dataclass
@@ -80,6 +81,7 @@ def load_lexicon(language: str = "en") -> Lexicon:
             needs=entry.get("needs", ""),
             requires_word=frozenset(w.lower() for w in entry.get("requires_word", [])),
             hold_needs=frozenset(entry.get("hold_needs", [])),
+            requires_child=entry.get("requires_child", False),
         )
         for lemma in trigger.lemmas:
             for pos in trigger.pos:
