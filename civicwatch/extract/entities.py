@@ -11,13 +11,21 @@ organization word are taken as organizations.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
 from civicwatch.extract.lexicon import Lexicon
 
+_UPPER = "A-ZА-ЯЁ"
+_JOINERS = "of|for|the|and|on|against|in|to|по|против|при|за|для|и|в"
 _ACRONYM = re.compile(
+    rf"((?:[{_UPPER}][\w'’.-]*\s+)(?:(?:{_JOINERS})\s+|[\w'’.-]+\s+){{0,6}}?[\w'’.-]+)"
+    rf"\s+\(([{_UPPER}][{_UPPER}a-zа-яё]{{1,7}})\)"
+)
+# English names are capitalised word by word; their acronym may come from another language ("KPP")
+_ACRONYM_CAPS = re.compile(
     r"((?:[A-Z][\w'’.-]*\s+)(?:(?:of|for|the|and|on|against|in|to)\s+|[A-Z][\w'’.-]*\s+)*[A-Z][\w'’.-]*)\s+\(([A-Z][A-Za-z]{1,7})\)"
 )
 _QUOTED_NAME = re.compile(r"[\"“«„]([A-Z][^\"”»“«]{1,60}?)[\"”»“]")
@@ -34,21 +42,30 @@ class Mention:
 @dataclass
 class ArticleContext:
     lexicon: Lexicon
+    lemmatize: Callable[[str], str] | None = None  # for inflected languages: "Минюстом" -> "минюст"
     aliases: dict[str, str] = field(default_factory=dict)  # lower-case alias -> canonical name
     kinds: dict[str, str] = field(default_factory=dict)  # canonical name -> ORG / PERSON
     mentions: list[Mention] = field(default_factory=list)
 
     def scan_text(self, text: str) -> None:
-        """Aliases the raw text defines: "Full Name (ACR)", quoted names after a description."""
+        """Aliases the raw text defines: "Full Name (ACR)"."""
         for match in _ACRONYM.finditer(text):
+            full, short = _trim_to_initials(match.group(1).strip(), match.group(2)), match.group(2)
+            initials = "".join(w[0] for w in full.split() if w.lower() not in _JOINERS.split("|")).upper()
+            if initials == short.upper():
+                self._define(short, full)
+        for match in _ACRONYM_CAPS.finditer(text):
             full, short = match.group(1).strip(), match.group(2)
             full = re.sub(r"^(The|the|A|An)\s+", "", full)
             words = [w for w in full.split() if w[0].isupper()]
-            initials = "".join(w[0] for w in words).upper()
-            # keep the acronym when its letters follow the name's initials, in any language
-            if short.upper()[0] in initials or len(short) <= len(words) + 1:
-                self.aliases[short.lower()] = full
-                self.kinds.setdefault(full, "ORG")
+            if short.lower() not in self.aliases and (
+                short[0] in "".join(w[0] for w in words) or len(short) <= len(words) + 1
+            ):
+                self._define(short, full)
+
+    def _define(self, short: str, full: str) -> None:
+        self.aliases[short.lower()] = full
+        self.kinds.setdefault(full, "ORG")
 
     def canonical(self, name: str) -> str:
         return self.aliases.get(name.lower(), name)
@@ -79,6 +96,8 @@ class ArticleContext:
 
     def is_state(self, name: str) -> bool:
         words = {w.lower().strip("'’s") for w in re.findall(r"[\w'’]+", name)}
+        if self.lemmatize is not None:
+            words = {self.lemmatize(w) for w in words}
         return bool(words & self.lexicon.words["state_bodies"]) and not (
             words & {"against", "for", "watch", "defenders", "rights", "memorial", "torture"}
         )
@@ -101,6 +120,16 @@ class ArticleContext:
             if mention.kind == kind and (include_state or not mention.state):
                 counts[mention.name] = counts.get(mention.name, 0) + 1
         return max(counts, key=counts.__getitem__) if counts else None
+
+
+def _trim_to_initials(full: str, short: str) -> str:
+    """ "Микроавтобус Сводной мобильной группы (СМГ)": the name is the words the letters stand for."""
+    words = full.split()
+    content = [i for i, w in enumerate(words) if w.lower() not in _JOINERS.split("|")]
+    if len(content) > len(short):
+        start = content[len(content) - len(short)]
+        return " ".join(words[start:])
+    return full
 
 
 def entity_spans(doc, lexicon: Lexicon) -> list[Span]:

@@ -807,11 +807,16 @@ def _unique(names: list[str]) -> list[str]:
     return result
 
 
-_EXTRACTORS: dict[str, Extractor] = {}
+_EXTRACTORS: dict = {}
 
 
-def get_extractor(language: str = "en") -> Extractor:
-    """One extractor per language and process: the model loads once."""
+def get_extractor(language: str = "en"):
+    """One extractor per language and process: the models load once."""
     if language not in _EXTRACTORS:
-        _EXTRACTORS[language] = Extractor(language)
+        if language == "ru":
+            from civicwatch.extract.russian import RussianExtractor
+
+            _EXTRACTORS[language] = RussianExtractor()
+        else:
+            _EXTRACTORS[language] = Extractor(language)
     return _EXTRACTORS[language]

@@ -36,11 +36,18 @@ class Lexicon:
     country_names: frozenset[str]  # names of states and their demonyms (not specific places)
     foreign_voices: frozenset[str]
     org_suffixes: frozenset[str]
+    list_regexes: dict[str, str] = field(default_factory=dict)  # subtype -> regex, for inflected languages
     list_pattern: re.Pattern[str] = field(init=False)
+    subtype_patterns: dict[str, re.Pattern[str]] = field(init=False)
 
     def __post_init__(self) -> None:
-        phrases = sorted((p for ps in self.lists.values() for p in ps), key=len, reverse=True)
-        self.list_pattern = re.compile(r"\b(" + "|".join(re.escape(p) for p in phrases) + r")\b", re.I)
+        regexes = dict(self.list_regexes)
+        for subtype, phrases in self.lists.items():
+            if phrases and subtype not in regexes:
+                ordered = sorted(phrases, key=len, reverse=True)
+                regexes[subtype] = "|".join(re.escape(p) for p in ordered)
+        self.subtype_patterns = {s: re.compile(rf"\b(?:{r})\b", re.I) for s, r in regexes.items()}
+        self.list_pattern = re.compile("|".join(rf"\b(?:{r})\b" for r in regexes.values()), re.I)
 
     def triggers_for(self, lemma: str, pos: str) -> list[Trigger]:
         return self.triggers.get((lemma, pos), [])
@@ -55,9 +62,8 @@ class Lexicon:
         return []
 
     def list_subtype(self, phrase: str) -> str | None:
-        phrase = phrase.lower()
-        for subtype, phrases in self.lists.items():
-            if phrase in phrases:
+        for subtype, pattern in self.subtype_patterns.items():
+            if pattern.fullmatch(phrase):
                 return subtype
         return None
 
@@ -125,4 +131,5 @@ def load_lexicon(language: str = "en") -> Lexicon:
         country_names=frozenset(country_names),
         foreign_voices=frozenset(raw.get("foreign_voices", [])),
         org_suffixes=frozenset(raw.get("org_suffixes", [])),
+        list_regexes=raw.get("list_patterns", {}),
     )

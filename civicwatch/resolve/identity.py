@@ -1,0 +1,649 @@
+"""One identity for every spelling of a name: the keys that targets and actors are known by.
+
+A name is reduced to phonetic *keys* (ASCII, words joined by "-") so that its spellings meet:
+
+* Cyrillic and its romanisations: Russian words are lemmatised with pymorphy3, transliterated with one
+  iuliia scheme (Wikipedia), and every Latin word is reduced to a skeleton where the romanisation
+  standards agree (kh/h, -y/-iy/-ii/-ij, ts/tz/c, ya/ia/ja, yu/iu/ju, e/ye/je, yo/e, doubled letters,
+  w/v, soft signs dropped). "Khodorkovsky", "Khodorkovskiy", "Ходорковского" -> "hodorkovski".
+* Inflection: each Russian word is replaced by its normal form, so "Солдатских матерей
+  Санкт-Петербурга" and "Солдатские матери Санкт-Петербурга" share "soldatski-mat-sankt-peterburg".
+  A romanised Russian word ("Otkrytoy", "Politkovskaya") is spelled back in Cyrillic and lemmatised
+  the same way when pymorphy knows it, so it meets its Cyrillic form.
+* Legal names: a leading legal form (АНО, "Автономная некоммерческая организация", LLC, Фонд before a
+  quoted name) is dropped from the full key; the quoted name inside a legal name is the core key.
+* Generic words: organisation nouns and descriptors at the edges of a name are dropped for the
+  *reduced* key ("Memorial International" -> "memorial", "Levada Center" -> "levada").
+
+Keys a name can have (see ``NameKeys``):
+
+* ``full``: the whole name, spelling-normalised; legal forms, articles, parentheticals and (for people)
+  patronymics dropped, people's names put given name first. Equal full keys are the same entity.
+* ``core``: the entity key: the quoted name, else the reduced name, else the full one. It names the
+  *name family*: "Memorial" and "Memorial Human Rights Centre" share "memorial" although they are two
+  legal entities; telling those apart is the full key's job (``match_strength`` 1.0 vs 0.8).
+* ``acronyms``: "KPP" from "Committee Against Torture (KPP)", or a name written as an acronym ("КПП").
+* ``surname``: for a person, the last name alone, so "Mikhail Khodorkovsky" can be linked to a bare
+  "Ходорковский". It is weaker than the others: ``match_strength`` only uses it against a bare surname
+  or a name with the same first initial, so two Khodorkovskys with different first names stay apart.
+
+Guards: a key made only of generic words (organisation nouns, descriptors, legal forms, articles) does
+not exist ("the group", "Фонд", "International Foundation"); a one-word key needs four letters and must
+not be generic or a common word that is never a name on its own ("Russia", "Center", "Watch"), unless
+it is written as an acronym.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from importlib.resources import files
+from typing import Any
+
+import iuliia
+from rapidfuzz.distance import Levenshtein
+
+EXACT = 1.0  # the same full key: the same entity
+VARIANT = 0.8  # they share a quoted, reduced or acronym key: the same name, maybe not the same legal entity
+NEAR = 0.7  # full or core keys one spelling slip apart (long organisation names only)
+SURNAME = 0.6  # a person and a bare surname (or the same initial and surname)
+NONE = 0.0
+
+_SCHEME = iuliia.WIKIPEDIA  # any scheme would do: the skeleton erases their differences
+_MIN_LETTERS = 4  # a one-word key shorter than this matches by accident ("Rus", "Yes")
+_MAX_ACRONYM = 5  # all-caps words up to this length are acronyms, kept as written (not lemmatised)
+_NEAR_MIN_CHARS = 10  # fuzzy matching only where one slip cannot turn one real name into another
+
+# --------------------------------------------------------------------------------------------- words
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """One word (or hyphen-separated part of a word) of a name, reduced to its key."""
+
+    key: str
+    letters: int  # letters of the lemma, for the four-letter rule
+    acronym: bool = False
+    title: bool = False  # capitalised in the source: a proper name can follow a generic head noun
+    given: bool = False  # pymorphy says: a given name, surname or patronymic
+    surname: bool = False
+    patronymic: bool = False
+
+
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+_TOKEN = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?")
+_APOSTROPHES = str.maketrans("", "", "'’ʼʹ`")
+# letters that look alike in both scripts: a word written mostly in one gets the other's look-alikes fixed
+_TO_LATIN = str.maketrans("АВЕКМНОРСТУХаеорсух", "ABEKMHOPCTYXaeopcyx")
+_TO_CYRILLIC = str.maketrans("ABEKMHOPCTYXaeopcyx", "АВЕКМНОРСТУХаеорсух")
+
+
+@cache
+def _morph() -> Any:
+    """The pymorphy3 analyzer, built on first use (its dictionaries take a moment to load)."""
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+def _fix_homoglyphs(token: str) -> str:
+    cyr = len(_CYRILLIC.findall(token))
+    lat = sum(ch.isascii() and ch.isalpha() for ch in token)
+    if not cyr or not lat:
+        return token
+    return token.translate(_TO_LATIN) if lat >= cyr else token.translate(_TO_CYRILLIC)
+
+
+def _ascii(text: str) -> str:
+    """Latin letters without diacritics (ISO "Hodorkovskij", "Ûrij")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if ch.isascii())
+
+
+# Skeleton: rewrite rules applied in order to one lower-case Latin word; the comments say which
+# romanisation differences each rule erases.
+_SKELETON_RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p), r)
+    for p, r in [
+        (r"[^a-z0-9]", ""),
+        (r"tsch", "ch"),  # German Tsch-
+        (r"shch|sch", "sh"),  # щ: shch / sch / sh
+        (r"tch", "ch"),  # French Tch-
+        (r"kh", "h"),  # х: kh / h
+        (r"ph", "f"),
+        (r"th", "t"),
+        (r"tz", "ts"),  # ц: tz / ts / c (below)
+        (r"x", "ks"),  # Alexei / Aleksei
+        (r"w", "v"),  # German w
+        (r"ck", "k"),
+        (r"q", "k"),
+        (r"j", "y"),  # й, iotated vowels: j / y / i
+        (r"(?<=[^aeiouy])yo", "e"),  # ё after a consonant: Fyodor / Fedor, Ponomaryov / Ponomarev
+        (r"y", "i"),  # -y / -iy / -yi / -ii meet after doubles collapse
+        (r"ts(?=[aeiou]|$)", "c"),  # ц before a vowel; "ts" before a consonant is т+с (Soldatskie)
+        (r"(.)\1+", r"\1"),
+        (r"ie", "e"),  # е: ye / e (Yevgeny / Evgeny, Vasilyev / Vasilev)
+        (r"(?<=[^aeiou])iu", "u"),  # ю after a consonant: Lyudmila / Ludmila
+        (r"(.)\1+", r"\1"),
+        (r"ia$", "i"),  # -ия: Dinastiya / Dynasty, Akademiya / Academy
+        (r"(?<=[bdfgkptv])re$", "er"),  # centre / center
+        (r"(?<=[bdfgkptv])r$", "er"),  # tsentr / center, ministr / minister
+    ]
+]
+
+
+@lru_cache(maxsize=65536)
+def _skeleton(latin: str) -> str:
+    text = _ascii(latin).lower()
+    for pattern, repl in _SKELETON_RULES:
+        text = pattern.sub(repl, text)
+    return text
+
+
+# Romanised Russian back to Cyrillic, good enough for pymorphy to recognise the word. Ambiguous endings
+# give a second candidate: -ii is -ии (Rossii) or -ий (Khodorkovskii), word-initial e is э or е.
+_BACK_ENDINGS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p), r)
+    for p, r in [
+        (r"(iy|ij)$", "ий"),
+        (r"(yy|yi)$", "ый"),
+        (r"oy$", "ой"),
+        (r"(ey|ei)$", "ей"),
+        (r"ay$", "ай"),
+        (r"(?<=[kgh])y$", "ий"),
+        (r"y$", "ый"),
+        (r"ia$", "ия"),
+    ]
+]
+_BACK_DIGRAPHS = re.compile(r"shch|sch|kh|zh|ch|sh|tsk|ts|yu|ya|yo|ye")
+_BACK_DIGRAPH_MAP = {
+    "shch": "щ", "sch": "щ", "kh": "х", "zh": "ж", "ch": "ч", "sh": "ш", "tsk": "тск", "ts": "ц",
+    "yu": "ю", "ya": "я", "yo": "е", "ye": "е",
+}  # fmt: skip
+_BACK_Y = re.compile(r"(?<=[аеиоуыэюяaeiou])y")
+_BACK_LETTERS = str.maketrans("abvgdezijklmnoprstufhcy", "абвгдезийклмнопрстуфхцы")
+# Latin words that cannot be romanised Russian (English spelling), so are never re-read as Russian
+_NOT_ROMANISED = re.compile(r"[^a-z]|c(?!h)|[wqx]|th|ph|ou|ee|oo|gh|ea")
+_RUSSIAN_ENDING = re.compile(r"(aya|oye|iye|yye|ogo|ego|ykh|ikh|oy|skoy|ova|eva|ina|yna|ovoy|evoy|inoy)$")
+
+
+def _back_candidates(latin: str) -> list[str]:
+    stems = [latin]
+    if latin.endswith("ii"):
+        stems.append(latin[:-2] + "iy")
+    out: list[str] = []
+    for stem in stems:
+        text = stem
+        for pattern, repl in _BACK_ENDINGS:
+            text, n = pattern.subn(repl, text)
+            if n:
+                break
+        text = _BACK_DIGRAPHS.sub(lambda m: _BACK_DIGRAPH_MAP[m.group()], text)
+        text = _BACK_Y.sub("й", text).translate(_BACK_LETTERS)
+        out.append(text)
+        if text.startswith("е"):
+            out.insert(len(out) - 1, "э" + text[1:])  # BGN writes э as e, е as ye at the start
+    return out
+
+
+def _russian_reading(latin: str) -> Any | None:
+    """The pymorphy parse of a romanised Russian word ("otkrytoy", "materi"), or None for other words."""
+    if len(latin) < 3 or _NOT_ROMANISED.search(latin):
+        return None
+    morph = _morph()
+    candidates = _back_candidates(latin)
+    for cyrillic in candidates:
+        if morph.word_is_known(cyrillic):
+            return morph.parse(cyrillic)[0]
+    # unknown surnames and adjectives ("Navalnaya" lacks the soft sign): trust the guesser on Russian endings only
+    if _RUSSIAN_ENDING.search(latin):
+        guess = morph.parse(candidates[0])[0]
+        if {"Surn", "ADJF"} & guess.tag.grammemes:
+            return guess
+    return None
+
+
+def _person_flags(parses: Iterable[Any]) -> tuple[bool, bool, bool]:
+    grammemes: set[str] = set()
+    for parse in parses:
+        grammemes |= parse.tag.grammemes
+    return "Name" in grammemes, "Surn" in grammemes, "Patr" in grammemes
+
+
+@lru_cache(maxsize=200_000)
+def _word(token: str, abbreviations: tuple[tuple[str, str], ...] = ()) -> tuple[_Part, ...]:
+    """A source word as key parts: lemma (Russian), transliteration, skeleton; hyphens split parts."""
+    token = _fix_homoglyphs(token)
+    letters = sum(ch.isalpha() for ch in token)
+    acronym = token.isupper() and 2 <= letters <= _MAX_ACRONYM
+    title = token[:1].isupper()
+    lower = token.lower().replace("ё", "е")
+    given = surname = patronymic = False
+    if _CYRILLIC.search(lower):
+        lemma = lower
+        if not acronym:
+            parses = _morph().parse(lower)[:3]
+            lemma = parses[0].normal_form.replace("ё", "е")
+            given, surname, patronymic = _person_flags(parses)
+        latin, lemma_parts = _SCHEME.translate(lemma), lemma.split("-")
+    else:
+        latin = _ascii(lower).translate(_APOSTROPHES)
+        latin = dict(abbreviations).get(latin, latin)
+        reading = None if acronym else _russian_reading(latin)
+        if reading is not None:
+            lemma = reading.normal_form.replace("ё", "е")
+            given, surname, patronymic = _person_flags([reading])
+            latin = _SCHEME.translate(lemma)
+        lemma_parts = latin.split("-")
+    keys = [_skeleton(part) for part in latin.split("-")]
+    if len(keys) != len(lemma_parts):
+        lemma_parts = keys
+    return tuple(
+        _Part(key, len(src), acronym, title, given, surname, patronymic)
+        for key, src in zip(keys, lemma_parts, strict=True)
+        if key
+    )
+
+
+# --------------------------------------------------------------------------------------------- lists
+
+
+@dataclass(frozen=True)
+class _Lists:
+    articles: frozenset[str]
+    function: frozenset[str]
+    descriptors: frozenset[str]
+    org_nouns: frozenset[str]
+    not_alone: frozenset[str]
+    legal_abbr: frozenset[str]
+    legal_phrases: tuple[tuple[str, ...], ...]  # longest first
+    abbreviations: tuple[tuple[str, str], ...]
+
+    @property
+    def generic(self) -> frozenset[str]:
+        """Words that carry no identity: a name made only of these has no key."""
+        return self.articles | self.function | self.descriptors | self.org_nouns | self.legal_abbr
+
+
+def _keys_of(entries: Iterable[str]) -> frozenset[str]:
+    return frozenset(part.key for entry in entries for token in entry.split() for part in _word(token))
+
+
+@cache
+def _lists() -> _Lists:
+    raw = json.loads(files("civicwatch.resolve").joinpath("data/identity.json").read_text(encoding="utf-8"))
+    phrases = {tuple(p.key for token in phrase.split() for p in _word(token)) for phrase in raw["legal_form_phrases"]}
+    generic = _Lists(
+        articles=_keys_of(raw["articles"]),
+        function=_keys_of(raw["function_words"]),
+        descriptors=_keys_of(raw["descriptors"]),
+        org_nouns=_keys_of(raw["org_nouns"]),
+        not_alone=_keys_of(raw["not_alone"]),
+        legal_abbr=frozenset(_skeleton(_SCHEME.translate(a)) for a in raw["legal_form_abbreviations"]),
+        legal_phrases=tuple(sorted(phrases, key=len, reverse=True)),
+        abbreviations=tuple(sorted(raw["abbreviations"].items())),
+    )
+    _generic_set.cache_clear()
+    return generic
+
+
+@cache
+def _generic_set() -> frozenset[str]:
+    return _lists().generic
+
+
+def _is(key: str, words: frozenset[str]) -> bool:
+    """Membership that also accepts an English plural ("groups", "rights")."""
+    return key in words or (len(key) > 4 and key.endswith("s") and key[:-1] in words)
+
+
+# --------------------------------------------------------------------------------------------- names
+
+
+@dataclass(frozen=True)
+class NameKeys:
+    """Every key a name is known by; ``None``/empty where the name gives none (see the module doc)."""
+
+    full: str | None = None
+    core: str | None = None
+    reduced: str | None = None
+    acronyms: frozenset[str] = frozenset()
+    alternates: frozenset[str] = frozenset()  # keys of names it carries: the quoted name, "(Full Name)"
+    surname: str | None = None
+    initial: str | None = None  # first letter of a person's given name, to tell namesakes apart
+    person: bool = False
+
+    @property
+    def strong(self) -> frozenset[str]:
+        """Keys that identify the name by themselves (everything but the surname)."""
+        keys = {self.full, self.core, self.reduced, *self.acronyms, *self.alternates}
+        return frozenset(k for k in keys if k)
+
+    @property
+    def variants(self) -> frozenset[str]:
+        return self.strong | ({self.surname} if self.surname else set())
+
+
+_OPENERS = {"«": "»", "„": "“”", "“": "”", '"': '"', "‹": "›", "‘": "’", "‚": "‘’"}
+_PAREN = re.compile(r"\(([^()]*)\)")
+_DASHES = re.compile(r"\s+[–—-]\s+|[–—]")
+
+
+def _normalise(name: str) -> str:
+    text = unicodedata.normalize("NFKC", name).replace("\u00ad", "")
+    text = _DASHES.sub(" ", text)
+    return " ".join(text.split()).strip(" .,;:")
+
+
+def _split_quoted(text: str) -> tuple[str, str, str] | None:
+    """(before, inside, after) of the first quoted span; nested «…«…»…» kept whole inside."""
+    for start, ch in enumerate(text):
+        if ch not in _OPENERS:
+            continue
+        if ch == "’" or (ch == "‘" and start and text[start - 1].isalnum()):
+            continue
+        closers, depth = _OPENERS[ch], 0
+        for end in range(start + 1, len(text)):
+            if text[end] == ch and ch not in closers:
+                depth += 1
+            elif text[end] in closers:
+                if depth == 0:
+                    return text[:start], text[start + 1 : end], text[end + 1 :]
+                depth -= 1
+        return None
+    return None
+
+
+def _unwrap(text: str) -> str:
+    """Drop quotes around the whole name: «Мемориал», "«Мемориал»"."""
+    while True:
+        split = _split_quoted(text)
+        if split is None or split[0].strip() or split[2].strip():
+            return text
+        text = split[1].strip()
+
+
+def _parts(text: str) -> list[_Part]:
+    lists = _lists()
+    out: list[_Part] = []
+    for token in _TOKEN.findall(text):
+        token = re.sub(r"['’]s$", "", token)  # English possessive: Memorial's
+        out.extend(_word(token, lists.abbreviations))
+    return out
+
+
+def _strip_legal_form(parts: list[_Part], quoted_follows: bool) -> list[_Part]:
+    """Drop a leading legal form: an abbreviation always, a spelled-out one before a quoted name."""
+    lists = _lists()
+    while parts and parts[0].key in lists.articles:
+        parts = parts[1:]
+    if parts and parts[0].key in lists.legal_abbr:
+        return parts[1:]
+    keys = tuple(p.key for p in parts)
+    for phrase in lists.legal_phrases:
+        if keys[: len(phrase)] == phrase and (quoted_follows or len(parts) > len(phrase) and parts[len(phrase)].title):
+            return parts[len(phrase) :] if quoted_follows or len(parts) > len(phrase) else parts
+    return parts
+
+
+def _strip_trailing_legal(parts: list[_Part]) -> list[_Part]:
+    lists = _lists()
+    while len(parts) > 1 and parts[-1].key in lists.legal_abbr:  # Memorial Ltd
+        parts = parts[:-1]
+    return parts
+
+
+def _join(parts: list[_Part]) -> str | None:
+    """The key of these words, or None when they are all generic or a lone word fails the guards."""
+    if not parts:
+        return None
+    lists = _lists()
+    if all(_is(p.key, _generic_set()) for p in parts):
+        return None
+    if len(parts) == 1:
+        only = parts[0]
+        if _is(only.key, lists.not_alone) or (only.letters < _MIN_LETTERS and not only.acronym):
+            return None
+    return "-".join(p.key for p in parts)
+
+
+def _reduce(parts: list[_Part]) -> str | None:
+    """The name without generic descriptors and organisation nouns at its edges ("Levada Center").
+
+    A leading organisation noun goes only before a capitalised word: "Фонд Династия" loses "Фонд", but
+    "Committee Against Torture", "Group of Seven" and "Центр защиты прав" keep their head noun, since
+    what follows it is a complement, not a name.
+    """
+    lists = _lists()
+    edge = lists.descriptors | lists.org_nouns | lists.articles
+    start, end = 0, len(parts)
+    while end > start and _is(parts[end - 1].key, edge):
+        end -= 1
+    while start < end:
+        key = parts[start].key
+        if _is(key, lists.descriptors | lists.articles):
+            start += 1
+        elif _is(key, lists.org_nouns) and start + 1 < end and parts[start + 1].title:
+            start += 1
+        else:
+            break
+    core = parts[start:end]
+    if not core or (start, end) == (0, len(parts)) or core[0].key in lists.function:
+        return None
+    if core[-1].key in lists.function:
+        return None
+    return _join(core)
+
+
+_PERSON_SUFFIX = re.compile(r"(ov|ova|ev|eva|in|ina|ski|skaia|ich|enko|uk|ian|shvili|dze)$")
+
+
+def _looks_like_person(parts: list[_Part]) -> bool:
+    """Two to four capitalised words, none generic, with a given name, surname or patronymic among them."""
+    if not 2 <= len(parts) <= 4 or not all(p.title for p in parts):
+        return False
+    generic = _generic_set() | _lists().not_alone
+    if any(_is(p.key, generic) for p in parts):
+        return False
+    return any(p.given or p.surname or p.patronymic for p in parts) or bool(_PERSON_SUFFIX.search(parts[-1].key))
+
+
+def _person_order(parts: list[_Part]) -> list[_Part]:
+    """Given name first, patronymic dropped: the register's "Ходорковский Михаил Борисович" = "Mikhail Khodorkovsky"."""
+    had_patronymic = len(parts) == 3 and parts[-1].patronymic or parts[1:2] and parts[1].patronymic
+    if len(parts) == 3:
+        if parts[2].patronymic:
+            parts = parts[:2]
+        elif parts[1].patronymic:
+            parts = [parts[0], parts[2]]
+    if len(parts) == 2:
+        first, last = parts
+        if first.surname and last.given and (not first.given or (had_patronymic and not last.surname)):
+            parts = [last, first]
+    return parts
+
+
+@lru_cache(maxsize=65536)
+def name_keys(name: str, kind: str | None = None) -> NameKeys:
+    """All keys of ``name``. ``kind`` ("PERSON", "ORG", ...) overrides the guess whether it is a person."""
+    text = _normalise(name)
+    acronyms: set[str] = set()
+    alternates: set[str] = set()
+    for inner in _PAREN.findall(text):
+        _read_parenthetical(inner, acronyms, alternates)
+    text = _unwrap(" ".join(_PAREN.sub(" ", text).split()))
+    split = _split_quoted(text)
+    if split is not None:
+        return _quoted_name_keys(split, acronyms, alternates)
+    parts = _strip_trailing_legal(_strip_legal_form(_parts(text), quoted_follows=False))
+    person = _is_person(parts, kind)
+    if person:
+        parts = _person_order(parts)
+    full = _join(parts)
+    if len(parts) == 1 and parts[0].acronym and full:
+        acronyms.add(full)
+    reduced = None if person else _reduce(parts)
+    surname = _join(parts[-1:]) if person and len(parts) > 1 else None
+    initial = parts[0].key[:1] if person and len(parts) > 1 else None
+    return NameKeys(
+        full=full,
+        core=reduced or full or next(iter(sorted(acronyms)), None),
+        reduced=reduced,
+        acronyms=frozenset(acronyms),
+        alternates=frozenset(alternates),
+        surname=surname,
+        initial=initial,
+        person=person,
+    )
+
+
+def _is_person(parts: list[_Part], kind: str | None) -> bool:
+    if kind is not None:
+        return kind.upper() in {"PERSON", "PER"} and len(parts) >= 1
+    return _looks_like_person(parts)
+
+
+def _read_parenthetical(inner: str, acronyms: set[str], alternates: set[str]) -> None:
+    """ "(KPP)" is an acronym; "(Комитет против пыток)" another name of the same entity."""
+    tokens = _TOKEN.findall(inner)
+    if len(tokens) == 1 and tokens[0].isupper():
+        key = _join(_parts(inner))
+        if key:
+            acronyms.add(key)
+    elif tokens:
+        alternates.update(name_keys(inner, "ORG").strong)
+
+
+def _quoted_name_keys(split: tuple[str, str, str], acronyms: set[str], alternates: set[str]) -> NameKeys:
+    """A legal name around a quoted one: "Международное общество «Мемориал»" has core "memorial"."""
+    before, inside, after = split
+    inner = name_keys(inside, "ORG")
+    outer = _strip_legal_form(_parts(before), quoted_follows=True)
+    # the quoted part's words count as capitalised: they are a name, whatever their case
+    quoted = [_Part(p.key, p.letters, p.acronym, True) for p in _parts(_plain(inside))]
+    parts = _strip_trailing_legal(outer + quoted + _parts(after))
+    full = inner.full if not outer and not _parts(after) else _join(parts)
+    alternates |= inner.strong
+    acronyms |= inner.acronyms
+    reduced = _reduce(parts)
+    return NameKeys(
+        full=full,
+        core=inner.core or reduced or full,
+        reduced=reduced,
+        acronyms=frozenset(acronyms),
+        alternates=frozenset(alternates - {full}),
+    )
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[«»„“”\"‹›‘’‚]", " ", text)
+
+
+# --------------------------------------------------------------------------------------------- API
+
+
+def entity_key(name: str, kind: str | None = None) -> str | None:
+    """The canonical key of ``name``: shared by its spellings, inflections and legal forms; None if generic.
+
+    >>> entity_key("Международное общество «Мемориал»") == entity_key("Memorial International")
+    True
+    """
+    return name_keys(name, kind).core
+
+
+def name_variants(name: str, kind: str | None = None) -> set[str]:
+    """Every key the name can be known by: full, core (quoted or reduced), acronyms, other names it carries,
+    and for a person the surname alone (a weak key: see ``match_strength``)."""
+    return set(name_keys(name, kind).variants)
+
+
+def _strength(a: NameKeys, b: NameKeys) -> float:
+    if a.full and a.full == b.full:
+        return EXACT
+    if a.strong & b.strong:
+        return VARIANT
+    if _near(a, b):
+        return NEAR
+    if a.surname and (a.surname == b.full or (a.surname == b.surname and a.initial == b.initial)):
+        return SURNAME
+    if b.surname and b.surname == a.full:
+        return SURNAME
+    return NONE
+
+
+def _near(a: NameKeys, b: NameKeys) -> bool:
+    """One slip apart in a long organisation name ("Sakharov Centre"/"Sakharow Centre" is caught by the
+    skeleton already; this is for typos). People are excluded: Kalyapin and Kalyagin are two men."""
+    if a.person or b.person:
+        return False
+    for x, y in ((a.full, b.full), (a.core, b.core)):
+        if not x or not y or x.count("-") != y.count("-"):
+            continue
+        if min(len(x), len(y)) - x.count("-") >= _NEAR_MIN_CHARS and Levenshtein.distance(x, y, score_cutoff=1) <= 1:
+            return True
+    return False
+
+
+def match_strength(a: str, b: str) -> float:
+    """How surely two names are one entity: 1.0 same full key, 0.8 a shared quoted/reduced/acronym key,
+    0.7 a one-letter slip in a long organisation name, 0.6 a surname against a person, 0.0 none."""
+    return _strength(name_keys(a), name_keys(b))
+
+
+def same_entity(a: str, b: str) -> bool:
+    """True when the names share a non-generic key (the surname key only as ``match_strength`` allows)."""
+    return match_strength(a, b) > NONE
+
+
+@dataclass
+class AliasTable:
+    """Names one source (an article, the database) says are the same: "КПП" -> "Комитет по предотвращению пыток".
+
+    ``key`` resolves an alias to the entity key of the name it stands for; everything else falls back to
+    ``entity_key``.
+    """
+
+    _canonical: dict[str, str] = field(default_factory=dict)  # any strong key -> entity key
+
+    def add(self, name: str, alias: str | None = None) -> None:
+        """Record that ``alias`` names ``name``; without an alias, the acronyms the name defines itself."""
+        target = self.key(name)
+        if target is None:
+            return
+        keys = name_keys(name)
+        aliases = name_keys(alias).strong if alias is not None else keys.acronyms
+        for key in aliases | {keys.full, keys.core} - {None, target}:
+            if key and key not in self._canonical:
+                self._canonical[key] = target
+
+    def key(self, name: str) -> str | None:
+        keys = name_keys(name)
+        for key in (keys.core, keys.full, *sorted(keys.acronyms)):
+            if key in self._canonical:
+                return self._canonical[key]
+        return keys.core
+
+    def variants(self, name: str) -> set[str]:
+        own = name_variants(name)
+        return own | {self._canonical[k] for k in own if k in self._canonical}
+
+    def match_strength(self, a: str, b: str) -> float:
+        """As ``match_strength``, with a name and its recorded alias counting as one entity (1.0)."""
+        resolved_a, resolved_b = self.key(a), self.key(b)
+        if resolved_a and resolved_a == resolved_b and (self._aliased(a) or self._aliased(b)):
+            return EXACT
+        return match_strength(a, b)
+
+    def same(self, a: str, b: str) -> bool:
+        return self.match_strength(a, b) > NONE
+
+    def _aliased(self, name: str) -> bool:
+        keys = name_keys(name)
+        return any(k in self._canonical for k in (keys.core, keys.full, *keys.acronyms))
+
+    def __len__(self) -> int:
+        return len(self._canonical)
