@@ -33,6 +33,11 @@ def same_act(a: Event, b: Event) -> bool:
         return False
     if a.type == "reaction" and a.actor and b.actor:
         return actors_overlap(a.actor, b.actor)  # different speakers are different reactions
+    if a.type == "attack" and a.actor and b.actor and actors_overlap(a.actor, b.actor):
+        return True  # the same assailants in one article: one attack told in several sentences
+    if a.type in ("designation", "delisting") and (_is_count(a.targets) or _is_count(b.targets)):
+        if not (a.actor and b.actor) or actors_overlap(a.actor, b.actor):
+            return True  # "added five NGOs" ... "Agora, Public Verdict and Memorial": one listing
     if a.type == "law" and (not a.date or not b.date) and a.extra.get("trigger") != b.extra.get("trigger"):
         return False  # "passed" and, later, "voted to override the veto": undated law stages stay apart
     return names_overlap(a.targets, b.targets)
@@ -69,10 +74,46 @@ def names_overlap(a: list[str], b: list[str]) -> bool:
     return False
 
 
+_NUMBER_WORDS = {
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "several",
+    "dozens",
+    "два",
+    "две",
+    "три",
+    "четыре",
+    "пять",
+    "шесть",
+    "семь",
+    "восемь",
+    "девять",
+    "десять",
+    "несколько",
+}
+
+
+def _is_count(targets: list[str]) -> bool:
+    """A group named by its number ("five NGOs", "три организации") rather than by name."""
+    return any(t.split()[0].lower() in _NUMBER_WORDS or t.split()[0].isdigit() for t in targets if t.split())
+
+
 def actors_overlap(a: str, b: str) -> bool:
     """ "Secretary Blinken" and "Secretary of State Blinken" are one speaker."""
-    last_a, last_b = _norm(a).split()[-1:], _norm(b).split()[-1:]
-    return names_overlap([a], [b]) or (bool(last_a) and last_a == last_b and len(last_a[0]) > 3)
+    words_a, words_b = _norm(a).split(), _norm(b).split()
+    if names_overlap([a], [b]):
+        return True
+    if not words_a or not words_b or words_a[-1] != words_b[-1] or len(words_a[-1]) <= 3:
+        return False
+    shorter, longer = sorted((words_a, words_b), key=len)
+    return set(shorter) <= set(longer)  # "Secretary Blinken" within "Secretary of State Blinken"
 
 
 def drop_restated_headlines(events: list[Event]) -> list[Event]:

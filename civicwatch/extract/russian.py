@@ -19,7 +19,7 @@ from civicwatch.extract.dates_ru import find_dates
 from civicwatch.extract.entities import ArticleContext
 from civicwatch.extract.labels import find_labels, mask_labels
 from civicwatch.extract.lexicon import Lexicon, Trigger, load_lexicon
-from civicwatch.extract.merge import merge_events
+from civicwatch.extract.merge import merge_events, same_act
 from civicwatch.extract.sentences import Sentence, split_sentences
 from civicwatch.model import Event
 
@@ -197,6 +197,7 @@ class _Facts:
     published: date | None
     country: str | None
     main_law: str | None
+    list_subtype: str | None = None  # the restrictive list the article is mostly about
 
 
 class RussianExtractor:
@@ -225,7 +226,7 @@ class RussianExtractor:
                     name = _nominative_name(item, tokens[start:end])
                     context.observe(index, name, "PERSON" if kind == "PER" else "ORG")
             parsed.append(item)
-        facts = _Facts(published_date, self._country(lines), self._main_law(parsed))
+        facts = _Facts(published_date, self._country(lines), self._main_law(parsed), self._list_subtype(text))
         events: list[Event] = []
         for item in parsed:
             events.extend(_RuReader(self.lexicon, context, facts, item, events).read())
@@ -244,6 +245,11 @@ class RussianExtractor:
             if code:
                 counts[code] += 0.5 if code in self.lexicon.foreign_voices else 1.0
         return counts.most_common(1)[0][0] if counts else "RU"
+
+    def _list_subtype(self, text: str) -> str | None:
+        found = Counter(self.lexicon.list_subtype(m.group()) for m in self.lexicon.list_pattern.finditer(text))
+        found.pop(None, None)
+        return found.most_common(1)[0][0] if found else None
 
     def _main_law(self, parsed: list[RuSentence]) -> str | None:
         for item in parsed:
@@ -288,7 +294,10 @@ class _RuReader:
         if trigger.hold_needs and token.lemma == "взять" and not (trigger.hold_needs & self.lower_words):
             return False
         if trigger.needs == "list" and not self.lex.list_pattern.search(self.item.text):
-            return False
+            # "вывело организацию из реестра": the register the article is about
+            beside = any(t.lemma in self.words["list_nouns"] for t in self._obliques(token))
+            if not (beside and self.facts.list_subtype):
+                return False
         if trigger.needs == "law":
             if not any(t.lemma in self.words["law_nouns"] for t in self.item.tokens):
                 return False
@@ -554,14 +563,17 @@ class _RuReader:
         if token.pos == "PRON" or token.lemma in ("который",):
             return self.ctx.latest("ORG", item.index) if token.lemma in ("она", "оно", "они") else None
         for _ in range(2):
-            appositions = [c for c in item.child(token, "appos") if c.pos in ("PROPN", "NOUN")]
+            appositions = sorted(
+                (c for c in item.child(token, "appos") if c.pos in ("PROPN", "NOUN") and c.i > token.i),
+                key=lambda c: c.i,
+            )
             if token.pos != "PROPN" and appositions:
                 token = appositions[0]  # "организацию «Солдатские матери»": the name, not the description
         if token.entity == "LOC" or token.text in self.lex.place_country:
             return None
         if token.lemma in self.words["never_targets"] or token.lemma in ("вечер", "среда", "год"):
             return None
-        phrase = _noun_phrase(item, token)
+        phrase = self._with_trailing_name(_noun_phrase(item, token))
         name = _nominative_name(item, phrase)
         if not name or self.ctx.is_state(name):
             return None
@@ -581,6 +593,21 @@ class _RuReader:
         ):
             return None  # "100 организаций": a count, not a target
         return self.ctx.canonical(name)
+
+    def _with_trailing_name(self, phrase: list[RuToken]) -> list[RuToken]:
+        """ "Фонд некоммерческих программ Дмитрия Зимина «Династия»": the quoted name that ends a legal name."""
+        if not phrase:
+            return phrase
+        end = phrase[-1].i + 1
+        while end < len(self.item.tokens) and self.item.tokens[end].entity == "PER":
+            end += 1
+        quoted = next((s for s in self.item.spans if s[2] == "ORG" and s[0] in (end, end + 1)), None)
+        if quoted and (quoted[0] == end or self.item.tokens[end].text in '«"„“'):
+            closing = quoted[1]
+            if closing < len(self.item.tokens) and self.item.tokens[closing].text in '»"”':
+                closing += 1
+            return phrase + self.item.tokens[phrase[-1].i + 1 : closing]
+        return phrase
 
     def _name(self, token: RuToken) -> str | None:
         if token.pos == "PRON":  # "Они избили...": whoever acted in the sentence before
@@ -610,15 +637,18 @@ class _RuReader:
                     found.append(name)
         if not found:
             previous = [e for e in self.earlier if e.type != "reaction" and not e.boilerplate]
-            if previous:
-                found = list(previous[-1].targets)
+            if previous:  # the act reacted to, with every mention of it so far
+                last = previous[-1]
+                for event in previous:
+                    if event is last or same_act(event, last):
+                        found.extend(event.targets)
         return found
 
     # -- attributes ----------------------------------------------------------
     def _subtype(self, token: RuToken, kind: str, subtype: str, actor: str | None) -> str | None:
         if subtype == "$list":
             match = self.lex.list_pattern.search(self.item.text)
-            return self.lex.list_subtype(match.group()) if match else None
+            return self.lex.list_subtype(match.group()) if match else self.facts.list_subtype
         if subtype == "$closure":
             if actor and self.ctx.is_state(actor):
                 return "forced_liquidation"

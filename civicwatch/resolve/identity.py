@@ -124,14 +124,14 @@ _SKELETON_RULES: list[tuple[re.Pattern[str], str]] = [
         (r"j", "y"),  # й, iotated vowels: j / y / i
         (r"(?<=[^aeiouy])yo", "e"),  # ё after a consonant: Fyodor / Fedor, Ponomaryov / Ponomarev
         (r"y", "i"),  # -y / -iy / -yi / -ii meet after doubles collapse
-        (r"ts(?=[aeiou]|$)", "c"),  # ц before a vowel; "ts" before a consonant is т+с (Soldatskie)
+        (r"ts(?=[aeiou])", "c"),  # ц before a vowel; elsewhere "ts" is often т+с (Soldatskie) or a plural
         (r"(.)\1+", r"\1"),
         (r"ie", "e"),  # е: ye / e (Yevgeny / Evgeny, Vasilyev / Vasilev)
         (r"(?<=[^aeiou])iu", "u"),  # ю after a consonant: Lyudmila / Ludmila
         (r"(.)\1+", r"\1"),
         (r"ia$", "i"),  # -ия: Dinastiya / Dynasty, Akademiya / Academy
-        (r"(?<=[bdfgkptv])re$", "er"),  # centre / center
-        (r"(?<=[bdfgkptv])r$", "er"),  # tsentr / center, ministr / minister
+        (r"([aeiou][^aeiou]?[bdfgkptv])re$", r"\1er"),  # centre / center
+        (r"([aeiou][^aeiou]?[bdfgkptv])r$", r"\1er"),  # tsentr / center, ministr / minister, Pyotr / Peter
     ]
 ]
 
@@ -144,19 +144,21 @@ def _skeleton(latin: str) -> str:
     return text
 
 
-# Romanised Russian back to Cyrillic, good enough for pymorphy to recognise the word. Ambiguous endings
-# give a second candidate: -ii is -ии (Rossii) or -ий (Khodorkovskii), word-initial e is э or е.
-_BACK_ENDINGS: list[tuple[re.Pattern[str], str]] = [
+# Romanised Russian back to Cyrillic, good enough for pymorphy to recognise the word. Endings are
+# ambiguous, so each gives candidates: -y is -ый (Navalny) or -ы (Moskvy), -ii is -ии (Rossii) or -ий
+# (Khodorkovskii); a word-initial e is э (BGN) or е.
+_BACK_ENDINGS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     (re.compile(p), r)
     for p, r in [
-        (r"(iy|ij)$", "ий"),
-        (r"(yy|yi)$", "ый"),
-        (r"oy$", "ой"),
-        (r"(ey|ei)$", "ей"),
-        (r"ay$", "ай"),
-        (r"(?<=[kgh])y$", "ий"),
-        (r"y$", "ый"),
-        (r"ia$", "ия"),
+        (r"(iy|ij)$", ("ий",)),
+        (r"(yy|yi)$", ("ый",)),
+        (r"oy$", ("ой",)),
+        (r"(ey|ei)$", ("ей",)),
+        (r"ay$", ("ай",)),
+        (r"(?<=[kgh])y$", ("ий", "и")),
+        (r"y$", ("ый", "ы")),
+        (r"ii$", ("ии", "ий")),
+        (r"ia$", ("ия",)),
     ]
 ]
 _BACK_DIGRAPHS = re.compile(r"shch|sch|kh|zh|ch|sh|tsk|ts|yu|ya|yo|ye")
@@ -166,34 +168,41 @@ _BACK_DIGRAPH_MAP = {
 }  # fmt: skip
 _BACK_Y = re.compile(r"(?<=[аеиоуыэюяaeiou])y")
 _BACK_LETTERS = str.maketrans("abvgdezijklmnoprstufhcy", "абвгдезийклмнопрстуфхцы")
-# Latin words that cannot be romanised Russian (English spelling), so are never re-read as Russian
-_NOT_ROMANISED = re.compile(r"[^a-z]|c(?!h)|[wqx]|th|ph|ou|ee|oo|gh|ea")
-_RUSSIAN_ENDING = re.compile(r"(aya|oye|iye|yye|ogo|ego|ykh|ikh|oy|skoy|ova|eva|ina|yna|ovoy|evoy|inoy)$")
+
+
+def _back_part(latin: str) -> list[str]:
+    stems = [latin]
+    for pattern, endings in _BACK_ENDINGS:
+        if pattern.search(latin):
+            stems = [pattern.sub(ending, latin) for ending in endings]
+            break
+    out: list[str] = []
+    for stem in stems:
+        text = _BACK_DIGRAPHS.sub(lambda m: _BACK_DIGRAPH_MAP[m.group()], stem)
+        text = _BACK_Y.sub("й", text).translate(_BACK_LETTERS)
+        out.extend(["э" + text[1:], text] if text.startswith("е") else [text])
+    return out
 
 
 def _back_candidates(latin: str) -> list[str]:
-    stems = [latin]
-    if latin.endswith("ii"):
-        stems.append(latin[:-2] + "iy")
-    out: list[str] = []
-    for stem in stems:
-        text = stem
-        for pattern, repl in _BACK_ENDINGS:
-            text, n = pattern.subn(repl, text)
-            if n:
-                break
-        text = _BACK_DIGRAPHS.sub(lambda m: _BACK_DIGRAPH_MAP[m.group()], text)
-        text = _BACK_Y.sub("й", text).translate(_BACK_LETTERS)
-        out.append(text)
-        if text.startswith("е"):
-            out.insert(len(out) - 1, "э" + text[1:])  # BGN writes э as e, е as ye at the start
-    return out
+    """Cyrillic spellings a romanised word may stand for, likeliest first; hyphen parts separately."""
+    candidates = [""]
+    for i, part in enumerate(latin.split("-")):
+        joiner = "-" if i else ""
+        candidates = [c + joiner + b for c in candidates for b in _back_part(part)][:8]
+    return candidates
+
+
+# Latin words that cannot be romanised Russian (English spelling), so are never re-read as Russian
+_NOT_ROMANISED = re.compile(r"[^a-z-]|c(?!h)|[wq]|th|ph|ou|ee|oo|gh|ea|^-|-$|--")
+_RUSSIAN_ENDING = re.compile(r"(aya|oye|iye|yye|ogo|ego|ykh|ikh|oy|skoy|ova|eva|ina|yna|ovoy|evoy|inoy)$")
 
 
 def _russian_reading(latin: str) -> Any | None:
     """The pymorphy parse of a romanised Russian word ("otkrytoy", "materi"), or None for other words."""
-    if len(latin) < 3 or _NOT_ROMANISED.search(latin):
-        return None
+    latin = latin.replace("x", "ks")  # Alexeyeva
+    if len(latin) < 3 or _NOT_ROMANISED.search(latin) or latin in _english_words():
+        return None  # "for" would be read as Russian "фор(а)"
     morph = _morph()
     candidates = _back_candidates(latin)
     for cyrillic in candidates:
@@ -207,6 +216,14 @@ def _russian_reading(latin: str) -> Any | None:
     return None
 
 
+@cache
+def _english_words() -> frozenset[str]:
+    """The English words of the lists: never read as romanised Russian."""
+    raw = _raw_lists()
+    entries = [e for key, value in raw.items() if isinstance(value, list) for e in value]
+    return frozenset(word for entry in entries for word in entry.split() if word.isascii())
+
+
 def _person_flags(parses: Iterable[Any]) -> tuple[bool, bool, bool]:
     grammemes: set[str] = set()
     for parse in parses:
@@ -214,8 +231,18 @@ def _person_flags(parses: Iterable[Any]) -> tuple[bool, bool, bool]:
     return "Name" in grammemes, "Surn" in grammemes, "Patr" in grammemes
 
 
+def _acronym_key(lower: str) -> str:
+    """Letter by letter, so doubled letters stay (KPP is not KP) while Ю/Yu, Ц/C still meet."""
+    return "".join(_skeleton(_SCHEME.translate(ch)) or ch for ch in lower)
+
+
+@cache
+def _raw_lists() -> dict[str, Any]:
+    return json.loads(files("civicwatch.resolve").joinpath("data/identity.json").read_text(encoding="utf-8"))
+
+
 @lru_cache(maxsize=200_000)
-def _word(token: str, abbreviations: tuple[tuple[str, str], ...] = ()) -> tuple[_Part, ...]:
+def _word(token: str) -> tuple[_Part, ...]:
     """A source word as key parts: lemma (Russian), transliteration, skeleton; hyphens split parts."""
     token = _fix_homoglyphs(token)
     letters = sum(ch.isalpha() for ch in token)
@@ -232,14 +259,16 @@ def _word(token: str, abbreviations: tuple[tuple[str, str], ...] = ()) -> tuple[
         latin, lemma_parts = _SCHEME.translate(lemma), lemma.split("-")
     else:
         latin = _ascii(lower).translate(_APOSTROPHES)
-        latin = dict(abbreviations).get(latin, latin)
+        latin = _raw_lists()["abbreviations"].get(latin, latin)  # St Petersburg = Saint Petersburg
         reading = None if acronym else _russian_reading(latin)
         if reading is not None:
             lemma = reading.normal_form.replace("ё", "е")
             given, surname, patronymic = _person_flags([reading])
             latin = _SCHEME.translate(lemma)
         lemma_parts = latin.split("-")
-    keys = [_skeleton(part) for part in latin.split("-")]
+    if acronym:
+        latin = _acronym_key(lower)
+    keys = [_skeleton(part) if not acronym else part for part in latin.split("-")]
     if len(keys) != len(lemma_parts):
         lemma_parts = keys
     return tuple(
@@ -261,7 +290,6 @@ class _Lists:
     not_alone: frozenset[str]
     legal_abbr: frozenset[str]
     legal_phrases: tuple[tuple[str, ...], ...]  # longest first
-    abbreviations: tuple[tuple[str, str], ...]
 
     @property
     def generic(self) -> frozenset[str]:
@@ -275,20 +303,19 @@ def _keys_of(entries: Iterable[str]) -> frozenset[str]:
 
 @cache
 def _lists() -> _Lists:
-    raw = json.loads(files("civicwatch.resolve").joinpath("data/identity.json").read_text(encoding="utf-8"))
+    raw = _raw_lists()
     phrases = {tuple(p.key for token in phrase.split() for p in _word(token)) for phrase in raw["legal_form_phrases"]}
-    generic = _Lists(
+    return _Lists(
         articles=_keys_of(raw["articles"]),
         function=_keys_of(raw["function_words"]),
         descriptors=_keys_of(raw["descriptors"]),
         org_nouns=_keys_of(raw["org_nouns"]),
         not_alone=_keys_of(raw["not_alone"]),
-        legal_abbr=frozenset(_skeleton(_SCHEME.translate(a)) for a in raw["legal_form_abbreviations"]),
+        legal_abbr=frozenset(
+            key for a in raw["legal_form_abbreviations"] for key in (_skeleton(_SCHEME.translate(a)), _acronym_key(a))
+        ),
         legal_phrases=tuple(sorted(phrases, key=len, reverse=True)),
-        abbreviations=tuple(sorted(raw["abbreviations"].items())),
     )
-    _generic_set.cache_clear()
-    return generic
 
 
 @cache
@@ -368,25 +395,34 @@ def _unwrap(text: str) -> str:
 
 
 def _parts(text: str) -> list[_Part]:
-    lists = _lists()
     out: list[_Part] = []
     for token in _TOKEN.findall(text):
         token = re.sub(r"['’]s$", "", token)  # English possessive: Memorial's
-        out.extend(_word(token, lists.abbreviations))
+        out.extend(_word(token))
     return out
 
 
 def _strip_legal_form(parts: list[_Part], quoted_follows: bool) -> list[_Part]:
-    """Drop a leading legal form: an abbreviation always, a spelled-out one before a quoted name."""
+    """Drop a leading article and legal form (it does not change who the entity is).
+
+    An abbreviation (АНО, LLC) always goes. A spelled-out form goes when it is all that stands before a
+    quoted name ("Фонд «Династия»"), or, unquoted, when it has several words and a capitalised name
+    follows; a lone "Фонд" before unquoted words may be part of the name ("Фонд борьбы с коррупцией").
+    """
     lists = _lists()
     while parts and parts[0].key in lists.articles:
         parts = parts[1:]
-    if parts and parts[0].key in lists.legal_abbr:
+    if parts and parts[0].key in lists.legal_abbr and (len(parts) > 1 or quoted_follows):
         return parts[1:]
     keys = tuple(p.key for p in parts)
     for phrase in lists.legal_phrases:
-        if keys[: len(phrase)] == phrase and (quoted_follows or len(parts) > len(phrase) and parts[len(phrase)].title):
-            return parts[len(phrase) :] if quoted_follows or len(parts) > len(phrase) else parts
+        n = len(phrase)
+        if keys[:n] != phrase:
+            continue
+        if quoted_follows and n == len(parts):
+            return []
+        if not quoted_follows and n > 1 and len(parts) > n and parts[n].title:
+            return parts[n:]
     return parts
 
 
@@ -421,7 +457,9 @@ def _reduce(parts: list[_Part]) -> str | None:
     lists = _lists()
     edge = lists.descriptors | lists.org_nouns | lists.articles
     start, end = 0, len(parts)
-    while end > start and _is(parts[end - 1].key, edge):
+    # "Center for the Protection of Media Rights": the words after "for" are a complement, not descriptors
+    has_complement = any(p.key in lists.function for p in parts)
+    while end > start and not has_complement and _is(parts[end - 1].key, edge):
         end -= 1
     while start < end:
         key = parts[start].key
@@ -454,15 +492,13 @@ def _looks_like_person(parts: list[_Part]) -> bool:
 
 def _person_order(parts: list[_Part]) -> list[_Part]:
     """Given name first, patronymic dropped: the register's "Ходорковский Михаил Борисович" = "Mikhail Khodorkovsky"."""
-    had_patronymic = len(parts) == 3 and parts[-1].patronymic or parts[1:2] and parts[1].patronymic
-    if len(parts) == 3:
-        if parts[2].patronymic:
-            parts = parts[:2]
-        elif parts[1].patronymic:
-            parts = [parts[0], parts[2]]
+    patronymic_at = next((i for i in (2, 1) if len(parts) == 3 and parts[i].patronymic), None)
+    if patronymic_at is not None:
+        parts = [p for i, p in enumerate(parts) if i != patronymic_at]
     if len(parts) == 2:
         first, last = parts
-        if first.surname and last.given and (not first.given or (had_patronymic and not last.surname)):
+        # surname first when pymorphy is sure of both, or the patronymic closes the name (register order)
+        if first.surname and last.given and not last.surname and (not first.given or patronymic_at == 2):
             parts = [last, first]
     return parts
 
@@ -523,8 +559,10 @@ def _quoted_name_keys(split: tuple[str, str, str], acronyms: set[str], alternate
     before, inside, after = split
     inner = name_keys(inside, "ORG")
     outer = _strip_legal_form(_parts(before), quoted_follows=True)
-    # the quoted part's words count as capitalised: they are a name, whatever their case
-    quoted = [_Part(p.key, p.letters, p.acronym, True) for p in _parts(_plain(inside))]
+    # the quoted name starts a name, whatever its case ("Фонд «династия»"), so a head noun before it can go
+    quoted = _parts(_plain(inside))
+    if quoted:
+        quoted[0] = _Part(quoted[0].key, quoted[0].letters, quoted[0].acronym, True)
     parts = _strip_trailing_legal(outer + quoted + _parts(after))
     full = inner.full if not outer and not _parts(after) else _join(parts)
     alternates |= inner.strong
@@ -615,10 +653,10 @@ class AliasTable:
         if target is None:
             return
         keys = name_keys(name)
-        aliases = name_keys(alias).strong if alias is not None else keys.acronyms
-        for key in aliases | {keys.full, keys.core} - {None, target}:
-            if key and key not in self._canonical:
-                self._canonical[key] = target
+        aliases = set(name_keys(alias).strong if alias is not None else keys.acronyms)
+        aliases |= {k for k in (keys.full, keys.core) if k}  # the name's own spellings, if it was an alias itself
+        for key in aliases - {target}:
+            self._canonical.setdefault(key, target)
 
     def key(self, name: str) -> str | None:
         keys = name_keys(name)
