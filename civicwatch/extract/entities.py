@@ -126,7 +126,7 @@ def _trim_to_initials(full: str, short: str) -> str:
     """ "Микроавтобус Сводной мобильной группы (СМГ)": the name is the words the letters stand for."""
     words = full.split()
     content = [i for i, w in enumerate(words) if w.lower() not in _JOINERS.split("|")]
-    if len(content) > len(short):
+    if len(content) >= len(short):
         start = content[len(content) - len(short)]
         return " ".join(words[start:])
     return full

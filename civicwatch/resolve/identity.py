@@ -40,7 +40,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from importlib.resources import files
 from typing import Any
 
@@ -125,10 +125,10 @@ _SKELETON_RULES: list[tuple[re.Pattern[str], str]] = [
         (r"(?<=[^aeiouy])yo", "e"),  # ё after a consonant: Fyodor / Fedor, Ponomaryov / Ponomarev
         (r"y", "i"),  # -y / -iy / -yi / -ii meet after doubles collapse
         (r"ts(?=[aeiou])", "c"),  # ц before a vowel; elsewhere "ts" is often т+с (Soldatskie) or a plural
-        (r"(.)\1+", r"\1"),
+        (r"([a-z])\1+", r"\1"),
         (r"ie", "e"),  # е: ye / e (Yevgeny / Evgeny, Vasilyev / Vasilev)
         (r"(?<=[^aeiou])iu", "u"),  # ю after a consonant: Lyudmila / Ludmila
-        (r"(.)\1+", r"\1"),
+        (r"([a-z])\1+", r"\1"),
         (r"ia$", "i"),  # -ия: Dinastiya / Dynasty, Akademiya / Academy
         (r"([aeiou][^aeiou]?[bdfgkptv])re$", r"\1er"),  # centre / center
         (r"([aeiou][^aeiou]?[bdfgkptv])r$", r"\1er"),  # tsentr / center, ministr / minister, Pyotr / Peter
@@ -145,7 +145,7 @@ def _skeleton(latin: str) -> str:
 
 
 # Romanised Russian back to Cyrillic, good enough for pymorphy to recognise the word. Endings are
-# ambiguous, so each gives candidates: -y is -ый (Navalny) or -ы (Moskvy), -ii is -ии (Rossii) or -ий
+# ambiguous, so each gives candidates: -y is -ый, -ий or -ы, -ii is -ии (Rossii) or -ий
 # (Khodorkovskii); a word-initial e is э (BGN) or е.
 _BACK_ENDINGS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     (re.compile(p), r)
@@ -156,7 +156,7 @@ _BACK_ENDINGS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
         (r"(ey|ei)$", ("ей",)),
         (r"ay$", ("ай",)),
         (r"(?<=[kgh])y$", ("ий", "и")),
-        (r"y$", ("ый", "ы")),
+        (r"y$", ("ый", "ий", "ы")),  # Navalny, Yevgeny (English media write -ий as -y too), Moskvy
         (r"ii$", ("ии", "ий")),
         (r"ia$", ("ия",)),
     ]
@@ -198,16 +198,29 @@ _NOT_ROMANISED = re.compile(r"[^a-z-]|c(?!h)|[wq]|th|ph|ou|ee|oo|gh|ea|^-|-$|--"
 _RUSSIAN_ENDING = re.compile(r"(aya|oye|iye|yye|ogo|ego|ykh|ikh|oy|skoy|ova|eva|ina|yna|ovoy|evoy|inoy)$")
 
 
-def _russian_reading(latin: str) -> Any | None:
+def _best_parse(word: str, title: bool) -> Any:
+    """pymorphy's likeliest parse, except that a capitalised noun that can be a name is read as one:
+    "Пригожин" is the surname, not the genitive plural of "пригожина"."""
+    parses = _morph().parse(word)
+    first = parses[0]
+    if not title or {"ADJF", "ADJS", "PRTF"} & first.tag.grammemes:
+        return first
+    for parse in parses:
+        if {"Name", "Surn", "Patr"} & parse.tag.grammemes and parse.score >= first.score / 2:
+            return parse
+    return first
+
+
+def _russian_reading(latin: str, title: bool = False) -> Any | None:
     """The pymorphy parse of a romanised Russian word ("otkrytoy", "materi"), or None for other words."""
     latin = latin.replace("x", "ks")  # Alexeyeva
-    if len(latin) < 3 or _NOT_ROMANISED.search(latin) or latin in _english_words():
-        return None  # "for" would be read as Russian "фор(а)"
+    if len(latin) < 4 or _NOT_ROMANISED.search(latin) or latin in _english_words():
+        return None  # short and English words misread: "for" as "фора", "Dud" as "дуда"
     morph = _morph()
     candidates = _back_candidates(latin)
     for cyrillic in candidates:
         if morph.word_is_known(cyrillic):
-            return morph.parse(cyrillic)[0]
+            return _best_parse(cyrillic, title)
     # unknown surnames and adjectives ("Navalnaya" lacks the soft sign): trust the guesser on Russian endings only
     if _RUSSIAN_ENDING.search(latin):
         guess = morph.parse(candidates[0])[0]
@@ -253,14 +266,14 @@ def _word(token: str) -> tuple[_Part, ...]:
     if _CYRILLIC.search(lower):
         lemma = lower
         if not acronym:
-            parses = _morph().parse(lower)[:3]
-            lemma = parses[0].normal_form.replace("ё", "е")
-            given, surname, patronymic = _person_flags(parses)
+            best = _best_parse(lower, title)
+            lemma = best.normal_form.replace("ё", "е")
+            given, surname, patronymic = _person_flags([best, *_morph().parse(lower)[:3]])
         latin, lemma_parts = _SCHEME.translate(lemma), lemma.split("-")
     else:
         latin = _ascii(lower).translate(_APOSTROPHES)
         latin = _raw_lists()["abbreviations"].get(latin, latin)  # St Petersburg = Saint Petersburg
-        reading = None if acronym else _russian_reading(latin)
+        reading = None if acronym else _russian_reading(latin, title)
         if reading is not None:
             lemma = reading.normal_form.replace("ё", "е")
             given, surname, patronymic = _person_flags([reading])
@@ -284,6 +297,7 @@ def _word(token: str) -> tuple[_Part, ...]:
 @dataclass(frozen=True)
 class _Lists:
     articles: frozenset[str]
+    titles: frozenset[str]
     function: frozenset[str]
     descriptors: frozenset[str]
     org_nouns: frozenset[str]
@@ -307,6 +321,7 @@ def _lists() -> _Lists:
     phrases = {tuple(p.key for token in phrase.split() for p in _word(token)) for phrase in raw["legal_form_phrases"]}
     return _Lists(
         articles=_keys_of(raw["articles"]),
+        titles=_keys_of(raw["titles"]),
         function=_keys_of(raw["function_words"]),
         descriptors=_keys_of(raw["descriptors"]),
         org_nouns=_keys_of(raw["org_nouns"]),
@@ -344,13 +359,13 @@ class NameKeys:
     initial: str | None = None  # first letter of a person's given name, to tell namesakes apart
     person: bool = False
 
-    @property
+    @cached_property
     def strong(self) -> frozenset[str]:
         """Keys that identify the name by themselves (everything but the surname)."""
         keys = {self.full, self.core, self.reduced, *self.acronyms, *self.alternates}
         return frozenset(k for k in keys if k)
 
-    @property
+    @cached_property
     def variants(self) -> frozenset[str]:
         return self.strong | ({self.surname} if self.surname else set())
 
@@ -411,6 +426,9 @@ def _strip_legal_form(parts: list[_Part], quoted_follows: bool) -> list[_Part]:
     """
     lists = _lists()
     while parts and parts[0].key in lists.articles:
+        parts = parts[1:]
+    # a title before a name ("President Vladimir Putin"), not a head noun ("Minister of Justice")
+    while len(parts) > 1 and parts[0].key in lists.titles and parts[1].title and parts[1].key not in lists.function:
         parts = parts[1:]
     if parts and parts[0].key in lists.legal_abbr and (len(parts) > 1 or quoted_follows):
         return parts[1:]
@@ -503,9 +521,13 @@ def _person_order(parts: list[_Part]) -> list[_Part]:
     return parts
 
 
-@lru_cache(maxsize=65536)
 def name_keys(name: str, kind: str | None = None) -> NameKeys:
     """All keys of ``name``. ``kind`` ("PERSON", "ORG", ...) overrides the guess whether it is a person."""
+    return _name_keys(name, kind)  # positional, so every caller hits the same cache entry
+
+
+@lru_cache(maxsize=65536)
+def _name_keys(name: str, kind: str | None) -> NameKeys:
     text = _normalise(name)
     acronyms: set[str] = set()
     alternates: set[str] = set()
