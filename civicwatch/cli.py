@@ -26,6 +26,7 @@ from rich.table import Table
 from rich.text import Text
 
 import civicwatch
+from civicwatch.extract.language import SUPPORTED as SUPPORTED_LANGUAGES
 from civicwatch.model import Event
 from civicwatch.pipeline import FileResult, count_files, process_paths
 
@@ -181,6 +182,13 @@ def extract(
     url: Annotated[
         str | None, typer.Option(metavar="URL", help="Source URL for every input; overrides meta files.")
     ] = None,
+    language: Annotated[
+        str | None,
+        typer.Option(
+            metavar="LANG",
+            help="Language of every input: en or ru. By default each article's language is detected.",
+        ),
+    ] = None,
     output_format: Annotated[
         OutputFormat,
         typer.Option("--format", "-f", help="How to print events to stdout (ignored with --out)."),
@@ -228,7 +236,10 @@ def extract(
     if out is not None:
         _make_out_dir(out, err)
     with _progress(paths, err, show=out is not None or not output.console.is_terminal) as advance:
-        for result in process_paths(paths, published=published, url=url):
+        if language is not None and language not in SUPPORTED_LANGUAGES:
+            err.print(f"error: --language {language!r}: supported languages are {', '.join(SUPPORTED_LANGUAGES)}")
+            raise typer.Exit(2)
+        for result in process_paths(paths, published=published, url=url, language=language):
             output.add(result)
             advance(result.path)
     raise typer.Exit(output.finish())

@@ -35,15 +35,19 @@ class FileResult:
 
 def process_article(article: Article) -> list[Event]:
     """Extract the events of one article."""
-    return extract(article.text, published=article.published, url=article.url)
+    return extract(article.text, published=article.published, url=article.url, language=article.language)
 
 
-def process_file(path: Path, published: date | None = None, url: str | None = None) -> FileResult:
+def process_file(
+    path: Path, published: date | None = None, url: str | None = None, language: str | None = None
+) -> FileResult:
     """Read and extract one text file; failures are returned in ``error``, never raised."""
     try:
         loaded = load_article(path, published=published, url=url)
     except SourceError as exc:
         return FileResult(path=path, error=exc.reason)
+    if language:
+        loaded.article.language = language
     result = FileResult(path=path, article=loaded.article, warning=loaded.meta_warning)
     if loaded.decoded_from_legacy:
         result.notice = f"not UTF-8, decoded as {loaded.encoding}"
@@ -68,10 +72,12 @@ def count_files(paths: Iterable[Path]) -> int:
     return sum(1 for _ in expand_paths(paths))
 
 
-def process_paths(paths: Iterable[Path], published: date | None = None, url: str | None = None) -> Iterator[FileResult]:
+def process_paths(
+    paths: Iterable[Path], published: date | None = None, url: str | None = None, language: str | None = None
+) -> Iterator[FileResult]:
     """Process files and folders (their *.txt files), one FileResult per file, in order."""
     for item in expand_paths(paths):
         if isinstance(item, SourceError):
             yield FileResult(path=item.path, error=item.reason)
         else:
-            yield process_file(item, published=published, url=url)
+            yield process_file(item, published=published, url=url, language=language)

@@ -23,6 +23,7 @@ from civicwatch.clean.boilerplate import mark_lines
 from civicwatch.extract import roles
 from civicwatch.extract.dates import parse_published, resolve_date
 from civicwatch.extract.entities import ArticleContext, entity_spans, token_entity
+from civicwatch.extract.labels import mask_labels
 from civicwatch.extract.lexicon import Lexicon, Trigger, load_lexicon
 from civicwatch.extract.merge import merge_events
 from civicwatch.extract.sentences import Sentence, split_sentences
@@ -80,11 +81,14 @@ class Extractor:
         published_date = parse_published(published)
         lines = mark_lines(text, self.lexicon.language)
         sentences = split_sentences(lines)
-        candidates = [(i, s) for i, s in enumerate(sentences) if self.lexicon.screen.search(s.text)]
+        # mandatory labels ("(designated a foreign agent)") state a status; they report no act
+        masked = [mask_labels(s.text, self.lexicon.language) for s in sentences]
+        candidates = [(i, s) for i, s in enumerate(sentences) if self.lexicon.screen.search(masked[i])]
         context = ArticleContext(self.lexicon)
         context.scan_text(text)
         parsed = []
-        for (index, sentence), doc in zip(candidates, self.nlp.pipe(s.text for _, s in candidates), strict=True):
+        texts = (masked[i] for i, _ in candidates)
+        for (index, sentence), doc in zip(candidates, self.nlp.pipe(texts), strict=True):
             spans = entity_spans(doc, self.lexicon)
             for span in spans:
                 # the small model reads Title Case headlines badly: names come from the body
@@ -283,6 +287,7 @@ class _SentenceReader:
         elif frame == "override":
             actor = roles.subject(token)
             heads = []
+        heads = [h for head in heads for h in self._beyond_amount(head)]
         targets = []
         for head in heads:
             for conj in roles.with_conjuncts(head):
@@ -293,6 +298,15 @@ class _SentenceReader:
                 if target is not None:
                     targets.append(target)
         return targets, actor
+
+    def _beyond_amount(self, head: Token) -> list[Token]:
+        """"fined Memorial 500,000 rubles" parsed with the sum as object: the name hangs on the sum."""
+        if head.lemma_.lower() not in self.words["never_targets"] and head.ent_type_ != "MONEY":
+            return [head]
+        if head.like_num:
+            return [head]
+        named = [c for c in head.children if c.dep_ in ("nmod", "compound", "npadvmod") and c.pos_ == "PROPN"]
+        return named or [head]
 
     def _noun_roles(self, token: Token, trigger: Trigger) -> tuple[list[Token], Token | None]:
         preps = {"of", "on", "against", "over"} | ({"in"} if trigger.type == "attack" else set())
@@ -397,7 +411,9 @@ class _SentenceReader:
             else:
                 name = self.ctx.latest("ORG", self.item.index)
                 return Target(name, token, resolved=True) if name else None
-        if self._is_place(token.text) or token.ent_type_ in ("GPE", "LOC", "NORP", "DATE", "MONEY"):
+        if self._is_place(token.text) or token.ent_type_ in ("GPE", "LOC", "NORP", "DATE"):
+            return None
+        if token.ent_type_ == "MONEY" and (token.like_num or token.pos_ != "PROPN"):
             return None
         if token.pos_ == "PRON":
             name = self._resolve_pronoun(token)

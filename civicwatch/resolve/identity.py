@@ -35,6 +35,7 @@ it is written as an acronym.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import unicodedata
@@ -69,7 +70,8 @@ class _Part:
     letters: int  # letters of the lemma, for the four-letter rule
     acronym: bool = False
     title: bool = False  # capitalised in the source: a proper name can follow a generic head noun
-    given: bool = False  # pymorphy says: a given name, surname or patronymic
+    # what pymorphy says the word can be, to recognise people and put their names in order
+    given: bool = False
     surname: bool = False
     patronymic: bool = False
 
@@ -198,10 +200,9 @@ _NOT_ROMANISED = re.compile(r"[^a-z-]|c(?!h)|[wq]|th|ph|ou|ee|oo|gh|ea|^-|-$|--"
 _RUSSIAN_ENDING = re.compile(r"(aya|oye|iye|yye|ogo|ego|ykh|ikh|oy|skoy|ova|eva|ina|yna|ovoy|evoy|inoy)$")
 
 
-def _best_parse(word: str, title: bool) -> Any:
+def _best_parse(parses: list[Any], title: bool) -> Any:
     """pymorphy's likeliest parse, except that a capitalised noun that can be a name is read as one:
     "Пригожин" is the surname, not the genitive plural of "пригожина"."""
-    parses = _morph().parse(word)
     first = parses[0]
     if not title or {"ADJF", "ADJS", "PRTF"} & first.tag.grammemes:
         return first
@@ -220,7 +221,7 @@ def _russian_reading(latin: str, title: bool = False) -> Any | None:
     candidates = _back_candidates(latin)
     for cyrillic in candidates:
         if morph.word_is_known(cyrillic):
-            return _best_parse(cyrillic, title)
+            return _best_parse(morph.parse(cyrillic), title)
     # unknown surnames and adjectives ("Navalnaya" lacks the soft sign): trust the guesser on Russian endings only
     if _RUSSIAN_ENDING.search(latin):
         guess = morph.parse(candidates[0])[0]
@@ -238,6 +239,7 @@ def _english_words() -> frozenset[str]:
 
 
 def _person_flags(parses: Iterable[Any]) -> tuple[bool, bool, bool]:
+    """Whether any of these parses is a given name, a surname, a patronymic."""
     grammemes: set[str] = set()
     for parse in parses:
         grammemes |= parse.tag.grammemes
@@ -254,41 +256,44 @@ def _raw_lists() -> dict[str, Any]:
     return json.loads(files("civicwatch.resolve").joinpath("data/identity.json").read_text(encoding="utf-8"))
 
 
+_Flags = tuple[bool, bool, bool]  # given name, surname, patronymic
+
+
+def _cyrillic_lemma(lower: str, title: bool) -> tuple[str, _Flags]:
+    parses = _morph().parse(lower)
+    best = _best_parse(parses, title)
+    return best.normal_form.replace("ё", "е"), _person_flags([best, *parses[:3]])
+
+
+def _latin_lemma(lower: str, title: bool) -> tuple[str, _Flags]:
+    """The word itself, or the lemma of the Russian word it romanises ("Otkrytoy" -> "открытый")."""
+    latin = _ascii(lower).translate(_APOSTROPHES)
+    latin = _raw_lists()["abbreviations"].get(latin, latin)  # St Petersburg = Saint Petersburg
+    reading = _russian_reading(latin, title)
+    if reading is None:
+        return latin, (False, False, False)
+    return reading.normal_form.replace("ё", "е"), _person_flags([reading])
+
+
 @lru_cache(maxsize=200_000)
 def _word(token: str) -> tuple[_Part, ...]:
-    """A source word as key parts: lemma (Russian), transliteration, skeleton; hyphens split parts."""
+    """A source word as key parts: lemma, transliteration, skeleton; each hyphen-separated part its own."""
     token = _fix_homoglyphs(token)
     letters = sum(ch.isalpha() for ch in token)
     acronym = token.isupper() and 2 <= letters <= _MAX_ACRONYM
     title = token[:1].isupper()
     lower = token.lower().replace("ё", "е")
-    given = surname = patronymic = False
-    if _CYRILLIC.search(lower):
-        lemma = lower
-        if not acronym:
-            best = _best_parse(lower, title)
-            lemma = best.normal_form.replace("ё", "е")
-            given, surname, patronymic = _person_flags([best, *_morph().parse(lower)[:3]])
-        latin, lemma_parts = _SCHEME.translate(lemma), lemma.split("-")
+    if acronym:  # not lemmatised: "КПП" is no inflected word
+        lemma, flags, latin = lower, (False, False, False), _acronym_key(lower)
     else:
-        latin = _ascii(lower).translate(_APOSTROPHES)
-        latin = _raw_lists()["abbreviations"].get(latin, latin)  # St Petersburg = Saint Petersburg
-        reading = None if acronym else _russian_reading(latin, title)
-        if reading is not None:
-            lemma = reading.normal_form.replace("ё", "е")
-            given, surname, patronymic = _person_flags([reading])
-            latin = _SCHEME.translate(lemma)
-        lemma_parts = latin.split("-")
-    if acronym:
-        latin = _acronym_key(lower)
-    keys = [_skeleton(part) if not acronym else part for part in latin.split("-")]
-    if len(keys) != len(lemma_parts):
-        lemma_parts = keys
-    return tuple(
-        _Part(key, len(src), acronym, title, given, surname, patronymic)
-        for key, src in zip(keys, lemma_parts, strict=True)
-        if key
-    )
+        cyrillic = bool(_CYRILLIC.search(lower))
+        lemma, flags = _cyrillic_lemma(lower, title) if cyrillic else _latin_lemma(lower, title)
+        latin = lemma if lemma.isascii() else _SCHEME.translate(lemma)
+    keys = latin.split("-") if acronym else [_skeleton(part) for part in latin.split("-")]
+    sources = lemma.split("-")
+    if len(sources) != len(keys):
+        sources = keys
+    return tuple(_Part(key, len(src), acronym, title, *flags) for key, src in zip(keys, sources, strict=True) if key)
 
 
 # --------------------------------------------------------------------------------------------- lists
@@ -304,11 +309,7 @@ class _Lists:
     not_alone: frozenset[str]
     legal_abbr: frozenset[str]
     legal_phrases: tuple[tuple[str, ...], ...]  # longest first
-
-    @property
-    def generic(self) -> frozenset[str]:
-        """Words that carry no identity: a name made only of these has no key."""
-        return self.articles | self.function | self.descriptors | self.org_nouns | self.legal_abbr
+    generic: frozenset[str] = frozenset()  # words that carry no identity: a name made only of these has no key
 
 
 def _keys_of(entries: Iterable[str]) -> frozenset[str]:
@@ -319,7 +320,7 @@ def _keys_of(entries: Iterable[str]) -> frozenset[str]:
 def _lists() -> _Lists:
     raw = _raw_lists()
     phrases = {tuple(p.key for token in phrase.split() for p in _word(token)) for phrase in raw["legal_form_phrases"]}
-    return _Lists(
+    lists = _Lists(
         articles=_keys_of(raw["articles"]),
         titles=_keys_of(raw["titles"]),
         function=_keys_of(raw["function_words"]),
@@ -331,11 +332,8 @@ def _lists() -> _Lists:
         ),
         legal_phrases=tuple(sorted(phrases, key=len, reverse=True)),
     )
-
-
-@cache
-def _generic_set() -> frozenset[str]:
-    return _lists().generic
+    generic = lists.articles | lists.function | lists.descriptors | lists.org_nouns | lists.legal_abbr
+    return dataclasses.replace(lists, generic=generic)
 
 
 def _is(key: str, words: frozenset[str]) -> bool:
@@ -386,8 +384,8 @@ def _split_quoted(text: str) -> tuple[str, str, str] | None:
     for start, ch in enumerate(text):
         if ch not in _OPENERS:
             continue
-        if ch == "’" or (ch == "‘" and start and text[start - 1].isalnum()):
-            continue
+        if ch == "‘" and start and text[start - 1].isalnum():
+            continue  # a misused apostrophe, not an opening quote
         closers, depth = _OPENERS[ch], 0
         for end in range(start + 1, len(text)):
             if text[end] == ch and ch not in closers:
@@ -417,8 +415,8 @@ def _parts(text: str) -> list[_Part]:
     return out
 
 
-def _strip_legal_form(parts: list[_Part], quoted_follows: bool) -> list[_Part]:
-    """Drop a leading article and legal form (it does not change who the entity is).
+def _strip_prefixes(parts: list[_Part], quoted_follows: bool) -> list[_Part]:
+    """Drop a leading article, title and legal form: none of them changes who the entity is.
 
     An abbreviation (АНО, LLC) always goes. A spelled-out form goes when it is all that stands before a
     quoted name ("Фонд «Династия»"), or, unquoted, when it has several words and a capitalised name
@@ -456,7 +454,7 @@ def _join(parts: list[_Part]) -> str | None:
     if not parts:
         return None
     lists = _lists()
-    if all(_is(p.key, _generic_set()) for p in parts):
+    if all(_is(p.key, _lists().generic) for p in parts):
         return None
     if len(parts) == 1:
         only = parts[0]
@@ -502,7 +500,7 @@ def _looks_like_person(parts: list[_Part]) -> bool:
     """Two to four capitalised words, none generic, with a given name, surname or patronymic among them."""
     if not 2 <= len(parts) <= 4 or not all(p.title for p in parts):
         return False
-    generic = _generic_set() | _lists().not_alone
+    generic = _lists().generic | _lists().not_alone
     if any(_is(p.key, generic) for p in parts):
         return False
     return any(p.given or p.surname or p.patronymic for p in parts) or bool(_PERSON_SUFFIX.search(parts[-1].key))
@@ -537,7 +535,7 @@ def _name_keys(name: str, kind: str | None) -> NameKeys:
     split = _split_quoted(text)
     if split is not None:
         return _quoted_name_keys(split, acronyms, alternates)
-    parts = _strip_trailing_legal(_strip_legal_form(_parts(text), quoted_follows=False))
+    parts = _strip_trailing_legal(_strip_prefixes(_parts(text), quoted_follows=False))
     person = _is_person(parts, kind)
     if person:
         parts = _person_order(parts)
@@ -580,7 +578,7 @@ def _quoted_name_keys(split: tuple[str, str, str], acronyms: set[str], alternate
     """A legal name around a quoted one: "Международное общество «Мемориал»" has core "memorial"."""
     before, inside, after = split
     inner = name_keys(inside, "ORG")
-    outer = _strip_legal_form(_parts(before), quoted_follows=True)
+    outer = _strip_prefixes(_parts(before), quoted_follows=True)
     # the quoted name starts a name, whatever its case ("Фонд «династия»"), so a head noun before it can go
     quoted = _parts(_plain(inside))
     if quoted:
