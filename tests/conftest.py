@@ -16,7 +16,9 @@ BOILERPLATE = "FAKE-BOILERPLATE"
 NO_EVENTS = "FAKE-NONE"
 
 
-def fake_extract(text: str, published: date | str | None = None, url: str | None = None) -> list[Event]:
+def fake_extract(
+    text: str, published: date | str | None = None, url: str | None = None, language: str | None = None
+) -> list[Event]:
     """One designation event per call, dated with ``published``; see the markers above."""
     if RAISE in text:
         raise RuntimeError("fake extractor exploded")
