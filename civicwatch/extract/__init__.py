@@ -6,6 +6,7 @@ from datetime import date
 
 from civicwatch.extract.language import SUPPORTED, detect_language
 from civicwatch.model import Event
+from civicwatch.resolve.identity import entity_key
 
 
 def extract(
@@ -24,4 +25,7 @@ def extract(
     events = get_extractor(language).extract(text, published=published, url=url)
     for event in events:
         event.extra.setdefault("language", language)
+        # one key per entity across spellings, inflections and scripts (None: too generic to identify)
+        event.extra["target_ids"] = [entity_key(name) for name in event.targets]
+        event.extra["actor_id"] = entity_key(event.actor) if event.actor else None
     return events

@@ -51,6 +51,7 @@ _OWNED = {
     "page",
 }
 _SUBJECT_IS_TARGET = {"receive", "face", "get", "suffer", "incur", "risk", "pay", "come"}
+_JUDGING_VERBS = {"call", "describe", "term", "see", "view", "consider", "brand", "label", "deem"}
 _BAD_DATE_PREPS = {"until", "till", "by", "before", "since", "through", "for"}
 
 
@@ -205,6 +206,12 @@ class _SentenceReader:
         if (
             kind == "attack"
             and token.pos_ == "NOUN"
+            and (token.dep_ in ("attr", "oprd") or token.head.lower_ == "as" or token.head.lemma_ in _JUDGING_VERBS)
+        ):
+            return None  # "condemned the decision as an attack on freedom": a judgement, not an attack
+        if (
+            kind == "attack"
+            and token.pos_ == "NOUN"
             and date_value is None
             and any(c.dep_ == "det" and c.lower_ in ("the", "that", "this", "those", "these") for c in token.children)
         ):
@@ -287,6 +294,8 @@ class _SentenceReader:
         elif frame == "override":
             actor = roles.subject(token)
             heads = []
+            if actor is None:  # "has enough votes to override the veto": no vote has happened
+                return [], None
         heads = [h for head in heads for h in self._beyond_amount(head)]
         targets = []
         for head in heads:
@@ -300,7 +309,7 @@ class _SentenceReader:
         return targets, actor
 
     def _beyond_amount(self, head: Token) -> list[Token]:
-        """"fined Memorial 500,000 rubles" parsed with the sum as object: the name hangs on the sum."""
+        """ "fined Memorial 500,000 rubles" parsed with the sum as object: the name hangs on the sum."""
         if head.lemma_.lower() not in self.words["never_targets"] and head.ent_type_ != "MONEY":
             return [head]
         if head.like_num:
@@ -552,7 +561,8 @@ class _SentenceReader:
                 t for t in self.doc[token.i + 1 : token.i + 16] if t.lemma_.lower() in ("law", "bill", "legislation")
             ]
             laws = [self._law_target(following[0])] if following else []
-        if not laws and (targets or token.lemma_.lower() == "override") and self.article.main_law:
+        overridden = token.lemma_.lower() == "override" and roles.subject(token) is not None
+        if not laws and (targets or overridden) and self.article.main_law:
             if any(t.token.pos_ == "PRON" or t.resolved for t in targets) or not targets:
                 laws = [Target(self.article.main_law, token, resolved=True)]
         result = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from civicwatch.model import Event
+from civicwatch.resolve.identity import match_strength
 
 _COMPATIBLE_SUBTYPES = [{"vandalism", "assault"}, {"condemnation", "appeal"}]
 
@@ -38,8 +39,8 @@ def same_act(a: Event, b: Event) -> bool:
     if a.type in ("designation", "delisting") and (_is_count(a.targets) or _is_count(b.targets)):
         if not (a.actor and b.actor) or actors_overlap(a.actor, b.actor):
             return True  # "added five NGOs" ... "Agora, Public Verdict and Memorial": one listing
-    if a.type == "law" and (not a.date or not b.date) and a.extra.get("trigger") != b.extra.get("trigger"):
-        return False  # "passed" and, later, "voted to override the veto": undated law stages stay apart
+    if a.type == "law" and _overrides(a) != _overrides(b):
+        return False  # "passed" and, later, "voted to override the veto": two votes
     return names_overlap(a.targets, b.targets)
 
 
@@ -71,6 +72,8 @@ def names_overlap(a: list[str], b: list[str]) -> bool:
                 continue
             if nx == ny or re.search(rf"(^| ){re.escape(nx)}( |$)", ny) or re.search(rf"(^| ){re.escape(ny)}( |$)", nx):
                 return True
+            if match_strength(x, y) >= 1.0:  # "Солдатских матерей" and "Солдатские матери"
+                return True
     return False
 
 
@@ -98,6 +101,10 @@ _NUMBER_WORDS = {
     "десять",
     "несколько",
 }
+
+
+def _overrides(event: Event) -> bool:
+    return str(event.extra.get("trigger", "")).lower().startswith("overr")
 
 
 def _is_count(targets: list[str]) -> bool:

@@ -93,6 +93,8 @@ def _morph() -> Any:
 
 
 def _fix_homoglyphs(token: str) -> str:
+    if "-" in token:  # "ОВД-Info": each part keeps its own script
+        return "-".join(_fix_homoglyphs(part) for part in token.split("-"))
     cyr = len(_CYRILLIC.findall(token))
     lat = sum(ch.isascii() and ch.isalpha() for ch in token)
     if not cyr or not lat:
@@ -371,11 +373,16 @@ class NameKeys:
 _OPENERS = {"«": "»", "„": "“”", "“": "”", '"': '"', "‹": "›", "‘": "’", "‚": "‘’"}
 _PAREN = re.compile(r"\(([^()]*)\)")
 _DASHES = re.compile(r"\s+[–—-]\s+|[–—]")
+_DOTTED_ACRONYM = re.compile(r"\b(?:[A-ZА-ЯЁ]\.){2,}")
+
+
+def _undot(match: re.Match[str]) -> str:
+    return match.group().replace(".", "")
 
 
 def _normalise(name: str) -> str:
     text = unicodedata.normalize("NFKC", name).replace("\u00ad", "")
-    text = _DASHES.sub(" ", text)
+    text = _DOTTED_ACRONYM.sub(_undot, _DASHES.sub(" ", text))  # F.B.K. = FBK
     return " ".join(text.split()).strip(" .,;:")
 
 
