@@ -17,7 +17,7 @@ from civicwatch.clean.boilerplate import mark_lines
 from civicwatch.extract.dates import parse_published
 from civicwatch.extract.dates_ru import find_dates
 from civicwatch.extract.entities import ArticleContext
-from civicwatch.extract.labels import find_labels, mask_labels
+from civicwatch.extract.labels import mask_labels
 from civicwatch.extract.lexicon import Lexicon, Trigger, load_lexicon
 from civicwatch.extract.merge import merge_events, same_act
 from civicwatch.extract.sentences import Sentence, split_sentences
@@ -230,11 +230,6 @@ class RussianExtractor:
         events: list[Event] = []
         for item in parsed:
             events.extend(_RuReader(self.lexicon, context, facts, item, events).read())
-        labels = find_labels(text, "ru")
-        for event in events:
-            asserted = [lab.status for lab in labels if any(lab.name.lower() in t.lower() for t in event.targets)]
-            if asserted:
-                event.extra["asserted_status"] = sorted(set(asserted))
         return merge_events(events)
 
     def _country(self, lines) -> str | None:

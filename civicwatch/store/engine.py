@@ -1,0 +1,166 @@
+"""Where the database is, and the engine that talks to it: built in a function, never at import.
+
+The database is named by a SQLAlchemy URL, chosen in this order:
+
+1. the ``--db`` option (or the ``db`` argument of ``database_url``);
+2. the ``CIVICWATCH_DB`` environment variable;
+3. a SQLite file in the user's data folder: ``$XDG_DATA_HOME/civicwatch/civicwatch.db``, that is
+   ``~/.local/share/civicwatch/civicwatch.db`` when ``XDG_DATA_HOME`` is unset.
+
+A plain path (no ``://``) is a SQLite file; ``postgresql://`` URLs use the psycopg 3 driver.
+A fresh database gets its tables on first use (``connect``); an existing one at an older schema
+revision is left alone until ``civicwatch db upgrade`` migrates it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+ENV_VAR = "CIVICWATCH_DB"
+DEFAULT_FILE_DOC = "$XDG_DATA_HOME/civicwatch/civicwatch.db (~/.local/share/civicwatch/civicwatch.db)"
+MIGRATIONS = Path(__file__).parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 30_000  # a second writer waits this long for the first to commit
+
+
+class StoreError(Exception):
+    """A database problem, told as a message that says how to fix it."""
+
+
+def default_db_path() -> Path:
+    """The SQLite file used when neither ``--db`` nor ``CIVICWATCH_DB`` names a database."""
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "civicwatch" / "civicwatch.db"
+
+
+def database_url(db: str | None = None) -> str:
+    """The URL of the database to use: ``db``, else ``$CIVICWATCH_DB``, else the default SQLite file."""
+    value = db or os.environ.get(ENV_VAR) or str(default_db_path())
+    if "://" not in value:
+        return f"sqlite:///{Path(value).expanduser()}"
+    if value.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + value.split("://", 1)[1]
+    return value
+
+
+def describe(url: str) -> str:
+    """The URL without its password, for messages."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL; None for other databases and in-memory SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite files get foreign keys, WAL and a busy timeout on every connection."""
+    try:
+        engine = create_engine(url, future=True)
+    except (ArgumentError, ImportError) as exc:
+        raise StoreError(
+            f"cannot use database URL {url!r} ({exc}); expected e.g. sqlite:///path/to/civicwatch.db "
+            "or postgresql://user@host:5432/dbname"
+        ) from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    # WAL: readers never block the writer, and a killed writer leaves the last commit intact.
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def _alembic_config(engine: Engine, connection=None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The schema revision this version of civicwatch expects."""
+    script = ScriptDirectory.from_config(_alembic_config(None))  # type: ignore[arg-type]
+    return str(script.get_current_head())
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at; None when it has no civicwatch tables yet."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine) -> tuple[str | None, str]:
+    """Migrate the database to the newest schema; returns (revision before, revision after)."""
+    _ensure_parent(engine)
+    try:
+        before = current_revision(engine)
+        with engine.begin() as connection:
+            command.upgrade(_alembic_config(engine, connection), "head")
+    except OperationalError as exc:
+        raise StoreError(_connection_hint(engine, exc)) from exc
+    return before, head_revision()
+
+
+def connect(db: str | None = None, create: bool = True) -> Engine:
+    """The engine for the database (see the module doc), with its schema up to date.
+
+    A fresh database is migrated here. With ``create=False`` a missing SQLite file is an error
+    rather than a new empty database (for commands that only read).
+    """
+    url = database_url(db)
+    engine = make_engine(url)
+    path = sqlite_file(url)
+    if path is not None and not path.exists() and not create:
+        raise StoreError(f"no database at {path}; store articles first with `civicwatch ingest PATH --db {url}`")
+    try:
+        revision = current_revision(engine) if path is None or path.exists() else None
+        fresh = revision is None and not _has_tables(engine)
+    except OperationalError as exc:
+        raise StoreError(_connection_hint(engine, exc)) from exc
+    if fresh:
+        upgrade(engine)
+    elif revision != head_revision():
+        raise StoreError(
+            f"the database {describe(url)} is at schema revision {revision or 'none (not a civicwatch database?)'}, "
+            f"this civicwatch needs {head_revision()}: run `civicwatch db upgrade --db {describe(url)}`"
+        )
+    return engine
+
+
+def _has_tables(engine: Engine) -> bool:
+    return bool(inspect(engine).get_table_names())
+
+
+def _ensure_parent(engine: Engine) -> None:
+    path = sqlite_file(str(engine.url))
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create folder {path.parent} for the database ({exc.strerror or exc})") from exc
+
+
+def _connection_hint(engine: Engine, exc: OperationalError) -> str:
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    where = engine.url.render_as_string(hide_password=True)
+    if engine.dialect.name == "sqlite":
+        return f"cannot open {where} ({reason}); check that the folder exists and is writable"
+    return f"cannot connect to {where} ({reason}); check that the server is running and the URL is right"
