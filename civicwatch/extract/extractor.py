@@ -288,8 +288,8 @@ class _SentenceReader:
                 if not heads and trigger.type == "closure":
                     subj = roles.subject(token)  # "the group is closing": it closes itself
                     heads, actor = ([subj] if subj is not None else []), subj
-                if not heads and trigger.type == "designation":
-                    heads = roles.preposition_objects(token, {"as"})[:0]
+            if not heads and token.tag_ in ("VBD", "VBN", "VBZ", "VBP") and trigger.type not in ("law", "reaction"):
+                heads, actor = self._by_position(token, actor)
         elif frame == "self":
             subj = roles.subject(token)
             heads, actor = ([subj] if subj is not None else []), subj
@@ -311,6 +311,22 @@ class _SentenceReader:
                 if target is not None:
                     targets.append(target)
         return targets, actor
+
+    def _by_position(self, token: Token, actor: Token | None) -> tuple[list[Token], Token | None]:
+        """When the parse lost the verb's object ("sentenced journalist X", "declared X an undesirable
+        organization"), the first non-state name after the verb is acted on, the nearest before acts."""
+        after = [s for s in self.item.spans if s.start > token.i and s.label_ in ("ORG", "PERSON")]
+        after = [s for s in after if not self.ctx.is_state(s.text)]
+        if not after:
+            return [], actor
+        if actor is None:
+            before = [s for s in self.item.spans if s.end <= token.i and s.label_ in ("ORG", "PERSON")]
+            nouns = [t for t in self.doc[: token.i] if t.lemma_.lower() in self.words["state_bodies"]]
+            if before:
+                actor = before[-1].root
+            elif nouns:
+                actor = nouns[-1]
+        return [after[0].root], actor
 
     def _beyond_amount(self, head: Token) -> list[Token]:
         """ "fined Memorial 500,000 rubles" parsed with the sum as object: the name hangs on the sum."""

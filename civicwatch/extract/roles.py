@@ -117,6 +117,8 @@ def noun_phrase(token: Token) -> tuple[int, int]:
     for child in token.rights:
         if child.dep_ == "prep" and child.lower_ in _NP_PREPS:
             pobjs = [c for c in child.children if c.dep_ == "pobj"]
+            if pobjs and pobjs[0].ent_type_ in ("DATE", "TIME", "MONEY"):
+                continue  # "the court ... on Tuesday": a time is not part of a name
             if pobjs and _name_like(token, pobjs[0]):
                 indices.add(child.i)
                 indices.update(_np_indices(pobjs[0]))
