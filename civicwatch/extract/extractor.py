@@ -127,7 +127,7 @@ class Extractor:
                 if token.lemma_.lower() not in ("law", "bill", "legislation", "decree") or token.pos_ != "NOUN":
                     continue
                 start, end = roles.noun_phrase(token)
-                name = _clean_name(item.doc[start:end].text)
+                name = law_name(token)
                 if name.lower() in ("law", "bill", "legislation", "decree") or name.lower().startswith("this "):
                     continue
                 if any(t.text in self.lexicon.country_names and t.dep_ == "poss" for t in item.doc[start:end]):
@@ -164,6 +164,7 @@ class _SentenceReader:
         self.lower_words = {t.lower_ for t in item.doc}
 
     def read(self) -> list[Event]:
+        self.earlier = list(self.earlier)  # this sentence's events join the context as they are read
         found: list[tuple[Token, Trigger]] = []
         for token in self.doc:
             for trigger in self.lex.triggers_for_token(token.lemma_.lower(), token.lower_, token.pos_):
@@ -176,6 +177,7 @@ class _SentenceReader:
             event = self._event(token, trigger, dates.get(token.i))
             if event is not None:
                 events.append(event)
+                self.earlier.append(event)
         return events
 
     # -- which triggers apply -------------------------------------------------
@@ -594,8 +596,7 @@ class _SentenceReader:
         return result
 
     def _law_target(self, token: Token) -> Target:
-        start, end = roles.noun_phrase(token)
-        return Target(_clean_name(self.doc[start:end].text), token)
+        return Target(law_name(token), token)
 
     def _restrictive(self, law: Target) -> bool:
         sentence = self.doc.text.lower()
@@ -798,6 +799,15 @@ class _SentenceReader:
                 best = _clean_name(text)
                 break
         return best
+
+
+def law_name(token: Token) -> str:
+    """ "the law on foreign agents", even when the parse hangs "on ..." on the verb."""
+    start, end = roles.noun_phrase(token)
+    doc = token.doc
+    if end == token.i + 1 and end < len(doc) and doc[end].lower_ in ("on", "about") and doc[end].head.i != token.i:
+        end = max(t.i for t in doc[end].subtree) + 1
+    return _clean_name(doc[start:end].text)
 
 
 def _in_main_clause(token: Token) -> bool:
