@@ -134,7 +134,6 @@ def test_ministry_warning_plus_threatened_fine() -> None:
     assert "Kappa Institute" in fine.targets
 
 
-@pytest.mark.xfail(reason="'warned that the group will be fined' (no object) yields no warning event", strict=False)
 def test_warning_without_object_resolves_the_group() -> None:
     text = (
         "The Kappa Institute has refused to register as a foreign agent. "
@@ -169,7 +168,6 @@ def test_court_ordered_liquidation_is_forced() -> None:
     assert event.date == "2015-07-09"
 
 
-@pytest.mark.xfail(reason="'the court ordered X to be liquidated' loses the court as actor", strict=False)
 def test_court_ordered_to_be_liquidated_keeps_the_court() -> None:
     text = "The Supreme Court ordered the Lambda Movement to be liquidated."
     event = _one(extract(text, published=PUB), "closure", "forced_liquidation")
@@ -206,10 +204,6 @@ def test_law_signed_in_a_year() -> None:
     assert event.actor is not None and "putin" in event.actor.lower()
 
 
-@pytest.mark.xfail(
-    reason="'the law on foreign agents' is named just 'law', dropping the 'on ...' part",
-    strict=False,
-)
 def test_law_target_is_its_name_as_written() -> None:
     event = _one(extract(LAW_SIGNED, published=PUB), "law", "signed")
     assert any("foreign agents" in t.lower() for t in event.targets)

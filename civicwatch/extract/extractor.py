@@ -55,6 +55,7 @@ _OWNED = {
     "page",
 }
 _SUBJECT_IS_TARGET = {"receive", "face", "get", "suffer", "incur", "risk", "pay", "come"}
+_ORDERING_VERBS = {"order", "rule", "decide", "force", "require", "instruct", "direct"}
 _JUDGING_VERBS = {"call", "describe", "term", "see", "view", "consider", "brand", "label", "deem"}
 _BAD_DATE_PREPS = {"until", "till", "by", "before", "since", "through", "for"}
 
@@ -279,9 +280,14 @@ class _SentenceReader:
         if frame in ("verb", "fire"):
             if token.dep_ in ("acl", "relcl") and token.tag_ == "VBN" and not roles.is_passive(token):
                 heads, actor = [token.head], roles.agent(token)
+            elif token.dep_ == "xcomp" and roles.is_passive(token) and roles.objects(token.head):
+                # "the court ordered X to be liquidated": X is acted on, the court acts
+                heads, actor = roles.objects(token.head), roles.subject(token.head)
             elif roles.is_passive(token):
                 subj = roles.subject(token)
                 heads, actor = ([subj] if subj is not None else []), roles.agent(token)
+                if actor is None and token.dep_ in ("ccomp", "xcomp") and token.head.lemma_ in _ORDERING_VERBS:
+                    actor = roles.subject(token.head)  # "the court ordered X to be liquidated"
             else:
                 heads, actor = roles.objects(token), roles.subject(token)
                 if frame == "fire":
@@ -290,6 +296,11 @@ class _SentenceReader:
                 if not heads and trigger.type == "closure":
                     subj = roles.subject(token)  # "the group is closing": it closes itself
                     heads, actor = ([subj] if subj is not None else []), subj
+            if not heads and trigger.subtype == "warning":
+                # "warned that the group will be fined": the warning is to whom the measure threatens
+                for clause in (c for c in token.children if c.dep_ == "ccomp"):
+                    warned = roles.subject(clause) if roles.is_passive(clause) else None
+                    heads = [warned] if warned is not None else roles.objects(clause)
             if not heads and token.tag_ in ("VBD", "VBN", "VBZ", "VBP") and trigger.type not in ("law", "reaction"):
                 heads, actor = self._by_position(token, actor)
         elif frame == "self":
