@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 _RU_STATUS = (
-    r"(?:внесен\w*|включ[её]н\w*|признан\w*|признано|является|выполняющ\w*|выполняет)[^()\n]{0,80}?"
+    r"(?:[\w-]+\s+){0,3}?(?:внесен\w*|включ[её]н\w*|признан\w*|признано|является|выполняющ\w*|выполняет)[^()\n]{0,80}?"
     r"(?:иностранн\w*\s+агент\w*|иноагент\w*|нежелательн\w*|экстремист\w*|террорист\w*)[^()\n]{0,60}?"
 )
 _EN_STATUS = (
@@ -28,7 +28,7 @@ _STATUS_WORDS = {
     "extremist": re.compile(r"экстремист|extremist", re.I),
     "terrorist": re.compile(r"террорист|terrorist", re.I),
 }
-_CAPITALISED = r"[«\"„“]?[A-ZА-ЯЁ][\w\-]*[»\"”]?"
+_CAPITALISED = r"(?:[«„“][^«»„“”\n]{1,60}[»”]|\"[^\"\n]{1,60}\"|[A-ZА-ЯЁ][\w\-]*)"
 _NAME_BEFORE = re.compile(rf"((?:{_CAPITALISED}\s+){{0,5}}{_CAPITALISED})\s*\*?\s*$")
 _STARRED = re.compile(rf"((?:{_CAPITALISED}\s+){{0,5}}{_CAPITALISED})\*")
 
@@ -56,8 +56,21 @@ def find_labels(text: str, language: str = "ru") -> list[StatusLabel]:
             else:  # a footnote: it speaks of every name marked with an asterisk
                 names = [m.group(1) for m in _STARRED.finditer(text[: match.start()])] or [""]
             for name in names:
-                labels.append(StatusLabel(name.strip('«»"„“” '), status, match.start(), match.end(), match.group()))
+                labels.append(StatusLabel(_balanced(name), status, match.start(), match.end(), match.group()))
     return labels
+
+
+def _balanced(name: str) -> str:
+    """The name without the quotes around it or left unpaired ("Телеканал «Дождь" -> "Телеканал Дождь")."""
+    name = name.strip()
+    for left, right in (("«", "»"), ("„", "“"), ("“", "”")):
+        if name.count(left) != name.count(right):
+            name = name.replace(left, "").replace(right, "")
+    if name.count('"') % 2:
+        name = name.replace('"', "")
+    if len(name) > 1 and name[0] in '«„“"' and name[-1] in '»“”"' and sum(name.count(q) for q in '«„“"') == 1:
+        name = name[1:-1]
+    return name.strip()
 
 
 def mask_labels(text: str, language: str = "ru") -> str:

@@ -26,6 +26,7 @@ from civicwatch.model import Event
 _CASES = {"Nom": "nomn", "Gen": "gent", "Dat": "datv", "Acc": "accs", "Ins": "ablt", "Loc": "loct"}
 _NAME_PREPS = {"по", "против", "при", "за", "для"}  # "Комитет по предотвращению пыток" keeps its complement
 _OWNED = {
+    "деятельность",
     "офис",
     "помещение",
     "здание",
@@ -157,17 +158,25 @@ def lemma_of(word: str) -> str:
     return _analyzer().parse(word.lower())[0].normal_form
 
 
-def to_nominative(word: str, case: str | None, number: str | None) -> str:
+def to_nominative(word: str, case: str | None, number: str | None, gender: str | None = None) -> str:
     """ "Солдатских" -> "Солдатские": a word agreeing with a name's head, put in the nominative."""
     parses = _analyzer().parse(word)
-    if any(p.tag.case == "nomn" and (number != "Plur" or p.tag.number == "plur") for p in parses):
+    wanted_number = {"Plur": "plur", "Sing": "sing"}.get(number or "")
+    if any(
+        p.tag.case == "nomn"
+        and wanted_number in (None, p.tag.number)
+        and (gender is None or p.tag.gender in (None, gender))
+        for p in parses
+    ):
         return word  # the tagger's case is a guess; a form that can be nominative stays
     wanted = _CASES.get(case or "")
     parse = next((p for p in parses if wanted and p.tag.case == wanted), parses[0])
     if parse.tag.case in (None, "nomn"):
         return word
-    grammemes = {"nomn"} | ({"plur"} if number == "Plur" else set())
-    inflected = parse.inflect(grammemes)
+    grammemes = {"nomn"} | ({wanted_number} if wanted_number else set())
+    if gender and wanted_number != "plur" and ("ADJF" in parse.tag or "Surn" in parse.tag):
+        grammemes.add(gender)  # "немецкого фонда" -> "немецкий фонд", agreeing with the head
+    inflected = parse.inflect(grammemes) or parse.inflect({"nomn"})
     if inflected is None:
         return word
     form = inflected.word
@@ -310,7 +319,7 @@ class _RuReader:
     # -- one event -----------------------------------------------------------
     def _event(self, token: RuToken, trigger: Trigger, date_value: str | None) -> Event | None:
         kind, subtype = trigger.type, trigger.subtype
-        if self._negated(token) or self._names_a_list(token):
+        if self._negated(token) or self._names_a_list(token) or (kind != "law" and self._in_law_name(token)):
             return None
         if (
             kind == "attack"
@@ -370,6 +379,17 @@ class _RuReader:
             node = self.item.head(node)
         return False
 
+    def _in_law_name(self, token: RuToken) -> bool:
+        """ "законопроект о запрете пропаганды": the ban is what the bill is about, not an act."""
+        node = self.item.head(token)
+        for _ in range(3):
+            if node is None:
+                return False
+            if node.lemma in self.words["law_nouns"]:
+                return True
+            node = self.item.head(node)
+        return False
+
     def _head_lemma(self, token: RuToken) -> str:
         head = self.item.head(token)
         return head.lemma if head is not None else ""
@@ -419,13 +439,9 @@ class _RuReader:
                     heads = self._prep_objects(token, {"на"})
         elif trigger.frame in ("noun", "speech"):
             heads, actor = self._noun_roles(token, trigger)
-        if (
-            not heads
-            and not self._subjects(token)
-            and trigger.frame == "verb"
-            and trigger.type in ("designation", "delisting", "closure")
-        ):
-            heads = self._named_organizations(exclude=actor)  # the parse lost the subject of "были включены"
+        if not heads and trigger.frame == "verb" and trigger.type not in ("law", "reaction", "attack"):
+            # the parse lost the object ("внес в реестр ... журналиста Илью Азара"): names after the verb
+            heads = self._named_after(token, exclude=actor)
         names = []
         for head in heads:
             for conj in self._with_conjuncts(head):
@@ -437,16 +453,18 @@ class _RuReader:
                     names.append(name)
         return names, actor
 
-    def _named_organizations(self, exclude: RuToken | None) -> list[RuToken]:
+    def _named_after(self, token: RuToken, exclude: RuToken | None) -> list[RuToken]:
         skip = {t.i for t in self.item.subtree(exclude)} if exclude is not None else set()
         found = []
+        passive = token.feats.get("Voice") == "Pass"
         for start, end, kind in self.item.spans:
-            if kind == "ORG" and start not in skip:
-                tokens = self.item.tokens[start:end]
-                name = _nominative_name(self.item, tokens)
-                head = next((t for t in tokens if not start <= t.head < end), tokens[0])
-                if not self.ctx.is_state(name) and not self.lex.list_pattern.search(name):
-                    found.append(head)
+            if kind not in ("ORG", "PER") or start in skip or (start < token.i and not passive):
+                continue
+            tokens = self.item.tokens[start:end]
+            name = _nominative_name(self.item, tokens)
+            head = next((t for t in tokens if not start <= t.head < end), tokens[0])
+            if not self.ctx.is_state(name) and not self.lex.list_pattern.search(name):
+                found.append(head)
         return found
 
     def _subjects(self, token: RuToken) -> list[RuToken]:
@@ -492,7 +510,12 @@ class _RuReader:
         heads: list[RuToken] = []
         for child in item.child(token, "nmod", "obl"):
             preps = {p.text.lower() for p in item.child(child, "case")}
-            if (not preps and child.feats.get("Case") == "Gen") or preps & {"на", "против", "в отношении"}:
+            owned_place = preps & {"в", "у"} and child.lemma in _OWNED
+            if (
+                (not preps and child.feats.get("Case") == "Gen")
+                or preps & {"на", "против", "в отношении"}
+                or owned_place
+            ):
                 if child.lemma not in self.words["list_nouns"]:
                     heads.append(child)
         actor: RuToken | None = None
@@ -502,10 +525,18 @@ class _RuReader:
             return heads, subjects[0] if subjects else None
         if head is not None and token.rel in ("obj", "nsubj", "nsubj:pass") and head.pos == "VERB":
             subjects = [s for s in self._subjects(head) if s.i != token.i]
+            reacting = any(
+                t.type == "reaction" for t in self.lex.triggers_for_token(head.lemma, head.text.lower(), "VERB")
+            )
             if head.lemma in _SUBJECT_IS_TARGET:
                 heads = subjects[:1] + heads
-            elif subjects:
+            elif subjects and not reacting:  # "Amnesty осудила ликвидацию": Amnesty did not liquidate
                 actor = subjects[0]
+            # "вынесла предупреждение центру", "провели обыски в офисе фонда"
+            for child in item.child(head, "obl", "iobj"):
+                preps = {p.text.lower() for p in item.child(child, "case")}
+                if (not preps and child.feats.get("Case") == "Dat") or (preps & {"в", "у"} and child.lemma in _OWNED):
+                    heads.append(child)
             heads += [
                 c
                 for c in item.child(head, "obl", "iobj")
@@ -523,8 +554,12 @@ class _RuReader:
             if head is None:
                 return None
             if head.lemma in self.words["process_nouns"] and head.pos == "NOUN":
-                owner = self.item.child(head, "nmod")
-                return owner[0] if owner and owner[0].feats.get("Case") == "Gen" else token
+                owner = [o for o in self.item.child(head, "nmod") if o.feats.get("Case") == "Gen"]
+                if owner:
+                    return owner[0]
+                verb = self.item.head(head)  # "Минюст подал иск о ликвидации": who filed it
+                subjects = self._subjects(verb) if verb is not None and verb.pos == "VERB" else []
+                return subjects[0] if subjects else token
             if head.lemma in ("потребовать", "требовать", "попросить", "просить", "добиваться") and head.pos == "VERB":
                 subjects = self._subjects(head)
                 return subjects[0] if subjects else token
@@ -626,7 +661,7 @@ class _RuReader:
         for t in self.item.subtree(token):
             if t.i in actor_ids or t.i == token.i:
                 continue
-            if t.lemma in self.words["people_groups"] or (t.entity == "ORG" and t.pos == "PROPN"):
+            if t.lemma in self.words["people_groups"] or t.entity == "ORG":
                 name = self._target(t)
                 if name and not self.ctx.is_state(name):
                     found.append(name)
@@ -645,7 +680,7 @@ class _RuReader:
             match = self.lex.list_pattern.search(self.item.text)
             return self.lex.list_subtype(match.group()) if match else self.facts.list_subtype
         if subtype == "$closure":
-            if actor and self.ctx.is_state(actor):
+            if actor and self.ctx.is_state(actor) or self._head_lemma(token) in ("решение", "постановление"):
                 return "forced_liquidation"
             if not actor and (self.words["courts"] & {lemma_of(w) for w in self.lower_words}):
                 return "forced_liquidation"
@@ -741,7 +776,7 @@ def _phrase_ids(item: RuSentence, token: RuToken, law: bool = False, depth: int 
     keep = {token.i}
     if depth > 6:
         return keep
-    preps_allowed = _NAME_PREPS | ({"о", "об", "в"} if law else set())
+    preps_allowed = _NAME_PREPS | ({"о", "об", "в", "над", "на", "от", "с", "из"} if law else set())
     for child_i in token.children:
         child = item.tokens[child_i]
         preps = {p.text.lower() for p in item.child(child, "case")}
@@ -775,13 +810,20 @@ def _nominative_name(item: RuSentence, tokens: list[RuToken]) -> str:
         return ""
     ids = {t.i for t in tokens}
     head = next((t for t in tokens if t.head not in ids), tokens[0])
-    agreeing = {head.i} | {c for c in head.children if item.tokens[c].rel in ("amod", "det") and c in ids}
+    agreeing = {head.i} | {
+        c for c in head.children if item.tokens[c].rel in ("amod", "det", "flat:name", "flat") and c in ids
+    }
+    head_parse = _analyzer().parse(item.text[head.start : head.end])[0]
+    gender = head_parse.tag.gender if head.pos in ("NOUN", "PROPN") else None
     # a quoted name inside: «Солдатских матерей» agrees with its own head
     parts = []
     for token in tokens:
         text = item.text[token.start : token.end]
         if token.i in agreeing and token.pos in ("NOUN", "PROPN", "ADJ", "DET") and token.feats.get("Case") != "Nom":
-            text = to_nominative(text, token.feats.get("Case"), token.feats.get("Number"))
+            agrees_in_gender = token.i != head.i and (token.pos in ("ADJ", "DET") or token.rel.startswith("flat"))
+            text = to_nominative(
+                text, token.feats.get("Case"), token.feats.get("Number"), gender if agrees_in_gender else None
+            )
         parts.append((token, text))
     out = ""
     for n, (token, text) in enumerate(parts):
