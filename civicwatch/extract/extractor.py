@@ -93,8 +93,7 @@ class Extractor:
         context = ArticleContext(self.lexicon)
         context.scan_text(text)
         parsed = []
-        texts = (masked[i] for i, _ in candidates)
-        for (index, sentence), doc in zip(candidates, self.nlp.pipe(texts), strict=True):
+        for (index, sentence), doc in zip(candidates, self._parse([masked[i] for i, _ in candidates]), strict=True):
             spans = entity_spans(doc, self.lexicon)
             for span in spans:
                 # the small model reads Title Case headlines badly: names come from the body
@@ -110,6 +109,18 @@ class Extractor:
         for item in parsed:
             events.extend(_SentenceReader(self.lexicon, context, article, item, events).read())
         return merge_events(events)
+
+    def _parse(self, texts: list[str]) -> list[Doc]:
+        """Parse every candidate sentence; name entities only where a trigger word turned up.
+
+        The entity recogniser costs half the model's time, and most screened sentences hold
+        no trigger once lemmas are known."""
+        docs = list(self.nlp.pipe(texts, disable=["ner"]))
+        list(self.nlp.get_pipe("ner").pipe(doc for doc in docs if self._may_hold_event(doc)))
+        return docs
+
+    def _may_hold_event(self, doc: Doc) -> bool:
+        return any(self.lexicon.triggers_for_token(t.lemma_.lower(), t.lower_, t.pos_) for t in doc)
 
     def _document_country(self, lines) -> str | None:
         counts: Counter[str] = Counter()
