@@ -1,0 +1,163 @@
+"""``read_registry``: pick the format, parse, then apply the rules every registry shares."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import date
+from pathlib import Path
+
+from . import fara, ru_minjust, ru_undesirable
+from .model import KINDS, RegistryEntry, RegistryFormatError, RegistrySnapshot, RowProblem
+from .source import Format, Parsed, Table, load_table
+from .text import SNILS_PATTERN
+
+FORMATS: dict[str, tuple[Format, ...]] = {
+    "ru-foreign-agents": ru_minjust.FORMATS,
+    "ru-undesirable": ru_undesirable.FORMATS,
+    "us-fara-registrants": fara.REGISTRANT_FORMATS,
+    "us-fara-principals": fara.PRINCIPAL_FORMATS,
+}
+
+_FILE_NAME_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+def read_registry(path: Path | str, kind: str) -> RegistrySnapshot:
+    """Read one registry file of the given kind; the format within the kind is detected from the content.
+
+    Raises RegistryFormatError when the file is not a known format of that kind (wrong kind, or the
+    publisher changed the columns); malformed rows are skipped and listed in ``problems``.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown registry kind {kind!r}; expected one of {', '.join(KINDS)}")
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(path)
+    table = load_table(path.name, path.read_bytes())
+    parsed = choose_format(table, kind).parse(table)
+    entries = _drop_pension_numbers(parsed)
+    parsed.problems = [_scrub_problem(problem) for problem in parsed.problems]
+    parsed.raws = [SNILS_PATTERN.sub("[removed]", raw) for raw in parsed.raws]
+    entries = _merge_duplicate_ids(entries, parsed)
+    as_of, as_of_source = _as_of(parsed, path.name, entries)
+    return RegistrySnapshot(
+        registry=kind,
+        source=path.name,
+        as_of=as_of,
+        as_of_source=as_of_source,
+        source_format=parsed.format,
+        entries=entries,
+        problems=parsed.problems,
+        warnings=[_scrub_problem(warning) for warning in parsed.warnings],
+    )
+
+
+def choose_format(table: Table, kind: str) -> Format:
+    for fmt in FORMATS[kind]:
+        if fmt.matches(table):
+            return fmt
+    expected = " or ".join(f"{fmt.name} ({fmt.container}): {list(fmt.columns)}" for fmt in FORMATS[kind])
+    raise RegistryFormatError(
+        f"{table.source}: not a {kind} file in a known layout. "
+        f"Expected columns {expected}; found columns ({table.container}): {table.columns}"
+    )
+
+
+# --- privacy guard -------------------------------------------------------------------------------
+
+
+def _drop_pension_numbers(parsed: Parsed) -> list[RegistryEntry]:
+    """Belt and braces: the parsers never read СНИЛС columns, but a number pasted into another cell is removed too."""
+    entries = []
+    for entry, line in zip(parsed.entries, parsed.lines, strict=True):
+        cleaned, found = _scrub(entry)
+        if found:
+            parsed.warnings.append(RowProblem(line, "pension-number pattern removed from a field", ""))
+        entries.append(cleaned)
+    return entries
+
+
+def _scrub_problem(problem: RowProblem) -> RowProblem:
+    return dataclasses.replace(problem, raw=SNILS_PATTERN.sub("[removed]", problem.raw))
+
+
+def _scrub(entry: RegistryEntry) -> tuple[RegistryEntry, bool]:
+    changes = {}
+    for field in dataclasses.fields(entry):
+        value = getattr(entry, field.name)
+        cleaned = _scrub_value(value)
+        if cleaned != value:
+            changes[field.name] = cleaned
+    return (dataclasses.replace(entry, **changes), True) if changes else (entry, False)
+
+
+def _scrub_value(value: object) -> object:
+    if isinstance(value, str):
+        return SNILS_PATTERN.sub("[removed]", value)
+    if isinstance(value, tuple | list):
+        return type(value)(_scrub_value(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _scrub_value(item) for key, item in value.items()}
+    return value
+
+
+# --- duplicate ids -------------------------------------------------------------------------------
+
+
+def _merge_duplicate_ids(entries: list[RegistryEntry], parsed: Parsed) -> list[RegistryEntry]:
+    """One entry per id, so the id can be a database key.
+
+    The FARA files repeat a few records (an exact duplicate line; registrant 5769 listed twice with
+    two termination dates). The most current record wins: active over terminated, then the later
+    termination, then the earlier line. Every dropped record is listed in warnings.
+    """
+    kept: dict[str, int] = {}
+    for index, entry in enumerate(entries):
+        if entry.entry_id not in kept:
+            kept[entry.entry_id] = index
+            continue
+        winner, loser = _more_current(kept[entry.entry_id], index, entries)
+        kept[entry.entry_id] = winner
+        parsed.warnings.append(_duplicate_warning(entries, parsed, winner, loser))
+    return [entries[index] for index in sorted(kept.values())]
+
+
+def _more_current(first: int, second: int, entries: list[RegistryEntry]) -> tuple[int, int]:
+    def rank(index: int) -> tuple:
+        entry = entries[index]
+        return (entry.date_out is None, entry.date_out or date.min, -index)
+
+    return (first, second) if rank(first) >= rank(second) else (second, first)
+
+
+def _duplicate_warning(entries: list[RegistryEntry], parsed: Parsed, winner: int, loser: int) -> RowProblem:
+    identical = entries[winner] == entries[loser]
+    reason = (
+        f"duplicate of line {parsed.lines[winner]} (identical), dropped"
+        if identical
+        else f"duplicate id {entries[loser].entry_id!r}: line {parsed.lines[winner]} kept as more current, this dropped"
+    )
+    return RowProblem(parsed.lines[loser], reason, parsed.raws[loser])
+
+
+# --- as of ---------------------------------------------------------------------------------------
+
+
+def _as_of(parsed: Parsed, file_name: str, entries: list[RegistryEntry]) -> tuple[date | None, str | None]:
+    """The file's own statement (XLSX A2), else the snapshot date in the file name, else the latest date inside."""
+    if parsed.as_of:
+        return parsed.as_of, "xlsx-cell-A2"
+    from_name = _date_in_name(file_name)
+    if from_name:
+        return from_name, "file-name"
+    dates = [day for entry in entries for day in (entry.date_in, entry.date_out) if day]
+    return (max(dates), "latest-date-in-file") if dates else (None, None)
+
+
+def _date_in_name(file_name: str) -> date | None:
+    for match in _FILE_NAME_DATE.finditer(file_name):
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            continue
+    return None
