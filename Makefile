@@ -28,6 +28,7 @@ eval: setup
 
 bench: setup
 	$(BIN)/python bench/bench_extract.py $(SHARED)/eval/dev
+	$(BIN)/python bench/bench_ingest.py $(SHARED)/eval/dev
 
 lint: setup
 	$(BIN)/ruff check civicwatch tests bench

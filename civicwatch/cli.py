@@ -321,5 +321,314 @@ def _progress(paths: list[Path], err: Console, show: bool) -> Iterator[Callable[
         progress.stop()
 
 
+# ------------------------------------------------------------------------------------------ database
+# The store imports SQLAlchemy and Alembic: done inside the commands, so `extract` starts as fast as before.
+
+DB_HELP = (
+    "Database: a SQLAlchemy URL (sqlite:///FILE, postgresql://USER@HOST:PORT/DB) or a SQLite file path. "
+    "Default: $CIVICWATCH_DB, else the SQLite file $XDG_DATA_HOME/civicwatch/civicwatch.db "
+    "(~/.local/share/civicwatch/civicwatch.db)."
+)
+DbOption = Annotated[str | None, typer.Option("--db", metavar="URL", help=DB_HELP, show_default=False)]
+
+db_app = typer.Typer(
+    help="The database: create it, or migrate it to the schema this civicwatch needs.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(db_app, name="db")
+
+
+class EventsFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class EntityFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False, emoji=False, markup=False, soft_wrap=True)
+
+
+@contextmanager
+def _store_errors(err: Console) -> Iterator[None]:
+    """A database problem becomes one ``error:`` line (it says how to fix it) and exit code 1."""
+    from civicwatch.store import StoreError
+
+    try:
+        yield
+    except StoreError as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(EXIT_FAILED) from exc
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(metavar="PATH", help="Text files, or folders whose *.txt files are read (as `extract` reads)."),
+    ],
+    db: DbOption = None,
+    published: Annotated[
+        date | None,
+        typer.Option(
+            parser=_parse_date, metavar="DATE", help="Publication date for every input; overrides meta files."
+        ),
+    ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            metavar="URL", help="Source URL; overrides meta files. One URL is one article: use it with one input."
+        ),
+    ] = None,
+) -> None:
+    """Extract events from text files and store them in the database.
+
+    Each article is stored with its events, one mention per event (the
+    article's own evidence and offsets) and the organizations, people and
+    places they name. Reports of one act in several articles, in any
+    language, become one event that counts its sources.
+
+    Safe to repeat and to interrupt: an article already stored (same URL or
+    same text) is skipped before extraction, and each article is written in
+    one transaction, so a killed run loses at most the article in flight and
+    the next run picks up where it stopped.
+
+    The database is created on first use. Default: $CIVICWATCH_DB, else the
+    SQLite file ~/.local/share/civicwatch/civicwatch.db (under $XDG_DATA_HOME
+    when that is set).
+
+    Example:
+
+        civicwatch ingest news/
+        civicwatch ingest news/ --db postgresql://civicwatch@localhost/civicwatch
+        CIVICWATCH_DB=events.db civicwatch ingest article.txt --published 2024-03-04
+
+    Exit codes: 0 every input stored or already stored; 1 some input failed
+    (the others were stored) or the database cannot be used; 2 bad usage.
+    """
+    from civicwatch.store import connect, database_url, describe, ingest_paths
+
+    err = _stderr()
+    counts = dict.fromkeys(("stored", "duplicate", "failed", "events", "new", "merged"), 0)
+    with _store_errors(err):
+        engine = connect(db)
+        with _progress(paths, err, show=True) as advance:
+            for result in ingest_paths(engine, paths, published=published, url=url):
+                if result.notice:
+                    err.print(f"notice: {result.path}: {result.notice}")
+                if result.warning:
+                    err.print(f"warning: {result.warning}; ignored")
+                if result.status == "failed":
+                    err.print(f"error: {result.path}: {result.reason}")
+                counts[result.status] += 1
+                counts["events"] += result.events
+                counts["new"] += result.new_events
+                counts["merged"] += result.merged
+                advance(result.path)
+        engine.dispose()
+    files = counts["stored"] + counts["duplicate"] + counts["failed"]
+    err.print(
+        f"{_plural(files, 'file')}: {counts['stored']} stored ({_plural(counts['events'], 'event')}: "
+        f"{counts['new']} new, {counts['merged']} merged into stored events), {counts['duplicate']} already stored, "
+        f"{counts['failed']} failed; database {describe(database_url(db))}"
+    )
+    raise typer.Exit(EXIT_FAILED if counts["failed"] else EXIT_OK)
+
+
+@app.command()
+def events(
+    db: DbOption = None,
+    event_type: Annotated[str | None, typer.Option("--type", metavar="TYPE", help="designation, sanction, ...")] = None,
+    subtype: Annotated[str | None, typer.Option(metavar="SUBTYPE", help="foreign_agent, fine, ...")] = None,
+    since: Annotated[
+        date | None,
+        typer.Option(parser=_parse_date, metavar="DATE", help="Events on or after DATE (undated events left out)."),
+    ] = None,
+    until: Annotated[
+        date | None,
+        typer.Option(parser=_parse_date, metavar="DATE", help="Events on or before DATE (undated events left out)."),
+    ] = None,
+    entity: Annotated[
+        str | None,
+        typer.Option(metavar="NAME", help="Events naming this organization, person or place, in any spelling."),
+    ] = None,
+    output_format: Annotated[EventsFormat, typer.Option("--format", "-f", help="Output format.")] = EventsFormat.table,
+    limit: Annotated[int | None, typer.Option(metavar="N", min=1, help="At most N events.")] = None,
+    include_boilerplate: Annotated[
+        bool, typer.Option("--include-boilerplate", help="Also list events reported only in boilerplate.")
+    ] = False,
+) -> None:
+    """List stored events, oldest first (undated last).
+
+    A date filter keeps an event whose date reaches into the range: "2015-07"
+    is kept by --since 2015-07-20. JSON output is {"data": [...], "count": N},
+    each event with its mentions (the articles that report it); CSV has one
+    row per event.
+
+    Example:
+
+        civicwatch events --type designation --subtype foreign_agent --since 2015-01-01
+        civicwatch events --entity Memorial --format json
+        civicwatch events --format csv > events.csv
+    """
+    from civicwatch.model import EVENT_TYPES
+    from civicwatch.store import EventFilter, connect, find_entities, list_events, session
+
+    if event_type is not None and event_type not in EVENT_TYPES:
+        raise typer.BadParameter(f"{event_type!r}; one of {', '.join(EVENT_TYPES)}", param_hint="--type")
+    known = EVENT_TYPES.get(event_type, tuple(s for subs in EVENT_TYPES.values() for s in subs))
+    if subtype is not None and subtype not in known:
+        raise typer.BadParameter(f"{subtype!r}; one of {', '.join(dict.fromkeys(known))}", param_hint="--subtype")
+    err = _stderr()
+    flt = EventFilter(event_type, subtype, since, until, entity, include_boilerplate, limit)
+    with _store_errors(err):
+        engine = connect(db, create=False)
+        with session(engine) as s:
+            if entity is not None and not find_entities(s, entity):
+                err.print(f"note: no stored entity is named {entity!r}")
+            rows = list_events(s, flt)
+        engine.dispose()
+    if output_format is EventsFormat.json:
+        typer.echo(_dump({"data": [r.to_dict() for r in rows], "count": len(rows)}))
+    elif output_format is EventsFormat.csv:
+        typer.echo(_events_csv(rows), nl=False)
+    else:
+        _print_events(rows, Console(highlight=False, emoji=False, markup=False))
+        err.print(_plural(len(rows), "event"))
+
+
+_CSV_COLUMNS = (
+    "id type subtype status date targets actor location country confidence sources boilerplate evidence url".split()
+)
+
+
+def _events_csv(rows: list) -> str:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(_CSV_COLUMNS)
+    for row in rows:
+        values = row.to_dict()
+        values["targets"] = "; ".join(row.targets)
+        writer.writerow(["" if values[c] is None else values[c] for c in _CSV_COLUMNS])
+    return buffer.getvalue()
+
+
+def _print_events(rows: list, console: Console, roles: dict[int, list[str]] | None = None) -> None:
+    table = Table(show_lines=True)
+    table.add_column("id", no_wrap=True)
+    table.add_column("event", no_wrap=True)
+    table.add_column("targets / actor", overflow="fold", max_width=24)
+    table.add_column("date / place", overflow="fold", max_width=22)
+    table.add_column("evidence", overflow="fold", ratio=1)
+    for row in rows:
+        kind = f"{row.type}/{row.subtype}\n{row.status}, conf {row.confidence:.2f}\n{_plural(row.sources, 'source')}"
+        if roles is not None:
+            kind += "\nas " + ", ".join(roles[row.id])
+        evidence = " ".join(row.evidence.split())
+        if len(evidence) > EVIDENCE_WIDTH:
+            evidence = evidence[: EVIDENCE_WIDTH - 1] + "…"
+        if row.url:
+            evidence += f"\n{row.url}"
+        who = "; ".join(row.targets) + (f"\nby {row.actor}" if row.actor else "")
+        where = ", ".join(part for part in (row.location, row.country) if part)
+        when_where = "\n".join(part for part in (row.date, where) if part)
+        table.add_row(*(Text(cell) for cell in (str(row.id), kind, who, when_where, evidence)))
+    console.print(table)
+
+
+@app.command("entity")
+def entity_command(
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="A name in any spelling or language: Memorial, «Мемориал».")
+    ],
+    db: DbOption = None,
+    output_format: Annotated[EntityFormat, typer.Option("--format", "-f", help="Output format.")] = EntityFormat.table,
+    include_boilerplate: Annotated[
+        bool, typer.Option("--include-boilerplate", help="Also list events reported only in boilerplate.")
+    ] = False,
+) -> None:
+    """Show an organization, person or place: its aliases, registry status and the timeline of its events.
+
+    NAME is looked up by its canonical key (so spellings, inflections and
+    transliterations meet), then by recorded aliases, then as part of one.
+    Every matching entity is shown, the one with most events first.
+
+    Example:
+
+        civicwatch entity "Committee Against Torture"
+        civicwatch entity Мемориал --format json
+
+    Exit codes: 0 found; 1 no entity of that name (or the database cannot be used).
+    """
+    from civicwatch.store import connect, entity_profile, find_entities, session
+
+    err = _stderr()
+    with _store_errors(err):
+        engine = connect(db, create=False)
+        with session(engine) as s:
+            profiles = [entity_profile(s, e, include_boilerplate) for e in find_entities(s, name)]
+        engine.dispose()
+    if not profiles:
+        err.print(f"error: no stored entity is named {name!r}; `civicwatch events --format json` lists what is stored")
+        raise typer.Exit(EXIT_FAILED)
+    if output_format is EntityFormat.json:
+        typer.echo(_dump({"data": [p.to_dict() for p in profiles], "count": len(profiles)}))
+        return
+    console = Console(highlight=False, emoji=False, markup=False)
+    for profile in profiles:
+        _print_profile(profile, console)
+
+
+def _print_profile(profile, console: Console) -> None:
+    aliases = ", ".join(f"{a.name} ({a.language or '?'}, {a.seen}×)" for a in profile.aliases)
+    if profile.registry:
+        registry = "; ".join(
+            ", ".join(f"{k}: {v}" for k, v in entry.items() if v is not None) for entry in profile.registry
+        )
+    else:
+        registry = "no register entries (no registry imported)"
+    console.print(Text(f"{profile.name}  [{profile.kind}, key {profile.key}]"))
+    console.print(Text(f"aliases: {aliases}"))
+    console.print(Text(f"registry status: {registry}"))
+    if not profile.timeline:
+        console.print(Text("no events"))
+        return
+    rows = [item.event for item in profile.timeline]
+    _print_events(rows, console, roles={item.event.id: item.roles for item in profile.timeline})
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Create the database, or migrate it to the schema this civicwatch needs.
+
+    A fresh database is also created by the first `civicwatch ingest`; an
+    existing one made by an older civicwatch is only migrated by this command.
+
+    Example:
+
+        civicwatch db upgrade
+        civicwatch db upgrade --db postgresql://civicwatch@localhost/civicwatch
+    """
+    from civicwatch.store import database_url, describe, make_engine, upgrade
+
+    url = database_url(db)
+    with _store_errors(_stderr()):
+        engine = make_engine(url)
+        before, after = upgrade(engine)
+        engine.dispose()
+    if before == after:
+        typer.echo(f"{describe(url)}: already at schema revision {after}")
+    else:
+        typer.echo(f"{describe(url)}: schema revision {before or 'none (new database)'} -> {after}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())

@@ -53,3 +53,85 @@ def fake_extract(
 def fake_extractor(monkeypatch: pytest.MonkeyPatch) -> None:
     """Replace the extractor used by civicwatch.pipeline with ``fake_extract``."""
     monkeypatch.setattr(civicwatch.pipeline, "extract", fake_extract)
+
+
+# ----------------------------------------------------------------------------------- database fixtures
+# Store tests run on SQLite (a file in tmp_path) and on PostgreSQL when CIVICWATCH_TEST_PG names a server
+# (CI sets it: .ci/with-postgres starts a throwaway cluster); each PostgreSQL test gets a schema of its own.
+
+PG_ENV = "CIVICWATCH_TEST_PG"
+BACKENDS = ["sqlite", "postgresql"]
+STORE_TABLES = ("event_entities", "mentions", "aliases", "events", "entities", "articles")
+
+
+def _fresh_database(backend: str, folder):
+    """A context manager giving the URL of a new, empty database, dropped (PostgreSQL) on exit."""
+    import contextlib
+    import os
+    import uuid
+
+    @contextlib.contextmanager
+    def fresh():
+        if backend == "sqlite":
+            yield f"sqlite:///{folder / 'civicwatch.db'}"
+            return
+        base = os.environ.get(PG_ENV)
+        if not base:
+            pytest.skip(
+                f"PostgreSQL backend: set {PG_ENV}=postgresql+psycopg://USER@HOST:PORT/DB to run it "
+                "(CI does; `.ci/with-postgres .venv/bin/pytest` starts a throwaway server)"
+            )
+        import sqlalchemy
+
+        schema = f"test_{uuid.uuid4().hex[:12]}"
+        admin = sqlalchemy.create_engine(base)
+        with admin.begin() as connection:
+            connection.execute(sqlalchemy.text(f'CREATE SCHEMA "{schema}"'))
+        url = sqlalchemy.engine.make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+        try:
+            yield url.render_as_string(hide_password=False)
+        finally:
+            with admin.begin() as connection:
+                connection.execute(sqlalchemy.text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+
+    return fresh()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path):
+    """The URL of a fresh, empty database on each backend."""
+    with _fresh_database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def _migrated_template(request: pytest.FixtureRequest, tmp_path_factory):
+    """(backend, URL) of a database migrated once per test module."""
+    from civicwatch.store import connect
+
+    with _fresh_database(request.param, tmp_path_factory.mktemp("template")) as url:
+        connect(url).dispose()
+        yield request.param, url
+
+
+@pytest.fixture
+def store_engine(_migrated_template, tmp_path):
+    """An engine on an empty, migrated database on each backend (faster than migrating each time:
+    SQLite copies a migrated file, PostgreSQL empties the tables of a migrated schema)."""
+    import shutil
+
+    import sqlalchemy
+
+    from civicwatch.store import connect
+
+    backend, url = _migrated_template
+    if backend == "sqlite":
+        shutil.copy(sqlalchemy.engine.make_url(url).database, tmp_path / "civicwatch.db")
+        url = f"sqlite:///{tmp_path / 'civicwatch.db'}"
+    engine = connect(url)
+    if backend == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(sqlalchemy.text(f"TRUNCATE {', '.join(STORE_TABLES)} RESTART IDENTITY CASCADE"))
+    yield engine
+    engine.dispose()

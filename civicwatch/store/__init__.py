@@ -1,0 +1,71 @@
+"""The database of articles, events, mentions and entities (SQLite by default, or PostgreSQL).
+
+    from civicwatch.store import connect, ingest_paths, list_events, EventFilter, session
+
+    engine = connect("sqlite:///civicwatch.db")      # or None: $CIVICWATCH_DB, else the default file
+    for result in ingest_paths(engine, [Path("news/")]):
+        print(result.path, result.status)
+    with session(engine) as s:
+        events = list_events(s, EventFilter(type="designation", entity="Memorial"))
+
+Modules: ``engine`` (where the database is, migrations), ``models`` (tables), ``ingest`` (articles
+in, one transaction each), ``merge`` (one event per act across articles), ``queries`` (reading).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from civicwatch.store.engine import (
+    ENV_VAR,
+    StoreError,
+    connect,
+    current_revision,
+    database_url,
+    default_db_path,
+    describe,
+    head_revision,
+    make_engine,
+    upgrade,
+)
+from civicwatch.store.ingest import IngestResult, ingest_paths, ingest_results
+from civicwatch.store.queries import (
+    EntityProfile,
+    EventFilter,
+    EventOut,
+    entity_profile,
+    find_entities,
+    list_events,
+    registry_status,
+)
+
+
+def session(engine: Engine) -> Session:
+    """A session for reading (use it as a context manager)."""
+    return Session(engine, expire_on_commit=False)
+
+
+__all__ = [
+    "ENV_VAR",
+    "EntityProfile",
+    "EventFilter",
+    "EventOut",
+    "IngestResult",
+    "StoreError",
+    "connect",
+    "current_revision",
+    "database_url",
+    "default_db_path",
+    "describe",
+    "entity_profile",
+    "find_entities",
+    "head_revision",
+    "ingest_paths",
+    "ingest_results",
+    "list_events",
+    "make_engine",
+    "registry_status",
+    "session",
+    "upgrade",
+]

@@ -1,0 +1,281 @@
+"""One stored event per real-world act: reports of it in different articles and languages merge.
+
+A new report (an event the extractor found in one article) joins a stored event when:
+
+* the type is the same and the subtypes agree (the extractor's rule: equal, or "vandalism"/"assault",
+  "condemnation"/"appeal");
+* they share a target entity: the same canonical key from ``civicwatch.resolve.identity``, so
+  "Memorial", "«Мемориал»" and "International Memorial" meet;
+* the countries, when both are known, are the same (Georgia's foreign agents law is not Russia's);
+* for reactions, the speakers are the same entity when both are named (different speakers make
+  different reactions);
+* the dates agree: when both are dated, one is a prefix of the other ("2015-07" agrees with
+  "2015-07-08", X matches any digit: the extractor's ``dates_agree``); when one is undated, it is
+  within ``WINDOW_DAYS`` (14) days of the other: the undated report's publication date must lie
+  within 14 days of the stored event's date range or of the span of its reports' publication
+  dates (for a dated report and an undated stored event, the report's date range against that
+  span). An undated report from an article with no publication date never merges.
+* the stored event has no report from the same article yet (within an article, the extractor has
+  already decided which mentions are one act).
+
+Of several stored events that qualify, one whose dates agree wins over one within the window (of
+those, the closest in time), then the one sharing most targets, then the one with most sources.
+The merged event keeps the most precise date, the best report's evidence (body before headline,
+article before boilerplate, then confidence), "occurred" over "planned" over "threatened", the
+targets of every report, and counts its sources.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import Session
+
+from civicwatch.extract.merge import _COMPATIBLE_SUBTYPES, dates_agree
+from civicwatch.resolve import entity_key, same_entity
+from civicwatch.store.models import Event, EventEntity, Mention
+
+WINDOW_DAYS = 14
+SOURCE_BONUS = 0.05  # confidence gained per further source
+MAX_CONFIDENCE = 0.99
+_STATUS_RANK = {"threatened": 0, "planned": 1, "occurred": 2}
+_SEASONS = {"21": ((3, 0), (5, 0)), "22": ((6, 0), (8, 0)), "23": ((9, 0), (11, 0)), "24": ((12, 0), (2, 1))}
+_EDTF_DAY = re.compile(r"^(\d{4})(?:-(\d{2}|XX))?(?:-(\d{2}|XX))?$")
+
+
+@dataclass
+class Report:
+    """A new mention about to be stored, with what merging needs to know about it."""
+
+    mention: Mention
+    published: date | None  # its article's publication date
+    target_ids: set[int]  # entities of its targets
+
+
+def subtypes_agree(a: str, b: str) -> bool:
+    return a == b or any(a in group and b in group for group in _COMPATIBLE_SUBTYPES)
+
+
+def date_range(edtf: str | None) -> tuple[date, date] | None:
+    """The days an EDTF date covers: "2015-07" -> (2015-07-01, 2015-07-31); None when the year is unknown."""
+    if not edtf:
+        return None
+    if "/" in edtf:
+        start, _, end = edtf.partition("/")
+        first, last = date_range(start), date_range(end)
+        return (first[0], last[1]) if first and last else None
+    match = _EDTF_DAY.match(edtf.rstrip("?~%"))
+    if not match:
+        return None
+    year, month, day = int(match[1]), match[2], match[3]
+    try:
+        if not month or month == "XX":
+            return date(year, 1, 1), date(year, 12, 31)
+        if month in _SEASONS:  # EDTF level 1 seasons: "2012-22" is summer 2012
+            (m1, y1), (m2, y2) = _SEASONS[month]
+            last = date(year + y2, m2 % 12 + 1, 1) - timedelta(days=1) if m2 < 12 else date(year + y2, 12, 31)
+            return date(year + y1, m1, 1), last
+        first_of_month = date(year, int(month), 1)
+        last_of_month = (first_of_month + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+        if not day or day == "XX":
+            return first_of_month, last_of_month
+        return (date(year, int(month), int(day)),) * 2
+    except ValueError:  # "2015-13", "2015-02-30"
+        return None
+
+
+def precision(edtf: str | None) -> int:
+    """How much of a date is known: the count of its non-X characters."""
+    return len(edtf.replace("X", "")) if edtf else 0
+
+
+def assign(session: Session, reports: list[Report], article_id: int) -> list[Event | None]:
+    """The stored event each report of one article is about (None: a new act), one report per event.
+
+    Best fits are taken first across the whole article, so that of two detentions reported on the 9th
+    and the 11th, the one on the 11th goes to a stored, undated report of the ruling of the 11th.
+    """
+    targets = _stored_targets(session, reports, article_id)
+    options = []
+    for i, report in enumerate(reports):
+        for event, entity_ids in targets.items():
+            shared = len(entity_ids & report.target_ids)
+            fit = _fit(event, report) if shared and event.type == report.mention.type else None
+            if fit is not None:
+                options.append(((*fit, shared, event.source_count, -event.id), -i, event))
+    options.sort(key=lambda option: option[:2], reverse=True)
+    chosen: list[Event | None] = [None] * len(reports)
+    taken: set[int] = set()
+    for _, minus_i, event in options:
+        if chosen[-minus_i] is None and event.id not in taken:
+            chosen[-minus_i] = event
+            taken.add(event.id)
+    return chosen
+
+
+def _stored_targets(session: Session, reports: list[Report], article_id: int) -> dict[Event, set[int]]:
+    """Stored events that may be what the reports are about (and that this article does not report
+    yet), each with its target entities among theirs: one query per article, narrowed in SQL by type,
+    subtype, shared target and time, so its cost does not grow with an entity's history."""
+    wanted = [_wanted(r) for r in reports if r.target_ids]
+    wanted = [condition for condition in wanted if condition is not None]
+    if not wanted:
+        return {}
+    already_reported_here = exists().where(Mention.event_id == Event.id, Mention.article_id == article_id)
+    query = (
+        select(Event, EventEntity.entity_id)
+        .join(EventEntity, EventEntity.event_id == Event.id)
+        .where(EventEntity.role == "target", or_(*wanted), ~already_reported_here)
+    )
+    found: dict[Event, set[int]] = {}
+    for event, entity_id in session.execute(query):
+        found.setdefault(event, set()).add(entity_id)
+    return found
+
+
+def _wanted(report: Report):
+    """The SQL condition for stored events this report may merge with (a superset of ``_fit``)."""
+    m = report.mention
+    subtypes = {m.subtype} | set().union(*(group for group in _COMPATIBLE_SUBTYPES if m.subtype in group))
+    same_kind = and_(Event.type == m.type, Event.subtype.in_(subtypes), EventEntity.entity_id.in_(report.target_ids))
+    window = timedelta(days=WINDOW_DAYS)
+    if m.date is None:
+        if report.published is None:
+            return None
+        day = report.published
+        near_date = and_(Event.date_start <= day + window, Event.date_end >= day - window)
+        near_reports = and_(Event.first_published <= day + window, Event.last_published >= day - window)
+        return and_(same_kind, or_(near_date, near_reports))
+    span = date_range(m.date)
+    if span is None:  # the year is unknown ("XXXX-06-03"): time cannot narrow the search
+        return same_kind
+    start, end = span
+    overlapping = and_(Event.date_start <= end, Event.date_end >= start)
+    year_unknown = and_(Event.date.is_not(None), Event.date_start.is_(None))
+    undated_near = and_(
+        Event.date.is_(None), Event.first_published <= end + window, Event.last_published >= start - window
+    )
+    return and_(same_kind, or_(overlapping, year_unknown, undated_near))
+
+
+def _fit(event: Event, report: Report) -> tuple[int, int] | None:
+    """None when the report cannot be about this event; else how well it fits: (2, 0) when the dates
+    agree, (1, -days apart) when one of them is undated and they are within the window."""
+    m = report.mention
+    if not subtypes_agree(event.subtype, m.subtype):
+        return None
+    if event.country and m.country and event.country != m.country:
+        return None
+    if m.type == "reaction" and event.actor and m.actor and not _same_speaker(event.actor, m.actor):
+        return None
+    if event.date and m.date:
+        return (2, 0) if dates_agree(event.date, m.date) else None
+    apart = _days_apart(event, report)
+    return (1, -apart[1]) if apart is not None and apart[0] <= WINDOW_DAYS else None
+
+
+def _same_speaker(a: str, b: str) -> bool:
+    key_a, key_b = entity_key(a), entity_key(b)
+    if key_a is None or key_b is None:
+        return True  # "statement", "officials": no identity to tell them apart
+    return key_a == key_b or same_entity(a, b)
+
+
+def _days_apart(event: Event, report: Report) -> tuple[int, int] | None:
+    """(days for the window, days for ranking) between the undated side and the other side; None when
+    there is nothing to compare. A dated event is ranked by its own date, an undated one by its reports'
+    publication dates: an undated report of Thursday's court ruling goes to Thursday's event."""
+    reported = [(event.first_published, event.last_published)] if event.first_published else []
+    span = date_range(event.date)
+    if report.mention.date is None:
+        if report.published is None:
+            return None
+        day = [(report.published, report.published)]
+        window = _gap(day, reported + ([span] if span else []))
+        return None if window is None else (window, _gap(day, [span]) if span else window)
+    own = date_range(report.mention.date)
+    window = _gap([own], reported) if own else None
+    return None if window is None else (window, window)
+
+
+def _gap(a: list[tuple[date, date]], b: list[tuple[date, date]]) -> int | None:
+    """The fewest days between a day range of ``a`` and one of ``b`` (0 when they overlap)."""
+    gaps = [max((s2 - e1).days, (s1 - e2).days, 0) for s1, e1 in a for s2, e2 in b]
+    return min(gaps) if gaps else None
+
+
+def new_event(report: Report) -> Event:
+    """A stored event made from its first report."""
+    m = report.mention
+    span = date_range(m.date)
+    return Event(
+        type=m.type,
+        subtype=m.subtype,
+        status=m.status,
+        targets=list(m.targets),
+        actor=m.actor,
+        date=m.date,
+        date_start=span[0] if span else None,
+        date_end=span[1] if span else None,
+        location=m.location,
+        country=m.country,
+        evidence=m.evidence,
+        evidence_article_id=m.article_id,
+        evidence_start=m.evidence_start,
+        evidence_end=m.evidence_end,
+        confidence=m.confidence,
+        boilerplate=m.boilerplate,
+        source_count=1,
+        first_published=report.published,
+        last_published=report.published,
+    )
+
+
+def absorb(session: Session, event: Event, report: Report) -> None:
+    """Update a stored event with one more report of it (the mention itself is added by the caller)."""
+    m = report.mention
+    if precision(m.date) > precision(event.date):
+        event.date = m.date
+        span = date_range(m.date)
+        event.date_start, event.date_end = span if span else (None, None)
+    current = session.scalar(
+        select(Mention).where(Mention.event_id == event.id, Mention.article_id == event.evidence_article_id)
+    )
+    if current is None or _evidence_rank(m) > _evidence_rank(current):
+        event.evidence, event.evidence_start, event.evidence_end = m.evidence, m.evidence_start, m.evidence_end
+        event.evidence_article_id = m.article_id
+        event.subtype = m.subtype
+        event.actor = m.actor or event.actor
+        event.location = m.location or event.location
+    else:
+        event.actor = event.actor or m.actor
+        event.location = event.location or m.location
+    event.country = event.country or m.country
+    if _STATUS_RANK[m.status] > _STATUS_RANK[event.status]:
+        event.status = m.status
+    event.targets = _union_targets(event.targets, m.targets)
+    event.boilerplate = event.boilerplate and m.boilerplate
+    event.source_count += 1
+    event.confidence = round(min(MAX_CONFIDENCE, max(event.confidence, m.confidence) + SOURCE_BONUS), 2)
+    if report.published:
+        event.first_published = min(filter(None, (event.first_published, report.published)))
+        event.last_published = max(filter(None, (event.last_published, report.published)))
+
+
+def _evidence_rank(m: Mention) -> tuple:
+    return (not m.boilerplate, not (m.extra or {}).get("headline", False), m.confidence)
+
+
+def _union_targets(kept: list[str], new: list[str]) -> list[str]:
+    """Targets of every report, one surface name per entity (the first one seen)."""
+    seen = {entity_key(t) or t.casefold() for t in kept}
+    out = list(kept)
+    for target in new:
+        key = entity_key(target) or target.casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append(target)
+    return out

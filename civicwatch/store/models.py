@@ -1,0 +1,174 @@
+"""The tables: articles, the events they report, the mentions that link them, and named entities.
+
+* ``Article``: one stored text, known by its URL and by the hash of its normalised text (either one
+  already present means the article is stored). ``event_count`` is how many events the extractor
+  found in it, so a stored article can be checked against its mentions.
+* ``Event``: one real-world act (SCHEMA.md), merged across articles and languages. Its fields are
+  those of its best report; ``date`` is the most precise date any report gives, ``source_count`` the
+  number of articles that report it. ``date_start``/``date_end`` are the EDTF date as a day range,
+  for date filters.
+* ``Mention``: one article's report of one event, as the extractor gave it: the article's own
+  evidence, offsets, confidence and attribute values. An article reports an event at most once.
+* ``Entity``: an organization, person, place or law named as a target, actor or location, known by
+  its canonical key from ``civicwatch.resolve.identity``; ``Alias`` holds every surface name it was
+  seen under, in every language. ``EventEntity`` says which entities an event names, in which role.
+
+Registry data (designations read from official registers) will hang off ``entities.id``.
+Schema changes go through Alembic: ``civicwatch/store/migrations/versions``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+ROLES = ("target", "actor", "location")
+KINDS = ("organization", "person", "place", "law")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    # named constraints, so that later migrations can drop or alter them (SQLite batch mode needs names)
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class Article(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str | None] = mapped_column(Text, unique=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[date | None] = mapped_column(Date)
+    language: Mapped[str | None] = mapped_column(String(8))
+    source_path: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    text_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the normalised text
+    event_count: Mapped[int] = mapped_column(Integer, default=0)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+    mentions: Mapped[list[Mention]] = relationship(back_populates="article", cascade="all, delete-orphan")
+
+
+class Event(Base):
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_type_subtype", "type", "subtype"),
+        Index("ix_events_date_start", "date_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(String(32))
+    subtype: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    targets: Mapped[list[str]] = mapped_column(JSON)  # surface names, from every report
+    actor: Mapped[str | None] = mapped_column(Text)
+    date: Mapped[str | None] = mapped_column(String(32))  # EDTF, the most precise of its reports
+    date_start: Mapped[date | None] = mapped_column(Date)
+    date_end: Mapped[date | None] = mapped_column(Date)
+    location: Mapped[str | None] = mapped_column(Text)
+    country: Mapped[str | None] = mapped_column(String(2))
+    evidence: Mapped[str] = mapped_column(Text)  # the best report's evidence
+    evidence_article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
+    evidence_start: Mapped[int] = mapped_column(Integer, default=0)
+    evidence_end: Mapped[int] = mapped_column(Integer, default=0)
+    confidence: Mapped[float] = mapped_column(Float)
+    boilerplate: Mapped[bool] = mapped_column(Boolean, default=False)  # every report is boilerplate
+    source_count: Mapped[int] = mapped_column(Integer, default=1)
+    # the span of its reports' publication dates: the window for undated reports (see merge.py)
+    first_published: Mapped[date | None] = mapped_column(Date)
+    last_published: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
+
+    mentions: Mapped[list[Mention]] = relationship(back_populates="event", order_by="Mention.id")
+    entity_links: Mapped[list[EventEntity]] = relationship(back_populates="event", cascade="all, delete-orphan")
+
+
+class Mention(Base):
+    __tablename__ = "mentions"
+    __table_args__ = (UniqueConstraint("event_id", "article_id", name="uq_mentions_event_article"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    type: Mapped[str] = mapped_column(String(32))
+    subtype: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    targets: Mapped[list[str]] = mapped_column(JSON)
+    actor: Mapped[str | None] = mapped_column(Text)
+    date: Mapped[str | None] = mapped_column(String(32))
+    location: Mapped[str | None] = mapped_column(Text)
+    country: Mapped[str | None] = mapped_column(String(2))
+    evidence: Mapped[str] = mapped_column(Text)
+    evidence_start: Mapped[int] = mapped_column(Integer)
+    evidence_end: Mapped[int] = mapped_column(Integer)
+    confidence: Mapped[float] = mapped_column(Float)
+    boilerplate: Mapped[bool] = mapped_column(Boolean)
+    extra: Mapped[dict] = mapped_column(JSON, default=dict)  # the extractor's extras (trigger, headline...)
+
+    event: Mapped[Event] = relationship(back_populates="mentions")
+    article: Mapped[Article] = relationship(back_populates="mentions")
+
+
+class Entity(Base):
+    __tablename__ = "entities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(Text, unique=True)  # civicwatch.resolve.identity.entity_key
+    name: Mapped[str] = mapped_column(Text)  # the name it was first seen under
+    kind: Mapped[str] = mapped_column(String(16))  # one of KINDS
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+    aliases: Mapped[list[Alias]] = relationship(back_populates="entity", cascade="all, delete-orphan")
+    event_links: Mapped[list[EventEntity]] = relationship(back_populates="entity")
+
+
+class Alias(Base):
+    __tablename__ = "aliases"
+    __table_args__ = (UniqueConstraint("entity_id", "name", name="uq_aliases_entity_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(Text)  # as written in an article
+    name_folded: Mapped[str] = mapped_column(Text, index=True)  # casefolded, for lookups by name
+    key: Mapped[str | None] = mapped_column(Text, index=True)  # the alias's own key ("kpp" for KPP)
+    language: Mapped[str | None] = mapped_column(String(8))
+    seen: Mapped[int] = mapped_column(Integer, default=1)  # how many reports used it
+
+    entity: Mapped[Entity] = relationship(back_populates="aliases")
+
+
+class EventEntity(Base):
+    __tablename__ = "event_entities"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)  # one of ROLES
+
+    event: Mapped[Event] = relationship(back_populates="entity_links")
+    entity: Mapped[Entity] = relationship(back_populates="event_links")

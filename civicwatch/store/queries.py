@@ -1,0 +1,228 @@
+"""Reading the database: events by type, date and entity; an entity's aliases and timeline.
+
+Results are plain dataclasses (``EventOut``, ``EntityProfile``) with ``to_dict()``: the public shape
+of the command line's JSON and CSV, independent of the tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from civicwatch.resolve import entity_key, name_keys
+from civicwatch.store.models import Alias, Article, Entity, Event, EventEntity, Mention
+
+
+@dataclass
+class EventFilter:
+    """Which events to list; every field left None lets everything through."""
+
+    type: str | None = None
+    subtype: str | None = None
+    since: date | None = None  # events whose date range reaches this day or later (undated ones excluded)
+    until: date | None = None  # events whose date range starts on or before this day (undated ones excluded)
+    entity: str | None = None  # events naming this entity, in any role and any spelling
+    include_boilerplate: bool = False
+    limit: int | None = None
+
+
+@dataclass
+class MentionOut:
+    article_id: int
+    url: str | None
+    source: str | None
+    title: str | None
+    published: str | None
+    language: str | None
+    status: str
+    date: str | None
+    evidence: str
+    evidence_start: int
+    evidence_end: int
+    confidence: float
+    boilerplate: bool
+
+
+@dataclass
+class EventOut:
+    """One stored event with the articles that report it."""
+
+    id: int
+    type: str
+    subtype: str
+    status: str
+    targets: list[str]
+    actor: str | None
+    date: str | None
+    location: str | None
+    country: str | None
+    evidence: str
+    evidence_start: int
+    evidence_end: int
+    confidence: float
+    boilerplate: bool
+    sources: int
+    url: str | None  # of the article the evidence comes from
+    mentions: list[MentionOut] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def list_events(session: Session, flt: EventFilter | None = None) -> list[EventOut]:
+    """Events matching the filter, oldest first (undated last)."""
+    flt = flt or EventFilter()
+    query = select(Event).options(selectinload(Event.mentions).selectinload(Mention.article))
+    if flt.type:
+        query = query.where(Event.type == flt.type)
+    if flt.subtype:
+        query = query.where(Event.subtype == flt.subtype)
+    if flt.since:
+        query = query.where(Event.date_end >= flt.since)
+    if flt.until:
+        query = query.where(Event.date_start <= flt.until)
+    if not flt.include_boilerplate:
+        query = query.where(Event.boilerplate.is_(False))
+    if flt.entity is not None:
+        ids = [e.id for e in find_entities(session, flt.entity)]
+        query = query.where(Event.id.in_(select(EventEntity.event_id).where(EventEntity.entity_id.in_(ids))))
+    query = query.order_by(Event.date_start.is_(None), Event.date_start, Event.id)
+    if flt.limit:
+        query = query.limit(flt.limit)
+    return [event_out(event) for event in session.scalars(query)]
+
+
+def event_out(event: Event) -> EventOut:
+    mentions = [_mention_out(m) for m in event.mentions]
+    url = next((m.url for m in mentions if m.article_id == event.evidence_article_id), None)
+    return EventOut(
+        id=event.id,
+        type=event.type,
+        subtype=event.subtype,
+        status=event.status,
+        targets=list(event.targets),
+        actor=event.actor,
+        date=event.date,
+        location=event.location,
+        country=event.country,
+        evidence=event.evidence,
+        evidence_start=event.evidence_start,
+        evidence_end=event.evidence_end,
+        confidence=event.confidence,
+        boilerplate=event.boilerplate,
+        sources=event.source_count,
+        url=url,
+        mentions=mentions,
+    )
+
+
+def _mention_out(m: Mention) -> MentionOut:
+    a: Article = m.article
+    return MentionOut(
+        article_id=a.id,
+        url=a.url,
+        source=a.source_path,
+        title=a.title,
+        published=a.published.isoformat() if a.published else None,
+        language=a.language,
+        status=m.status,
+        date=m.date,
+        evidence=m.evidence,
+        evidence_start=m.evidence_start,
+        evidence_end=m.evidence_end,
+        confidence=m.confidence,
+        boilerplate=m.boilerplate,
+    )
+
+
+def find_entities(session: Session, name: str) -> list[Entity]:
+    """Entities ``name`` may stand for, best first: by canonical key or any key of the name (acronym,
+    quoted name), by an alias with that key or that spelling; failing those, aliases containing it."""
+    keys = set(name_keys(name).strong) | ({entity_key(name)} - {None})
+    folded = " ".join(name.casefold().split())
+    by_alias = select(Alias.entity_id).where(or_(Alias.key.in_(keys), Alias.name_folded == folded))
+    found = _ranked(session, or_(Entity.key.in_(keys), Entity.id.in_(by_alias)))
+    if not found and len(folded) >= 3:
+        pattern = "%" + folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        found = _ranked(session, Entity.id.in_(select(Alias.entity_id).where(Alias.name_folded.like(pattern, "\\"))))
+    return found
+
+
+def _ranked(session: Session, condition) -> list[Entity]:
+    """Entities meeting the condition, those named by most events first."""
+    events = func.count(EventEntity.event_id)
+    query = (
+        select(Entity)
+        .outerjoin(EventEntity, EventEntity.entity_id == Entity.id)
+        .where(condition)
+        .group_by(Entity.id)
+        .order_by(events.desc(), Entity.id)
+    )
+    return list(session.scalars(query))
+
+
+@dataclass
+class AliasOut:
+    name: str
+    language: str | None
+    seen: int
+
+
+@dataclass
+class TimelineItem:
+    roles: list[str]  # how the entity figures in the event: target, actor, location
+    event: EventOut
+
+
+@dataclass
+class EntityProfile:
+    id: int
+    key: str
+    name: str
+    kind: str
+    aliases: list[AliasOut]
+    timeline: list[TimelineItem]
+    registry: list[dict]  # see ``registry_status``
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+# The registry import registers functions here: (session, entity) -> its register entries, each a dict
+# such as {"register": "foreign_agents", "listed": "2015-01-21", "delisted": None, "source": URL}.
+REGISTRY_PROVIDERS: list[Callable[[Session, Entity], list[dict]]] = []
+
+
+def registry_status(session: Session, entity: Entity) -> list[dict]:
+    """What official registers say about the entity (hook: empty until a registry import provides it)."""
+    return [entry for provider in REGISTRY_PROVIDERS for entry in provider(session, entity)]
+
+
+def entity_profile(session: Session, entity: Entity, include_boilerplate: bool = False) -> EntityProfile:
+    """The entity with its aliases (most used first) and the events that name it, oldest first."""
+    aliases = sorted(entity.aliases, key=lambda a: (-a.seen, a.name))
+    roles: dict[int, list[str]] = {}
+    for link in session.scalars(select(EventEntity).where(EventEntity.entity_id == entity.id)):
+        roles.setdefault(link.event_id, []).append(link.role)
+    query = (
+        select(Event)
+        .where(Event.id.in_(list(roles)))
+        .options(selectinload(Event.mentions).selectinload(Mention.article))
+        .order_by(Event.date_start.is_(None), Event.date_start, Event.id)
+    )
+    if not include_boilerplate:
+        query = query.where(Event.boilerplate.is_(False))
+    timeline = [TimelineItem(sorted(roles[e.id]), event_out(e)) for e in session.scalars(query)]
+    return EntityProfile(
+        id=entity.id,
+        key=entity.key,
+        name=entity.name,
+        kind=entity.kind,
+        aliases=[AliasOut(a.name, a.language, a.seen) for a in aliases],
+        timeline=timeline,
+        registry=registry_status(session, entity),
+    )
