@@ -19,6 +19,8 @@ $(STAMP): pyproject.toml requirements-model.txt
 demo: setup
 	$(BIN)/civicwatch extract samples/ --out out/demo
 	$(BIN)/civicwatch extract samples/
+	$(BIN)/civicwatch ingest samples/ --db out/demo.db
+	$(BIN)/civicwatch events --db out/demo.db
 
 test: setup
 	$(BIN)/pytest
