@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import edtf
+from civicwatch.extract import calendar
 
 if TYPE_CHECKING:
     from dateparser.date import DateDataParser
@@ -56,9 +56,15 @@ _NUMBER_WORDS = {
     )
 } | {"a": 1, "an": 1}
 
-# EDTF level-1 season codes and the month each (northern, meteorological) season starts.
-_SEASON_CODES = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24}
-_SEASON_START_MONTH = {21: 3, 22: 6, 23: 9, 24: 12}
+_SEASON_CODES = {
+    "spring": calendar.SPRING,
+    "summer": calendar.SUMMER,
+    "autumn": calendar.AUTUMN,
+    "fall": calendar.AUTUMN,
+    "winter": calendar.WINTER,
+}
+# Relative words, by their offset from the publication period.
+_OFFSETS = {"last": -1, "past": -1, "previous": -1, "this": 0, "next": 1}
 
 # Building blocks for the handler patterns; each pattern is matched against the whole phrase.
 _M = rf"(?P<month>{_MONTH})\.?"
@@ -138,8 +144,8 @@ def resolve_date(expression: str, published: dt.date | None) -> str | None:
         match = pattern.fullmatch(text)
         if match:
             # A handler's verdict is final: falling through to dateparser would reintroduce its errors.
-            return _validated(handler(match, published))
-    return _validated(_via_dateparser(text, published))
+            return calendar.validated(handler(match, published))
+    return calendar.validated(_via_dateparser(text, published))
 
 
 # --- helpers --------------------------------------------------------------------
@@ -152,114 +158,41 @@ def _normalise(expression: str) -> str:
     return _ARTICLE.sub("", text)
 
 
-@functools.lru_cache(maxsize=8192)
-def _is_valid_edtf(value: str) -> bool:
-    # parse_edtf costs ~3 ms (pyparsing); results repeat heavily across a corpus, so cache by string.
-    try:
-        edtf.parse_edtf(value)
-    except Exception:  # edtf raises pyparsing subclasses and sometimes plain errors
-        return False
-    return True
-
-
-def _validated(value: str | None) -> str | None:
-    return value if value is not None and _is_valid_edtf(value) else None
-
-
-def _ymd(day: dt.date) -> str:
-    return day.isoformat()
-
-
-def _ym(year: int, month: int) -> str:
-    return f"{year:04d}-{month:02d}"
-
-
 def _month_of(match: re.Match[str]) -> int:
     return _MONTH_NUMBERS[match["month"][:3]]
-
-
-def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
-    index = year * 12 + (month - 1) + delta
-    return index // 12, index % 12 + 1
-
-
-def _interval(start: dt.date, end: dt.date) -> str:
-    return _ymd(start) if start == end else f"{_ymd(start)}/{_ymd(end)}"
-
-
-def _monday_of(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
 
 
 def _count(word: str) -> int:
     return int(word) if word.isdigit() else _NUMBER_WORDS[word]
 
 
-def _latest_day_on_or_before(month: int, day: int, published: dt.date) -> dt.date | None:
-    # Nine years back always reaches a leap year, so "February 29" resolves; invalid days never do.
-    for year in range(published.year, published.year - 9, -1):
-        try:
-            candidate = dt.date(year, month, day)
-        except ValueError:
-            continue
-        if candidate <= published:
-            return candidate
-    return None
-
-
 # --- handlers: explicit dates ---------------------------------------------------
 
 
 def _full_date(match: re.Match[str], published: dt.date | None) -> str | None:
-    try:
-        return _ymd(dt.date(int(match["year"]), _month_of(match), int(match["day"])))
-    except ValueError:
-        return None
+    return calendar.date_or_none(int(match["year"]), _month_of(match), int(match["day"]))
 
 
 def _day_month(match: re.Match[str], published: dt.date | None) -> str | None:
-    month, day = _month_of(match), int(match["day"])
-    if published is None:
-        try:
-            dt.date(2000, month, day)  # a leap year, so only truly impossible days are refused
-        except ValueError:
-            return None
-        return f"XXXX-{month:02d}-{day:02d}"
-    found = _latest_day_on_or_before(month, day, published)
-    return _ymd(found) if found else None
+    return calendar.day_month(_month_of(match), int(match["day"]), published)
 
 
 def _month_year(match: re.Match[str], published: dt.date | None) -> str | None:
-    return _ym(int(match["year"]), _month_of(match))
+    return calendar.ym(int(match["year"]), _month_of(match))
 
 
 def _month_only(match: re.Match[str], published: dt.date | None) -> str | None:
-    month = _month_of(match)
-    if published is None:
-        return f"XXXX-{month:02d}"
-    # The latest such month on or before the publication month ("in July" in a July article: same year).
-    year = published.year if month <= published.month else published.year - 1
-    return _ym(year, month)
+    return calendar.month_on_or_before(_month_of(match), published)
 
 
 def _month_named_relative(match: re.Match[str], published: dt.date | None) -> str | None:
-    month = _month_of(match)
-    if published is None:
-        return f"XXXX-{month:02d}"
-    relation = match["rel"]
-    if relation == "this":
-        return _ym(published.year, month)
-    if relation == "next":  # the first such month strictly after publication
-        return _ym(published.year if month > published.month else published.year + 1, month)
-    # "last September": strictly before the publication month, so a September article means a year ago.
-    return _ym(published.year if month < published.month else published.year - 1, month)
+    return calendar.month_relative(_month_of(match), published, _OFFSETS[match["rel"]])
 
 
 def _month_relative_year(match: re.Match[str], published: dt.date | None) -> str | None:
     if published is None:
         return None
-    offset = {"last": -1, "this": 0, "next": 1}[match["rel"]]
-    return _ym(published.year + offset, _month_of(match))
+    return calendar.ym(published.year + _OFFSETS[match["rel"]], _month_of(match))
 
 
 def _year(match: re.Match[str], published: dt.date | None) -> str | None:
@@ -274,96 +207,54 @@ def _decade(match: re.Match[str], published: dt.date | None) -> str | None:
 
 
 def _season_year(match: re.Match[str], published: dt.date | None) -> str | None:
-    return f"{match['year']}-{_SEASON_CODES[match['season']]}"
+    return f"{match['year']}-{_SEASON_CODES[match['season']]}"  # the year as written: "0999" stays padded
 
 
 def _season_relative(match: re.Match[str], published: dt.date | None) -> str | None:
-    # EDTF has no unspecified-year season ("XXXX-22" does not parse), so without an anchor there is no date.
-    if published is None:
-        return None
-    code = _SEASON_CODES[match["season"]]
-    start_month = _SEASON_START_MONTH[code]
-    # A season is labelled by the year it starts in (winter 2015 runs Dec 2015 - Feb 2016).
-    latest_started = published.year if published.month >= start_month else published.year - 1
-    relation = match["rel"]
-    if relation == "this":
-        return f"{latest_started}-{code}" if code == 24 else f"{published.year}-{code}"
-    if relation == "next":
-        return f"{latest_started + 1}-{code}"
-    if relation in ("last", "past"):
-        months_in = (published.year - latest_started) * 12 + published.month - start_month
-        # "last summer" in a July article is the previous year's: the current one has not ended.
-        return f"{latest_started - 1 if months_in < 3 else latest_started}-{code}"
-    return f"{latest_started}-{code}"
+    offset = _OFFSETS[match["rel"]] if match["rel"] else None
+    return calendar.season_relative(_SEASON_CODES[match["season"]], published, offset)
 
 
 # --- handlers: anchored on the publication date ---------------------------------
 
 
 def _weekday(match: re.Match[str], published: dt.date | None) -> str | None:
-    if published is None:
-        return None
     target = _WEEKDAY_NUMBERS[match["weekday"][:3]]
-    if match["rel"] == "next":
-        return _ymd(published + dt.timedelta(days=(target - published.weekday() - 1) % 7 + 1))
-    # Contract: the latest such weekday on or before publication, so "Monday" in a Monday article is that day.
-    return _ymd(published - dt.timedelta(days=(published.weekday() - target) % 7))
+    return calendar.weekday(target, published, upcoming=match["rel"] == "next")
 
 
 _DAY_OFFSETS = {"day before yesterday": -2, "yesterday": -1, "last night": -1, "tomorrow": 1}
 
 
 def _nearby_day(match: re.Match[str], published: dt.date | None) -> str | None:
-    if published is None:
-        return None
-    return _ymd(published + dt.timedelta(days=_DAY_OFFSETS.get(match["word"], 0)))
+    return calendar.shifted_day(published, _DAY_OFFSETS.get(match["word"], 0))
 
 
 def _relative_period(match: re.Match[str], published: dt.date | None) -> str | None:
-    if published is None:
-        return None
     modifier, unit = match["mod"], match["unit"]
-    offset = {"last": -1, "previous": -1, "next": 1}.get(modifier, 0)
+    offset = _OFFSETS.get(modifier, 0)
     if unit == "year":
-        return f"{published.year + offset:04d}"
+        return calendar.shifted_year(published, offset)
     if unit == "month":
-        return _ym(*_shift_month(published.year, published.month, offset))
-    return _week(published, offset, modifier)
-
-
-def _week(published: dt.date, offset: int, modifier: str) -> str:
-    monday = _monday_of(published) + dt.timedelta(weeks=offset)
-    sunday = monday + dt.timedelta(days=6)
-    if modifier == "earlier this":  # only the part of the week already past at publication
-        return _interval(monday, published)
-    if modifier == "later this":
-        return _interval(published, sunday)
-    if modifier in ("this", "current"):  # "this week" in a news report: what happened so far
-        return _interval(monday, published)
-    return _interval(monday, sunday)
+        return calendar.shifted_month(published, offset)
+    if modifier == "later this":  # only the part of the week still ahead at publication
+        return calendar.rest_of_week(published)
+    return calendar.week(published, offset)  # "this week", "earlier this week": what happened so far
 
 
 def _ago(match: re.Match[str], published: dt.date | None) -> str | None:
-    if published is None:
-        return None
     count, unit = _count(match["count"]), match["unit"]
     if unit == "year":
-        return f"{published.year - count:04d}"
+        return calendar.shifted_year(published, -count)
     if unit == "month":
-        return _ym(*_shift_month(published.year, published.month, -count))
+        return calendar.shifted_month(published, -count)
     if unit == "week":  # the Monday-Sunday week that far back, like "last week"
-        return _week(published, -count, "last")
-    return _ymd(published - dt.timedelta(days=count))
+        return calendar.whole_week(published, -count)
+    return calendar.shifted_day(published, -count)
 
 
 def _weekend(match: re.Match[str], published: dt.date | None) -> str | None:
-    if published is None:
-        return None
-    # The latest weekend already begun at publication: a Monday article's "weekend" is the one just gone.
-    saturday = published - dt.timedelta(days=(published.weekday() - 5) % 7)
-    if match["rel"] == "next":
-        saturday += dt.timedelta(weeks=1)
-    return _interval(saturday, saturday + dt.timedelta(days=1))
+    return calendar.weekend(published, upcoming=match["rel"] == "next")
 
 
 def _compile(pattern: str, handler: Handler) -> tuple[re.Pattern[str], Handler]:
@@ -436,10 +327,10 @@ def _via_dateparser(text: str, published: dt.date | None) -> str | None:
         return f"{found.year:04d}" if anchored else None
     if data.period == "month":
         if anchored:
-            return _ym(found.year, found.month)
-        return f"XXXX-{found.month:02d}" if month_stated else None
+            return calendar.ym(found.year, found.month)
+        return calendar.unspecified_month(found.month) if month_stated else None
     if data.period == "day":
         if anchored:
-            return _ymd(found.date())
-        return f"XXXX-{found.month:02d}-{found.day:02d}" if month_stated else None
+            return calendar.ymd(found.date())
+        return calendar.unspecified_day(found.month, found.day) if month_stated else None
     return None  # "week" and finer periods are not dates we can state

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-import edtf
+from civicwatch.extract import calendar
 
 if TYPE_CHECKING:
     from natasha import MorphVocab
@@ -77,8 +77,9 @@ _WEEKDAY_FORMS = (
     | _forms({"воскресень": 6, "воскресени": 6}, "е|я|ю|ем")
 )
 # No "лету": "на лету" is "on the fly".
-_SEASON_FORMS = _forms({"лет": 22}, "о|а|ом|е") | _forms({"весн": 21, "зим": 24}, "а|ы|е|у|ой|ою")
-_SEASON_FORMS |= _forms({"осен": 23}, "ь|и|ью")
+_SEASON_FORMS = _forms({"лет": calendar.SUMMER}, "о|а|ом|е")
+_SEASON_FORMS |= _forms({"весн": calendar.SPRING, "зим": calendar.WINTER}, "а|ы|е|у|ой|ою")
+_SEASON_FORMS |= _forms({"осен": calendar.AUTUMN}, "ь|и|ью")
 _SEASON_ADVERBS = frozenset({"летом", "весной", "весною", "осенью", "зимой", "зимою"})
 
 # Relative adjectives in any gender, number and case, by their offset from the publication period.
@@ -90,9 +91,6 @@ _THIS = "этот|этого|этому|этим|этом|эта|этой|эту
 _NUMBER_WORDS = {"один": 1, "одну": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6}
 _NUMBER_WORDS |= {"семь": 7, "восемь": 8, "девять": 9, "десять": 10, "одиннадцать": 11, "двенадцать": 12}
 _DAY_OFFSETS = {"позавчера": -2, "вчера": -1, "накануне": -1, "сегодня": 0, "завтра": 1, "послезавтра": 2}
-
-# EDTF level-1 season codes and the month each (northern, meteorological) season starts.
-_SEASON_START_MONTH = {21: 3, 22: 6, 23: 9, 24: 12}
 
 
 def _words(name: str, words: Iterable[str]) -> str:
@@ -211,23 +209,9 @@ def _candidates(text: str, lower: str, published: dt.date | None) -> list[tuple[
                 prefix = _PREFIXES[rule.prefix].search(lower, max(0, start - 40), start)
                 start = prefix.start() if prefix else start
             if rule.guard is None or rule.guard(match, text, start):
-                found.append((start, match.end(), _validated(rule.handler(match, published))))
+                found.append((start, match.end(), calendar.validated(rule.handler(match, published))))
     found.sort(key=lambda item: (item[0] - item[1], item[0]))
     return found
-
-
-@functools.lru_cache(maxsize=8192)
-def _is_valid_edtf(value: str) -> bool:
-    # parse_edtf costs ~3 ms (pyparsing); results repeat heavily across a corpus, so cache by string.
-    try:
-        edtf.parse_edtf(value)
-    except Exception:  # edtf raises pyparsing subclasses and sometimes plain errors
-        return False
-    return True
-
-
-def _validated(value: str | None) -> str | None:
-    return value if value is not None and _is_valid_edtf(value) else None
 
 
 @functools.cache
@@ -236,27 +220,6 @@ def _morph() -> MorphVocab:
     from natasha import MorphVocab
 
     return MorphVocab()
-
-
-def _ymd(day: dt.date) -> str:
-    return day.isoformat()
-
-
-def _ym(year: int, month: int) -> str:
-    return f"{year:04d}-{month:02d}"
-
-
-def _interval(start: dt.date, end: dt.date) -> str:
-    return _ymd(start) if start == end else f"{_ymd(start)}/{_ymd(end)}"
-
-
-def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
-    index = year * 12 + (month - 1) + delta
-    return index // 12, index % 12 + 1
-
-
-def _monday_of(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
 
 
 def _month_of(match: re.Match[str], group: str = "month") -> int:
@@ -271,42 +234,15 @@ def _offset(match: re.Match[str]) -> int:
     return next(offset for stem, offset in _REL_STEMS.items() if word.startswith(stem))
 
 
-def _latest_day_on_or_before(month: int, day: int, published: dt.date) -> dt.date | None:
-    # Nine years back always reaches a leap year, so "29 февраля" resolves; invalid days never do.
-    for year in range(published.year, published.year - 9, -1):
-        try:
-            candidate = dt.date(year, month, day)
-        except ValueError:
-            continue
-        if candidate <= published:
-            return candidate
-    return None
-
-
-def _unspecified_day(month: int, day: int) -> str | None:
-    try:
-        dt.date(2000, month, day)  # a leap year, so only truly impossible days are refused
-    except ValueError:
-        return None
-    return f"XXXX-{month:02d}-{day:02d}"
-
-
-def _date_or_none(year: int, month: int, day: int) -> str | None:
-    try:
-        return _ymd(dt.date(year, month, day))
-    except ValueError:
-        return None
-
-
 # --- handlers: explicit dates -------------------------------------------------------
 
 
 def _full_date(match: re.Match[str], published: dt.date | None) -> str | None:
-    return _date_or_none(int(match["year"]), _month_of(match), int(match["day"]))
+    return calendar.date_or_none(int(match["year"]), _month_of(match), int(match["day"]))
 
 
 def _numeric_date(match: re.Match[str], published: dt.date | None) -> str | None:
-    return _date_or_none(int(match["year"]), int(match["month"]), int(match["day"]))
+    return calendar.date_or_none(int(match["year"]), int(match["month"]), int(match["day"]))
 
 
 def _listed_day(match: re.Match[str], published: dt.date | None) -> str | None:
@@ -314,18 +250,14 @@ def _listed_day(match: re.Match[str], published: dt.date | None) -> str | None:
 
 
 def _day_month(match: re.Match[str], published: dt.date | None) -> str | None:
-    month, day = _month_of(match), int(match["day"])
-    if published is None:
-        return _unspecified_day(month, day)
-    found = _latest_day_on_or_before(month, day, published)
-    return _ymd(found) if found else None
+    return calendar.day_month(_month_of(match), int(match["day"]), published)
 
 
 def _day_month_relative_year(match: re.Match[str], published: dt.date | None) -> str | None:
     month, day = _month_of(match), int(match["day"])
     if published is None:
-        return _unspecified_day(month, day)
-    return _date_or_none(published.year + _offset(match), month, day)
+        return calendar.unspecified_day(month, day)
+    return calendar.date_or_none(published.year + _offset(match), month, day)
 
 
 def _day_range(match: re.Match[str], published: dt.date | None) -> str | None:
@@ -335,30 +267,25 @@ def _day_range(match: re.Match[str], published: dt.date | None) -> str | None:
     if match["year"]:
         year = int(match["year"])
     elif published is None:
-        start, end = _unspecified_day(month, first), _unspecified_day(month, last)
+        start, end = calendar.unspecified_day(month, first), calendar.unspecified_day(month, last)
         return f"{start}/{end}" if start and end else None
     else:  # the latest such range that has begun by publication
-        began = _latest_day_on_or_before(month, first, published)
+        began = calendar.latest_day_on_or_before(month, first, published)
         if began is None:
             return None
         year = began.year
     try:
-        return _interval(dt.date(year, month, first), dt.date(year, month, last))
+        return calendar.interval(dt.date(year, month, first), dt.date(year, month, last))
     except ValueError:
         return None
 
 
 def _month_year(match: re.Match[str], published: dt.date | None) -> str | None:
-    return _ym(int(match["year"]), _month_of(match))
+    return calendar.ym(int(match["year"]), _month_of(match))
 
 
 def _month_only(match: re.Match[str], published: dt.date | None) -> str | None:
-    month = _month_of(match)
-    if published is None:
-        return f"XXXX-{month:02d}"
-    # The latest such month on or before the publication month ("в июле" in a July article: same year).
-    year = published.year if month <= published.month else published.year - 1
-    return _ym(year, month)
+    return calendar.month_on_or_before(_month_of(match), published)
 
 
 def _month_range(match: re.Match[str], published: dt.date | None) -> str | None:
@@ -368,32 +295,23 @@ def _month_range(match: re.Match[str], published: dt.date | None) -> str | None:
     if match["year"]:
         year = int(match["year"])
     elif published is None:
-        return f"XXXX-{first:02d}/XXXX-{last:02d}"
+        return f"{calendar.unspecified_month(first)}/{calendar.unspecified_month(last)}"
     elif match["rel"]:
         year = published.year + _offset(match)
     else:
         year = published.year if last <= published.month else published.year - 1
-    return f"{_ym(year, first)}/{_ym(year, last)}"
+    return f"{calendar.ym(year, first)}/{calendar.ym(year, last)}"
 
 
 def _month_named_relative(match: re.Match[str], published: dt.date | None) -> str | None:
-    month = _month_of(match)
-    if published is None:
-        return f"XXXX-{month:02d}"
-    offset = _offset(match)
-    if offset == 0:
-        return _ym(published.year, month)
-    if offset > 0:  # the first such month strictly after publication
-        return _ym(published.year if month > published.month else published.year + 1, month)
-    # "в прошлом сентябре": strictly before the publication month, so a September article means a year ago.
-    return _ym(published.year if month < published.month else published.year - 1, month)
+    return calendar.month_relative(_month_of(match), published, _offset(match))
 
 
 def _month_relative_year(match: re.Match[str], published: dt.date | None) -> str | None:
     month = _month_of(match)
     if published is None:  # the year is unknown, the month is stated
-        return f"XXXX-{month:02d}"
-    return _ym(published.year + _offset(match), month)
+        return calendar.unspecified_month(month)
+    return calendar.ym(published.year + _offset(match), month)
 
 
 def _year(match: re.Match[str], published: dt.date | None) -> str | None:
@@ -419,71 +337,42 @@ def _season_code(match: re.Match[str]) -> int:
 
 
 def _season_year(match: re.Match[str], published: dt.date | None) -> str | None:
-    return f"{match['year']}-{_season_code(match)}"
+    return calendar.season(int(match["year"]), _season_code(match))
 
 
 def _season_relative_year(match: re.Match[str], published: dt.date | None) -> str | None:
-    # EDTF has no unspecified-year season ("XXXX-22" does not parse), so without an anchor there is no date.
-    if published is None:
+    if published is None:  # EDTF has no unspecified-year season ("XXXX-22" does not parse)
         return None
-    return f"{published.year + _offset(match)}-{_season_code(match)}"
+    return calendar.season(published.year + _offset(match), _season_code(match))
 
 
 def _season_relative(match: re.Match[str], published: dt.date | None) -> str | None:
-    if published is None:
-        return None
-    code = _season_code(match)
-    start_month = _SEASON_START_MONTH[code]
-    # A season is labelled by the year it starts in (winter 2015 runs Dec 2015 - Feb 2016).
-    latest_started = published.year if published.month >= start_month else published.year - 1
     offset = _offset(match) if match.groupdict().get("rel") else None
-    if offset == 0:
-        return f"{latest_started}-{code}" if code == 24 else f"{published.year}-{code}"
-    if offset is not None and offset > 0:
-        return f"{latest_started + 1}-{code}"
-    if offset is not None:
-        months_in = (published.year - latest_started) * 12 + published.month - start_month
-        # "прошлым летом" in a July article is the previous year's: the current one has not ended.
-        return f"{latest_started - 1 if months_in < 3 else latest_started}-{code}"
-    return f"{latest_started}-{code}"
+    return calendar.season_relative(_season_code(match), published, offset)
 
 
 # --- handlers: anchored on the publication date ---------------------------------------
 
 
+def _upcoming(match: re.Match[str]) -> bool:
+    return bool(match.groupdict().get("rel")) and _offset(match) > 0
+
+
 def _weekday(match: re.Match[str], published: dt.date | None) -> str | None:
-    if published is None:
-        return None
-    target = _WEEKDAY_FORMS[match["weekday"]]
-    if match.groupdict().get("rel") and _offset(match) > 0:
-        return _ymd(published + dt.timedelta(days=(target - published.weekday() - 1) % 7 + 1))
-    # Contract: the latest such weekday on or before publication, so "в понедельник" in a Monday article is that day.
-    return _ymd(published - dt.timedelta(days=(published.weekday() - target) % 7))
+    return calendar.weekday(_WEEKDAY_FORMS[match["weekday"]], published, upcoming=_upcoming(match))
 
 
 def _nearby_day(match: re.Match[str], published: dt.date | None) -> str | None:
-    if published is None:
-        return None
-    offset = _DAY_OFFSETS.get(match["word"], -1)  # "прошлой ночью" is last night
-    return _ymd(published + dt.timedelta(days=offset))
+    return calendar.shifted_day(published, _DAY_OFFSETS.get(match["word"], -1))  # "прошлой ночью" is last night
 
 
 def _relative_period(match: re.Match[str], published: dt.date | None) -> str | None:
-    if published is None:
-        return None
     offset, unit = _offset(match), match["unit"]
     if unit.startswith("год"):
-        return f"{published.year + offset:04d}"
+        return calendar.shifted_year(published, offset)
     if unit.startswith("месяц"):
-        return _ym(*_shift_month(published.year, published.month, offset))
-    return _week(published, offset)
-
-
-def _week(published: dt.date, offset: int) -> str:
-    monday = _monday_of(published) + dt.timedelta(weeks=offset)
-    if offset == 0:  # "на этой неделе" in a news report: what happened so far
-        return _interval(monday, published)
-    return _interval(monday, monday + dt.timedelta(days=6))
+        return calendar.shifted_month(published, offset)
+    return calendar.week(published, offset)  # "на этой неделе" in a news report: what happened so far
 
 
 def _ago(match: re.Match[str], published: dt.date | None) -> str | None:
@@ -491,29 +380,23 @@ def _ago(match: re.Match[str], published: dt.date | None) -> str | None:
         return None
     unit, count_word = match["unit"], match["count"]
     if unit == "полгода":
-        return _ym(*_shift_month(published.year, published.month, -6))
+        return calendar.shifted_month(published, -6)
     if count_word is None:  # "год назад" is one year; "лет назад" alone follows a count we missed ("много")
         count_word = "1" if unit in ("год", "месяц", "неделю", "день") else ""
     count = int(count_word) if count_word.isdigit() else _NUMBER_WORDS.get(count_word)
     if count is None:  # "несколько лет назад"
         return None
     if unit.startswith(("год", "лет")):
-        return f"{published.year - count:04d}"
+        return calendar.shifted_year(published, -count)
     if unit.startswith("месяц"):
-        return _ym(*_shift_month(published.year, published.month, -count))
+        return calendar.shifted_month(published, -count)
     if unit.startswith("недел"):  # the Monday-Sunday week that far back, like "на прошлой неделе"
-        return _week(published, -count)
-    return _ymd(published - dt.timedelta(days=count))
+        return calendar.week(published, -count)
+    return calendar.shifted_day(published, -count)
 
 
 def _weekend(match: re.Match[str], published: dt.date | None) -> str | None:
-    if published is None:
-        return None
-    # The latest weekend already begun at publication: a Monday article's "выходные" are the ones just gone.
-    saturday = published - dt.timedelta(days=(published.weekday() - 5) % 7)
-    if match.groupdict().get("rel") and _offset(match) > 0:
-        saturday += dt.timedelta(weeks=1)
-    return _interval(saturday, saturday + dt.timedelta(days=1))
+    return calendar.weekend(published, upcoming=_upcoming(match))
 
 
 def _no_date(match: re.Match[str], published: dt.date | None) -> str | None:

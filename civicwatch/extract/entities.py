@@ -102,6 +102,10 @@ class ArticleContext:
             words & {"against", "for", "watch", "defenders", "rights", "memorial", "torture"}
         )
 
+    def names_as_organization(self, word: str) -> bool:
+        """Whether some organization or person mention of the article contains this word."""
+        return any(word in m.name.split() for m in self.mentions) or word.lower() in self.aliases
+
     def kind_of(self, name: str) -> str | None:
         return self.kinds.get(self.canonical(name))
 

@@ -55,6 +55,7 @@ _OWNED = {
     "page",
 }
 _SUBJECT_IS_TARGET = {"receive", "face", "get", "suffer", "incur", "risk", "pay", "come"}
+_DOCUMENT_NOUNS = {"statement", "letter", "report", "resolution", "declaration", "spokesman"}
 _ORDERING_VERBS = {"order", "rule", "decide", "force", "require", "instruct", "direct"}
 _JUDGING_VERBS = {"call", "describe", "term", "see", "view", "consider", "brand", "label", "deem"}
 _BAD_DATE_PREPS = {"until", "till", "by", "before", "since", "through", "for"}
@@ -464,7 +465,7 @@ class _SentenceReader:
             else:
                 name = self.ctx.latest("ORG", self.item.index)
                 return Target(name, token, resolved=True) if name else None
-        if self._is_place(token.text) or token.ent_type_ in ("GPE", "LOC", "NORP", "DATE"):
+        if self._is_place(token.text) or token.ent_type_ == "DATE":
             return None
         if token.ent_type_ == "MONEY" and (token.like_num or token.pos_ != "PROPN"):
             return None
@@ -573,17 +574,15 @@ class _SentenceReader:
         return latest
 
     def _actor_name(self, token: Token) -> str | None:
-        if token.lemma_.lower() in (
-            "statement",
-            "letter",
-            "report",
-            "resolution",
-            "declaration",
-            "spokesman",
-        ):
+        if token.lemma_.lower() in _DOCUMENT_NOUNS:
             by = roles.preposition_objects(token, {"by", "of", "from"})
-            if by:
-                token = by[0]
+            owner = next((c for c in token.children if c.dep_ == "poss"), None)
+            if by or owner is not None:
+                token = by[0] if by else owner
+            else:  # "The statement notes ...": the statement reported before
+                speakers = [e.actor for e in self.earlier if e.type == "reaction" and e.actor]
+                if speakers:
+                    return speakers[-1]
         if token.pos_ == "PRON":
             return self._resolve_pronoun(token) if token.lower_ not in ("we", "i", "you") else None
         start, end = roles.noun_phrase(token)
@@ -680,9 +679,14 @@ class _SentenceReader:
         return bool(self.lex.triggers_for_token(token.lemma_.lower(), token.lower_, token.pos_))
 
     def _is_place(self, name: str) -> bool:
-        return name in self.lex.place_country or any(
-            e.text == name and e.label_ in ("GPE", "LOC", "NORP") for e in self.doc.ents
+        """A place by the gazetteer, or by the model unless the article names it as an organization
+        or person elsewhere (the small model calls "Golos" a place)."""
+        if name in self.lex.place_country:
+            return True
+        tagged = any(
+            name in e.text.split() or e.text == name for e in self.doc.ents if e.label_ in ("GPE", "LOC", "NORP")
         )
+        return tagged and not self.ctx.names_as_organization(name)
 
     # -- attributes -----------------------------------------------------------
     def _subtype(self, token: Token, kind: str, subtype: str, targets: list[Target], actor: str | None) -> str | None:
