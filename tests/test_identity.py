@@ -240,3 +240,201 @@ def test_ten_thousand_calls_are_fast() -> None:
     for name in calls:
         entity_key(name)
     assert time.perf_counter() - start < 1.0  # about 10 ms warm; generous for slow CI
+
+
+# ------------------------------------------------------------------ romanisations of one Cyrillic name
+
+ROMANISED_PEOPLE = [
+    "Оюб Титиев",
+    "Людмила Алексеева",
+    "Юлия Навальная",
+    "Михаил Ходорковский",
+    "Евгений Пригожин",
+    "Игорь Каляпин",
+    "Наталья Эстемирова",
+    "Сергей Ковалёв",
+    "Анна Политковская",
+    "Илья Яшин",
+    "Владимир Кара-Мурза",
+    "Григорий Мельконьянц",
+    "Татьяна Глушкова",
+    "Валентина Череватенко",
+    "Юрий Щекочихин",
+    "Майя Плисецкая",
+    "Любовь Соболь",
+]
+# the schemes of passports, press agencies, libraries and maps (iuliia); the keys must not depend on the scheme
+ROMANISATION_SCHEMES = [
+    "WIKIPEDIA",
+    "BGN_PCGN",
+    "ICAO_DOC_9303",
+    "MVD_310",
+    "MVD_782",
+    "GOST_52535",
+    "YANDEX_MAPS",
+    "ALA_LC",
+    "BS_2979",
+]
+
+
+@pytest.mark.parametrize("scheme", ROMANISATION_SCHEMES)
+@pytest.mark.parametrize("name", ROMANISED_PEOPLE)
+def test_every_romanisation_meets_the_cyrillic_name(name: str, scheme: str) -> None:
+    import iuliia
+
+    latin = getattr(iuliia, scheme).translate(name)
+    assert name_keys(latin, "PERSON").full == name_keys(name, "PERSON").full, (latin, name_keys(latin, "PERSON"))
+    assert match_strength(latin, name) == EXACT
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "strength"),
+    [
+        ("Оюб Титиев", "Oyub Titiyev", EXACT),
+        ("Оюб Титиев", "Oyub Titiev", EXACT),
+        ("Оюба Титиева", "Oyub Titiyev", EXACT),  # genitive: the surname, not a given name "Титиева"
+        ("Оюб Титиев", "Titiev", SURNAME),
+        ("Oyub Titiyev", "Титиев", SURNAME),
+        ("Titiyev", "Титиев", EXACT),
+        ("Alekseeva", "Алексеева", EXACT),  # "ee" is Russian too
+        ("Navalnaia", "Навальная", EXACT),  # ICAO -aia
+        ("Melkoniantc", "Мельконьянц", EXACT),  # GOST 52535 tc
+        ("Čerkasov", "Черкасов", EXACT),  # UNGEGN háček
+        ("Dmitrii Fedotov", "Дмитрий Федотов", EXACT),  # not the given name Федот
+        ("Vladimir Kara-Murza", "Кара-Мурза", SURNAME),  # a hyphenated surname is one surname
+    ],
+)
+def test_romanisation_details(a: str, b: str, strength: float) -> None:
+    assert match_strength(a, b) == strength, (name_keys(a), name_keys(b))
+
+
+# ------------------------------------------------------------------ quotes
+
+
+QUOTE_STYLES = [("'", "'"), ("‘", "’"), ("«", "»"), ("„", "“"), ('"', '"'), ("“", "”"), ("‹", "›"), ("‚", "‘")]
+
+
+@pytest.mark.parametrize("context", ["{} bill", "controversial {} bill", "{}", "Фонд {}", "the {} group"])
+@pytest.mark.parametrize("inner", ["foreign agents", "Мемориал", "Golos"])
+def test_the_quotation_style_never_changes_a_key(context: str, inner: str) -> None:
+    keys = {name_keys(context.format(o + inner + c)) for o, c in QUOTE_STYLES}
+    assert len(keys) == 1, keys
+
+
+def test_straight_and_curly_quotes_give_one_key() -> None:
+    assert entity_key("'foreign agents' bill") == entity_key("‘foreign agents’ bill") == "foreign-agents"
+    assert match_strength("controversial ‘foreign agents’ bill", "'foreign agents' bill") == VARIANT
+    assert match_strength("“foreign agents” bill", '"foreign agents" bill') == EXACT
+
+
+def test_apostrophes_are_not_quotes() -> None:
+    assert name_keys("Memorial's") == name_keys("Memorial")
+    assert name_keys("Soldiers' Mothers of St. Petersburg") == name_keys("Soldiers’ Mothers of St. Petersburg")
+    assert "solders" not in name_variants("Soldiers' Mothers of St. Petersburg")
+    assert entity_key("'Memorial's office'") == entity_key("Memorial's office")
+
+
+# ------------------------------------------------------------------ descriptions before and after a name
+
+DESCRIBED = [
+    ("election monitoring group Golos", "Golos", VARIANT),
+    ("election monitor Golos", "Голос", VARIANT),
+    ("human rights NGO Memorial", "Memorial", VARIANT),
+    ("Russian human rights group Memorial", "«Мемориал»", VARIANT),
+    ("the independent news outlet Meduza", "Meduza", VARIANT),
+    ("издание Медуза", "Медуза", VARIANT),
+    ("издание Медуза", "Meduza", VARIANT),
+    ("правозащитный центр «Мемориал»", "Memorial", VARIANT),
+    ("prominent human rights NGOs Agora", "Agora", VARIANT),
+    ("Kremlin critic Alexei Navalny", "Алексей Навальный", EXACT),  # descriptions of people go, like titles
+    ("Levada Center director Lev Gudkov", "Лев Гудков", EXACT),
+    ("Agora Inter-Regional Association of Human Rights Public Associations", "«Агора»", VARIANT),
+    ("Agora Inter-Regional Association of Human Rights Public Associations", "Agora", VARIANT),
+    ("Sakharov Centre for Human Rights", "Sakharov Center", VARIANT),
+]
+
+NOT_DESCRIBED = [
+    ("supporters of Navalny", "Navalny"),  # a complement, not a description
+    ("сторонники Навального", "Навальный"),  # a genitive, not an apposition
+    ("Центр защиты прав ЛГБТ", "ЛГБТ"),
+    ("Levada Center director Lev Gudkov", "Levada Center"),
+    ("Human Rights Watch", "Human Rights Centre"),  # generic words alone never make a key
+    ("Navalny for Human Rights", "Navalny"),  # a complement after the name
+    ("Center for the Protection of Media Rights", "Center for the Protection of Media"),
+    ("17 January Golos", "Golos"),  # a number is no description
+]
+
+
+@pytest.mark.parametrize(("a", "b", "strength"), DESCRIBED)
+def test_descriptions_reduce_to_the_name(a: str, b: str, strength: float) -> None:
+    assert match_strength(a, b) == strength, (name_keys(a), name_keys(b))
+    assert match_strength(b, a) == strength
+
+
+@pytest.mark.parametrize(("a", "b"), NOT_DESCRIBED)
+def test_complements_are_not_descriptions(a: str, b: str) -> None:
+    assert not same_entity(a, b), (name_keys(a), name_keys(b))
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("election monitoring group Golos", "golos"),
+        ("human rights NGO Memorial", "memorial"),
+        ("the independent news outlet Meduza", "meduza"),
+        ("издание Медуза", "meduza"),
+        ("Agora Inter-Regional Association of Human Rights Public Associations", "agora"),
+        ("Солдатские матери Санкт-Петербурга", "soldatski-mat-sankt-peterburg"),  # no description: a genitive
+        ("Центр защиты прав СМИ", "center-zashita-pravo-smi"),
+    ],
+)
+def test_described_entity_key(name: str, key: str) -> None:
+    assert entity_key(name) == key
+
+
+@pytest.mark.parametrize(
+    "name", ["Human Rights Centre", "Inter-Regional Association of Human Rights Public Associations", "NGOs"]
+)
+def test_generic_descriptions_have_no_key(name: str) -> None:
+    assert entity_key(name) is None
+
+
+# ------------------------------------------------------------------ places
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ["Moscow", "Москва", "Москве", "в Москве", "Moskva", "Moscow, Russia"],
+        ["Russia", "России", "Россия", "Russian Federation", "Российской Федерации", "Rossiya"],
+        ["St. Petersburg", "Saint Petersburg", "Санкт-Петербурге", "Петербург", "Sankt-Peterburg"],
+        ["Grozny", "Грозном", "Grozny, Chechnya", "the Chechen capital Grozny"],
+        ["Chechnya", "Чечне", "Chechen Republic"],
+        ["Ufa", "Уфе"],
+    ],
+)
+def test_places_get_one_key(spellings: list[str]) -> None:
+    keys = {entity_key(name, "PLACE") for name in spellings}
+    assert len(keys) == 1 and None not in keys, {name: entity_key(name, "PLACE") for name in spellings}
+
+
+def test_place_kinds_and_guards() -> None:
+    assert entity_key("Москве", "LOC") == entity_key("Moscow", "GPE") == entity_key("Moscow", "location") == "moskva"
+    for generic in ("the city", "область", "", "the Republic"):
+        assert entity_key(generic, "PLACE") is None
+    # other kinds keep the guards: a bare country or city is no organisation or person
+    for name in ("Moscow", "Москва", "Russia", "России"):
+        assert entity_key(name) is None
+        assert entity_key(name, "ORG") is None
+    assert not name_keys("Moscow", "PLACE").person
+
+
+# ------------------------------------------------------------------ translations
+
+
+def test_translated_names_meet_only_through_an_alias_table() -> None:
+    english, russian = "Soldiers' Mothers of St. Petersburg", "Солдатские матери Санкт-Петербурга"
+    assert not same_entity(english, russian)  # different words: no transliteration brings them together
+    aliases = AliasTable()
+    aliases.add(russian, english)
+    assert aliases.same(english, "Солдатских матерей Санкт-Петербурга")

@@ -4,16 +4,39 @@ A name is reduced to phonetic *keys* (ASCII, words joined by "-") so that its sp
 
 * Cyrillic and its romanisations: Russian words are lemmatised with pymorphy3, transliterated with one
   iuliia scheme (Wikipedia), and every Latin word is reduced to a skeleton where the romanisation
-  standards agree (kh/h, -y/-iy/-ii/-ij, ts/tz/c, ya/ia/ja, yu/iu/ju, e/ye/je, yo/e, doubled letters,
-  w/v, soft signs dropped). "Khodorkovsky", "Khodorkovskiy", "Ходорковского" -> "hodorkovski".
+  standards agree (kh/h, -y/-iy/-ii/-ij, ts/tz/tc/c, ya/ia/ja, yu/iu/ju, e/ye/je/iye/ie, yo/e, doubled
+  letters, w/v, soft signs, ALA-LC ties and háčeks: č/ch, š/sh, ž/zh). "Khodorkovsky", "Khodorkovskiy",
+  "Ходорковского" -> "hodorkovski"; "Оюб Титиев", "Oyub Titiyev", "Oiub Titiev" -> "oiub-titev". Cyrillic
+  goes through the same skeleton after transliteration. Not covered: schemes that write х as x (GOST 7.79
+  "Xodorkovskij"), ж as j or ц as a bare c (Telegram "Prigojin", UNGEGN "Melʹkonʹjanc").
 * Inflection: each Russian word is replaced by its normal form, so "Солдатских матерей
   Санкт-Петербурга" and "Солдатские матери Санкт-Петербурга" share "soldatski-mat-sankt-peterburg".
-  A romanised Russian word ("Otkrytoy", "Politkovskaya") is spelled back in Cyrillic and lemmatised
-  the same way when pymorphy knows it, so it meets its Cyrillic form.
+  A romanised Russian word ("Otkrytoy", "Politkovskaya", "Navalnaia") is spelled back in Cyrillic and
+  lemmatised the same way when pymorphy knows it, so it meets its Cyrillic form. A capitalised word shaped
+  like a surname (-ов/-ев/-ин) is read as one ("Титиева" -> "титиев", not a given name "Титиева").
 * Legal names: a leading legal form (АНО, "Автономная некоммерческая организация", LLC, Фонд before a
   quoted name) is dropped from the full key; the quoted name inside a legal name is the core key.
 * Generic words: organisation nouns and descriptors at the edges of a name are dropped for the
-  *reduced* key ("Memorial International" -> "memorial", "Levada Center" -> "levada").
+  *reduced* key ("Memorial International" -> "memorial", "Levada Center" -> "levada"), and so is a
+  description made only of generic words after a capitalised name ("Agora Inter-Regional Association of
+  Human Rights Public Associations" -> "agora"); generic words alone never make a key, so "Human Rights
+  Watch" and "Human Rights Centre" stay apart.
+* Descriptions before a name: lower-case words before the capitalised words that end a name are a
+  description ("election monitoring group Golos", "human rights NGO Memorial", "издание Медуза"): the
+  name after them is the reduced key (so "Golos" matches at 0.8), or, for a person or a place, the whole
+  key ("Kremlin critic Alexei Navalny" = "Alexei Navalny"). Not after a function word ("supporters of
+  Navalny") nor, in Russian, before a genitive ("сторонники Навального", "матери Санкт-Петербурга").
+* Quotes: every quotation style gives the same keys (« », „ “, “ ”, " ", ‘ ’, ' '); a single quote after
+  a letter is an apostrophe ("Memorial's", "Soldiers' Mothers"), never a quotation.
+* Places: with a place kind ("PLACE", "LOC", "GPE", "LOCATION") a name gets a key although it is a
+  common word elsewhere ("Moscow", "Москве", "России"); only all-generic names ("the city", "область")
+  have none. English exonyms listed in the data file take their Russian name's key ("Moscow" = "Москва").
+  Other kinds keep the organisation and person guards: ``entity_key("Russia")`` is None.
+* Translations do not meet: "Soldiers' Mothers of St. Petersburg" and "Солдатские матери
+  Санкт-Петербурга", "Open Russia" and "Открытая Россия" are spelled with different words, which no
+  transliteration or skeleton can bring together (and a dictionary of translations would merge namesakes
+  across languages). They are linked by ``AliasTable`` (a source that gives both names) or by the
+  registries' cross-language links; only place exonyms are listed here, since places are few and fixed.
 
 Keys a name can have (see ``NameKeys``):
 
@@ -74,6 +97,10 @@ class _Part:
     given: bool = False
     surname: bool = False
     patronymic: bool = False
+    # can be nominative as written: a Russian apposition ("издание Медуза") is, a genitive complement
+    # ("сторонники Навального", "прав СМИ") is not; Latin words and acronyms always can
+    nominative: bool = True
+    joined: bool = False  # continues the word before it: "Murza" in "Kara-Murza"
 
 
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
@@ -102,9 +129,14 @@ def _fix_homoglyphs(token: str) -> str:
     return token.translate(_TO_LATIN) if lat >= cyr else token.translate(_TO_CYRILLIC)
 
 
+# háček and circumflex letters of scholarly and UN romanisations (Čerkasov, Šlosberg, ISO ŝ for щ): spelled out,
+# since dropping the diacritic would leave c/s/z where the others write ch/sh/zh
+_HACEK = str.maketrans({"č": "ch", "Č": "Ch", "š": "sh", "Š": "Sh", "ž": "zh", "Ž": "Zh", "ŝ": "shch", "Ŝ": "Shch"})
+
+
 def _ascii(text: str) -> str:
-    """Latin letters without diacritics (ISO "Hodorkovskij", "Ûrij")."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """Latin letters without diacritics (ISO "Hodorkovskij", "Ûrij"; UNGEGN "Čerkasov" -> "Cherkasov")."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_HACEK))
     return "".join(ch for ch in decomposed if ch.isascii())
 
 
@@ -117,6 +149,7 @@ _SKELETON_RULES: list[tuple[re.Pattern[str], str]] = [
         (r"tsch", "ch"),  # German Tsch-
         (r"shch|sch", "sh"),  # щ: shch / sch / sh
         (r"tch", "ch"),  # French Tch-
+        (r"tc", "ts"),  # ц: GOST 52535 passports write tc (Melkoniantc)
         (r"kh", "h"),  # х: kh / h
         (r"ph", "f"),
         (r"th", "t"),
@@ -155,6 +188,8 @@ _BACK_ENDINGS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     (re.compile(p), r)
     for p, r in [
         (r"(iy|ij)$", ("ий",)),
+        (r"(aia|aja)$", ("ая",)),  # ICAO/UN -ая: Navalnaia, Politkovskaja
+        (r"(iia|ija)$", ("ия",)),
         (r"(yy|yi)$", ("ый",)),
         (r"oy$", ("ой",)),
         (r"(ey|ei)$", ("ей",)),
@@ -198,14 +233,23 @@ def _back_candidates(latin: str) -> list[str]:
 
 
 # Latin words that cannot be romanised Russian (English spelling), so are never re-read as Russian
-_NOT_ROMANISED = re.compile(r"[^a-z-]|c(?!h)|[wq]|th|ph|ou|ee|oo|gh|ea|^-|-$|--")
-_RUSSIAN_ENDING = re.compile(r"(aya|oye|iye|yye|ogo|ego|ykh|ikh|oy|skoy|ova|eva|ina|yna|ovoy|evoy|inoy)$")
+_NOT_ROMANISED = re.compile(r"[^a-z-]|c(?!h)|[wq]|th|ph|ou|oo|gh|ea|^-|-$|--")  # "ee" is Russian too: Alekseeva
+_RUSSIAN_ENDING = re.compile(r"(aya|aia|aja|oye|iye|yye|ogo|ego|ykh|ikh|oy|skoy|ova|eva|ina|yna|ovoy|evoy|inoy)$")
 
 
-def _best_parse(parses: list[Any], title: bool) -> Any:
+# a Russian surname in -ов/-ев/-ёв, any case, or -ин/-ын as written: read as the surname, whatever pymorphy guesses
+# ("Титиев" is no plural of "титий", "Титиева" no given name); -ина is left alone (Марина, Ирина are given names)
+_SURNAME_FORM = re.compile(r"(?:[оеё]в(?:а|у|ым|ом|е|ой)?|[иы]н)$")
+
+
+def _best_parse(parses: list[Any], title: bool, word: str = "") -> Any:
     """pymorphy's likeliest parse, except that a capitalised noun that can be a name is read as one:
     "Пригожин" is the surname, not the genitive plural of "пригожина"."""
     first = parses[0]
+    if title and _SURNAME_FORM.search(word):
+        surnames = [p for p in parses if "Surn" in p.tag.grammemes]
+        if surnames:
+            return max(surnames, key=lambda p: p.score)
     if not title or {"ADJF", "ADJS", "PRTF"} & first.tag.grammemes:
         return first
     for parse in parses:
@@ -216,14 +260,14 @@ def _best_parse(parses: list[Any], title: bool) -> Any:
 
 def _russian_reading(latin: str, title: bool = False) -> Any | None:
     """The pymorphy parse of a romanised Russian word ("otkrytoy", "materi"), or None for other words."""
-    latin = latin.replace("x", "ks")  # Alexeyeva
+    latin = latin.replace("x", "ks").replace("tc", "ts")  # Alexeyeva; GOST 52535 tc for ц
     if len(latin) < 4 or _NOT_ROMANISED.search(latin) or latin in _english_words():
         return None  # short and English words misread: "for" as "фора", "Dud" as "дуда"
     morph = _morph()
     candidates = _back_candidates(latin)
     for cyrillic in candidates:
         if morph.word_is_known(cyrillic):
-            return _best_parse(morph.parse(cyrillic), title)
+            return _best_parse(morph.parse(cyrillic), title, cyrillic)
     # unknown surnames and adjectives ("Navalnaya" lacks the soft sign): trust the guesser on Russian endings only
     if _RUSSIAN_ENDING.search(latin):
         guess = morph.parse(candidates[0])[0]
@@ -261,20 +305,35 @@ def _raw_lists() -> dict[str, Any]:
 _Flags = tuple[bool, bool, bool]  # given name, surname, patronymic
 
 
-def _cyrillic_lemma(lower: str, title: bool) -> tuple[str, _Flags]:
+_NOMINAL = frozenset({"NOUN", "ADJF", "PRTF", "NUMR", "NPRO"})
+
+
+def _nominative(best: Any) -> bool:
+    """Whether the word, as pymorphy reads it, is a nominative noun or adjective (or unknown: "Оюб")."""
+    if "UNKN" in best.tag.grammemes or "Fixd" in best.tag.grammemes:
+        return True
+    return best.tag.POS in _NOMINAL and best.tag.case == "nomn"
+
+
+def _cyrillic_lemma(lower: str, title: bool) -> tuple[str, _Flags, bool]:
     parses = _morph().parse(lower)
-    best = _best_parse(parses, title)
-    return best.normal_form.replace("ё", "е"), _person_flags([best, *parses[:3]])
+    best = _best_parse(parses, title, lower)
+    flags = _person_flags([best, *parses[:3]])
+    if title and "Surn" not in best.tag.grammemes and lower.endswith(("ов", "ев", "ин", "ын")):
+        # an unknown surname pymorphy misreads and has no surname reading for: the word as written
+        if not _morph().word_is_known(lower):
+            return lower, (flags[0], True, flags[2]), True
+    return best.normal_form.replace("ё", "е"), flags, _nominative(best)
 
 
-def _latin_lemma(lower: str, title: bool) -> tuple[str, _Flags]:
+def _latin_lemma(lower: str, title: bool) -> tuple[str, _Flags, bool]:
     """The word itself, or the lemma of the Russian word it romanises ("Otkrytoy" -> "открытый")."""
     latin = _ascii(lower).translate(_APOSTROPHES)
     latin = _raw_lists()["abbreviations"].get(latin, latin)  # St Petersburg = Saint Petersburg
     reading = _russian_reading(latin, title)
     if reading is None:
-        return latin, (False, False, False)
-    return reading.normal_form.replace("ё", "е"), _person_flags([reading])
+        return latin, (False, False, False), True
+    return reading.normal_form.replace("ё", "е"), _person_flags([reading]), True
 
 
 @lru_cache(maxsize=200_000)
@@ -284,18 +343,24 @@ def _word(token: str) -> tuple[_Part, ...]:
     letters = sum(ch.isalpha() for ch in token)
     acronym = token.isupper() and 2 <= letters <= _MAX_ACRONYM
     title = token[:1].isupper()
+    name_like = all(part[:1].isupper() for part in token.split("-") if part)  # "Кара-Мурза", not "НКО-иноагентов"
     lower = token.lower().replace("ё", "е")
+    nominative = True
     if acronym:  # not lemmatised: "КПП" is no inflected word
         lemma, flags, latin = lower, (False, False, False), _acronym_key(lower)
     else:
         cyrillic = bool(_CYRILLIC.search(lower))
-        lemma, flags = _cyrillic_lemma(lower, title) if cyrillic else _latin_lemma(lower, title)
+        lemma, flags, nominative = _cyrillic_lemma(lower, name_like) if cyrillic else _latin_lemma(lower, name_like)
         latin = lemma if lemma.isascii() else _SCHEME.translate(lemma)
     keys = latin.split("-") if acronym else [_skeleton(part) for part in latin.split("-")]
     sources = lemma.split("-")
     if len(sources) != len(keys):
         sources = keys
-    return tuple(_Part(key, len(src), acronym, title, *flags) for key, src in zip(keys, sources, strict=True) if key)
+    return tuple(
+        _Part(key, len(src), acronym, title, *flags, nominative=nominative, joined=i > 0)
+        for i, (key, src) in enumerate(zip(keys, sources, strict=True))
+        if key
+    )
 
 
 # --------------------------------------------------------------------------------------------- lists
@@ -311,6 +376,7 @@ class _Lists:
     not_alone: frozenset[str]
     legal_abbr: frozenset[str]
     legal_phrases: tuple[tuple[str, ...], ...]  # longest first
+    place_nouns: frozenset[str] = frozenset()  # "city", "область": no place key by themselves
     generic: frozenset[str] = frozenset()  # words that carry no identity: a name made only of these has no key
 
 
@@ -333,14 +399,15 @@ def _lists() -> _Lists:
             key for a in raw["legal_form_abbreviations"] for key in (_skeleton(_SCHEME.translate(a)), _acronym_key(a))
         ),
         legal_phrases=tuple(sorted(phrases, key=len, reverse=True)),
+        place_nouns=_keys_of(raw["place_nouns"]),
     )
     generic = lists.articles | lists.function | lists.descriptors | lists.org_nouns | lists.legal_abbr
     return dataclasses.replace(lists, generic=generic)
 
 
 def _is(key: str, words: frozenset[str]) -> bool:
-    """Membership that also accepts an English plural ("groups", "rights")."""
-    return key in words or (len(key) > 4 and key.endswith("s") and key[:-1] in words)
+    """Membership that also accepts an English plural ("groups", "rights", "NGOs")."""
+    return key in words or (len(key) > 3 and key.endswith("s") and key[:-1] in words)
 
 
 # --------------------------------------------------------------------------------------------- names
@@ -370,7 +437,13 @@ class NameKeys:
         return self.strong | ({self.surname} if self.surname else set())
 
 
-_OPENERS = {"«": "»", "„": "“”", "“": "”", '"': '"', "‹": "›", "‘": "’", "‚": "‘’"}
+# Every quotation style closes with its own mark or the straight one, so the style never changes a key:
+# «…», „…“, “…”, "…", ‹…›, ‘…’, ‚…‘ and '…' all give the same keys ("'foreign agents' bill" = "‘foreign agents’ bill").
+_OPENERS = {
+    "«": "»", "„": "“”\"", "“": "”\"", "‟": "”\"", '"': '"”', "‹": "›",
+    "‘": "’'", "‚": "‘’'", "‛": "’'", "'": "'’",
+}  # fmt: skip
+_SINGLE = frozenset("'‘’‚‛")  # single quotes double as apostrophes: Memorial's, Soldiers' Mothers
 _PAREN = re.compile(r"\(([^()]*)\)")
 _DASHES = re.compile(r"\s+[–—-]\s+|[–—]")
 _DOTTED_ACRONYM = re.compile(r"\b(?:[A-ZА-ЯЁ]\.){2,}")
@@ -380,8 +453,11 @@ def _undot(match: re.Match[str]) -> str:
     return match.group().replace(".", "")
 
 
+_TIES = str.maketrans("", "", "\u00ad\u0360\u0361\ufe20\ufe21\ufe22\ufe23")  # soft hyphen; ALA-LC ties (I͡urii)
+
+
 def _normalise(name: str) -> str:
-    text = unicodedata.normalize("NFKC", name).replace("\u00ad", "")
+    text = unicodedata.normalize("NFKC", name).translate(_TIES)
     text = _DOTTED_ACRONYM.sub(_undot, _DASHES.sub(" ", text))  # F.B.K. = FBK
     return " ".join(text.split()).strip(" .,;:")
 
@@ -391,10 +467,12 @@ def _split_quoted(text: str) -> tuple[str, str, str] | None:
     for start, ch in enumerate(text):
         if ch not in _OPENERS:
             continue
-        if ch == "‘" and start and text[start - 1].isalnum():
-            continue  # a misused apostrophe, not an opening quote
+        if ch in _SINGLE and not _opens(text, start):
+            continue  # an apostrophe, not an opening quote
         closers, depth = _OPENERS[ch], 0
         for end in range(start + 1, len(text)):
+            if text[end] in _SINGLE and not _closes(text, end):
+                continue  # an apostrophe inside the quote: 'Memorial's office'
             if text[end] == ch and ch not in closers:
                 depth += 1
             elif text[end] in closers:
@@ -403,6 +481,16 @@ def _split_quoted(text: str) -> tuple[str, str, str] | None:
                 depth -= 1
         return None
     return None
+
+
+def _opens(text: str, at: int) -> bool:
+    """A single quote opens a quotation at the start of a word, not after a letter (Memorial's, Soldiers')."""
+    return (at == 0 or not text[at - 1].isalnum()) and at + 1 < len(text) and not text[at + 1].isspace()
+
+
+def _closes(text: str, at: int) -> bool:
+    """A single quote closes a quotation at the end of a word, not before a letter (Memorial's)."""
+    return (at + 1 == len(text) or not text[at + 1].isalnum()) and not text[at - 1].isspace()
 
 
 def _unwrap(text: str) -> str:
@@ -473,22 +561,25 @@ def _join(parts: list[_Part]) -> str | None:
 def _reduce(parts: list[_Part]) -> str | None:
     """The name without generic descriptors and organisation nouns at its edges ("Levada Center").
 
-    A leading organisation noun goes only before a capitalised word: "Фонд Династия" loses "Фонд", but
-    "Committee Against Torture", "Group of Seven" and "Центр защиты прав" keep their head noun, since
-    what follows it is a complement, not a name.
+    A leading organisation noun (or "NGOs") goes only before a capitalised word: "Фонд Династия" loses "Фонд",
+    but "Committee Against Torture", "Group of Seven" and "Центр защиты прав" keep their head noun, since
+    what follows it is a complement, not a name. ("Фонд Зимина" becomes "zimin", like "Zimin Foundation":
+    the name family of the foundation, which a person "Zimin" shares as an entity key but not as a surname.)
     """
     lists = _lists()
     edge = lists.descriptors | lists.org_nouns | lists.articles
     start, end = 0, len(parts)
     # "Center for the Protection of Media Rights": the words after "for" are a complement, not descriptors
-    has_complement = any(p.key in lists.function for p in parts)
-    while end > start and not has_complement and _is(parts[end - 1].key, edge):
-        end -= 1
+    if any(p.key in lists.function for p in parts):
+        end = _name_before_description(parts)
+    else:
+        while end > start and _is(parts[end - 1].key, edge):
+            end -= 1
     while start < end:
         key = parts[start].key
         if _is(key, lists.descriptors | lists.articles):
             start += 1
-        elif _is(key, lists.org_nouns) and start + 1 < end and parts[start + 1].title:
+        elif _is(key, lists.org_nouns | lists.legal_abbr) and start + 1 < end and parts[start + 1].title:
             start += 1
         else:
             break
@@ -498,6 +589,49 @@ def _reduce(parts: list[_Part]) -> str | None:
     if core[-1].key in lists.function:
         return None
     return _join(core)
+
+
+def _name_before_description(parts: list[_Part]) -> int:
+    """Where a proper name ends and a description made only of generic words begins: "Agora Inter-Regional
+    Association of Human Rights Public Associations" is "Agora". The name is the capitalised words before the
+    first generic word, with no function word among them; a function word right after the name starts a
+    complement ("Navalny for Human Rights" stays whole). Returns ``len(parts)`` where there is no such split.
+    """
+    lists = _lists()
+    cut = len(parts)
+    while cut > 0 and _is(parts[cut - 1].key, lists.generic):
+        cut -= 1
+    head = parts[:cut]
+    if not head or cut == len(parts) or parts[cut].key in lists.function or parts[cut].key in lists.articles:
+        return len(parts)
+    if any(not p.title or p.key in lists.function for p in head):
+        return len(parts)
+    return cut
+
+
+def _apposition(parts: list[_Part]) -> int | None:
+    """Where a proper name starts after lower-case words that describe it: "election monitoring group Golos",
+    "human rights NGO Memorial", "Kremlin critic Alexei Navalny", "издание Медуза".
+
+    The name is the capitalised words (function words allowed inside) that end the phrase, after a lower-case
+    word. No function word may stand before it ("supporters of Navalny" is not Navalny), and in Russian both
+    the last descriptive word and the name's first word must be able to be nominative: an apposition agrees,
+    a genitive complement does not ("сторонники Навального", "Центр защиты прав СМИ", "матери Санкт-Петербурга").
+    """
+    if len(parts) < 2 or not parts[-1].title:
+        return None
+    lists = _lists()
+    link = lists.function | lists.articles
+    at = len(parts)
+    while at > 0 and (parts[at - 1].title or parts[at - 1].key in link):
+        at -= 1
+    if at == 0 or parts[at].key in link and not parts[at].title or not parts[at - 1].key[:1].isalpha():
+        return None  # all capitalised, a complement ("of Navalny"), or a number ("17 January")
+    if any(p.key in lists.function for p in parts[:at]):
+        return None
+    if not (parts[at - 1].nominative and parts[at].nominative):
+        return None
+    return at
 
 
 _PERSON_SUFFIX = re.compile(r"(ov|ova|ev|eva|in|ina|ski|skaia|ich|enko|uk|ian|shvili|dze)$")
@@ -527,8 +661,16 @@ def _person_order(parts: list[_Part]) -> list[_Part]:
 
 
 def name_keys(name: str, kind: str | None = None) -> NameKeys:
-    """All keys of ``name``. ``kind`` ("PERSON", "ORG", ...) overrides the guess whether it is a person."""
+    """All keys of ``name``. ``kind`` ("PERSON", "ORG", ...) overrides the guess whether it is a person;
+    a place kind ("PLACE", "LOC", "GPE", "LOCATION") gives a place its key (see ``_place_key``)."""
     return _name_keys(name, kind)  # positional, so every caller hits the same cache entry
+
+
+_PLACE_KINDS = frozenset({"PLACE", "LOC", "LOCATION", "GPE"})
+
+
+def _is_place(kind: str | None) -> bool:
+    return kind is not None and kind.upper() in _PLACE_KINDS
 
 
 @lru_cache(maxsize=65536)
@@ -539,29 +681,96 @@ def _name_keys(name: str, kind: str | None) -> NameKeys:
     for inner in _PAREN.findall(text):
         _read_parenthetical(inner, acronyms, alternates)
     text = _unwrap(" ".join(_PAREN.sub(" ", text).split()))
-    split = _split_quoted(text)
-    if split is not None:
-        return _quoted_name_keys(split, acronyms, alternates)
+    if _is_place(kind):  # "Nazran, Ingushetia": the first place is the one named
+        text = _plain(text).split(",")[0]
+    else:
+        split = _split_quoted(text)
+        if split is not None:
+            return _quoted_name_keys(split, acronyms, alternates)
     parts = _strip_trailing_legal(_strip_prefixes(_parts(text), quoted_follows=False))
+    keys = _unquoted_keys(parts, kind)
+    at = _apposition(parts)
+    if at is not None:
+        named = _unquoted_keys(_strip_prefixes(parts[at:], quoted_follows=False), kind)
+        if named.core and (named.person or _is_place(kind)):  # descriptions of people and places go, like titles
+            keys = named
+        elif named.core:  # "human rights NGO Memorial": one of the Memorials, so a variant of "Memorial"
+            keys = NameKeys(
+                full=keys.full,
+                core=named.core,
+                reduced=named.reduced or named.full,
+                acronyms=named.acronyms,
+                alternates=named.strong - {keys.full},
+            )
+    if not acronyms and not alternates:
+        return keys
+    return dataclasses.replace(
+        keys,
+        core=keys.core or next(iter(sorted(acronyms)), None),
+        acronyms=keys.acronyms | acronyms,
+        alternates=keys.alternates | alternates,
+    )
+
+
+def _unquoted_keys(parts: list[_Part], kind: str | None) -> NameKeys:
+    """The keys of a name without quotes or parentheses."""
+    if _is_place(kind):
+        key = _place_key(parts)
+        return NameKeys(full=key, core=key)
     person = _is_person(parts, kind)
     if person:
         parts = _person_order(parts)
     full = _join(parts)
-    if len(parts) == 1 and parts[0].acronym and full:
-        acronyms.add(full)
+    acronyms = frozenset({full}) if len(parts) == 1 and parts[0].acronym and full else frozenset()
     reduced = None if person else _reduce(parts)
-    surname = _join(parts[-1:]) if person and len(parts) > 1 else None
-    initial = parts[0].key[:1] if person and len(parts) > 1 else None
+    surname = _surname(parts) if person else None
     return NameKeys(
         full=full,
-        core=reduced or full or next(iter(sorted(acronyms)), None),
+        core=reduced or full,
         reduced=reduced,
-        acronyms=frozenset(acronyms),
-        alternates=frozenset(alternates),
+        acronyms=acronyms,
         surname=surname,
-        initial=initial,
+        initial=parts[0].key[:1] if surname else None,
         person=person,
     )
+
+
+def _surname(parts: list[_Part]) -> str | None:
+    """The last word of a person's name, all its hyphenated parts ("Kara-Murza"); None for a one-word name."""
+    start = len(parts) - 1
+    while start > 0 and parts[start].joined:
+        start -= 1
+    return _join(parts[start:]) if start > 0 else None
+
+
+_MIN_PLACE_LETTERS = 3  # Ufa, Orel
+
+
+def _place_key(parts: list[_Part], exonyms: bool = True) -> str | None:
+    """A place's key: the organisation and person guards do not apply ("Moscow", "России" are places), only the
+    generic one ("the city", "область" have none). A leading preposition goes ("в Москве"), and an English
+    exonym takes its Russian name's key from the list ``place_exonyms`` ("Moscow" = "Москва")."""
+    lists = _lists()
+    while parts and (parts[0].key in lists.function or parts[0].key in lists.articles):
+        parts = parts[1:]
+    if not parts or all(_is(p.key, lists.generic | lists.place_nouns) for p in parts):
+        return None
+    if len(parts) == 1 and parts[0].letters < _MIN_PLACE_LETTERS and not parts[0].acronym:
+        return None
+    key = "-".join(p.key for p in parts)
+    return _exonyms().get(key, key) if exonyms else key
+
+
+@cache
+def _exonyms() -> dict[str, str]:
+    """English (and other) names of places -> the key of their Russian name."""
+    out: dict[str, str] = {}
+    for name, russian in _raw_lists()["place_exonyms"].items():
+        key = _place_key(_parts(name), exonyms=False)
+        target = _place_key(_parts(russian), exonyms=False)
+        if key and target and key != target:
+            out[key] = target
+    return out
 
 
 def _is_person(parts: list[_Part], kind: str | None) -> bool:
@@ -589,7 +798,7 @@ def _quoted_name_keys(split: tuple[str, str, str], acronyms: set[str], alternate
     # the quoted name starts a name, whatever its case ("Фонд «династия»"), so a head noun before it can go
     quoted = _parts(_plain(inside))
     if quoted:
-        quoted[0] = _Part(quoted[0].key, quoted[0].letters, quoted[0].acronym, True)
+        quoted[0] = dataclasses.replace(quoted[0], title=True)
     parts = _strip_trailing_legal(outer + quoted + _parts(after))
     full = inner.full if not outer and not _parts(after) else _join(parts)
     alternates |= inner.strong
@@ -605,7 +814,7 @@ def _quoted_name_keys(split: tuple[str, str, str], acronyms: set[str], alternate
 
 
 def _plain(text: str) -> str:
-    return re.sub(r"[«»„“”\"‹›‘’‚]", " ", text)
+    return re.sub(r"[«»„“”‟\"‹›‘’‚‛]", " ", text)
 
 
 # --------------------------------------------------------------------------------------------- API
