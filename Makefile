@@ -31,6 +31,7 @@ eval: setup
 bench: setup
 	$(BIN)/python bench/bench_extract.py $(SHARED)/eval/dev
 	$(BIN)/python bench/bench_ingest.py $(SHARED)/eval/dev
+	$(BIN)/python bench/bench_registry.py $(SHARED)/registries
 
 lint: setup
 	$(BIN)/ruff check civicwatch tests bench

@@ -337,6 +337,12 @@ db_app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(db_app, name="db")
+registry_app = typer.Typer(
+    help="Official registers (foreign agents, undesirable organisations, FARA): import snapshots.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(registry_app, name="registry")
 
 
 class EventsFormat(StrEnum):
@@ -503,7 +509,8 @@ def events(
 
 
 _CSV_COLUMNS = (
-    "id type subtype status date targets actor location country confidence sources boilerplate evidence url".split()
+    "id type subtype status date targets actor location country confidence sources boilerplate evidence url "
+    "registry_check registry_entry register_date".split()
 )
 
 
@@ -517,6 +524,12 @@ def _events_csv(rows: list) -> str:
     for row in rows:
         values = row.to_dict()
         values["targets"] = "; ".join(row.targets)
+        # a news event: the registers' verdict and the entry it rests on; a register's event: its own entry
+        check, source = row.registry_check or {}, row.registry or {}
+        entry = source or check
+        values["registry_check"] = check.get("verdict")
+        values["registry_entry"] = f"{entry['register']} {entry['entry_id']}" if entry.get("register") else None
+        values["register_date"] = check.get("register_date")
         writer.writerow(["" if values[c] is None else values[c] for c in _CSV_COLUMNS])
     return buffer.getvalue()
 
@@ -532,6 +545,13 @@ def _print_events(rows: list, console: Console, roles: dict[int, list[str]] | No
         kind = f"{row.type}/{row.subtype}\n{row.status}, conf {row.confidence:.2f}\n{_plural(row.sources, 'source')}"
         if roles is not None:
             kind += "\nas " + ", ".join(roles[row.id])
+        if row.registry:
+            kind += f"\nfrom register\n{row.registry['register']} {row.registry['entry_id']}"
+        elif row.registry_check and row.registry_check["verdict"] != "not_checked":
+            check = row.registry_check
+            kind += f"\nregister: {check['verdict']}" + (
+                f"\n({check['entry_id']} in {check['register']})" if check["entry_id"] else ""
+            )
         evidence = " ".join(row.evidence.split())
         if len(evidence) > EVIDENCE_WIDTH:
             evidence = evidence[: EVIDENCE_WIDTH - 1] + "…"
@@ -594,7 +614,7 @@ def _print_profile(profile, console: Console) -> None:
             ", ".join(f"{k}: {v}" for k, v in entry.items() if v is not None) for entry in profile.registry
         )
     else:
-        registry = "no register entries (no registry imported)"
+        registry = "not in any imported register"
     console.print(Text(f"{profile.name}  [{profile.kind}, key {profile.key}]"))
     console.print(Text(f"aliases: {aliases}"))
     console.print(Text(f"registry status: {registry}"))
@@ -628,6 +648,85 @@ def db_upgrade(db: DbOption = None) -> None:
         typer.echo(f"{describe(url)}: already at schema revision {after}")
     else:
         typer.echo(f"{describe(url)}: schema revision {before or 'none (new database)'} -> {after}")
+
+
+class RegistryKind(StrEnum):
+    ru_foreign_agents = "ru-foreign-agents"
+    ru_undesirable = "ru-undesirable"
+    us_fara_registrants = "us-fara-registrants"
+    us_fara_principals = "us-fara-principals"
+
+
+@registry_app.command("import")
+def registry_import(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE", exists=True, dir_okay=False, readable=True, help="A register file (XLSX, CSV or JSON)."
+        ),
+    ],
+    kind: Annotated[RegistryKind, typer.Option("--kind", "-k", help="Which register the file is.")],
+    db: DbOption = None,
+) -> None:
+    """Import one register file as a dated snapshot, then check news events against it.
+
+    The format within a kind is recognised from the content: ru-foreign-agents
+    (Minjust XLSX export, camelot CSV, fz255 JSON), ru-undesirable (fz255 or
+    chekazoid JSON), us-fara-registrants and us-fara-principals (FARA bulk CSV,
+    eFile browse export). Entries become entities with their names as aliases;
+    for the Russian registers each inclusion becomes a designation event and
+    each exclusion a delisting event, dated by the register's decision. FARA
+    entries are stored without events. Importing a later snapshot adds only
+    what changed; a file already imported changes nothing. The import is one
+    transaction: it is stored whole or not at all. Pension numbers and dates
+    of birth are never stored.
+
+    Then every designation and delisting reported in the news is checked
+    against the registers: confirmed, contradicted, absent or not_checked
+    (see `civicwatch events --format json`, field registry_check).
+
+    Example:
+
+        civicwatch registry import ru_minjust_foreign_agents_2025-08-15.xlsx --kind ru-foreign-agents
+        civicwatch registry import us_fara_All_Registrants.csv --kind us-fara-registrants --db events.db
+
+    Malformed rows are reported on stderr with their line numbers and skipped;
+    the rest is imported. Exit codes: 0 imported (or already imported); 1 the
+    database cannot be used; 2 bad usage, or the file is not of that kind
+    (its columns are not the expected ones).
+    """
+    from civicwatch.registries import RegistryFormatError, read_registry
+    from civicwatch.store import connect, database_url, describe
+    from civicwatch.store.registry import file_sha256, import_snapshot
+
+    err = _stderr()
+    try:
+        snapshot = read_registry(file, kind.value)
+    except RegistryFormatError as exc:
+        err.print(f"error: {' '.join(str(exc).split())}")
+        raise typer.Exit(2) from exc
+    except OSError as exc:
+        err.print(f"error: {file}: cannot read ({exc.strerror or exc})")
+        raise typer.Exit(2) from exc
+    for problem in snapshot.problems:
+        err.print(f"problem: {file.name} line {problem.line}: {problem.reason}; skipped")
+    with _store_errors(err):
+        engine = connect(db)
+        result = import_snapshot(engine, snapshot, file_sha256(file))
+        engine.dispose()
+    as_of = f", as of {result.as_of.isoformat()}" if result.as_of else ""
+    where = f"database {describe(database_url(db))}"
+    if result.status == "already imported":
+        err.print(f"{file.name} ({kind.value}{as_of}): already imported (snapshot {result.import_id}); {where}")
+        raise typer.Exit(EXIT_OK)
+    checks = ", ".join(f"{n} {verdict}" for verdict, n in sorted(result.checks.items()))
+    entries = f"{result.entries} {'entry' if result.entries == 1 else 'entries'}"
+    err.print(
+        f"{file.name} ({kind.value}{as_of}): {entries} ({result.new_entries} new, {result.changed_entries} changed), "
+        f"{_plural(result.designations, 'new designation')}, {_plural(result.delistings, 'delisting')}, "
+        f"{_plural(len(result.problems), 'problem')}; news events checked: {checks or 'none'}; {where}"
+    )
+    raise typer.Exit(EXIT_OK)
 
 
 if __name__ == "__main__":  # pragma: no cover

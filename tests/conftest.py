@@ -61,7 +61,10 @@ def fake_extractor(monkeypatch: pytest.MonkeyPatch) -> None:
 
 PG_ENV = "CIVICWATCH_TEST_PG"
 BACKENDS = ["sqlite", "postgresql"]
-STORE_TABLES = ("event_entities", "mentions", "aliases", "events", "entities", "articles")
+STORE_TABLES = (
+    "event_entities", "mentions", "aliases", "events", "entities", "articles",
+    "registry_checks", "registry_event_sources", "registry_records", "registry_imports",
+)  # fmt: skip
 
 
 def _fresh_database(backend: str, folder):

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Engine, func, or_, select
+from sqlalchemy import Engine, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -34,7 +34,7 @@ from civicwatch.pipeline import FileResult, expand_paths, process_file
 from civicwatch.resolve import AliasTable, entity_key, name_keys
 from civicwatch.sources.files import SourceError, load_article
 from civicwatch.store import merge
-from civicwatch.store.models import Alias, Article, Entity, Event, EventEntity, Mention
+from civicwatch.store.models import Alias, Article, Entity, Event, EventEntity, Mention, RegistryEventSource
 
 RETRIES = 3  # a concurrent writer created the same entity first: redo the article
 _TITLE_MAX_WORDS = 25
@@ -183,6 +183,10 @@ def _store(session: Session, article: ArticleIn, events: list[EventIn], text_has
                     linked.add(link)
                     session.add(EventEntity(event=stored, entity=entity, role=role))
     session.flush()
+    # the registers' verdict on the designations this article reports (nothing to do until a registry import)
+    from civicwatch.store.link import check_events
+
+    check_events(session, [report.mention.event for report in reports])
     return outcome
 
 
@@ -344,9 +348,11 @@ def count_consistency_problems(session: Session) -> list[str]:
     for article_id, expected, found in session.execute(mentions_per_article):
         if expected != found:
             problems.append(f"article {article_id}: {found} mentions for {expected} events")
+    from_register = exists().where(RegistryEventSource.event_id == Event.id)  # a register's events have no mentions
     per_event = (
         select(Event.id, Event.source_count, func.count(Mention.id))
         .outerjoin(Mention, Mention.event_id == Event.id)
+        .where(~from_register)
         .group_by(Event.id, Event.source_count)
     )
     for event_id, sources, found in session.execute(per_event):

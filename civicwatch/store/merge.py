@@ -16,7 +16,9 @@ A new report (an event the extractor found in one article) joins a stored event 
   dates (for a dated report and an undated stored event, the report's date range against that
   span). An undated report from an article with no publication date never merges.
 * the stored event has no report from the same article yet (within an article, the extractor has
-  already decided which mentions are one act).
+  already decided which mentions are one act);
+* the stored event is not one a register import made (``civicwatch.store.registry``): news reports of a
+  designation are checked against the register (``civicwatch.store.link``), not merged into its record.
 
 Of several stored events that qualify, one whose dates agree wins over one within the window (of
 those, the closest in time), then the one sharing most targets, then the one with most sources.
@@ -36,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from civicwatch.extract.merge import _COMPATIBLE_SUBTYPES, dates_agree
 from civicwatch.resolve import entity_key, same_entity
-from civicwatch.store.models import Event, EventEntity, Mention
+from civicwatch.store.models import Event, EventEntity, Mention, RegistryEventSource
 
 WINDOW_DAYS = 14
 SOURCE_BONUS = 0.05  # confidence gained per further source
@@ -125,10 +127,11 @@ def _stored_targets(session: Session, reports: list[Report], article_id: int) ->
     if not wanted:
         return {}
     already_reported_here = exists().where(Mention.event_id == Event.id, Mention.article_id == article_id)
+    from_register = exists().where(RegistryEventSource.event_id == Event.id)  # checked by link.py, never merged
     query = (
         select(Event, EventEntity.entity_id)
         .join(EventEntity, EventEntity.event_id == Event.id)
-        .where(EventEntity.role == "target", or_(*wanted), ~already_reported_here)
+        .where(EventEntity.role == "target", or_(*wanted), ~already_reported_here, ~from_register)
     )
     found: dict[Event, set[int]] = {}
     for event, entity_id in session.execute(query):

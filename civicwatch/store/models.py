@@ -13,7 +13,11 @@
   its canonical key from ``civicwatch.resolve.identity``; ``Alias`` holds every surface name it was
   seen under, in every language. ``EventEntity`` says which entities an event names, in which role.
 
-Registry data (designations read from official registers) will hang off ``entities.id``.
+Registry data (``civicwatch.store.registry``): ``RegistryImport`` is one imported register file (a dated
+snapshot); ``RegistryRecord`` one entry of a register as its newest imported snapshot gives it, attached
+to the ``Entity`` its name is keyed to; ``RegistryEventSource`` marks the events a register's inclusions
+and exclusions became (those events have no mentions); ``RegistryCheck`` holds the verdict of the
+register on a news event (``civicwatch.store.link``).
 Schema changes go through Alembic: ``civicwatch/store/migrations/versions``.
 """
 
@@ -172,3 +176,95 @@ class EventEntity(Base):
 
     event: Mapped[Event] = relationship(back_populates="entity_links")
     entity: Mapped[Entity] = relationship(back_populates="event_links")
+
+
+# ----------------------------------------------------------------------------------------- registers
+
+REGISTRY_EVENT_KINDS = ("designation", "delisting")
+VERDICTS = ("confirmed", "contradicted", "absent", "not_checked")
+
+
+class RegistryImport(Base):
+    """One register file imported: a dated snapshot (a file already imported, by content, is not imported again)."""
+
+    __tablename__ = "registry_imports"
+    __table_args__ = (UniqueConstraint("register", "sha256", name="uq_registry_imports_register_sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    register: Mapped[str] = mapped_column(String(32))  # civicwatch.registries.KINDS: "ru-foreign-agents", ...
+    source: Mapped[str] = mapped_column(Text)  # the file name
+    source_format: Mapped[str] = mapped_column(String(32))  # "minjust-xlsx", "fara-bulk-csv", ...
+    as_of: Mapped[date | None] = mapped_column(Date)  # the day the snapshot describes
+    as_of_source: Mapped[str | None] = mapped_column(String(32))  # "xlsx-cell-A2", "file-name", ...
+    sha256: Mapped[str] = mapped_column(String(64))  # of the file's bytes
+    entries: Mapped[int] = mapped_column(Integer, default=0)
+    new_entries: Mapped[int] = mapped_column(Integer, default=0)
+    changed_entries: Mapped[int] = mapped_column(Integer, default=0)
+    designations: Mapped[int] = mapped_column(Integer, default=0)  # events added by this import
+    delistings: Mapped[int] = mapped_column(Integer, default=0)
+    problems: Mapped[int] = mapped_column(Integer, default=0)  # malformed rows skipped
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class RegistryRecord(Base):
+    """One register entry (by the register's own id), as the newest imported snapshot that lists it gives it.
+
+    Never holds pension numbers, dates of birth, bank account numbers or individuals' addresses.
+    """
+
+    __tablename__ = "registry_records"
+    __table_args__ = (UniqueConstraint("register", "entry_id", name="uq_registry_records_register_entry_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    register: Mapped[str] = mapped_column(String(32))
+    entry_id: Mapped[str] = mapped_column(Text)  # № п/п, registration number, ...
+    entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id", ondelete="SET NULL"), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    other_names: Mapped[list[str]] = mapped_column(JSON)
+    is_person: Mapped[bool | None] = mapped_column(Boolean)
+    entity_type: Mapped[str | None] = mapped_column(Text)
+    date_in: Mapped[date | None] = mapped_column(Date)  # decision to include (registration date for FARA)
+    date_out: Mapped[date | None] = mapped_column(Date)  # decision to exclude (termination date for FARA)
+    inn: Mapped[str | None] = mapped_column(String(12), index=True)
+    ogrn: Mapped[str | None] = mapped_column(String(13), index=True)
+    reg_number: Mapped[str | None] = mapped_column(Text)
+    grounds: Mapped[str | None] = mapped_column(Text)
+    resources: Mapped[list[str]] = mapped_column(JSON)
+    country: Mapped[str | None] = mapped_column(Text)
+    extra: Mapped[dict] = mapped_column(JSON)  # RegistryEntry.extra (no personal data beyond names)
+    first_import_id: Mapped[int] = mapped_column(ForeignKey("registry_imports.id", ondelete="CASCADE"), index=True)
+    last_import_id: Mapped[int] = mapped_column(ForeignKey("registry_imports.id", ondelete="CASCADE"), index=True)
+    data_as_of: Mapped[date | None] = mapped_column(Date)  # as_of of the snapshot these fields come from
+    missing_since: Mapped[date | None] = mapped_column(Date)  # a newer snapshot no longer lists it
+
+    entity: Mapped[Entity | None] = relationship()
+
+
+class RegistryEventSource(Base):
+    """An event that a register's inclusion or exclusion of an entry became: one per (entry, kind)."""
+
+    __tablename__ = "registry_event_sources"
+    __table_args__ = (UniqueConstraint("record_id", "kind", name="uq_registry_event_sources_record_kind"),)
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("registry_records.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # one of REGISTRY_EVENT_KINDS
+    import_id: Mapped[int] = mapped_column(ForeignKey("registry_imports.id", ondelete="CASCADE"), index=True)
+
+
+class RegistryCheck(Base):
+    """What the registers say about a designation or delisting reported in the news (one row per news event)."""
+
+    __tablename__ = "registry_checks"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    verdict: Mapped[str] = mapped_column(String(16), index=True)  # one of VERDICTS
+    register: Mapped[str | None] = mapped_column(String(32))  # the register of the matched entry
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("registry_records.id", ondelete="SET NULL"), index=True)
+    register_date: Mapped[date | None] = mapped_column(Date)  # the entry's decision date compared
+    days_apart: Mapped[int | None] = mapped_column(Integer)  # from the reported date range (0: inside it)
+    matched_by: Mapped[str | None] = mapped_column(String(16))  # "inn", "ogrn", "exact-name", "shared-key"
+    reason: Mapped[str] = mapped_column(Text)
+    checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
+
+    record: Mapped[RegistryRecord | None] = relationship()

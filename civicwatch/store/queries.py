@@ -2,6 +2,11 @@
 
 Results are plain dataclasses (``EventOut``, ``EntityProfile``) with ``to_dict()``: the public shape
 of the command line's JSON and CSV, independent of the tables.
+
+Registers (``civicwatch.store.registry``): an event a register import made carries ``registry`` (which
+register, entry and snapshot); a news event carries ``registry_check``, the registers' verdict on it
+(``civicwatch.store.link``: confirmed, contradicted, absent, or not_checked when no check was stored).
+An entity's ``registry`` lists the register entries attached to it (``registered_entries``).
 """
 
 from __future__ import annotations
@@ -14,7 +19,18 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from civicwatch.resolve import entity_key, name_keys
-from civicwatch.store.models import Alias, Article, Entity, Event, EventEntity, Mention
+from civicwatch.store.models import (
+    Alias,
+    Article,
+    Entity,
+    Event,
+    EventEntity,
+    Mention,
+    RegistryCheck,
+    RegistryEventSource,
+    RegistryImport,
+    RegistryRecord,
+)
 
 
 @dataclass
@@ -68,9 +84,66 @@ class EventOut:
     sources: int
     url: str | None  # of the article the evidence comes from
     mentions: list[MentionOut] = field(default_factory=list)
+    # events from a register: {"register", "entry_id", "source", "as_of"}; None for events from articles
+    registry: dict | None = None
+    # events from articles: {"verdict", "register", "entry_id", "register_date", "days_apart", "matched_by",
+    # "reason"}; None for events from a register
+    registry_check: dict | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+NOT_CHECKED = {
+    "verdict": "not_checked",
+    "register": None,
+    "entry_id": None,
+    "register_date": None,
+    "days_apart": None,
+    "matched_by": None,
+    "reason": "not checked against a register",
+}
+
+
+def with_registry(session: Session, events: list[EventOut]) -> list[EventOut]:
+    """Fill ``registry`` (events from a register) and ``registry_check`` (events from articles), two queries."""
+    ids = [event.id for event in events]
+    sources: dict[int, dict] = {}
+    checks: dict[int, dict] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        query = (
+            select(RegistryEventSource.event_id, RegistryRecord, RegistryImport)
+            .join(RegistryRecord, RegistryRecord.id == RegistryEventSource.record_id)
+            .join(RegistryImport, RegistryImport.id == RegistryEventSource.import_id)
+            .where(RegistryEventSource.event_id.in_(chunk))
+        )
+        for event_id, record, snapshot in session.execute(query):
+            sources[event_id] = {
+                "register": record.register,
+                "entry_id": record.entry_id,
+                "source": snapshot.source,
+                "as_of": snapshot.as_of.isoformat() if snapshot.as_of else None,
+            }
+        query = (
+            select(RegistryCheck, RegistryRecord.entry_id)
+            .outerjoin(RegistryRecord, RegistryRecord.id == RegistryCheck.record_id)
+            .where(RegistryCheck.event_id.in_(chunk))
+        )
+        for check, entry_id in session.execute(query):
+            checks[check.event_id] = {
+                "verdict": check.verdict,
+                "register": check.register,
+                "entry_id": entry_id,
+                "register_date": check.register_date.isoformat() if check.register_date else None,
+                "days_apart": check.days_apart,
+                "matched_by": check.matched_by,
+                "reason": check.reason,
+            }
+    for event in events:
+        event.registry = sources.get(event.id)
+        event.registry_check = None if event.registry else checks.get(event.id, dict(NOT_CHECKED))
+    return events
 
 
 def list_events(session: Session, flt: EventFilter | None = None) -> list[EventOut]:
@@ -93,7 +166,7 @@ def list_events(session: Session, flt: EventFilter | None = None) -> list[EventO
     query = query.order_by(Event.date_start.is_(None), Event.date_start, Event.id)
     if flt.limit:
         query = query.limit(flt.limit)
-    return [event_out(event) for event in session.scalars(query)]
+    return with_registry(session, [event_out(event) for event in session.scalars(query)])
 
 
 def event_out(event: Event) -> EventOut:
@@ -192,13 +265,39 @@ class EntityProfile:
         return asdict(self)
 
 
-# The registry import registers functions here: (session, entity) -> its register entries, each a dict
-# such as {"register": "foreign_agents", "listed": "2015-01-21", "delisted": None, "source": URL}.
-REGISTRY_PROVIDERS: list[Callable[[Session, Entity], list[dict]]] = []
+def registered_entries(session: Session, entity: Entity) -> list[dict]:
+    """The register entries attached to the entity (``civicwatch.store.registry``), earliest inclusion first:
+    {"register", "entry_id", "name", "listed", "delisted", "missing_since", "as_of", "source"}, where
+    ``listed``/``delisted`` are the decision dates (FARA: registration and termination), ``as_of`` and
+    ``source`` the snapshot the entry's data comes from, ``missing_since`` set when a newer snapshot no
+    longer lists it."""
+    query = (
+        select(RegistryRecord, RegistryImport)
+        .join(RegistryImport, RegistryImport.id == RegistryRecord.last_import_id)
+        .where(RegistryRecord.entity_id == entity.id)
+        .order_by(RegistryRecord.date_in.is_(None), RegistryRecord.date_in, RegistryRecord.register, RegistryRecord.id)
+    )
+    return [
+        {
+            "register": record.register,
+            "entry_id": record.entry_id,
+            "name": record.name,
+            "listed": record.date_in.isoformat() if record.date_in else None,
+            "delisted": record.date_out.isoformat() if record.date_out else None,
+            "missing_since": record.missing_since.isoformat() if record.missing_since else None,
+            "as_of": snapshot.as_of.isoformat() if snapshot.as_of else None,
+            "source": snapshot.source,
+        }
+        for record, snapshot in session.execute(query)
+    ]
+
+
+# Functions (session, entity) -> the entity's register entries, each a dict (see ``registered_entries``).
+REGISTRY_PROVIDERS: list[Callable[[Session, Entity], list[dict]]] = [registered_entries]
 
 
 def registry_status(session: Session, entity: Entity) -> list[dict]:
-    """What official registers say about the entity (hook: empty until a registry import provides it)."""
+    """What official registers say about the entity (empty until a registry import lists it)."""
     return [entry for provider in REGISTRY_PROVIDERS for entry in provider(session, entity)]
 
 
@@ -216,7 +315,8 @@ def entity_profile(session: Session, entity: Entity, include_boilerplate: bool =
     )
     if not include_boilerplate:
         query = query.where(Event.boilerplate.is_(False))
-    timeline = [TimelineItem(sorted(roles[e.id]), event_out(e)) for e in session.scalars(query)]
+    events = with_registry(session, [event_out(e) for e in session.scalars(query)])
+    timeline = [TimelineItem(sorted(roles[e.id]), e) for e in events]
     return EntityProfile(
         id=entity.id,
         key=entity.key,

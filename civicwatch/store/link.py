@@ -1,0 +1,332 @@
+"""News events checked against the imported registers: confirmed, contradicted, absent or not checked.
+
+Which news events: designations and delistings reported in articles (events made by a register import
+are the register's own record and are not checked). Which registers: a ``foreign_agent`` event is
+checked against ru-foreign-agents when its country is RU and against us-fara-registrants (by
+registration date) when it is US; an ``undesirable`` event against ru-undesirable; an event without a
+country against every register of its subtype. Other subtypes, or countries without a register here,
+are ``not_checked``; so are events when no snapshot of a register that covers them was imported.
+
+Which register entries are the event's targets (``matches``):
+
+* an INN (10 or 12 digits) or OGRN (13 digits) written in the event's evidence or target names after
+  "ИНН"/"INN" or "ОГРН"/"OGRN" matches an entry with that number, whatever the names;
+* otherwise by name, through ``civicwatch.resolve.identity``: candidates are the entries of the target
+  entities (same canonical key) and of entities that have an alias with one of the target name's keys;
+  a candidate is kept only when a target name and one of the entry's names (its name, or a name the
+  register gives as another name) have ``match_strength`` 1.0 (the same full key), or share a quoted or
+  reduced key (``match_strength`` 0.8) of at least ``MIN_SHARED_KEY_LETTERS`` letters, not an acronym.
+  Guards: a person is matched only by the same full key and never from a one-word name (a bare surname,
+  or a pseudonym that is one); names the register did not print (``generated_other_names``) match only
+  by full key; generic words have no key at all ("the group", "Фонд").
+
+Dates: the reported date is the event's EDTF date as a day range ("2015-07" is all of July); an undated
+event is taken to have happened in the ``WINDOW_DAYS`` before its first report, up to its last report.
+The register's decision date is the inclusion date (``date_in``) for a designation and the exclusion
+date (``date_out``) for a delisting.
+
+Verdicts (``WINDOW_DAYS`` = 7):
+
+* ``confirmed``: a matching entry's decision date lies in the reported range widened by 7 days on each
+  side (publication lag and time zones; the Minjust order date and the Prosecutor General's decision
+  date can be a day or two apart);
+* ``contradicted``: the register lists the entity (a match by INN, OGRN or the same full name), but no
+  decision date is within the window: the dates are further apart, the entry was excluded before the
+  reported designation, or (for a reported delisting) the register still lists the entity;
+* ``absent``: no entry of the registers matches the targets, or only entries that share a quoted or
+  reduced key with them and are dated far from the report: "Memorial" shares «Мемориал» with several
+  legal entities of that name family, and a far date says it may be another of them, not that the
+  report is wrong (a near date confirms: the family and the date agree);
+* ``not_checked``: no register covers the event, none was imported, every covering snapshot predates
+  the reported date (it cannot know yet), or the event has no date and no publication date.
+
+The verdict is stored in ``registry_checks`` with the matched entry (the closest in time), its decision
+date and the days between. ``check_events`` runs after every ``registry import`` (over all news events)
+and after each article is ingested (over the events it created or merged into).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from civicwatch.resolve import EXACT, VARIANT, match_strength, name_keys
+from civicwatch.store.merge import date_range
+from civicwatch.store.models import (
+    Alias,
+    Event,
+    EventEntity,
+    RegistryCheck,
+    RegistryEventSource,
+    RegistryImport,
+    RegistryRecord,
+)
+
+WINDOW_DAYS = 7
+MIN_SHARED_KEY_LETTERS = 5  # "golos", "agora" pass; "fbk", "ovd" (acronyms) never do
+CHECKED_TYPES = ("designation", "delisting")
+# event subtype -> country -> registers that decide it
+REGISTERS: dict[str, dict[str, tuple[str, ...]]] = {
+    "foreign_agent": {"RU": ("ru-foreign-agents",), "US": ("us-fara-registrants",)},
+    "undesirable": {"RU": ("ru-undesirable",)},
+}
+_NUMBER = re.compile(r"\b(?P<label>ИНН|INN|ОГРН|OGRN)\s*[:№#]?\s*(?P<number>\d{10}(?:\d{2,3})?)\b", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    verdict: str
+    reason: str
+    record: RegistryRecord | None = None
+    register_date: date | None = None
+    days_apart: int | None = None
+    matched_by: str | None = None
+
+
+def registers_for(event: Event) -> tuple[str, ...]:
+    """The registers that decide whether this designation or delisting happened (see the module doc)."""
+    by_country = REGISTERS.get(event.subtype, {})
+    if event.country:
+        return by_country.get(event.country, ())
+    return tuple(register for registers in by_country.values() for register in registers)
+
+
+def news_events(session: Session, events: Iterable[Event] | None = None) -> list[Event]:
+    """The designations and delistings among ``events`` (all stored ones when None) that articles report."""
+    from_register = exists().where(RegistryEventSource.event_id == Event.id)
+    if events is None:
+        query = select(Event).where(Event.type.in_(CHECKED_TYPES), ~from_register).order_by(Event.id)
+        return list(session.scalars(query))
+    unique = {id(event): event for event in events}.values()  # an event several reports of one article merged into
+    candidates = [event for event in unique if event.type in CHECKED_TYPES and event.id is not None]
+    if not candidates:
+        return []
+    ids = [event.id for event in candidates]
+    registered: set[int] = set()
+    for at in range(0, len(ids), 500):
+        query = select(RegistryEventSource.event_id).where(RegistryEventSource.event_id.in_(ids[at : at + 500]))
+        registered.update(session.scalars(query))
+    return [event for event in candidates if event.id not in registered]
+
+
+def latest_snapshots(session: Session) -> dict[str, date | None]:
+    """register -> the as-of date of its newest imported snapshot (None when no snapshot says)."""
+    query = select(RegistryImport.register, func.max(RegistryImport.as_of)).group_by(RegistryImport.register)
+    return {register: as_of for register, as_of in session.execute(query)}
+
+
+def check_events(session: Session, events: Iterable[Event] | None = None) -> Counter[str]:
+    """Judge news designations and delistings against the registers and store the verdicts; returns their counts.
+
+    ``events``: the events to check (others are ignored), or None for every stored news event. Does
+    nothing, and costs one query, while no register was imported.
+    """
+    latest = latest_snapshots(session)
+    if not latest:
+        return Counter()
+    targets = news_events(session, events)
+    counts: Counter[str] = Counter()
+    if not targets:
+        return counts
+    stored: dict[int, RegistryCheck] = {}
+    ids = [event.id for event in targets]
+    for at in range(0, len(ids), 500):
+        chunk = ids[at : at + 500]
+        stored.update(
+            (c.event_id, c) for c in session.scalars(select(RegistryCheck).where(RegistryCheck.event_id.in_(chunk)))
+        )
+    for event in targets:
+        verdict = judge(session, event, latest)
+        counts[verdict.verdict] += 1
+        check = stored.get(event.id)
+        if check is None:
+            check = RegistryCheck(event_id=event.id)
+            session.add(check)
+        check.verdict = verdict.verdict
+        check.reason = verdict.reason
+        check.record_id = verdict.record.id if verdict.record is not None else None
+        check.register = verdict.record.register if verdict.record is not None else None
+        check.register_date = verdict.register_date
+        check.days_apart = verdict.days_apart
+        check.matched_by = verdict.matched_by
+    session.flush()
+    return counts
+
+
+def reported_range(event: Event) -> tuple[date, date] | None:
+    """The days the reported act may fall on: its date, else the window before its reports (see the module doc)."""
+    span = date_range(event.date)
+    if span is not None:
+        return span
+    if event.first_published is None:
+        return None
+    return event.first_published - timedelta(days=WINDOW_DAYS), event.last_published or event.first_published
+
+
+def judge(session: Session, event: Event, latest: dict[str, date | None]) -> Verdict:
+    covering = registers_for(event)
+    where = f"{event.subtype} {event.type}s" + (f" in {event.country}" if event.country else "")
+    if not covering:
+        return Verdict("not_checked", f"no register here covers {where}")
+    imported = [register for register in covering if register in latest]
+    if not imported:
+        return Verdict("not_checked", f"no snapshot of {' or '.join(covering)} imported")
+    span = reported_range(event)
+    if span is None:
+        return Verdict("not_checked", "the event has no date and no publication date")
+    judging = [r for r in imported if latest[r] is None or latest[r] >= span[0]]
+    if not judging:
+        newest = ", ".join(f"{r} as of {latest[r]}" for r in imported)
+        return Verdict("not_checked", f"the register snapshots ({newest}) predate the reported date")
+    found = matches(session, event, judging)
+    if not found:
+        return Verdict("absent", f"no entry of {' or '.join(judging)} matches {'; '.join(event.targets)}")
+    return _compare(event, span, found, latest)
+
+
+STRONG = ("inn", "ogrn", "exact-name")  # matches that say "this entity", not only "this name family"
+
+
+def _compare(
+    event: Event,
+    span: tuple[date, date],
+    found: list[tuple[RegistryRecord, str]],
+    latest: dict[str, date | None],
+) -> Verdict:
+    designation = event.type == "designation"
+    start, end = span
+    window = timedelta(days=WINDOW_DAYS)
+
+    def decided(record: RegistryRecord) -> date | None:
+        return record.date_in if designation else record.date_out
+
+    def gap(day: date) -> int:
+        return max((start - day).days, (day - end).days, 0)
+
+    def nearest(candidates: list[tuple[RegistryRecord, str, date]]) -> tuple[int, RegistryRecord, str, date]:
+        days, _, record, how, day = min((gap(d), r.id, r, h, d) for r, h, d in candidates)
+        return days, record, how, day
+
+    def describe(record: RegistryRecord) -> str:
+        return f"{record.register} entry {record.entry_id} ({record.name})"
+
+    verb = "included" if designation else "excluded"
+    dated = [(record, how, decided(record)) for record, how in found if decided(record) is not None]
+    within = [item for item in dated if start - window <= item[2] <= end + window]
+    if within:
+        days, record, how, day = nearest(within)
+        return Verdict("confirmed", f"{describe(record)}: {verb} on {day.isoformat()}", record, day, days, how)
+    strong = [(record, how) for record, how in found if how in STRONG]
+    if not strong:  # only namesakes of the same name family (a shared quoted or reduced key): no contradiction
+        days, record, _, day = nearest(dated) if dated else (None, found[0][0], None, None)
+        when = f"{verb} on {day.isoformat()}" if day else "undated"
+        reason = f"no entry of the register is this entity; {describe(record)}, which shares its name, was {when}"
+        return Verdict("absent", reason)
+    strong_dated = [item for item in dated if item[1] in STRONG]
+    if strong_dated:
+        days, record, how, day = nearest(strong_dated)
+        reason = f"{describe(record)}: {verb} on {day.isoformat()}"
+        if designation and record.date_out is not None and record.date_out < start:
+            reason += f", excluded on {record.date_out.isoformat()}, before the reported designation"
+        else:
+            reason += f", {days} days from the reported date"
+        return Verdict("contradicted", reason, record, day, days, how)
+    record, how = strong[0]
+    if designation:
+        return Verdict("not_checked", f"{describe(record)} gives no inclusion date", record, None, None, how)
+    as_of = latest.get(record.register)
+    reason = f"{describe(record)} is still listed" + (f" as of {as_of.isoformat()}" if as_of else "")
+    return Verdict("contradicted", reason, record, None, None, how)
+
+
+# ------------------------------------------------------------------------------------------ matching
+
+
+def _numbers(texts: Iterable[str]) -> tuple[set[str], set[str]]:
+    inns: set[str] = set()
+    ogrns: set[str] = set()
+    for text in texts:
+        for match in _NUMBER.finditer(text or ""):
+            label, number = match["label"].upper(), match["number"]
+            if label in ("ИНН", "INN") and len(number) in (10, 12):
+                inns.add(number)
+            elif label in ("ОГРН", "OGRN") and len(number) == 13:
+                ogrns.add(number)
+    return inns, ogrns
+
+
+def target_names(event: Event) -> list[str]:
+    from civicwatch.store.ingest import split_list  # ingest calls this module: imported here, not at the top
+
+    return list(dict.fromkeys(part for target in event.targets for part in split_list(target)))
+
+
+def matches(session: Session, event: Event, registers: list[str]) -> list[tuple[RegistryRecord, str]]:
+    """(entry, how) for every entry of the registers that the event's targets name: "inn", "ogrn",
+    "exact-name" or "shared-key" (see the module doc)."""
+    names = target_names(event)
+    inns, ogrns = _numbers([event.evidence, *names])
+    keys = set().union(*(name_keys(name).strong for name in names)) if names else set()
+    entity_ids = set(
+        session.scalars(
+            select(EventEntity.entity_id).where(EventEntity.event_id == event.id, EventEntity.role == "target")
+        )
+    )
+    if keys:
+        entity_ids |= set(session.scalars(select(Alias.entity_id).where(Alias.key.in_(keys)).distinct()))
+    conditions = []
+    if entity_ids:
+        conditions.append(RegistryRecord.entity_id.in_(entity_ids))
+    if inns:
+        conditions.append(RegistryRecord.inn.in_(inns))
+    if ogrns:
+        conditions.append(RegistryRecord.ogrn.in_(ogrns))
+    if not conditions:
+        return []
+    query = select(RegistryRecord).where(RegistryRecord.register.in_(registers), or_(*conditions))
+    out = []
+    for record in session.scalars(query.order_by(RegistryRecord.id)):
+        if record.inn and record.inn in inns:
+            out.append((record, "inn"))
+        elif record.ogrn and record.ogrn in ogrns:
+            out.append((record, "ogrn"))
+        elif how := name_match(names, record):
+            out.append((record, how))
+    return out
+
+
+def name_match(names: list[str], record: RegistryRecord) -> str | None:
+    """ "exact-name" or "shared-key" when one of the news names is one of the entry's names (see the module doc)."""
+    generated = set((record.extra or {}).get("generated_other_names") or [])
+    best = None
+    for registered in [record.name, *(record.other_names or [])]:
+        for name in names:
+            how = _pair_match(name, registered, record.is_person, registered in generated)
+            if how == "exact-name":
+                return how
+            best = best or how
+    return best
+
+
+def _pair_match(news: str, registered: str, is_person: bool | None, generated: bool) -> str | None:
+    a, b = name_keys(news), name_keys(registered)
+    person = bool(is_person) or a.person or b.person
+    if person and len(_WORD.findall(news)) < 2:
+        return None  # never a bare surname (nor a one-word pseudonym)
+    strength = match_strength(news, registered)
+    if strength >= EXACT:
+        return "exact-name"
+    if strength < VARIANT or person or generated:
+        return None
+    shared = ({a.core, a.reduced} | a.alternates) & ({b.core, b.reduced} | b.alternates)
+    shared -= a.acronyms | b.acronyms | {None}
+    if any(sum(ch.isalpha() for ch in key) >= MIN_SHARED_KEY_LETTERS for key in shared):
+        return "shared-key"
+    return None
