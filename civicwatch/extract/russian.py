@@ -170,9 +170,11 @@ def to_nominative(word: str, case: str | None, number: str | None, gender: str |
     ):
         return word  # the tagger's case is a guess; a form that can be nominative stays
     wanted = _CASES.get(case or "")
-    parse = next((p for p in parses if wanted and p.tag.case == wanted), parses[0])
+    in_case = [p for p in parses if wanted and p.tag.case == wanted]
+    parse = next((p for p in in_case if p.tag.number == wanted_number), in_case[0] if in_case else parses[0])
     if parse.tag.case in (None, "nomn"):
         return word
+    wanted_number = parse.tag.number or wanted_number  # the form decides: "матерей" is plural whatever the tagger says
     grammemes = {"nomn"} | ({wanted_number} if wanted_number else set())
     if gender and wanted_number != "plur" and ("ADJF" in parse.tag or "Surn" in parse.tag):
         grammemes.add(gender)  # "немецкого фонда" -> "немецкий фонд", agreeing with the head
@@ -180,6 +182,8 @@ def to_nominative(word: str, case: str | None, number: str | None, gender: str |
     if inflected is None:
         return word
     form = inflected.word
+    if "ё" not in word.lower():
+        form = form.replace("ё", "е")  # keep the article's spelling: most Russian text writes е
     if word[:1].isupper():
         form = form[:1].upper() + form[1:]
     if word.isupper():
