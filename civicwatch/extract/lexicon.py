@@ -73,6 +73,17 @@ def _data(language: str, name: str) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def _screen(raw: dict, triggers: dict[tuple[str, str], list[Trigger]]) -> re.Pattern[str]:
+    """Words a sentence must contain to be parsed: a hand list of stems for inflected languages,
+    else the trigger lemmas' stems ("designat" for designate, designated, designation)."""
+    if "screen" in raw:
+        return re.compile("|".join(re.escape(s) for s in raw["screen"]), re.I)
+    stems = {lemma[:-1] if lemma.endswith("e") and len(lemma) > 4 else lemma for lemma, _ in triggers}
+    stems |= set(raw.get("screen_extra", []))
+    alternatives = "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})", re.I)
+
+
 @lru_cache(maxsize=4)
 def load_lexicon(language: str = "en") -> Lexicon:
     raw = _data(language, "lexicon.json")
@@ -119,7 +130,7 @@ def load_lexicon(language: str = "en") -> Lexicon:
             "negations",
         )
     }
-    screen = re.compile("|".join(re.escape(s) for s in raw["screen"]), re.I)
+    screen = _screen(raw, triggers)
     return Lexicon(
         language=language,
         triggers=triggers,
