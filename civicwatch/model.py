@@ -31,6 +31,8 @@ class Article:
     url: str | None = None
     source: str | None = None  # file path or URL the text was read from
     language: str | None = None
+    title: str | None = None
+    author: str | None = None
 
 
 @dataclass
