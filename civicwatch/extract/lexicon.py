@@ -119,14 +119,11 @@ def load_lexicon(language: str = "en") -> Lexicon:
             "law_nouns",
             "generic_targets",
             "descriptions",
-            "person_descriptions",
             "people_groups",
             "state_bodies",
             "courts",
             "process_nouns",
             "speech_verbs",
-            "threat_cues",
-            "planned_cues",
             "negations",
         )
     }

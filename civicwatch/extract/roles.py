@@ -22,8 +22,6 @@ _NP_LEFT = {
     "punct",
 }
 _NP_PREPS = {"of", "on", "for", "against"}
-_SUBJECTS = ("nsubj", "nsubjpass", "csubj")
-_OBJECTS = ("dobj", "dative", "attr", "oprd")
 RELATIVE_PRONOUNS = {"which", "that", "who", "whom", "whose"}
 
 
