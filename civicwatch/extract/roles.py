@@ -21,7 +21,7 @@ _NP_LEFT = {
     "npadvmod",
     "punct",
 }
-_NP_PREPS = {"of", "on", "for", "against"}
+_NP_PREPS = {"of", "on", "for", "against", "from"}
 RELATIVE_PRONOUNS = {"which", "that", "who", "whom", "whose"}
 
 
@@ -132,6 +132,8 @@ def _np_indices(token: Token) -> set[int]:
 
 def _name_like(head: Token, pobj: Token) -> bool:
     """ "Association of X" and "law on Y" keep their complement; "head of Z" does not."""
+    if pobj.i > 0 and pobj.doc[pobj.i - 1].lower_ == "from":
+        return pobj.pos_ == "PROPN"  # "journalists from Abzas Media", not "funding from abroad"
     return (
         head.pos_ == "PROPN"
         or pobj.pos_ == "PROPN"
