@@ -1,0 +1,207 @@
+"""Every kind of input, one stream of articles: text and HTML files, JSON lines, WARC archives,
+article URLs and RSS/Atom feeds.
+
+Pages pass the relevance prefilter on cheaply extracted text before the expensive main-text
+extraction (trafilatura) and long before the NLP: most pages of a feed or an archive are not about
+civic space. Nothing here raises for one bad input: each yields a ``Loaded`` with its reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from civicwatch.clean.prefilter import Prefilter
+from civicwatch.model import Article
+from civicwatch.sources.feeds import parse_feed
+from civicwatch.sources.fetch import Fetcher, FetchError, FetchResult
+from civicwatch.sources.files import SourceError, load_article
+from civicwatch.sources.html import HTML_SUFFIXES, article_from_html, load_html_file
+from civicwatch.sources.jsonl import iter_jsonl_articles
+from civicwatch.sources.warc import WARC_SUFFIXES, iter_warc_pages
+
+TEXT_SUFFIXES = (".txt",)
+JSONL_SUFFIXES = (".jsonl",)
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml", "application/rdf+xml")
+
+
+@dataclass
+class Loaded:
+    """One input turned into an article, or the reason it was not."""
+
+    origin: str  # a file path, FILE@OFFSET inside an archive, FILE:LINE, or a URL
+    article: Article | None = None
+    error: str | None = None  # why it could not be read
+    relevant: bool = True  # the prefilter's verdict; irrelevant pages are not extracted
+    why: str | None = None  # the prefilter's reason
+    notice: str | None = None
+    warning: str | None = None
+
+
+@dataclass
+class InputOptions:
+    published: date | None = None
+    url: str | None = None
+    language: str | None = None
+    prefilter: Prefilter | None = None  # None: every page goes to extraction
+    fetcher: Fetcher | None = None  # needed for URLs and feeds
+
+
+@dataclass
+class InputStats:
+    seen: int = 0
+    relevant: int = 0
+    failed: dict[str, int] = field(default_factory=dict)  # reason kind -> count
+
+    def count(self, loaded: Loaded) -> None:
+        self.seen += 1
+        if loaded.error:
+            kind = loaded.error.split(" (")[0].split(":")[0].strip()
+            self.failed[kind] = self.failed.get(kind, 0) + 1
+        elif loaded.relevant:
+            self.relevant += 1
+
+
+def is_url(value: str) -> bool:
+    return value.startswith(("http://", "https://"))
+
+
+def iter_inputs(inputs: Iterable[str | Path], options: InputOptions) -> Iterator[Loaded]:
+    """Each article the inputs hold, in order: folders are read one level deep."""
+    for raw in inputs:
+        value = str(raw)
+        if is_url(value):
+            yield from _from_url(value, options)
+            continue
+        path = Path(value)
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.is_file() and _kind(p) is not None)
+            if not files:
+                yield Loaded(str(path), error="no .txt, .html, .jsonl or .warc files in this folder")
+            for file in files:
+                yield from _from_file(file, options)
+        else:
+            yield from _from_file(path, options)
+
+
+def _kind(path: Path) -> str | None:
+    name = path.name.lower()
+    for kind, suffixes in (("warc", WARC_SUFFIXES), ("html", HTML_SUFFIXES), ("jsonl", JSONL_SUFFIXES)):
+        if name.endswith(tuple(suffixes)):
+            return kind
+    return "text" if name.endswith(TEXT_SUFFIXES) else None
+
+
+def _from_file(path: Path, options: InputOptions) -> Iterator[Loaded]:
+    if not path.exists():
+        yield Loaded(str(path), error="no such file")
+        return
+    kind = _kind(path) or "text"
+    if kind == "warc":
+        for page in iter_warc_pages(path):
+            if isinstance(page, SourceError):
+                yield Loaded(str(page.path), error=page.reason)
+            else:
+                yield _from_page(page.html, page.url, page.charset, page.source, options)
+    elif kind == "jsonl":
+        for item in iter_jsonl_articles(path):
+            if isinstance(item, SourceError):
+                yield Loaded(str(item.path), error=item.reason)
+            else:
+                yield _screened(item.source or str(path), item, options)
+    else:
+        yield _from_single_file(path, kind, options)
+
+
+def _from_single_file(path: Path, kind: str, options: InputOptions) -> Loaded:
+    try:
+        if kind == "html":
+            loaded = load_html_file(path)
+        else:
+            loaded = load_article(path, published=options.published, url=options.url)
+    except SourceError as exc:
+        return Loaded(str(path), error=exc.reason)
+    article = loaded.article
+    if kind == "html":
+        article.published = options.published or article.published
+        article.url = options.url or article.url
+    result = _screened(str(path), article, options)
+    result.warning = loaded.meta_warning
+    if loaded.decoded_from_legacy:
+        result.notice = f"not UTF-8, decoded as {loaded.encoding}"
+    return result
+
+
+def _from_page(html: bytes, url: str | None, charset: str | None, origin: str, options: InputOptions) -> Loaded:
+    """A web page: screened on cheap text first, main text extracted only when relevant."""
+    if options.prefilter is not None:
+        decision = options.prefilter.score_html(html, charset)
+        if not decision.passed:
+            return Loaded(origin, relevant=False, why=decision.reason)
+    try:
+        article = article_from_html(html, url=url, source=origin, charset=charset)
+    except SourceError as exc:
+        return Loaded(origin, error=exc.reason)
+    return _with_options(Loaded(origin, article), options)
+
+
+def _screened(origin: str, article: Article, options: InputOptions) -> Loaded:
+    if options.prefilter is not None:
+        decision = options.prefilter.score(article.text)
+        if not decision.passed:
+            return Loaded(origin, relevant=False, why=decision.reason)
+    return _with_options(Loaded(origin, article), options)
+
+
+def _with_options(loaded: Loaded, options: InputOptions) -> Loaded:
+    if loaded.article is not None and options.language:
+        loaded.article.language = options.language
+    return loaded
+
+
+def _from_url(url: str, options: InputOptions) -> Iterator[Loaded]:
+    """An article page, or a feed whose items' links are fetched in turn."""
+    if options.fetcher is None:
+        yield Loaded(url, error="fetching URLs needs a fetcher")
+        return
+    try:
+        response = options.fetcher.fetch(url)
+    except FetchError as exc:
+        yield Loaded(url, error=exc.reason)
+        return
+    if _looks_like_feed(response):
+        try:
+            items = parse_feed(response.body, response.final_url, response.content_type)
+        except SourceError as exc:
+            yield Loaded(url, error=exc.reason)
+            return
+        for item in items:
+            if item.link:
+                yield from _from_url(item.link, options)
+        return
+    yield _from_response(response, options)
+
+
+def fetch_article(url: str, options: InputOptions) -> Loaded:
+    """One article URL (no feed detection): used for a feed's items."""
+    if options.fetcher is None:
+        return Loaded(url, error="fetching URLs needs a fetcher")
+    try:
+        return _from_response(options.fetcher.fetch(url, require_html=True), options)
+    except FetchError as exc:
+        return Loaded(url, error=exc.reason)
+
+
+def _from_response(response: FetchResult, options: InputOptions) -> Loaded:
+    if "html" not in response.content_type:
+        return Loaded(response.url, error=f"not-html ({response.content_type or 'no content type'})")
+    return _from_page(response.body, response.final_url, response.charset, response.url, options)
+
+
+def _looks_like_feed(response: FetchResult) -> bool:
+    if response.content_type in _FEED_TYPES:
+        return True
+    head = response.body[:512].lstrip().lower()
+    return head.startswith(b"<?xml") and (b"<rss" in head or b"<feed" in head or b"<rdf" in head)
