@@ -6,6 +6,10 @@ written in one transaction: the article row, a mention per extracted event, the 
 create or merge into (``merge.py``) and the entities they name. A process killed mid-way loses
 at most the article in flight; nothing half-written stays behind.
 
+A near-duplicate of a stored article (a repost or syndicated copy: ``dedup.py``) is stored as a copy
+of its story: the article row with ``story_id`` set, and no events (``ingest_paths`` does not
+extract them; events already extracted, as ``ingest_results`` receives them, are dropped).
+
 Entities are keyed by ``civicwatch.resolve.identity``: within an article an ``AliasTable`` links
 the names it defines ("Committee Against Torture (KPP)" ... "KPP"); across articles a name
 finds its entity by the entity's canonical key, or by an alias recorded earlier whose own key is
@@ -33,7 +37,7 @@ from civicwatch.model import Event as EventIn
 from civicwatch.pipeline import FileResult, expand_paths, process_file
 from civicwatch.resolve import AliasTable, entity_key, name_keys
 from civicwatch.sources.files import SourceError, load_article
-from civicwatch.store import merge
+from civicwatch.store import dedup, merge
 from civicwatch.store.models import Alias, Article, Entity, Event, EventEntity, Mention, RegistryEventSource
 
 RETRIES = 3  # a concurrent writer created the same entity first: redo the article
@@ -58,6 +62,7 @@ class IngestResult:
     reason: str | None = None  # why it failed, or which stored article it duplicates
     notice: str | None = None  # as FileResult.notice: e.g. the legacy encoding the text was decoded from
     warning: str | None = None  # as FileResult.warning: a meta file that was ignored ("PATH: reason")
+    story_id: int | None = None  # stored as a near-duplicate copy: the story's first article (no events stored)
 
     @property
     def ok(self) -> bool:
@@ -78,6 +83,7 @@ def ingest_paths(
     Articles already stored are recognised before extraction and skipped.
     """
     sessions = sessionmaker(engine, expire_on_commit=False)
+    stories = dedup.StoryIndex()
     for item in expand_paths(paths):
         if isinstance(item, SourceError):
             yield IngestResult(item.path, "failed", reason=item.reason)
@@ -89,17 +95,24 @@ def ingest_paths(
             continue
         with sessions() as session:
             known = stored_article(session, loaded.article.url, normalised_hash(loaded.article.text))
+            copy = stories.find(session, dedup.sign(loaded.article.text)) if known is None else None
         if known is not None:
             yield _duplicate(item, known)
             continue
-        yield store_result(sessions, process_file(item, published=published, url=url))
+        if copy:  # a copy of a stored story: stored without extracting its events
+            notice = f"not UTF-8, decoded as {loaded.encoding}" if loaded.decoded_from_legacy else None
+            result = FileResult(item, article=loaded.article, notice=notice, warning=loaded.meta_warning)
+        else:
+            result = process_file(item, published=published, url=url)
+        yield store_result(sessions, result, stories)
 
 
 def ingest_results(engine: Engine, results: Iterable[FileResult]) -> Iterator[IngestResult]:
     """Store results of ``civicwatch.pipeline.process_paths`` (or any other source of FileResults)."""
     sessions = sessionmaker(engine, expire_on_commit=False)
+    stories = dedup.StoryIndex()
     for result in results:
-        yield store_result(sessions, result)
+        yield store_result(sessions, result, stories)
 
 
 def stored_article(session: Session, url: str | None, text_hash: str) -> Article | None:
@@ -110,19 +123,27 @@ def stored_article(session: Session, url: str | None, text_hash: str) -> Article
     return session.scalars(select(Article).where(same).limit(1)).first()
 
 
-def store_result(sessions: sessionmaker[Session], result: FileResult) -> IngestResult:
-    """Store one extracted file in its own transaction; a duplicate is reported, not stored again."""
+def store_result(
+    sessions: sessionmaker[Session], result: FileResult, stories: dedup.StoryIndex | None = None
+) -> IngestResult:
+    """Store one extracted file in its own transaction; a duplicate is reported, not stored again, and
+    a near-duplicate is stored as a copy of its story, without events. ``stories``: the index of the
+    stored stories, kept across the calls of one ingest run (built here when not given)."""
     notes = {"notice": result.notice, "warning": result.warning}
     if result.error or result.article is None:
         return IngestResult(result.path, "failed", reason=result.error or "no article", **notes)
     text_hash = normalised_hash(result.article.text)
+    signature = dedup.sign(result.article.text)
+    stories = dedup.StoryIndex() if stories is None else stories
     for _ in range(RETRIES):
         try:
             with sessions.begin() as session:
                 known = stored_article(session, result.article.url, text_hash)
                 if known is not None:
                     return _duplicate(result.path, known, **notes)
-                stored = _store(session, result.article, result.events, text_hash)
+                story = stories.find(session, signature)
+                events = [] if story else result.events
+                stored = _store(session, result.article, events, text_hash, signature.stored(), story)
                 stored.path, stored.notice, stored.warning = result.path, result.notice, result.warning
                 return stored
         except IntegrityError:
@@ -135,7 +156,14 @@ def _duplicate(path: Path, known: Article, **notes: str | None) -> IngestResult:
     return IngestResult(path, "duplicate", article_id=known.id, reason=f"already stored ({how})", **notes)
 
 
-def _store(session: Session, article: ArticleIn, events: list[EventIn], text_hash: str) -> IngestResult:
+def _store(
+    session: Session,
+    article: ArticleIn,
+    events: list[EventIn],
+    text_hash: str,
+    minhash: bytes | None = None,
+    story: dedup.StoryMatch | None = None,
+) -> IngestResult:
     language = article.language or _language_of(article.text, events)
     row = Article(
         url=article.url,
@@ -146,12 +174,17 @@ def _store(session: Session, article: ArticleIn, events: list[EventIn], text_has
         text=article.text,
         text_hash=text_hash,
         event_count=len(events),
+        minhash=minhash,
+        story_id=story.story_id if story else None,
     )
     session.add(row)
     entities = EntityResolver(session, language, events)
     links = [entities.links(event) for event in events]
     session.flush()  # ids for the article and new entities: merging looks events up by entity
     outcome = IngestResult(Path(article.source or ""), "stored", article_id=row.id, events=len(events))
+    if story:
+        outcome.story_id = story.story_id
+        outcome.reason = f"a copy of article {story.story_id} (similarity {story.similarity:.2f}): events not stored"
     reports = [
         merge.Report(_mention(event, row.id), article.published, {e.id for e, role in named if role == "target"})
         for event, named in zip(events, links, strict=True)

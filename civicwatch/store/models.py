@@ -2,7 +2,10 @@
 
 * ``Article``: one stored text, known by its URL and by the hash of its normalised text (either one
   already present means the article is stored). ``event_count`` is how many events the extractor
-  found in it, so a stored article can be checked against its mentions.
+  found in it, so a stored article can be checked against its mentions. ``minhash`` is the MinHash
+  signature of its text and ``story_id`` the first article of its story when it is a near-duplicate
+  copy of one (a repost or syndicated copy: ``civicwatch.store.dedup``); a copy's events are not
+  extracted, so it has no mentions and an ``event_count`` of 0.
 * ``Event``: one real-world act (SCHEMA.md), merged across articles and languages. Its fields are
   those of its best report; ``date`` is the most precise date any report gives, ``source_count`` the
   number of articles that report it. ``date_start``/``date_end`` are the EDTF date as a day range,
@@ -34,6 +37,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -74,6 +78,10 @@ class Article(Base):
     text_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the normalised text
     event_count: Mapped[int] = mapped_column(Integer, default=0)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    # near-duplicates (civicwatch.store.dedup): the signature of the text (b"" when too short to compare),
+    # and for a copy the first article of its story (None: the article is the first or only one of its story)
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"), index=True)
 
     mentions: Mapped[list[Mention]] = relationship(back_populates="article", cascade="all, delete-orphan")
 
