@@ -374,9 +374,13 @@ def _store_errors(err: Console) -> Iterator[None]:
 
 @app.command()
 def ingest(
-    paths: Annotated[
-        list[Path],
-        typer.Argument(metavar="PATH", help="Text files, or folders whose *.txt files are read (as `extract` reads)."),
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="INPUT",
+            help="Text (.txt) or HTML (.html) files, JSON lines (.jsonl), web archives (.warc, .warc.gz), "
+            "folders of them, article URLs or RSS/Atom feed URLs.",
+        ),
     ],
     db: DbOption = None,
     published: Annotated[
@@ -391,13 +395,38 @@ def ingest(
             metavar="URL", help="Source URL; overrides meta files. One URL is one article: use it with one input."
         ),
     ] = None,
+    language: Annotated[
+        str | None, typer.Option(metavar="LANG", help="Language of every input (en, ru); detected by default.")
+    ] = None,
+    prefilter: Annotated[
+        bool,
+        typer.Option(
+            "--prefilter/--no-prefilter",
+            help="Screen pages on cheap text and extract only those about civic space (default: on).",
+        ),
+    ] = True,
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private", help="Allow URLs on loopback or private addresses (refused by default: SSRF guard)."
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar or notices: errors and summary only.")
+    ] = False,
 ) -> None:
-    """Extract events from text files and store them in the database.
+    """Extract events from news and store them in the database.
+
+    Reads text and HTML files, JSON lines (one article a line: url, title,
+    published, and text or html), WARC archives (streamed), article URLs and
+    RSS/Atom feeds (each item's link is fetched). Pages are screened first on
+    cheaply extracted text; only those about civic space go to extraction.
 
     Each article is stored with its events, one mention per event (the
     article's own evidence and offsets) and the organizations, people and
     places they name. Reports of one act in several articles, in any
-    language, become one event that counts its sources.
+    language, become one event that counts its sources; a repost of a stored
+    story is stored as its copy, without extracting it again.
 
     Safe to repeat and to interrupt: an article already stored (same URL or
     same text) is skipped before extraction, and each article is written in
@@ -411,39 +440,210 @@ def ingest(
     Example:
 
         civicwatch ingest news/
-        civicwatch ingest news/ --db postgresql://civicwatch@localhost/civicwatch
+        civicwatch ingest CC-NEWS-20240501.warc.gz --quiet
+        civicwatch ingest https://example.org/feed.xml --db postgresql://civicwatch@localhost/civicwatch
         CIVICWATCH_DB=events.db civicwatch ingest article.txt --published 2024-03-04
 
-    Exit codes: 0 every input stored or already stored; 1 some input failed
-    (the others were stored) or the database cannot be used; 2 bad usage.
+    Exit codes: 0 every input stored, already stored or found irrelevant;
+    1 some input failed (the others were stored) or the database cannot be
+    used; 2 bad usage.
     """
-    from civicwatch.store import connect, database_url, describe, ingest_paths
+    from civicwatch.clean.prefilter import Prefilter
+    from civicwatch.sources.fetch import Fetcher, FetchSettings
+    from civicwatch.sources.inputs import InputOptions
+    from civicwatch.store import connect, database_url, describe, ingest_inputs
 
     err = _stderr()
-    counts = dict.fromkeys(("stored", "duplicate", "failed", "events", "new", "merged"), 0)
-    with _store_errors(err):
+    if language is not None and language not in SUPPORTED_LANGUAGES:
+        err.print(f"error: --language {language!r}: supported languages are {', '.join(SUPPORTED_LANGUAGES)}")
+        raise typer.Exit(2)
+    tally = _IngestTally()
+    with _store_errors(err), Fetcher(FetchSettings(allow_private=allow_private)) as fetcher:
         engine = connect(db)
-        with _progress(paths, err, show=True) as advance:
-            for result in ingest_paths(engine, paths, published=published, url=url):
-                if result.notice:
-                    err.print(f"notice: {result.path}: {result.notice}")
-                if result.warning:
-                    err.print(f"warning: {result.warning}; ignored")
-                if result.status == "failed":
-                    err.print(f"error: {result.path}: {result.reason}")
-                counts[result.status] += 1
-                counts["events"] += result.events
-                counts["new"] += result.new_events
-                counts["merged"] += result.merged
-                advance(result.path)
+        options = InputOptions(
+            published=published,
+            url=url,
+            language=language,
+            prefilter=Prefilter.for_languages(SUPPORTED_LANGUAGES) if prefilter else None,
+            fetcher=fetcher,
+        )
+        with _live_counts(err, show=not quiet, tally=tally) as refresh:
+            for result in ingest_inputs(engine, inputs, options):
+                _report(err, result, quiet)
+                tally.add(result)
+                refresh()
         engine.dispose()
-    files = counts["stored"] + counts["duplicate"] + counts["failed"]
-    err.print(
-        f"{_plural(files, 'file')}: {counts['stored']} stored ({_plural(counts['events'], 'event')}: "
-        f"{counts['new']} new, {counts['merged']} merged into stored events), {counts['duplicate']} already stored, "
-        f"{counts['failed']} failed; database {describe(database_url(db))}"
+    err.print(f"{tally.summary()}; database {describe(database_url(db))}")
+    raise typer.Exit(EXIT_FAILED if tally.failed else EXIT_OK)
+
+
+@app.command()
+def watch(
+    feeds: Annotated[list[str], typer.Argument(metavar="FEED", help="RSS or Atom feed URLs.")],
+    db: DbOption = None,
+    every: Annotated[
+        str, typer.Option(metavar="INTERVAL", help="How often to poll: 90s, 15m, 2h (default 15m).")
+    ] = "15m",
+    once: Annotated[bool, typer.Option("--once", help="Poll once and exit (for cron).")] = False,
+    state: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="Where seen items are remembered (default: in the user's data folder)."),
+    ] = None,
+    allow_private: Annotated[
+        bool, typer.Option("--allow-private", help="Allow feeds on loopback or private addresses.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Errors and one summary line per poll only.")] = False,
+) -> None:
+    """Poll feeds and ingest their new items, remembering across restarts what was seen.
+
+    Each poll fetches every FEED, ingests the links not seen before (as
+    `ingest` does: prefilter, extraction, merging) and records them as seen
+    only once stored, so an interrupted poll is retried next time.
+
+    Example:
+
+        civicwatch watch https://example.org/rss https://example.net/atom.xml --every 30m
+        civicwatch watch https://example.org/rss --once --quiet     # from cron
+    """
+    from civicwatch.clean.prefilter import Prefilter
+    from civicwatch.sources.feeds import FeedState, read_feed
+    from civicwatch.sources.fetch import Fetcher, FetchError, FetchSettings
+    from civicwatch.sources.inputs import InputOptions, fetch_article
+    from civicwatch.store import connect, database_url, describe
+    from civicwatch.store.ingest import ingest_loaded, session_factory, story_index
+
+    err = _stderr()
+    try:
+        interval = _parse_interval(every)
+    except ValueError as exc:
+        err.print(f"error: --every {every!r}: {exc}")
+        raise typer.Exit(2) from None
+    seen = FeedState(state)
+    failed_any = False
+    with _store_errors(err), Fetcher(FetchSettings(allow_private=allow_private)) as fetcher:
+        engine = connect(db)
+        sessions, stories = session_factory(engine), story_index()
+        options = InputOptions(prefilter=Prefilter.for_languages(SUPPORTED_LANGUAGES), fetcher=fetcher)
+        while True:
+            tally = _IngestTally()
+            for feed in feeds:
+                try:
+                    items = read_feed(feed, fetcher)
+                except FetchError as exc:
+                    err.print(f"error: {feed}: {exc.reason}")
+                    tally.failed += 1
+                    tally.reasons[exc.reason.split(" (")[0]] = tally.reasons.get(exc.reason.split(" (")[0], 0) + 1
+                    continue
+                for item in seen.new_items(feed, items):
+                    if not item.link:
+                        continue
+                    result = ingest_loaded(sessions, fetch_article(item.link, options), stories)
+                    _report(err, result, quiet)
+                    tally.add(result)
+                    if result.status != "failed":
+                        seen.mark_seen(feed, [item])
+                seen.save()
+            err.print(f"{tally.summary()}; database {describe(database_url(db))}")
+            failed_any = failed_any or bool(tally.failed)
+            if once:
+                break
+            time.sleep(interval)
+        engine.dispose()
+    raise typer.Exit(EXIT_FAILED if failed_any else EXIT_OK)
+
+
+def _parse_interval(value: str) -> float:
+    units = {"s": 1, "m": 60, "h": 3600}
+    number, unit = value[:-1], value[-1:].lower()
+    if unit not in units or not number.replace(".", "", 1).isdigit() or float(number) <= 0:
+        raise ValueError("use a number with s, m or h, such as 15m")
+    return float(number) * units[unit]
+
+
+@dataclass
+class _IngestTally:
+    """Counts for the progress line and the summary: what was seen, kept, stored and why things failed."""
+
+    seen: int = 0
+    relevant: int = 0
+    stored: int = 0
+    copies: int = 0
+    duplicate: int = 0
+    failed: int = 0
+    events: int = 0
+    new: int = 0
+    merged: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+    started: float = field(default_factory=time.monotonic)
+
+    def add(self, result) -> None:
+        self.seen += 1
+        if result.status == "irrelevant":
+            return
+        self.relevant += 1
+        if result.status == "failed":
+            self.failed += 1
+            kind = (result.reason or "unknown").split(" (")[0].split(":")[0].strip()
+            self.reasons[kind] = self.reasons.get(kind, 0) + 1
+        elif result.status == "duplicate":
+            self.duplicate += 1
+        elif getattr(result, "story_id", None):
+            self.copies += 1
+        else:
+            self.stored += 1
+        self.events += result.events
+        self.new += result.new_events
+        self.merged += result.merged
+
+    def rate(self) -> float:
+        return self.seen / max(time.monotonic() - self.started, 1e-6)
+
+    def line(self) -> str:
+        return (
+            f"{self.seen} seen, {self.relevant} relevant, {self.events} events, {self.failed} failed "
+            f"({self.rate():.0f} pages/s)"
+        )
+
+    def summary(self) -> str:
+        text = (
+            f"{_plural(self.seen, 'input')}: {self.relevant} relevant, {self.stored} stored "
+            f"({_plural(self.events, 'event')}: {self.new} new, {self.merged} merged into stored events), "
+            f"{self.copies} copies of stored stories, {self.duplicate} already stored, {self.failed} failed"
+        )
+        if self.reasons:
+            text += " (" + ", ".join(f"{kind}: {n}" for kind, n in sorted(self.reasons.items())) + ")"
+        return text
+
+
+def _report(err: Console, result, quiet: bool) -> None:
+    if result.status == "failed":
+        err.print(f"error: {result.path}: {result.reason}")
+    elif not quiet:
+        if result.notice:
+            err.print(f"notice: {result.path}: {result.notice}")
+        if result.warning:
+            err.print(f"warning: {result.warning}; ignored")
+
+
+@contextmanager
+def _live_counts(err: Console, show: bool, tally: _IngestTally) -> Iterator[Callable[[], None]]:
+    """A live line on stderr (terminal only): pages seen, relevant, events, failed, pages/s."""
+    if not (show and err.is_terminal):
+        yield lambda: None
+        return
+    progress = Progress(
+        TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True, redirect_stdout=False
     )
-    raise typer.Exit(EXIT_FAILED if counts["failed"] else EXIT_OK)
+    task = progress.add_task(tally.line(), total=None)
+    progress.start()
+
+    def refresh() -> None:
+        progress.update(task, description=tally.line())
+
+    try:
+        yield refresh
+    finally:
+        progress.stop()
 
 
 @app.command()

@@ -21,7 +21,7 @@ from civicwatch.sources.files import SourceError, load_article, text_files_in
 class FileResult:
     """The outcome for one input path."""
 
-    path: Path
+    path: Path | str  # a file path, or where else the article came from (an archive record, a URL)
     article: Article | None = None
     events: list[Event] = field(default_factory=list)
     error: str | None = None  # why the file failed (reason only, without the path)

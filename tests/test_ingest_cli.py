@@ -78,7 +78,7 @@ def test_ingest_then_query(tmp_path: Path, db_url: str) -> None:
     write_article(news, "ru", RU, url="https://example.org/ru", published="2015-07-09")
     result = run("ingest", news, "--db", db_url)
     assert result.exit_code == 0, result.output
-    assert "2 files: 2 stored (2 events: 1 new, 1 merged into stored events)" in result.stderr
+    assert "2 inputs: 2 relevant, 2 stored (2 events: 1 new, 1 merged into stored events)" in result.stderr
     stored = table_counts(db_url)
     assert stored == (2, 1, 2)
 

@@ -29,7 +29,7 @@ from civicwatch.store.engine import (
     make_engine,
     upgrade,
 )
-from civicwatch.store.ingest import IngestResult, ingest_paths, ingest_results
+from civicwatch.store.ingest import IngestResult, ingest_inputs, ingest_paths, ingest_results
 from civicwatch.store.queries import (
     EntityProfile,
     EventFilter,
@@ -61,6 +61,7 @@ __all__ = [
     "entity_profile",
     "find_entities",
     "head_revision",
+    "ingest_inputs",
     "ingest_paths",
     "ingest_results",
     "list_events",

@@ -34,9 +34,10 @@ from civicwatch.clean.boilerplate import mark_lines
 from civicwatch.extract.language import SUPPORTED, detect_language
 from civicwatch.model import Article as ArticleIn
 from civicwatch.model import Event as EventIn
-from civicwatch.pipeline import FileResult, expand_paths, process_file
+from civicwatch.pipeline import FileResult, expand_paths, process_article, process_file
 from civicwatch.resolve import AliasTable, entity_key, name_keys
 from civicwatch.sources.files import SourceError, load_article
+from civicwatch.sources.inputs import InputOptions, Loaded, iter_inputs
 from civicwatch.store import dedup, merge
 from civicwatch.store.models import Alias, Article, Entity, Event, EventEntity, Mention, RegistryEventSource
 
@@ -53,8 +54,8 @@ _PARENTHESES = re.compile(r"\(([^()]+)\)")
 class IngestResult:
     """What happened to one input: stored, already there, or failed (with the reason)."""
 
-    path: Path
-    status: str  # "stored", "duplicate" or "failed"
+    path: Path | str  # a file, FILE@OFFSET in an archive, FILE:LINE in JSON lines, or a URL
+    status: str  # "stored", "duplicate", "irrelevant" (the prefilter dropped it) or "failed"
     article_id: int | None = None
     events: int = 0  # events the extractor found in it
     new_events: int = 0  # of those, acts not in the database before
@@ -105,6 +106,50 @@ def ingest_paths(
         else:
             result = process_file(item, published=published, url=url)
         yield store_result(sessions, result, stories)
+
+
+def ingest_inputs(engine: Engine, inputs: Iterable[str | Path], options: InputOptions) -> Iterator[IngestResult]:
+    """Extract and store every kind of input (files, folders, JSON lines, WARC archives, URLs, feeds).
+
+    Pages the prefilter finds irrelevant come back with status "irrelevant" and are not stored;
+    articles already stored (same URL or text) are skipped before extraction; copies of a stored
+    story are stored without extraction.
+    """
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    stories = dedup.StoryIndex()
+    for loaded in iter_inputs(inputs, options):
+        yield ingest_loaded(sessions, loaded, stories)
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def story_index() -> dedup.StoryIndex:
+    """The index of stored stories, built lazily from the database; keep one per run."""
+    return dedup.StoryIndex()
+
+
+def ingest_loaded(sessions: sessionmaker[Session], loaded: Loaded, stories: dedup.StoryIndex) -> IngestResult:
+    """One input from ``civicwatch.sources.inputs``: stored, skipped or failed, with the reason."""
+    notes = {"notice": loaded.notice, "warning": loaded.warning}
+    if loaded.error:
+        return IngestResult(loaded.origin, "failed", reason=loaded.error, **notes)
+    if not loaded.relevant or loaded.article is None:
+        return IngestResult(loaded.origin, "irrelevant", reason=loaded.why, **notes)
+    article = loaded.article
+    with sessions() as session:
+        known = stored_article(session, article.url, normalised_hash(article.text))
+        copy = stories.find(session, dedup.sign(article.text)) if known is None else None
+    if known is not None:
+        return _duplicate(loaded.origin, known, **notes)
+    result = FileResult(loaded.origin, article=article, notice=loaded.notice, warning=loaded.warning)
+    if not copy:  # a copy of a stored story is stored without extracting its events
+        try:
+            result.events = process_article(article)
+        except Exception as exc:  # an extractor bug on one text must not end the batch
+            result.error = f"extraction failed: {type(exc).__name__}: {exc}"
+    return store_result(sessions, result, stories)
 
 
 def ingest_results(engine: Engine, results: Iterable[FileResult]) -> Iterator[IngestResult]:
