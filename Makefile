@@ -32,6 +32,7 @@ bench: setup
 	$(BIN)/python bench/bench_extract.py $(SHARED)/eval/dev
 	$(BIN)/python bench/bench_ingest.py $(SHARED)/eval/dev
 	$(BIN)/python bench/bench_registry.py $(SHARED)/registries
+	$(BIN)/python bench/bench_sources.py $(SHARED)
 
 lint: setup
 	$(BIN)/ruff check civicwatch tests bench
