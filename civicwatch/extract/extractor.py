@@ -247,8 +247,12 @@ class _SentenceReader:
             targets = self._law_targets(token, targets)
         elif kind == "reaction":
             targets = self._reaction_targets(token, targets, actor)
+        if trigger.people_only or kind == "closure":
+            targets = [t for t in targets if self._can_be_acted_on(t, people_only=trigger.people_only)]
         if not targets:
             return None
+        if kind == "reaction" and token.pos_ == "VERB" and roles.is_passive(token) and roles.agent(token) is None:
+            return None  # "drivers are urged to take care": no one reacting
         actor_name = self._actor_name(actor) if actor is not None else None
         if actor is not None and targets and actor.i == targets[0].token.i:
             actor_name = targets[0].name  # it closed itself
@@ -683,6 +687,21 @@ class _SentenceReader:
             elif self.article.main_law:
                 found = [Target(self.article.main_law, token, resolved=True)]
         return found
+
+    def _can_be_acted_on(self, target: Target, people_only: bool) -> bool:
+        """People (and, unless ``people_only``, organizations): not "roads closed by flooding",
+        not a team beaten 2-1."""
+        token = target.token
+        if target.resolved or token.pos_ == "PRON":
+            return True
+        if token.ent_type_ == "PERSON" or self.ctx.kind_of(target.name) == "PERSON":
+            return True
+        lemma = token.lemma_.lower()
+        if lemma in self.words["people_groups"] or lemma in {"journalist", "editor", "activist", "lawyer", "reporter"}:
+            return True
+        if people_only:
+            return False
+        return token.pos_ == "PROPN" or token.ent_type_ == "ORG" or lemma in self.words["descriptions"]
 
     def _is_trigger(self, token: Token) -> bool:
         return bool(self.lex.triggers_for_token(token.lemma_.lower(), token.lower_, token.pos_))

@@ -22,6 +22,7 @@ class Trigger:
     requires_word: frozenset[str] = frozenset()
     hold_needs: frozenset[str] = frozenset()
     requires_child: bool = False  # the required word must hang from the trigger ("call on")
+    people_only: bool = False  # acts only on people ("beat" a journalist, not a rival team 2-1)
 
 
 @dataclass
@@ -54,7 +55,13 @@ class Lexicon:
 
     def triggers_for_token(self, lemma: str, lower: str, pos: str) -> list[Trigger]:
         """By lemma, else by the word's own form: the small model's lemmas slip ("fined" -> "fin")."""
-        forms = [lemma, lower] + [lower[: -len(end)] for end in ("ed", "d", "ing", "s") if lower.endswith(end)]
+        forms = [lemma, lower]
+        if lower.endswith("ed"):  # "fined" -> "fine", "raided" -> "raid"; never "band" -> "ban"
+            forms += [lower[:-1], lower[:-2]]
+        elif lower.endswith("ing"):
+            forms += [lower[:-3], lower[:-3] + "e"]
+        elif lower.endswith("s") and not lower.endswith("ss"):
+            forms.append(lower[:-1])
         for key in forms:
             found = self.triggers.get((key, pos))
             if found:
@@ -99,6 +106,7 @@ def load_lexicon(language: str = "en") -> Lexicon:
             requires_word=frozenset(w.lower() for w in entry.get("requires_word", [])),
             hold_needs=frozenset(entry.get("hold_needs", [])),
             requires_child=entry.get("requires_child", False),
+            people_only=entry.get("people_only", False),
         )
         for lemma in trigger.lemmas:
             for pos in trigger.pos:
