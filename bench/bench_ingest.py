@@ -3,8 +3,8 @@
 usage: python bench/bench_ingest.py DEV_DIR [--n 10000] [--db URL] [--extract]
 
 Builds N distinct articles from DEV_DIR's NAME.txt files, repeated in order: copy k of an article
-gets a closing line naming the copy (so its normalised text differs), a URL of its own and a
-publication date k days after the original's (modulo a year). The events of each distinct article
+gets a closing paragraph of filler words (so it is neither the same text nor a near-duplicate),
+a URL of its own and a publication date k days after the original's (modulo a year). The events of each distinct article
 are extracted once, before the clock starts, and given to every copy: the benchmark times what
 ``civicwatch ingest`` adds to extraction (duplicate checks, entity resolution, cross-article
 merging, one transaction per article), which ``bench/bench_extract.py`` does not measure. With
@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import random
 import sys
 import tempfile
 import time
@@ -59,6 +60,20 @@ def load_distinct(dev_dir: Path) -> list[tuple[ArticleIn, list]]:
     return out
 
 
+_FILLER_WORDS = (
+    "market weather season council river harbour festival library school bridge garden museum railway "
+    "village orchestra harvest stadium tournament bakery theatre clinic ferry lighthouse vineyard"
+).split()
+
+
+def _filler(text: str, seed: int) -> str:
+    """A closing paragraph of other words, long enough that copies are not near-duplicates of each other
+    (the store keeps one story per set of copies over 0.8 similarity) and carry no trigger words."""
+    rng = random.Random(seed)
+    words = max(80, len(text.split()) // 2)
+    return " ".join(rng.choice(_FILLER_WORDS) for _ in range(words)) + "."
+
+
 def copies(distinct: list[tuple[ArticleIn, list]], n: int, extract: bool):
     """FileResults for n distinct copies (events copied, or extracted again with --extract)."""
     for k in range(n):
@@ -68,7 +83,7 @@ def copies(distinct: list[tuple[ArticleIn, list]], n: int, extract: bool):
         base = original.url or f"https://bench.invalid/{Path(original.source or '').stem}"
         article = dataclasses.replace(
             original,
-            text=f"{original.text}\n\n(bench copy {copy_no})\n",
+            text=f"{original.text}\n\n{_filler(original.text, k)}\n",
             url=f"{base}#copy-{copy_no}",
             published=published,
             source=f"{original.source}#copy-{copy_no}",
