@@ -60,6 +60,43 @@ _OWNED = {
     "page",
 }
 _SUBJECT_IS_TARGET = {"receive", "face", "get", "suffer", "incur", "risk", "pay", "come"}
+_PEOPLE = {
+    "journalist",
+    "editor",
+    "activist",
+    "lawyer",
+    "reporter",
+    "audience",
+    "participant",
+    "protester",
+    "demonstrator",
+    "student",
+    "resident",
+    "worker",
+    "employee",
+    "staffer",
+    "volunteer",
+    "member",
+    "leader",
+    "head",
+    "director",
+    "chairman",
+    "chairwoman",
+    "chairperson",
+    "founder",
+    "coordinator",
+    "blogger",
+    "critic",
+    "dissident",
+    "opponent",
+    "defender",
+    "monitor",
+    "observer",
+    "researcher",
+    "scientist",
+    "writer",
+    "artist",
+}
 _DOCUMENT_NOUNS = {"statement", "letter", "report", "resolution", "declaration", "spokesman"}
 _ORDERING_VERBS = {"order", "rule", "decide", "force", "require", "instruct", "direct"}
 _JUDGING_VERBS = {"call", "describe", "term", "see", "view", "consider", "brand", "label", "deem"}
@@ -247,7 +284,8 @@ class _SentenceReader:
             targets = self._law_targets(token, targets)
         elif kind == "reaction":
             targets = self._reaction_targets(token, targets, actor)
-        if trigger.people_only or kind == "closure":
+        if trigger.people_only or kind in ("closure", "attack", "sanction", "prosecution"):
+            # measures and attacks hit people and organizations, not "her arms" or "large gatherings"
             targets = [t for t in targets if self._can_be_acted_on(t, people_only=trigger.people_only)]
         if not targets:
             return None
@@ -697,7 +735,7 @@ class _SentenceReader:
         if token.ent_type_ == "PERSON" or self.ctx.kind_of(target.name) == "PERSON":
             return True
         lemma = token.lemma_.lower()
-        if lemma in self.words["people_groups"] or lemma in {"journalist", "editor", "activist", "lawyer", "reporter"}:
+        if lemma in self.words["people_groups"] or lemma in _PEOPLE:
             return True
         if people_only:
             return False
