@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from local_server import LocalServer, running
 
 from civicwatch.sources import feeds
 from civicwatch.sources.feeds import FeedItem, FeedState, parse_feed, read_feed
@@ -66,42 +65,10 @@ ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
 # ----------------------------------------------------------------------------------------- test server
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: _Server
-
-    def do_GET(self) -> None:
-        code, content_type, body = self.server.routes.get(self.path, (404, "text/plain", b"not here"))
-        self.send_response(code)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.routes: dict[str, tuple[int, str, bytes]] = {}
-
-    def serve(self, path: str, body: bytes, content_type: str = "application/rss+xml; charset=utf-8") -> str:
-        self.routes[path] = (200, content_type, body)
-        return f"http://127.0.0.1:{self.server_address[1]}{path}"
-
-
 @pytest.fixture
-def server() -> Iterator[_Server]:
-    srv = _Server()
-    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
+def server() -> Iterator[LocalServer]:
+    with running("application/rss+xml; charset=utf-8") as srv:
+        yield srv
 
 
 @pytest.fixture
@@ -113,7 +80,7 @@ def fetcher() -> Iterator[Fetcher]:
 # ----------------------------------------------------------------------------------------- reading
 
 
-def test_rss_feed(server: _Server, fetcher: Fetcher) -> None:
+def test_rss_feed(server: LocalServer, fetcher: Fetcher) -> None:
     url = server.serve("/rss", RSS)
     items = read_feed(url, fetcher)
     base = url.removesuffix("/rss")
@@ -128,7 +95,7 @@ def test_rss_feed(server: _Server, fetcher: Fetcher) -> None:
     ]
 
 
-def test_atom_feed(server: _Server, fetcher: Fetcher) -> None:
+def test_atom_feed(server: LocalServer, fetcher: Fetcher) -> None:
     items = read_feed(server.serve("/atom", ATOM, "application/atom+xml"), fetcher)
     assert items == [
         FeedItem(
@@ -146,7 +113,7 @@ def test_atom_feed(server: _Server, fetcher: Fetcher) -> None:
     ]
 
 
-def test_empty_but_valid_feed_has_no_items(server: _Server, fetcher: Fetcher) -> None:
+def test_empty_but_valid_feed_has_no_items(server: LocalServer, fetcher: Fetcher) -> None:
     body = b'<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet</title></channel></rss>'
     assert read_feed(server.serve("/quiet", body), fetcher) == []
 
@@ -159,7 +126,7 @@ def test_empty_but_valid_feed_has_no_items(server: _Server, fetcher: Fetcher) ->
     ],
     ids=["garbage", "truncated"],
 )
-def test_invalid_feed_xml(server: _Server, fetcher: Fetcher, body: bytes) -> None:
+def test_invalid_feed_xml(server: LocalServer, fetcher: Fetcher, body: bytes) -> None:
     url = server.serve("/bad", body)
     with pytest.raises(FetchError) as info:
         read_feed(url, fetcher)
@@ -168,7 +135,7 @@ def test_invalid_feed_xml(server: _Server, fetcher: Fetcher, body: bytes) -> Non
     assert info.value.detail  # feedparser's reason, e.g. "syntax error"
 
 
-def test_html_page_is_not_a_feed(server: _Server, fetcher: Fetcher) -> None:
+def test_html_page_is_not_a_feed(server: LocalServer, fetcher: Fetcher) -> None:
     url = server.serve("/page", b"<html><head><title>Home</title></head><body>hi</body></html>", "text/html")
     with pytest.raises(FetchError) as info:
         read_feed(url, fetcher)
@@ -183,7 +150,7 @@ def test_slightly_broken_feed_is_read_unless_strict() -> None:
     assert info.value.code == "invalid-feed"
 
 
-def test_body_naming_a_local_file_is_not_read_from_disk(server: _Server, fetcher: Fetcher, tmp_path: Path) -> None:
+def test_body_naming_a_local_file_is_not_read_from_disk(server: LocalServer, fetcher: Fetcher, tmp_path: Path) -> None:
     local = tmp_path / "local.rss"
     local.write_bytes(RSS)
     with pytest.raises(FetchError) as info:
@@ -191,7 +158,7 @@ def test_body_naming_a_local_file_is_not_read_from_disk(server: _Server, fetcher
     assert info.value.code == "invalid-feed"
 
 
-def test_feed_http_error_is_a_fetch_error(server: _Server, fetcher: Fetcher) -> None:
+def test_feed_http_error_is_a_fetch_error(server: LocalServer, fetcher: Fetcher) -> None:
     with pytest.raises(FetchError) as info:
         read_feed(f"http://127.0.0.1:{server.server_address[1]}/gone", fetcher)
     assert info.value.code == "http-404"

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import gzip
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from local_server import LocalServer, running
 
 from civicwatch.clean.prefilter import Prefilter
 from civicwatch.sources.fetch import Fetcher, FetchSettings
@@ -102,42 +101,10 @@ def test_a_page_that_is_all_boilerplate_fails_with_its_reason() -> None:
 # ----------------------------------------------------------------------------------------- URLs and feeds
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: _Server
-
-    def do_GET(self) -> None:
-        code, content_type, body = self.server.routes.get(self.path, (404, "text/plain", b"not here"))
-        self.send_response(code)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.routes: dict[str, tuple[int, str, bytes]] = {"/robots.txt": (404, "text/plain", b"")}
-
-    def serve(self, path: str, body: bytes, content_type: str = "text/html; charset=utf-8") -> str:
-        self.routes[path] = (200, content_type, body)
-        return f"http://127.0.0.1:{self.server_address[1]}{path}"
-
-
 @pytest.fixture
-def server() -> Iterator[_Server]:
-    srv = _Server()
-    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
+def server() -> Iterator[LocalServer]:
+    with running() as srv:
+        yield srv
 
 
 @pytest.fixture
@@ -147,10 +114,10 @@ def fetcher() -> Iterator[Fetcher]:
         yield f
 
 
-def test_an_article_url_and_a_feed_of_them(server: _Server, fetcher: Fetcher) -> None:
+def test_an_article_url_and_a_feed_of_them(server: LocalServer, fetcher: Fetcher) -> None:
     news = server.serve("/news", _page(NEWS))
     cake = server.serve("/cake", _page(RECIPE, "Cake"))
-    missing = f"http://127.0.0.1:{server.server_address[1]}/gone"
+    missing = server.url("/gone")
     items = "".join(f"<item><title>t</title><link>{link}</link></item>" for link in (news, cake, missing))
     feed = server.serve(
         "/feed.xml",
@@ -167,14 +134,14 @@ def test_an_article_url_and_a_feed_of_them(server: _Server, fetcher: Fetcher) ->
     assert stats.failed == {"http-404": 1}
 
 
-def test_a_url_to_a_private_address_is_refused_without_allow_private(server: _Server) -> None:
+def test_a_url_to_a_private_address_is_refused_without_allow_private(server: LocalServer) -> None:
     news = server.serve("/news", _page(NEWS))
     with Fetcher(FetchSettings(host_delay=0, retries=0)) as strict:
         loaded, _ = _load([news], fetcher=strict)
     assert loaded[0].article is None and "blocked-private-address" in loaded[0].error
 
 
-def test_a_non_html_url_is_reported(server: _Server, fetcher: Fetcher) -> None:
+def test_a_non_html_url_is_reported(server: LocalServer, fetcher: Fetcher) -> None:
     pdf = server.serve("/doc.pdf", b"%PDF-1.4 ...", "application/pdf")
     loaded, _ = _load([pdf], fetcher=fetcher)
     assert loaded[0].error and loaded[0].error.startswith("not-html")

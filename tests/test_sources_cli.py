@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from local_server import LocalServer
 from sqlalchemy import func, select
-from test_inputs import NEWS, RECIPE, _page, _Server, _warc, server  # noqa: F401  (fixture)
+from test_inputs import NEWS, RECIPE, _page, _warc, server  # noqa: F401  (fixture)
 from typer.testing import CliRunner
 
 from civicwatch.cli import app
@@ -42,7 +43,7 @@ def test_ingest_a_warc_keeps_the_civic_page_and_counts_failures(tmp_path: Path) 
     assert _articles(db) == 1  # the civic page, once; the recipe was never extracted
 
 
-def test_ingest_a_feed_url_and_watch_it(tmp_path: Path, server: _Server) -> None:  # noqa: F811
+def test_ingest_a_feed_url_and_watch_it(tmp_path: Path, server: LocalServer) -> None:  # noqa: F811
     news = server.serve("/news", _page(NEWS))
     items = f"<item><title>t</title><link>{news}</link><guid>n1</guid></item>"
     feed = server.serve(
