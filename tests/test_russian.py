@@ -192,7 +192,6 @@ def test_warned_is_a_sanction_warning() -> None:
     assert _actor_holds(event, "Минюст")
 
 
-@pytest.mark.xfail(reason="'что организация будет оштрафована' gives no threatened fine", strict=False)
 def test_will_be_fined_after_a_warning_is_a_threatened_fine() -> None:
     fine = _one(_ru(WARNED_THEN_FINED), "sanction", "fine")
     assert fine.status == "threatened"

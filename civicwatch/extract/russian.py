@@ -611,6 +611,14 @@ class _RuReader:
         name = _nominative_name(item, phrase)
         if not name or self.ctx.is_state(name):
             return None
+        direct = token.rel in ("nsubj", "nsubj:pass", "obj")
+        if (
+            direct
+            and len(phrase) == 1
+            and token.lemma in self.words["descriptions"]
+            and token.feats.get("Number") != "Plur"
+        ):
+            return self.ctx.latest("ORG", item.index)  # "организация будет оштрафована": the one just named
         if token.lemma in self.words["generic_targets"] and not any(
             t.pos == "PROPN" or t.rel == "nummod" or t.lemma in ("этот", "три", "два", "пять") for t in phrase
         ):
@@ -700,6 +708,9 @@ class _RuReader:
         governing = head.lemma if head is not None and token.rel in ("xcomp", "obj") else ""
         if governing in ("грозить", "мочь") or (head is not None and head.lemma == "грозить"):
             return "threatened"
+        warned = head is not None and head.lemma in ("предупредить", "пригрозить", "угрожать", "предостеречь")
+        if warned and aux & {"будет", "будут", "может", "могут"}:
+            return "threatened"  # "предупредил, что организация будет оштрафована"
         if aux & {"будет", "будут", "будем"} or governing in ("планировать", "намереваться", "собираться", "решить"):
             return "planned"
         return "occurred"
