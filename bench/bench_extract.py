@@ -17,42 +17,22 @@ runs the former mixed batch (every dev article, whatever its language, both extr
 
 from __future__ import annotations
 
-import os
+import argparse
+import importlib
+import itertools
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
 
-# One core: keep numeric libraries to one thread. Must happen before numpy/spaCy are imported.
-for _var in (
-    "OMP_NUM_THREADS",
-    "OPENBLAS_NUM_THREADS",
-    "MKL_NUM_THREADS",
-    "BLIS_NUM_THREADS",
-    "NUMEXPR_NUM_THREADS",
-    "VECLIB_MAXIMUM_THREADS",
-):
-    os.environ[_var] = "1"
-
-import argparse  # noqa: E402
-import importlib  # noqa: E402
-import itertools  # noqa: E402
-import json  # noqa: E402
-import resource  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+from single_thread import pin_to_one_cpu  # sets one thread per process on import
 
 GOAL_RATE = 25.0  # articles per second on one core
 GOAL_MEMORY_MIB = 1024.0  # peak resident memory
 LANGUAGES = ("en", "ru")  # benchmarked separately, in this order, by default
 RESULT_PREFIX = "RESULT "  # a child process's last line: its figures as JSON
-
-
-def pin_to_one_cpu() -> str:
-    """Restrict this process to one CPU where the OS allows it; say what was done."""
-    if not hasattr(os, "sched_setaffinity"):
-        return "not pinned (no sched_setaffinity on this OS)"
-    cpu = min(os.sched_getaffinity(0))
-    os.sched_setaffinity(0, {cpu})
-    return f"pinned to CPU {cpu}"
 
 
 def _sidecar_field(txt: Path, field: str, order: tuple[str, ...]) -> str | None:

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from single_thread import pin_to_one_cpu  # sets one thread per process on import
 
 from civicwatch.clean.prefilter import (
     DEFAULT_MIN_TRIGGERS,
@@ -44,14 +45,6 @@ DEFAULT_WARC = ROOT.parent / "shared" / "bench" / "web-pages.warc.gz"
 DEFAULT_SAMPLES = ROOT / "samples"
 LANGUAGES = ("en", "ru")
 GOAL_PAGES_PER_S = 400.0
-
-
-def pin_to_one_cpu() -> str:
-    if not hasattr(os, "sched_setaffinity"):
-        return "not pinned (no sched_setaffinity on this OS)"
-    cpu = min(os.sched_getaffinity(0))
-    os.sched_setaffinity(0, {cpu})
-    return f"pinned to CPU {cpu}"
 
 
 def dev_articles(dev: Path) -> list[tuple[str, int, str]]:
