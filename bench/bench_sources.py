@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from single_thread import pin_to_one_cpu  # sets one thread per process on import
+import single_thread  # noqa: F401  (sets one thread per process on import)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
