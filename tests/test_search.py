@@ -170,6 +170,10 @@ def test_ranked_results(filled) -> None:
             select(Event.evidence, ranked.c.rank).join(ranked, ranked.c.event_id == Event.id).order_by(ranked.c.rank)
         ).all()
     assert [evidence for evidence, _ in rows] == [MEMORIAL]
+    assert found(filled, "meduza") == {AGENT_EN}
+    with filled.connect() as connection:  # an engine, a connection or a dialect name does too
+        assert len(connection.execute(fulltext_event_ids(filled, "meduza")).all()) == 1
+        assert len(connection.execute(fulltext_event_ids(filled.dialect.name, "meduza")).all()) == 1
 
 
 def test_list_events_with_q_and_review_state(filled) -> None:

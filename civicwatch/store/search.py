@@ -92,11 +92,14 @@ def fts5_available() -> bool:
         return False
 
 
-def _dialect_name(session_or_dialect: Session | Dialect | str) -> str:
+def _dialect_name(session_or_dialect) -> str:
+    """The database kind of a session, engine, connection, dialect or dialect name."""
     if isinstance(session_or_dialect, str):
         return session_or_dialect
     if isinstance(session_or_dialect, Session):
         return session_or_dialect.get_bind().dialect.name
+    if hasattr(session_or_dialect, "dialect"):  # an Engine or a Connection
+        return session_or_dialect.dialect.name
     return session_or_dialect.name
 
 
