@@ -133,10 +133,13 @@ HOSTILE = [
     "мемориал ИЛИ",
     "",
     "   ",
+    "memorial " * 5000,
+    '"' * 5001,
+    "*" * 5000,
 ]
 
 
-@pytest.mark.parametrize("q", HOSTILE)
+@pytest.mark.parametrize("q", HOSTILE, ids=lambda q: ascii(q[:24]) + (f"..{len(q)}" if len(q) > 24 else ""))
 def test_hostile_queries_do_not_raise_and_change_nothing(filled, q: str) -> None:
     matched = found(filled, q)
     assert matched <= {MEMORIAL, FINE_RU, AGENT_EN, RAID_RU}
@@ -161,6 +164,7 @@ def test_query_parsing() -> None:
     assert [t.prefix for t in parse_query("memor* memorial")] == [True, False]
     assert parse_query("'; -- * \" ") == []
     assert fts5_query(parse_query('a"b OR')) == '"a b" AND "or"'
+    assert len(parse_query("word " * 1000)) == 32
 
 
 def test_ranked_results(filled) -> None:
