@@ -348,3 +348,20 @@ def test_postgresql_document_without_icu(db_url: str) -> None:
     assert "'мемориал'" in vector or "'Мемориал'" in vector
     assert "«" not in vector
     engine.dispose()
+
+
+def test_cli_events_search_and_review_state(filled) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from civicwatch.cli import app
+
+    db = filled.url.render_as_string(hide_password=False)
+    runner = CliRunner()
+    result = runner.invoke(app, ["events", "--db", db, "--search", "мемориал", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert [e["evidence"] for e in json.loads(result.stdout)["data"]] == [FINE_RU]
+    result = runner.invoke(app, ["events", "--db", db, "-q", "memorial", "--review-state", "confirmed", "-f", "json"])
+    assert json.loads(result.stdout)["count"] == 0
+    assert runner.invoke(app, ["events", "--db", db, "--review-state", "approved"]).exit_code == 2
