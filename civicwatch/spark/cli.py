@@ -123,7 +123,11 @@ def extract_command(
         err.print(f"error: --language {language!r}: supported languages are en, ru")
         raise typer.Exit(EXIT_USAGE)
 
-    from pyspark.sql import SparkSession
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        err.print("error: the Spark job needs pyspark: pip install 'civicwatch[spark]' (and Java 17)")
+        raise typer.Exit(EXIT_USAGE) from exc
 
     owned = SparkSession.getActiveSession() is None  # stop only a session this command started
     spark = make_session(master, settings)

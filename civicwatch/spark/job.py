@@ -27,7 +27,7 @@ from civicwatch.spark import output
 from civicwatch.spark.worker import PartitionStats, WorkerSettings, bytes_partition, local_partition
 
 if TYPE_CHECKING:
-    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql import SparkSession
 
 WARC_NAMES = (".warc", ".warc.gz")
 
@@ -47,6 +47,7 @@ class Summary:
     events: int = 0
     errors: int = 0
     elapsed_s: float = 0.0  # from the job's start to the last dataset written (session start-up excluded)
+    compute_s: float = 0.0  # of which reading and extracting, until every task's rows were in (the rest: writing)
     worker_processes: int = 0
     max_model_loads_per_process: int = 0
     errors_by_stage: dict[str, int] = field(default_factory=dict)
@@ -180,26 +181,27 @@ def run_extract(
         files = sc.binaryFiles(",".join(remote), minPartitions=wanted)
         parts.append(files.mapPartitions(partial(bytes_partition, settings=settings)))
     rows = parts[0] if len(parts) == 1 else sc.union(parts)
-    rows = rows.setName("civicwatch rows").persist(_storage_level())
+    # One pass of Python over the pages: the rows become one wide DataFrame, cached in the JVM, and
+    # each dataset is a projection of it (no Python, no second extraction, in the writes).
+    table = spark.createDataFrame(rows.map(_wide_row), output.WIDE_SCHEMA, verifySchema=False)
+    table = table.persist(_storage_level())
+    mode = "overwrite" if overwrite else "errorifexists"
     try:
-        stats = [PartitionStats(*values) for kind, values in rows.filter(_is("stats")).collect()]
-        mode = "overwrite" if overwrite else "errorifexists"
-        frames = {
-            output.ARTICLES: _frame(spark, rows, "article", output.ARTICLE_SCHEMA),
-            output.EVENTS: _frame(spark, rows, "event", output.EVENT_SCHEMA),
-        }
-        for name, frame in frames.items():
+        stats = [PartitionStats(*row["stats"]) for row in table.where("kind = 'stats'").select("stats").collect()]
+        compute_s = time.perf_counter() - started
+        for name, kind in ((output.ARTICLES, "article"), (output.EVENTS, "event")):
+            frame = table.where(f"kind = '{kind}'").select(f"{kind}.*")
             # one file per month and dataset rather than one per task and month: relevant pages are few
             writer = (
                 frame.repartition(*output.PARTITION_COLUMNS).write.mode(mode).partitionBy(*output.PARTITION_COLUMNS)
             )
             _save(writer, _join(out, name), fmt)
-        errors = _frame(spark, rows, "error", output.ERROR_SCHEMA)
+        errors = table.where("kind = 'error'").select("error.*")
         _save(errors.coalesce(1).write.mode(mode), _join(out, output.ERRORS), fmt)
-
     finally:
-        rows.unpersist()
+        table.unpersist()
     summary = _summarise(stats, time.perf_counter() - started)
+    summary.compute_s = compute_s
     record = {k: v for k, v in asdict(summary).items() if k not in ("errors_by_stage", "model_loads")}
     stages = ",".join(f"{k}:{v}" for k, v in sorted(summary.errors_by_stage.items()))
     record |= {"errors_by_stage": stages, "format": fmt}
@@ -213,12 +215,10 @@ def _storage_level():
     return StorageLevel.MEMORY_AND_DISK
 
 
-def _is(kind: str):
-    return lambda row: row[0] == kind
-
-
-def _frame(spark: SparkSession, rows, kind: str, schema: str) -> DataFrame:
-    return spark.createDataFrame(rows.filter(_is(kind)).map(lambda row: row[1]), schema)
+def _wide_row(row: tuple[str, tuple]) -> tuple:
+    """(kind, article, event, error, stats): the row's own values in its column, None in the others."""
+    kind, values = row
+    return (kind, *(values if kind == column else None for column in output.WIDE_KINDS))
 
 
 def _save(writer, path: str, fmt: str) -> None:

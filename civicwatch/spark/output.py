@@ -63,6 +63,29 @@ def _split_top_level(schema: str) -> list[str]:
     return parts + [current]
 
 
+STATS_SCHEMA = (
+    "process string, warcs bigint, records bigint, pages bigint, relevant bigint, articles bigint, events bigint, "
+    "read_errors bigint, parse_errors bigint, extract_errors bigint, loads_in_task bigint, process_loads bigint, "
+    "seconds double"
+)  # worker.PartitionStats, field for field
+WIDE_KINDS = ("article", "event", "error", "stats")
+
+
+def _struct(schema: str) -> str:
+    return (
+        "struct<"
+        + ", ".join(f"{name}: {kind}" for name, kind in (p.strip().split(" ", 1) for p in _split_top_level(schema)))
+        + ">"
+    )
+
+
+# The executors' rows before they are split into datasets: a kind, and that kind's values in its column.
+WIDE_SCHEMA = "kind string, " + ", ".join(
+    f"{kind} {_struct(schema)}"
+    for kind, schema in zip(WIDE_KINDS, (ARTICLE_SCHEMA, EVENT_SCHEMA, ERROR_SCHEMA, STATS_SCHEMA), strict=True)
+)
+
+
 def stable_id(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 

@@ -1,0 +1,214 @@
+"""The Spark job against the single-machine path, on one set of web archives.
+
+usage: python bench/bench_spark.py SHARED_DIR [--pages 2000] [--files 8] [--no-real] [--seed 7]
+
+Builds, in a temporary folder, the archive of ``bench_sources.py`` (every dev and demo article as a
+news page, the 990 real pages of SHARED_DIR/bench/web-pages.warc.gz unless --no-real, generated
+ordinary pages up to N), split by record, round robin, into F .warc.gz files. Then, in the same run:
+
+(a) ``civicwatch spark extract`` on ``local[1]`` and on ``local[2]``, each in a fresh process (a JVM
+    of its own): the session starts (timed), a warm-up job loads the models in every Python worker
+    (timed), then the job over the F files runs (timed: its compute phase, reading and extracting
+    until every task's rows are in, and the whole job with the Parquet writes);
+(b) the single-machine path on 2 cores: ``bench_sources.run_path``, the archive in 2 shards, one
+    process each (``iter_inputs`` -> prefilter -> trafilatura -> extract), steady state after the
+    model load, and wall time with process start and load.
+
+Prints a table: pages/s of each, steady state (after start-up and model load) and in total; the
+ratio local[2] / local[1] (goal >= 1.8) and Spark local[2] against the single-machine path, steady
+state (goal: within 15 %), with PASS or MISS; and the events of each path (they must be equal).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import single_thread  # noqa: F401  (one thread per process, set before numeric libraries load)
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's civicwatch, for the driver and (via PYTHONPATH) the workers
+
+import bench_sources  # noqa: E402
+
+GOAL_SCALING = 1.8  # local[2] / local[1]
+GOAL_GAP = 0.15  # Spark local[2] may be this much slower than the single-machine path on 2 cores
+
+
+def child(master: str, out: str, files: list[str]) -> None:
+    """One Spark run in this process: prints one JSON line of timings and counts."""
+    started = time.perf_counter()
+    from civicwatch.spark.job import make_session, run_extract
+    from civicwatch.spark.worker import load_models
+
+    spark = make_session(
+        master, {"spark.ui.enabled": "false", "spark.sql.shuffle.partitions": "4", "spark.driver.memory": "2g"}
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    session_s = time.perf_counter() - started
+    cores = spark.sparkContext.defaultParallelism
+
+    def warm(_):
+        loads = load_models()
+        time.sleep(1.0)  # hold the worker, so that each task of the warm-up gets a process of its own
+        return [loads]
+
+    warm_started = time.perf_counter()
+    spark.sparkContext.parallelize(range(cores), cores).mapPartitions(warm).collect()
+    warm_s = time.perf_counter() - warm_started
+    summary = run_extract(spark, files, out)
+    spark.stop()
+    print(
+        json.dumps(
+            {
+                "master": master,
+                "cores": cores,
+                "session_s": session_s,
+                "warm_s": warm_s,
+                "job_s": summary.elapsed_s,
+                "compute_s": summary.compute_s,
+                "total_s": time.perf_counter() - started,
+                "pages": summary.pages,
+                "relevant": summary.relevant,
+                "articles": summary.articles,
+                "events": summary.events,
+                "errors": summary.errors,
+                "tasks": summary.tasks,
+                "loads": summary.model_loads,
+            }
+        )
+    )
+
+
+def run_spark(master: str, out: Path, files: list[str]) -> dict:
+    started = time.perf_counter()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", master, str(out), *files],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"the {master} run failed:\n{done.stderr[-4000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["process_s"] = time.perf_counter() - started  # with the Python and JVM start
+    return result
+
+
+def spark_events(out: Path) -> dict[str, int]:
+    from civicwatch.spark.output import iter_articles
+
+    return {article.url or "": len(events) for article, events, _ in iter_articles(out)}
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "--child":
+        child(argv[1], argv[2], argv[3:])
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("shared", type=Path, help="the shared folder (../shared): eval/dev and bench/")
+    parser.add_argument("--pages", type=int, default=2000, help="pages in the archive (default 2000)")
+    parser.add_argument("--files", type=int, default=8, help="WARC files the archive is split into (default 8)")
+    parser.add_argument("--no-real", action="store_true", help="leave out the 990 real pages of bench/")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    rng = random.Random(args.seed)
+
+    civic = bench_sources.civic_pages(rng, args.shared)
+    real = [] if args.no_real else bench_sources.real_pages(args.shared / "bench" / "web-pages.warc.gz")
+    generated = [bench_sources.generated_page(rng, i) for i in range(max(0, args.pages - len(civic) - len(real)))]
+    pages = civic + real + generated
+    rng.shuffle(pages)
+    members = [bench_sources.warc_member(page, rng) for page in pages]
+    n = len(pages)
+
+    with tempfile.TemporaryDirectory(prefix="bench-spark-") as tmp:
+        folder = Path(tmp)
+        archive = folder / "mixed.warc.gz"
+        offsets = bench_sources.write_warc(archive, members)
+        everything = list(range(n))
+        files = bench_sources.split_warc(
+            archive, offsets, bench_sources.round_robin(everything, args.files), folder, "part"
+        )
+        paths = [f["path"] for f in files]
+        two = bench_sources.split_warc(archive, offsets, bench_sources.round_robin(everything, 2), folder, "two")
+        print("== archive")
+        print(
+            f"pages        {n}: {len(civic)} civic (dev and demo), {len(real)} real, {len(generated)} generated;"
+            f" {archive.stat().st_size / 1e6:.1f} MB .warc.gz in {args.files} files"
+        )
+        print(f"cpu          {bench_sources.cpu_name()}, {os.cpu_count()} cores")
+        sys.stdout.flush()
+
+        single = bench_sources.run_path(two, prefilter=True)
+        runs = {master: run_spark(master, folder / f"out-{master[6]}", paths) for master in ("local[1]", "local[2]")}
+        events = {master: spark_events(folder / f"out-{master[6]}") for master in runs}
+
+    single_steady = n / max(single["loop_s"])
+    single_total = n / single["wall_s"]
+    single_events = sum(len(p["events"]) for p in single["pages"].values())
+    rows = []
+    for master, run in runs.items():
+        rows.append(
+            (
+                f"spark {master}",
+                n / run["compute_s"],
+                n / run["job_s"],
+                n / run["process_s"],
+                run["events"],
+                f"session {run['session_s']:.1f} s, model load {run['warm_s']:.1f} s, job {run['job_s']:.1f} s"
+                f" (compute {run['compute_s']:.1f} s), process {run['process_s']:.1f} s",
+            )
+        )
+    rows.append(
+        (
+            "single machine, 2 processes",
+            single_steady,
+            single_steady,
+            single_total,
+            single_events,
+            f"model load {max(single['load_s']):.1f} s, steady {max(single['loop_s']):.1f} s,"
+            f" wall {single['wall_s']:.1f} s",
+        )
+    )
+    print("\n== pages/s (steady: after start-up and model load; job: with the Parquet writes; total: everything)")
+    print(f"{'path':<30} {'steady':>8} {'job':>8} {'total':>8} {'events':>7}  timings")
+    for name, steady, job, total, found, note in rows:
+        print(f"{name:<30} {steady:>8.1f} {job:>8.1f} {total:>8.1f} {found:>7}  {note}")
+
+    one, two_cores = runs["local[1]"], runs["local[2]"]
+    scaling = one["compute_s"] / two_cores["compute_s"]
+    scaling_job = one["job_s"] / two_cores["job_s"]
+    gap = 1 - (n / two_cores["compute_s"]) / single_steady
+    gap_job = 1 - (n / two_cores["job_s"]) / single_steady
+    same = events["local[1]"] == events["local[2]"] and two_cores["events"] == single_events
+    loads = [v for run in runs.values() for v in run["loads"].values()]
+    print("\n== goals")
+    print(f"scaling      local[2] / local[1] = {scaling:.2f}x steady ({scaling_job:.2f}x with writes);"
+          f" goal >= {GOAL_SCALING}x: {verdict(scaling >= GOAL_SCALING)}")  # fmt: skip
+    print(f"vs single    Spark local[2] is {gap:+.1%} slower than the single-machine path steady"
+          f" ({gap_job:+.1%} with writes); goal <= {GOAL_GAP:.0%}: {verdict(gap <= GOAL_GAP)}")  # fmt: skip
+    print(f"events       local[1] {one['events']}, local[2] {two_cores['events']}, single machine {single_events}:"
+          f" {'equal' if same else 'DIFFERENT'}")  # fmt: skip
+    print(f"model loads  per Python worker process: {sorted(set(loads))} (1 = once per process)")
+    per_core = n / one["compute_s"]
+    print(f"per core     {per_core:.1f} pages/s (Spark local[1], steady) -> used for the cluster estimate")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
