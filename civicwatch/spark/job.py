@@ -123,7 +123,9 @@ def make_session(master: str | None = None, conf: dict[str, str] | None = None) 
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
-    if master is None or master.startswith("local"):
+    # no master and no spark-submit (which starts the JVM first and says so in PYSPARK_GATEWAY_PORT): local[*]
+    local_mode = master.startswith("local") if master else "PYSPARK_GATEWAY_PORT" not in os.environ
+    if local_mode:
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         package_root = str(Path(__file__).resolve().parents[2])

@@ -11,6 +11,6 @@ from __future__ import annotations
 import sys
 
 if __name__ == "__main__":
-    from civicwatch.spark.cli import spark_app
+    from civicwatch.cli import app
 
-    sys.exit(spark_app(sys.argv[1:], prog_name="civicwatch spark"))
+    sys.exit(app(["spark", *sys.argv[1:]], prog_name="civicwatch"))
