@@ -10,9 +10,13 @@ ordinary pages up to N), split by record, round robin, into F .warc.gz files. Th
     of its own): the session starts (timed), a warm-up job loads the models in every Python worker
     (timed), then the job over the F files runs (timed: its compute phase, reading and extracting
     until every task's rows are in, and the whole job with the Parquet writes);
-(b) the single-machine path on 2 cores: ``bench_sources.run_path``, the archive in 2 shards, one
-    process each (``iter_inputs`` -> prefilter -> trafilatura -> extract), steady state after the
-    model load, and wall time with process start and load.
+(b) the single-machine path on 2 cores: the archive in 2 shards, one process each, as
+    ``civicwatch ingest`` reads a WARC (``iter_inputs`` -> prefilter -> trafilatura ->
+    ``extract_article``), steady state after the model load, and wall time with process start and load.
+
+Both measure, beside wall time, the CPU time of the per-page loop (``time.process_time`` in each
+Python process): on a machine shared with other work, wall-clock rates move with the load (the
+1-minute load average is printed before and after), CPU milliseconds per page much less.
 
 Prints a table: pages/s of each, steady state (after start-up and model load) and in total; the
 ratio local[2] / local[1] (goal >= 1.8) and Spark local[2] against the single-machine path, steady
@@ -82,6 +86,7 @@ def child(master: str, out: str, files: list[str]) -> None:
                 "errors": summary.errors,
                 "tasks": summary.tasks,
                 "loads": summary.model_loads,
+                "worker_cpu_s": summary.worker_cpu_s,
             }
         )
     )
@@ -102,6 +107,56 @@ def run_spark(master: str, out: Path, files: list[str]) -> dict:
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["process_s"] = time.perf_counter() - started  # with the Python and JVM start
     return result
+
+
+def single_work(shard: str) -> dict:
+    """One process of the single-machine path: load the models once, then read and extract the shard."""
+    started = time.perf_counter()
+    from civicwatch.spark.worker import load_models
+
+    load_models()  # the same loads the Spark workers do: extractors, language detector, prefilter
+    from civicwatch.clean.prefilter import Prefilter
+    from civicwatch.extract.language import SUPPORTED
+    from civicwatch.pipeline import extract_article
+    from civicwatch.sources.inputs import InputOptions, iter_inputs
+
+    options = InputOptions(prefilter=Prefilter.for_languages(SUPPORTED))
+    load_s = time.perf_counter() - started
+    loop_start, cpu_start = time.perf_counter(), time.process_time()
+    pages = events = 0
+    for loaded in iter_inputs([shard], options):
+        pages += loaded.error is None
+        if loaded.article is not None and loaded.relevant and not loaded.error:
+            events += len(extract_article(loaded.article)[0])
+    return {
+        "load_s": load_s,
+        "loop_s": time.perf_counter() - loop_start,
+        "cpu_s": time.process_time() - cpu_start,
+        "pages": pages,
+        "events": events,
+    }
+
+
+def run_single(shards: list[str]) -> dict:
+    """The shards in parallel, one fresh process each (spawned: each pays its imports and model load)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    started = time.perf_counter()
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=len(shards), mp_context=context) as pool:
+        results = list(pool.map(single_work, shards))
+    return {
+        "wall_s": time.perf_counter() - started,
+        "load_s": max(r["load_s"] for r in results),
+        "loop_s": max(r["loop_s"] for r in results),
+        "cpu_s": sum(r["cpu_s"] for r in results),
+        "events": sum(r["events"] for r in results),
+    }
+
+
+def load() -> str:
+    return f"{os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "?"
 
 
 def spark_events(out: Path) -> dict[str, int]:
@@ -151,16 +206,17 @@ def main(argv: list[str] | None = None) -> int:
             f"pages        {n}: {len(civic)} civic (dev and demo), {len(real)} real, {len(generated)} generated;"
             f" {archive.stat().st_size / 1e6:.1f} MB .warc.gz in {args.files} files"
         )
-        print(f"cpu          {bench_sources.cpu_name()}, {os.cpu_count()} cores")
+        print(f"cpu          {bench_sources.cpu_name()}, {os.cpu_count()} cores; load average {load()} before")
         sys.stdout.flush()
 
-        single = bench_sources.run_path(two, prefilter=True)
+        single = run_single([shard["path"] for shard in two])
         runs = {master: run_spark(master, folder / f"out-{master[6]}", paths) for master in ("local[1]", "local[2]")}
         events = {master: spark_events(folder / f"out-{master[6]}") for master in runs}
+        print(f"load         load average {load()} after")
 
-    single_steady = n / max(single["loop_s"])
+    single_steady = n / single["loop_s"]
     single_total = n / single["wall_s"]
-    single_events = sum(len(p["events"]) for p in single["pages"].values())
+    single_events = single["events"]
     rows = []
     for master, run in runs.items():
         rows.append(
@@ -170,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
                 n / run["job_s"],
                 n / run["process_s"],
                 run["events"],
+                1000 * run["worker_cpu_s"] / n,
                 f"session {run['session_s']:.1f} s, model load {run['warm_s']:.1f} s, job {run['job_s']:.1f} s"
                 f" (compute {run['compute_s']:.1f} s), process {run['process_s']:.1f} s",
             )
@@ -181,14 +238,14 @@ def main(argv: list[str] | None = None) -> int:
             single_steady,
             single_total,
             single_events,
-            f"model load {max(single['load_s']):.1f} s, steady {max(single['loop_s']):.1f} s,"
-            f" wall {single['wall_s']:.1f} s",
+            1000 * single["cpu_s"] / n,
+            f"model load {single['load_s']:.1f} s, steady {single['loop_s']:.1f} s, wall {single['wall_s']:.1f} s",
         )
     )
     print("\n== pages/s (steady: after start-up and model load; job: with the Parquet writes; total: everything)")
-    print(f"{'path':<30} {'steady':>8} {'job':>8} {'total':>8} {'events':>7}  timings")
-    for name, steady, job, total, found, note in rows:
-        print(f"{name:<30} {steady:>8.1f} {job:>8.1f} {total:>8.1f} {found:>7}  {note}")
+    print(f"{'path':<30} {'steady':>8} {'job':>8} {'total':>8} {'events':>7} {'cpu ms/page':>12}  timings")
+    for name, steady, job, total, found, cpu_ms, note in rows:
+        print(f"{name:<30} {steady:>8.1f} {job:>8.1f} {total:>8.1f} {found:>7} {cpu_ms:>12.2f}  {note}")
 
     one, two_cores = runs["local[1]"], runs["local[2]"]
     scaling = one["compute_s"] / two_cores["compute_s"]
@@ -205,8 +262,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"events       local[1] {one['events']}, local[2] {two_cores['events']}, single machine {single_events}:"
           f" {'equal' if same else 'DIFFERENT'}")  # fmt: skip
     print(f"model loads  per Python worker process: {sorted(set(loads))} (1 = once per process)")
+    cpu_gap = two_cores["worker_cpu_s"] / single["cpu_s"] - 1
+    print(f"cpu/page     Spark workers use {cpu_gap:+.1%} CPU per page against the single-machine processes")
     per_core = n / one["compute_s"]
-    print(f"per core     {per_core:.1f} pages/s (Spark local[1], steady) -> used for the cluster estimate")
+    per_core_cpu = n / one["worker_cpu_s"]
+    print(
+        f"per core     {per_core:.1f} pages/s wall (Spark local[1], steady), {per_core_cpu:.1f} pages per CPU-second"
+        " -> the cluster estimate in bench/README.md"
+    )
     return 0 if same else 1
 
 

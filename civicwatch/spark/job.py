@@ -48,6 +48,7 @@ class Summary:
     errors: int = 0
     elapsed_s: float = 0.0  # from the job's start to the last dataset written (session start-up excluded)
     compute_s: float = 0.0  # of which reading and extracting, until every task's rows were in (the rest: writing)
+    worker_cpu_s: float = 0.0  # CPU time the Python workers spent in their page loops, all tasks together
     worker_processes: int = 0
     max_model_loads_per_process: int = 0
     errors_by_stage: dict[str, int] = field(default_factory=dict)
@@ -252,6 +253,7 @@ def _summarise(stats: Iterable[PartitionStats], elapsed: float) -> Summary:
         articles=sum(s.articles for s in stats),
         events=sum(s.events for s in stats),
         errors=sum(by_stage.values()),
+        worker_cpu_s=sum(s.cpu_seconds for s in stats),
         elapsed_s=elapsed,
         worker_processes=len(loads),
         max_model_loads_per_process=max(loads.values(), default=0),

@@ -60,6 +60,7 @@ class PartitionStats:
     loads_in_task: int = 0  # model loads this task caused (0 once the process has them)
     process_loads: int = 0  # model loads of this process so far
     seconds: float = 0.0  # time in the page loop, after the models were loaded
+    cpu_seconds: float = 0.0  # CPU time of this process in the page loop
 
 
 def load_models() -> int:
@@ -89,7 +90,7 @@ def model_loads() -> int:
 def local_partition(paths: Iterable[str], settings: WorkerSettings) -> Iterator[Row]:
     """A task over WARC files the executor can open itself (local mode, or a shared file system)."""
     stats = PartitionStats(process=_process_name(), loads_in_task=load_models())
-    started = time.perf_counter()
+    started = time.perf_counter(), time.process_time()
     for path in paths:
         yield from warc_rows(Path(path), path, settings, stats)
     yield _finish(stats, started)
@@ -100,7 +101,7 @@ def bytes_partition(files: Iterable[tuple[str, bytes]], settings: WorkerSettings
     s3a://, file://...). Each is spilled to a local temporary file: the WARC reader seeks in the file
     to skip damaged stretches."""
     stats = PartitionStats(process=_process_name(), loads_in_task=load_models())
-    started = time.perf_counter()
+    started = time.perf_counter(), time.process_time()
     for uri, data in files:
         folder = tempfile.mkdtemp(prefix="civicwatch-warc-")
         try:
@@ -118,8 +119,9 @@ def _process_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _finish(stats: PartitionStats, started: float) -> Row:
-    stats.seconds = time.perf_counter() - started
+def _finish(stats: PartitionStats, started: tuple[float, float]) -> Row:
+    stats.seconds = time.perf_counter() - started[0]
+    stats.cpu_seconds = time.process_time() - started[1]
     stats.process_loads = _model_loads
     return "stats", astuple(stats)
 
