@@ -332,3 +332,4 @@ def test_cli_extract_then_ingest(spark, warcs, tmp_path: Path) -> None:
     assert "2 stored" in loaded.output
     reloaded = runner.invoke(app, ["ingest", str(out), "--db", str(db), "--quiet"])
     assert reloaded.exit_code == 0 and "0 stored" in reloaded.output and "2 already stored" in reloaded.output
+    assert spark.range(3).count() == 3  # the command left the session it did not start running
