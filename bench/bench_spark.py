@@ -7,12 +7,14 @@ news page, the 990 real pages of SHARED_DIR/bench/web-pages.warc.gz unless --no-
 ordinary pages up to N), split by record, round robin, into F .warc.gz files. Then, in the same run:
 
 (a) ``civicwatch spark extract`` on ``local[1]`` and on ``local[2]``, each in a fresh process (a JVM
-    of its own): the session starts (timed), a warm-up job loads the models in every Python worker
-    (timed), then the job over the F files runs (timed: its compute phase, reading and extracting
-    until every task's rows are in, and the whole job with the Parquet writes);
+    of its own): the session starts (timed), a warm-up job over a small archive of its own (civic and
+    ordinary pages, one file per core) loads the models and fills the first-use caches in every
+    Python worker and warms the JVM (timed), then the job over the F files runs (timed: its compute
+    phase, reading and extracting until every task's rows are in, and the whole job with the writes);
 (b) the single-machine path on 2 cores: the archive in 2 shards, one process each, as
     ``civicwatch ingest`` reads a WARC (``iter_inputs`` -> prefilter -> trafilatura ->
-    ``extract_article``), steady state after the model load, and wall time with process start and load.
+    ``extract_article``), each process reading its file of the same warm-up archive first; steady
+    state after the model load and warm-up, and wall time with process start, load and warm-up.
 
 Both measure, beside wall time, the CPU time of the per-page loop (``time.process_time`` in each
 Python process): on a machine shared with other work, wall-clock rates move with the load (the
@@ -46,11 +48,10 @@ GOAL_SCALING = 1.8  # local[2] / local[1]
 GOAL_GAP = 0.15  # Spark local[2] may be this much slower than the single-machine path on 2 cores
 
 
-def child(master: str, out: str, files: list[str]) -> None:
+def child(master: str, out: str, warm_files: list[str], files: list[str]) -> None:
     """One Spark run in this process: prints one JSON line of timings and counts."""
     started = time.perf_counter()
     from civicwatch.spark.job import make_session, run_extract
-    from civicwatch.spark.worker import load_models
 
     spark = make_session(
         master, {"spark.ui.enabled": "false", "spark.sql.shuffle.partitions": "4", "spark.driver.memory": "2g"}
@@ -58,14 +59,8 @@ def child(master: str, out: str, files: list[str]) -> None:
     spark.sparkContext.setLogLevel("ERROR")
     session_s = time.perf_counter() - started
     cores = spark.sparkContext.defaultParallelism
-
-    def warm(_):
-        loads = load_models()
-        time.sleep(1.0)  # hold the worker, so that each task of the warm-up gets a process of its own
-        return [loads]
-
     warm_started = time.perf_counter()
-    spark.sparkContext.parallelize(range(cores), cores).mapPartitions(warm).collect()
+    run_extract(spark, warm_files, out + "-warm-up")  # one file per core: every worker loads and warms up
     warm_s = time.perf_counter() - warm_started
     summary = run_extract(spark, files, out)
     spark.stop()
@@ -92,11 +87,11 @@ def child(master: str, out: str, files: list[str]) -> None:
     )
 
 
-def run_spark(master: str, out: Path, files: list[str]) -> dict:
+def run_spark(master: str, out: Path, warm_files: list[str], files: list[str]) -> dict:
     started = time.perf_counter()
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
     done = subprocess.run(
-        [sys.executable, __file__, "--child", master, str(out), *files],
+        [sys.executable, __file__, "--child", master, str(out), ",".join(warm_files), *files],
         capture_output=True,
         text=True,
         env=env,
@@ -109,8 +104,9 @@ def run_spark(master: str, out: Path, files: list[str]) -> dict:
     return result
 
 
-def single_work(shard: str) -> dict:
-    """One process of the single-machine path: load the models once, then read and extract the shard."""
+def single_work(shard: str, warm_file: str) -> dict:
+    """One process of the single-machine path: load the models once, read the warm-up file, then read
+    and extract the shard (timed)."""
     started = time.perf_counter()
     from civicwatch.spark.worker import load_models
 
@@ -121,6 +117,9 @@ def single_work(shard: str) -> dict:
     from civicwatch.sources.inputs import InputOptions, iter_inputs
 
     options = InputOptions(prefilter=Prefilter.for_languages(SUPPORTED))
+    for loaded in iter_inputs([warm_file], options):
+        if loaded.article is not None and loaded.relevant and not loaded.error:
+            extract_article(loaded.article)
     load_s = time.perf_counter() - started
     loop_start, cpu_start = time.perf_counter(), time.process_time()
     pages = events = 0
@@ -137,7 +136,7 @@ def single_work(shard: str) -> dict:
     }
 
 
-def run_single(shards: list[str]) -> dict:
+def run_single(shards: list[str], warm_files: list[str]) -> dict:
     """The shards in parallel, one fresh process each (spawned: each pays its imports and model load)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -145,7 +144,7 @@ def run_single(shards: list[str]) -> dict:
     started = time.perf_counter()
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=len(shards), mp_context=context) as pool:
-        results = list(pool.map(single_work, shards))
+        results = list(pool.map(single_work, shards, warm_files))
     return {
         "wall_s": time.perf_counter() - started,
         "load_s": max(r["load_s"] for r in results),
@@ -172,7 +171,7 @@ def verdict(ok: bool) -> str:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "--child":
-        child(argv[1], argv[2], argv[3:])
+        child(argv[1], argv[2], argv[3].split(","), argv[4:])
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("shared", type=Path, help="the shared folder (../shared): eval/dev and bench/")
@@ -190,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
     rng.shuffle(pages)
     members = [bench_sources.warc_member(page, rng) for page in pages]
     n = len(pages)
+    # the warm-up archive: civic pages and new ordinary ones, two files (one per core)
+    warm_pages = civic[:8] + [bench_sources.generated_page(rng, 100_000 + i) for i in range(24)]
+    warm_members = [bench_sources.warc_member(page, rng) for page in warm_pages]
 
     with tempfile.TemporaryDirectory(prefix="bench-spark-") as tmp:
         folder = Path(tmp)
@@ -201,6 +203,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         paths = [f["path"] for f in files]
         two = bench_sources.split_warc(archive, offsets, bench_sources.round_robin(everything, 2), folder, "two")
+        warm_archive = folder / "warm.warc.gz"
+        warm_offsets = bench_sources.write_warc(warm_archive, warm_members)
+        warm_order = bench_sources.round_robin(list(range(len(warm_pages))), 2)
+        warm = [f["path"] for f in bench_sources.split_warc(warm_archive, warm_offsets, warm_order, folder, "warm")]
         print("== archive")
         print(
             f"pages        {n}: {len(civic)} civic (dev and demo), {len(real)} real, {len(generated)} generated;"
@@ -209,8 +215,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cpu          {bench_sources.cpu_name()}, {os.cpu_count()} cores; load average {load()} before")
         sys.stdout.flush()
 
-        single = run_single([shard["path"] for shard in two])
-        runs = {master: run_spark(master, folder / f"out-{master[6]}", paths) for master in ("local[1]", "local[2]")}
+        single = run_single([shard["path"] for shard in two], warm)
+        runs = {
+            master: run_spark(master, folder / f"out-{master[6]}", warm, paths) for master in ("local[1]", "local[2]")
+        }
         events = {master: spark_events(folder / f"out-{master[6]}") for master in runs}
         print(f"load         load average {load()} after")
 
@@ -227,8 +235,9 @@ def main(argv: list[str] | None = None) -> int:
                 n / run["process_s"],
                 run["events"],
                 1000 * run["worker_cpu_s"] / n,
-                f"session {run['session_s']:.1f} s, model load {run['warm_s']:.1f} s, job {run['job_s']:.1f} s"
-                f" (compute {run['compute_s']:.1f} s), process {run['process_s']:.1f} s",
+                run["worker_cpu_s"] / (run["cores"] * run["compute_s"]),
+                f"session {run['session_s']:.1f} s, model load and warm-up {run['warm_s']:.1f} s,"
+                f" job {run['job_s']:.1f} s (compute {run['compute_s']:.1f} s), process {run['process_s']:.1f} s",
             )
         )
     rows.append(
@@ -239,13 +248,21 @@ def main(argv: list[str] | None = None) -> int:
             single_total,
             single_events,
             1000 * single["cpu_s"] / n,
-            f"model load {single['load_s']:.1f} s, steady {single['loop_s']:.1f} s, wall {single['wall_s']:.1f} s",
+            single["cpu_s"] / (2 * single["loop_s"]),
+            f"model load and warm-up {single['load_s']:.1f} s, steady {single['loop_s']:.1f} s,"
+            f" wall {single['wall_s']:.1f} s",
         )
     )
     print("\n== pages/s (steady: after start-up and model load; job: with the Parquet writes; total: everything)")
-    print(f"{'path':<30} {'steady':>8} {'job':>8} {'total':>8} {'events':>7} {'cpu ms/page':>12}  timings")
-    for name, steady, job, total, found, cpu_ms, note in rows:
-        print(f"{name:<30} {steady:>8.1f} {job:>8.1f} {total:>8.1f} {found:>7} {cpu_ms:>12.2f}  {note}")
+    print(
+        f"{'path':<28} {'steady':>7} {'job':>7} {'total':>7} {'events':>6} {'cpu ms/page':>11} {'cpu share':>9} timings"
+    )
+    for name, steady, job, total, found, cpu_ms, share, note in rows:
+        print(f"{name:<28} {steady:>7.1f} {job:>7.1f} {total:>7.1f} {found:>6} {cpu_ms:>11.2f} {share:>9.0%}  {note}")
+    print(
+        "(cpu share: the CPU time the Python processes got in the steady phase, of all its cores' time;"
+        " well under 100 % means other work took the cores)"
+    )
 
     one, two_cores = runs["local[1]"], runs["local[2]"]
     scaling = one["compute_s"] / two_cores["compute_s"]
