@@ -78,6 +78,7 @@ def spark():
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.default.parallelism", "2")
         .config("spark.driver.memory", "1g")
+        .config("spark.python.daemon.module", "civicwatch.spark.daemon")
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")
@@ -183,11 +184,22 @@ def test_events_equal_the_single_machine_path(extracted, single_machine, warcs) 
     assert recorded is not None and recorded["events"] == summary.events and recorded["format"] == "parquet"
 
 
-def test_models_load_once_per_worker_process(extracted) -> None:
+def test_models_load_once_per_executor(extracted) -> None:
+    """civicwatch's PySpark daemon loads the models and forks the workers: every worker has them (once),
+    and no task loads them itself."""
     _, summary = extracted
     assert summary.model_loads and set(summary.model_loads.values()) == {1}
     assert summary.max_model_loads_per_process == 1
+    assert summary.task_loads == 0
     assert summary.tasks > summary.worker_processes  # processes were reused across tasks, without reloading
+
+
+def test_a_worker_loads_the_models_on_its_first_task_only() -> None:
+    """Under Spark's own daemon (``pyspark.daemon``) the first task of each worker loads them."""
+    from civicwatch.spark import worker
+
+    first, second = worker.load_models(), worker.load_models()
+    assert second == 0 and worker.model_loads() == 1 and first in (0, 1)
 
 
 def test_ids_are_deterministic(extracted) -> None:

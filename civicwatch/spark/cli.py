@@ -82,8 +82,8 @@ def extract_command(
 
     Every executor streams its WARC files through the same code as
     `civicwatch ingest`: prefilter on cheap text, main text, extraction. The
-    NLP models load once per Python worker process. One WARC file is one
-    task. A damaged archive or record, or an article the extractor fails
+    NLP models load once per executor, before its Python workers fork. One
+    WARC file is one task. A damaged archive or record, or an article the extractor fails
     on, becomes a row in OUT/errors (with its source, stage and reason) and
     the job goes on.
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
 WARC_NAMES = (".warc", ".warc.gz")
+DAEMON = "civicwatch.spark.daemon"
 
 
 class JobError(Exception):
@@ -53,6 +54,7 @@ class Summary:
     max_model_loads_per_process: int = 0
     errors_by_stage: dict[str, int] = field(default_factory=dict)
     model_loads: dict[str, int] = field(default_factory=dict)  # HOST:PID of each Python worker -> its model loads
+    task_loads: int = 0  # model loads done by tasks themselves (0 when the daemon loaded them before forking)
 
     @property
     def pages_per_s(self) -> float:
@@ -133,7 +135,11 @@ def make_session(master: str | None = None, conf: dict[str, str] | None = None) 
         paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
         if package_root not in paths:
             os.environ["PYTHONPATH"] = os.pathsep.join([package_root, *paths])
-    builder = SparkSession.builder.appName("civicwatch-extract").config("spark.ui.showConsoleProgress", "false")
+    builder = (
+        SparkSession.builder.appName("civicwatch-extract")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.python.daemon.module", DAEMON)  # the models load once per executor (daemon.py)
+    )
     if master:
         builder = builder.master(master)
     for key, value in (conf or {}).items():
@@ -259,4 +265,5 @@ def _summarise(stats: Iterable[PartitionStats], elapsed: float) -> Summary:
         max_model_loads_per_process=max(loads.values(), default=0),
         errors_by_stage=by_stage,
         model_loads=loads,
+        task_loads=sum(s.loads_in_task for s in stats),
     )

@@ -2,9 +2,10 @@
 
 Each page goes through the single-machine path itself (``iter_warc_inputs``: WARC record ->
 prefilter on cheap text -> main text; then ``extract_article``), so the Spark job and ``civicwatch
-ingest`` cannot drift apart. The NLP models and the prefilter automaton are loaded once per Python
-worker process (module globals; Spark reuses its Python workers across tasks, so a process that
-ran one task keeps them for the next), never per record or per partition.
+ingest`` cannot drift apart. The NLP models and the prefilter automaton are loaded once per
+executor: ``daemon.py`` loads them (module globals) before it forks the Python workers. Under
+Spark's own daemon each worker loads them on its first task, and keeps them for the next ones
+(Spark reuses its Python workers); never per record or per partition.
 
 Rows are ``(kind, values)``: kind "article", "event", "error" (values in the order of the schemas
 in ``output.py``) or "stats" (one per partition, a ``PartitionStats`` as a tuple).
