@@ -15,6 +15,7 @@ import shutil
 import sys
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -192,6 +193,21 @@ def test_models_load_once_per_executor(extracted) -> None:
     assert summary.max_model_loads_per_process == 1
     assert summary.task_loads == 0
     assert summary.tasks > summary.worker_processes  # processes were reused across tasks, without reloading
+
+
+def test_the_wide_schema_matches_the_rows() -> None:
+    """The executors' tuples and the Spark schemas must agree field for field."""
+    from dataclasses import fields
+
+    from civicwatch.spark.worker import PartitionStats
+
+    assert [f.name for f in fields(PartitionStats)] == output.column_names(output.STATS_SCHEMA)
+    article = Article(text="t", url="u", published=date(2024, 5, 3))
+    event = Event(type="sanction", subtype="fine", status="occurred", targets=["X"], evidence="e")
+    assert len(output.article_row(article, [event], "id", None, "w")) == len(output.column_names(output.ARTICLE_SCHEMA))
+    (row,) = output.event_rows(article, [event], "id")
+    assert len(row) == len(output.column_names(output.EVENT_SCHEMA)) and row[-2:] == (2024, 5)
+    assert output.event_from_row(dict(zip(output.column_names(output.EVENT_SCHEMA), row, strict=True))) == event
 
 
 def test_a_worker_loads_the_models_on_its_first_task_only() -> None:
