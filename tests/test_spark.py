@@ -210,6 +210,21 @@ def test_the_wide_schema_matches_the_rows() -> None:
     assert output.event_from_row(dict(zip(output.column_names(output.EVENT_SCHEMA), row, strict=True))) == event
 
 
+def test_months_are_read_in_time_order_undated_last(tmp_path: Path) -> None:
+    for part in (
+        "year=2024/month=10",
+        "year=2024/month=2",
+        "year=__HIVE_DEFAULT_PARTITION__/month=__HIVE_DEFAULT_PARTITION__",
+    ):
+        (tmp_path / part).mkdir(parents=True)
+        (tmp_path / part / "part-0.json").write_text("{}\n")
+    assert [p.as_posix() for p in output.month_partitions(tmp_path)] == [
+        "year=2024/month=2",
+        "year=2024/month=10",
+        "year=__HIVE_DEFAULT_PARTITION__/month=__HIVE_DEFAULT_PARTITION__",
+    ]
+
+
 def test_a_worker_loads_the_models_on_its_first_task_only() -> None:
     """Under Spark's own daemon (``pyspark.daemon``) the first task of each worker loads them."""
     from civicwatch.spark import worker

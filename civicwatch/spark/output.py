@@ -195,11 +195,10 @@ def read_rows(dataset: Path) -> list[dict[str, Any]]:
     files = _part_files(dataset)
     if not files:
         return []
-    if all(f.suffix == ".parquet" or f.name.endswith(".parquet") for f in files):
+    if all(f.name.endswith(".parquet") for f in files):
         import pyarrow.dataset as ds
 
-        table = ds.dataset(str(dataset), format="parquet", partitioning="hive").to_table()
-        return table.to_pylist()
+        return ds.dataset([str(f) for f in files], format="parquet").to_table().to_pylist()
     rows = []
     for file in files:
         with _open_text(file) as handle:
@@ -223,17 +222,35 @@ def _open_text(file: Path):
 
 
 def iter_articles(out: Path) -> Iterator[tuple[Article, list[Event], str]]:
-    """(article, its events in order, where it came from) for each article of an output folder, in a
-    stable order (publication date, then URL and id): a re-run of the ingest meets them in the same order."""
-    by_article: dict[str, list[dict[str, Any]]] = {}
-    for row in read_rows(out / EVENTS):
-        by_article.setdefault(row["article_id"], []).append(row)
-    articles = read_rows(out / ARTICLES)
-    articles.sort(key=lambda r: (str(r.get("published") or "9999"), r.get("url") or "", r["article_id"]))
-    for row in articles:
-        rows = sorted(by_article.get(row["article_id"], []), key=lambda r: r["event_index"])
-        article = article_from_row(row)
-        yield article, [event_from_row(r) for r in rows], article.source or row["article_id"]
+    """(article, its events in order, where it came from) for each article of an output folder, month by
+    month (both datasets are partitioned by the article's month, so memory holds one month), and within a
+    month by publication date, URL and id: a re-run of the ingest meets them in the same order."""
+    for part in month_partitions(out / ARTICLES):
+        by_article: dict[str, list[dict[str, Any]]] = {}
+        for row in read_rows(out / EVENTS / part):
+            by_article.setdefault(row["article_id"], []).append(row)
+        articles = read_rows(out / ARTICLES / part)
+        articles.sort(key=lambda r: (str(r.get("published") or "9999"), r.get("url") or "", r["article_id"]))
+        for row in articles:
+            rows = sorted(by_article.get(row["article_id"], []), key=lambda r: r["event_index"])
+            article = article_from_row(row)
+            yield article, [event_from_row(r) for r in rows], article.source or row["article_id"]
+
+
+def month_partitions(dataset: Path) -> list[Path]:
+    """The year=Y/month=M folders of a dataset, relative to it, in time order (undated last); ``.`` when the
+    dataset is not partitioned."""
+    if not dataset.is_dir():
+        return []
+    months = [p.relative_to(dataset) for p in dataset.glob("year=*/month=*") if p.is_dir()]
+    if not months:
+        return [Path(".")] if _part_files(dataset) else []
+    return sorted(months, key=lambda p: (_number(p.parts[0]), _number(p.parts[1])))
+
+
+def _number(part: str) -> int:
+    value = part.split("=", 1)[1]
+    return int(value) if value.isdigit() else 1 << 30  # __HIVE_DEFAULT_PARTITION__: undated, last
 
 
 def read_summary(out: Path) -> dict[str, Any] | None:
