@@ -344,6 +344,10 @@ registry_app = typer.Typer(
 )
 app.add_typer(registry_app, name="registry")
 
+from civicwatch.spark.cli import spark_app  # noqa: E402  (typer and rich only: pyspark loads when a job runs)
+
+app.add_typer(spark_app, name="spark")
+
 
 class EventsFormat(StrEnum):
     table = "table"
@@ -379,7 +383,7 @@ def ingest(
         typer.Argument(
             metavar="INPUT",
             help="Text (.txt) or HTML (.html) files, JSON lines (.jsonl), web archives (.warc, .warc.gz), "
-            "folders of them, article URLs or RSS/Atom feed URLs.",
+            "folders of them, article URLs or RSS/Atom feed URLs, or the output folder of `civicwatch spark extract`.",
         ),
     ],
     db: DbOption = None,
@@ -441,6 +445,7 @@ def ingest(
 
         civicwatch ingest news/
         civicwatch ingest CC-NEWS-20240501.warc.gz --quiet
+        civicwatch ingest out/spark        # a `civicwatch spark extract` output: events stored as extracted
         civicwatch ingest https://example.org/feed.xml --db postgresql://civicwatch@localhost/civicwatch
         CIVICWATCH_DB=events.db civicwatch ingest article.txt --published 2024-03-04
 

@@ -7,7 +7,7 @@ One bad document never stops a batch.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -38,6 +38,18 @@ def process_article(article: Article) -> list[Event]:
     return extract(article.text, published=article.published, url=article.url, language=article.language)
 
 
+def extract_article(
+    article: Article, extractor: Callable[[Article], list[Event]] | None = None
+) -> tuple[list[Event], str | None]:
+    """The events of one article, or no events and why extraction failed: an extractor bug on one
+    text must not end a batch (the CLI, ``ingest`` and the Spark executors all extract through here).
+    ``extractor``: what to run instead of ``process_article`` (a job's own, or a test's)."""
+    try:
+        return (extractor or process_article)(article), None
+    except Exception as exc:
+        return [], f"extraction failed: {type(exc).__name__}: {exc}"
+
+
 def process_file(
     path: Path, published: date | None = None, url: str | None = None, language: str | None = None
 ) -> FileResult:
@@ -51,10 +63,7 @@ def process_file(
     result = FileResult(path=path, article=loaded.article, warning=loaded.meta_warning)
     if loaded.decoded_from_legacy:
         result.notice = f"not UTF-8, decoded as {loaded.encoding}"
-    try:
-        result.events = process_article(loaded.article)
-    except Exception as exc:  # an extractor bug on one text must not end the batch
-        result.error = f"extraction failed: {type(exc).__name__}: {exc}"
+    result.events, result.error = extract_article(loaded.article)
     return result
 
 

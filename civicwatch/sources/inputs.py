@@ -14,13 +14,13 @@ from datetime import date
 from pathlib import Path
 
 from civicwatch.clean.prefilter import Prefilter
-from civicwatch.model import Article
+from civicwatch.model import Article, Event
 from civicwatch.sources.feeds import parse_feed
 from civicwatch.sources.fetch import Fetcher, FetchError, FetchResult
 from civicwatch.sources.files import SourceError, load_article
 from civicwatch.sources.html import HTML_SUFFIXES, article_from_html, load_html_file
 from civicwatch.sources.jsonl import iter_jsonl_articles
-from civicwatch.sources.warc import WARC_SUFFIXES, iter_warc_pages
+from civicwatch.sources.warc import WARC_SUFFIXES, WarcStats, iter_warc_pages
 
 TEXT_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl",)
@@ -38,6 +38,8 @@ class Loaded:
     why: str | None = None  # the prefilter's reason
     notice: str | None = None
     warning: str | None = None
+    record_id: str | None = None  # the WARC-Record-ID of an archived page
+    events: list[Event] | None = None  # events extracted already (a Spark job's output); None: extract them
 
 
 @dataclass
@@ -76,7 +78,9 @@ def iter_inputs(inputs: Iterable[str | Path], options: InputOptions) -> Iterator
             yield from _from_url(value, options)
             continue
         path = Path(value)
-        if path.is_dir():
+        if path.is_dir() and is_spark_output(path):
+            yield from iter_spark_output(path)
+        elif path.is_dir():
             files = sorted(p for p in path.iterdir() if p.is_file() and _kind(p) is not None)
             if not files:
                 yield Loaded(str(path), error="no .txt, .html, .jsonl or .warc files in this folder")
@@ -100,11 +104,7 @@ def _from_file(path: Path, options: InputOptions) -> Iterator[Loaded]:
         return
     kind = _kind(path) or "text"
     if kind == "warc":
-        for page in iter_warc_pages(path):
-            if isinstance(page, SourceError):
-                yield Loaded(str(page.path), error=page.reason)
-            else:
-                yield _from_page(page.html, page.url, page.charset, page.source, options)
+        yield from iter_warc_inputs(path, options)
     elif kind == "jsonl":
         for item in iter_jsonl_articles(path):
             if isinstance(item, SourceError):
@@ -113,6 +113,35 @@ def _from_file(path: Path, options: InputOptions) -> Iterator[Loaded]:
                 yield _screened(item.source or str(path), item, options)
     else:
         yield _from_single_file(path, kind, options)
+
+
+def iter_warc_inputs(path: Path, options: InputOptions, stats: WarcStats | None = None) -> Iterator[Loaded]:
+    """Each page of a web archive, screened and (when relevant) turned into an article; damage as errors.
+
+    The one per-page path for archives: ``ingest`` and the Spark executors both read WARCs through it.
+    """
+    for page in iter_warc_pages(path, stats):
+        if isinstance(page, SourceError):
+            yield Loaded(str(page.path), error=page.reason)
+        else:
+            loaded = _from_page(page.html, page.url, page.charset, page.source, options)
+            loaded.record_id = page.record_id
+            yield loaded
+
+
+def is_spark_output(path: Path) -> bool:
+    """Whether a folder is the output of ``civicwatch spark extract`` (articles and events extracted)."""
+    from civicwatch.spark.output import is_output_dir
+
+    return is_output_dir(path)
+
+
+def iter_spark_output(path: Path) -> Iterator[Loaded]:
+    """The articles of a ``civicwatch spark extract`` output folder, each with its events (not extracted again)."""
+    from civicwatch.spark.output import iter_articles
+
+    for article, events, origin in iter_articles(path):
+        yield Loaded(origin, article, events=events)
 
 
 def _from_single_file(path: Path, kind: str, options: InputOptions) -> Loaded:

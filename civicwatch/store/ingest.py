@@ -34,7 +34,7 @@ from civicwatch.clean.boilerplate import mark_lines
 from civicwatch.extract.language import SUPPORTED, detect_language
 from civicwatch.model import Article as ArticleIn
 from civicwatch.model import Event as EventIn
-from civicwatch.pipeline import FileResult, expand_paths, process_article, process_file
+from civicwatch.pipeline import FileResult, expand_paths, extract_article, process_file
 from civicwatch.resolve import AliasTable, entity_key, name_keys
 from civicwatch.sources.files import SourceError, load_article
 from civicwatch.sources.inputs import InputOptions, Loaded, iter_inputs
@@ -144,11 +144,12 @@ def ingest_loaded(sessions: sessionmaker[Session], loaded: Loaded, stories: dedu
     if known is not None:
         return _duplicate(loaded.origin, known, **notes)
     result = FileResult(loaded.origin, article=article, notice=loaded.notice, warning=loaded.warning)
-    if not copy:  # a copy of a stored story is stored without extracting its events
-        try:
-            result.events = process_article(article)
-        except Exception as exc:  # an extractor bug on one text must not end the batch
-            result.error = f"extraction failed: {type(exc).__name__}: {exc}"
+    if copy:
+        pass  # a copy of a stored story is stored without extracting its events
+    elif loaded.events is not None:  # extracted already (a Spark job's output): stored as they are
+        result.events = list(loaded.events)
+    else:
+        result.events, result.error = extract_article(article)
     return store_result(sessions, result, stories)
 
 
