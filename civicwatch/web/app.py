@@ -1,0 +1,151 @@
+"""The FastAPI application: ``create_app`` wires the database, templates, static files, routers and error handlers.
+
+Errors have one JSON shape under ``/api`` (``{"error": {"status", "code", "message", "detail"?}}``) and an
+HTML page elsewhere (``pages.render_error``), whatever raised them: a missing route, a bad parameter, a
+wrong method or a bug (which answers 500 without showing internals).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from http import HTTPStatus
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import sessionmaker
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+import civicwatch
+from civicwatch.store import connect
+from civicwatch.web import api, atom, auth, exports, pages, review
+
+HERE = Path(__file__).parent
+STATIC_DIR = HERE / "static"
+TEMPLATES_DIR = HERE / "templates"
+API_PREFIX = "/api"
+
+# Environment read by ``create_app_from_env``: how ``civicwatch serve`` hands its options to uvicorn workers.
+ENV_PRIVATE = "CIVICWATCH_WEB_PRIVATE"
+ENV_SECURE_COOKIES = "CIVICWATCH_WEB_SECURE_COOKIES"
+
+log = logging.getLogger(__name__)
+
+ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
+def create_app(db: str | None = None, *, private: bool = False, secure_cookies: bool = False) -> FastAPI:
+    """The web app over the database ``db`` (same URL rules as the CLI's ``--db``; a fresh database gets its tables).
+
+    ``private`` makes every page and API route require a logged-in user or an API token;
+    ``secure_cookies`` marks the session cookie Secure (serve behind HTTPS).
+    """
+    engine = connect(db)
+    app = FastAPI(
+        title="civicwatch",
+        version=civicwatch.__version__,
+        description="Evidence-linked events on restrictions of civil society and independent media.",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.engine = engine
+    app.state.sessions = sessionmaker(engine, expire_on_commit=False)
+    app.state.private = private
+    app.state.secure_cookies = secure_cookies
+    app.state.templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+
+    app.include_router(auth.router)
+    app.include_router(review.router)
+    app.include_router(api.router, prefix=API_PREFIX)
+    app.include_router(exports.router)
+    app.include_router(atom.router)
+    app.include_router(pages.router)
+
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """The app as ``civicwatch serve`` configures it through the environment (an import string for uvicorn workers)."""
+    return create_app(
+        private=os.environ.get(ENV_PRIVATE) == "1",
+        secure_cookies=os.environ.get(ENV_SECURE_COOKIES) == "1",
+    )
+
+
+def is_api(request: Request) -> bool:
+    path = request.url.path
+    return path == API_PREFIX or path.startswith(API_PREFIX + "/") or path == "/openapi.json"
+
+
+def error_body(status_code: int, message: str, detail: list | None = None) -> dict:
+    """The one JSON error shape of the API."""
+    error: dict = {"status": status_code, "code": ERROR_CODES.get(status_code, "error"), "message": message}
+    if detail is not None:
+        error["detail"] = detail
+    return {"error": error}
+
+
+def _reason(status_code: int) -> str:
+    try:
+        return HTTPStatus(status_code).phrase
+    except ValueError:
+        return "Error"
+
+
+def _respond(request: Request, status_code: int, message: str, detail: list | None = None, headers=None) -> Response:
+    if is_api(request):
+        return JSONResponse(error_body(status_code, message, detail), status_code=status_code, headers=headers)
+    response = pages.render_error(request, status_code, message)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    message = exc.detail if isinstance(exc.detail, str) else _reason(exc.status_code)
+    if exc.status_code == 404 and exc.detail == "Not Found":
+        message = f"nothing at {request.url.path}"
+    elif exc.status_code == 405 and exc.detail == "Method Not Allowed":
+        message = f"{request.method} is not allowed on {request.url.path}"
+    return _respond(request, exc.status_code, message, headers=getattr(exc, "headers", None))
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+    detail = [
+        {"loc": list(error.get("loc", ())), "msg": error.get("msg", ""), "type": error.get("type", "")}
+        for error in exc.errors()
+    ]
+    # ("query", "limit") -> "limit": the parameter's name is what the caller can act on
+    names = [".".join(str(part) for part in item["loc"][1:]) or str(item["loc"][0]) for item in detail if item["loc"]]
+    fields = ", ".join(dict.fromkeys(names))
+    message = f"invalid request: {fields}" if fields else "invalid request"
+    return _respond(request, 422, message, jsonable_encoder(detail))
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    # The traceback goes to the log, never to the visitor.
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _respond(request, 500, "internal server error")
