@@ -64,6 +64,7 @@ BACKENDS = ["sqlite", "postgresql"]
 STORE_TABLES = (
     "event_entities", "mentions", "aliases", "events", "entities", "articles",
     "registry_checks", "registry_event_sources", "registry_records", "registry_imports",
+    "audit_log", "web_sessions", "api_tokens", "users", "events_fts",
 )  # fmt: skip
 
 

@@ -9,7 +9,9 @@
         events = list_events(s, EventFilter(type="designation", entity="Memorial"))
 
 Modules: ``engine`` (where the database is, migrations), ``models`` (tables), ``ingest`` (articles
-in, one transaction each), ``merge`` (one event per act across articles), ``queries`` (reading).
+in, one transaction each), ``merge`` (one event per act across articles), ``queries`` (reading),
+``search`` (full-text search), ``accounts`` (users, API tokens, browser sessions) and ``review`` (the
+analyst review of events and the audit log).
 """
 
 from __future__ import annotations
@@ -17,6 +19,21 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from civicwatch.store.accounts import (
+    AccountError,
+    add_user,
+    authenticate,
+    create_api_token,
+    disable_user,
+    end_session,
+    list_api_tokens,
+    list_users,
+    revoke_api_token,
+    set_password,
+    start_session,
+    user_for_session,
+    user_for_token,
+)
 from civicwatch.store.engine import (
     ENV_VAR,
     StoreError,
@@ -39,6 +56,16 @@ from civicwatch.store.queries import (
     list_events,
     registry_status,
 )
+from civicwatch.store.review import (
+    EDITABLE_FIELDS,
+    AuditEntry,
+    ReviewError,
+    edit_event,
+    event_history,
+    recent_audit,
+    review_event,
+)
+from civicwatch.store.search import fulltext_event_ids, fulltext_ranked
 
 
 def session(engine: Engine) -> Session:
@@ -47,6 +74,28 @@ def session(engine: Engine) -> Session:
 
 
 __all__ = [
+    "EDITABLE_FIELDS",
+    "AccountError",
+    "AuditEntry",
+    "ReviewError",
+    "add_user",
+    "authenticate",
+    "create_api_token",
+    "disable_user",
+    "edit_event",
+    "end_session",
+    "event_history",
+    "fulltext_event_ids",
+    "fulltext_ranked",
+    "list_api_tokens",
+    "list_users",
+    "recent_audit",
+    "review_event",
+    "revoke_api_token",
+    "set_password",
+    "start_session",
+    "user_for_session",
+    "user_for_token",
     "ENV_VAR",
     "EntityProfile",
     "EventFilter",

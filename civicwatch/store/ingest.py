@@ -256,6 +256,8 @@ def _store(
             report.mention.event = stored
             session.add(report.mention)
             for entity, role in named:
+                if merge.keeps_role(stored, role):
+                    continue  # an analyst edited this field (civicwatch.store.review): the report adds no link
                 link = (stored.id if stored.id is not None else id(stored), entity.id, role)
                 if link not in linked:
                     linked.add(link)

@@ -238,9 +238,14 @@ def new_event(report: Report) -> Event:
 
 
 def absorb(session: Session, event: Event, report: Report) -> None:
-    """Update a stored event with one more report of it (the mention itself is added by the caller)."""
+    """Update a stored event with one more report of it (the mention itself is added by the caller).
+
+    Fields an analyst edited (``Event.edited_fields``: civicwatch.store.review) keep the analyst's value,
+    and the review state is never changed here: a rejected event stays rejected as reports come in.
+    """
     m = report.mention
-    if precision(m.date) > precision(event.date):
+    kept = set(event.edited_fields or ())
+    if "date" not in kept and precision(m.date) > precision(event.date):
         event.date = m.date
         span = date_range(m.date)
         event.date_start, event.date_end = span if span else (None, None)
@@ -250,22 +255,37 @@ def absorb(session: Session, event: Event, report: Report) -> None:
     if current is None or _evidence_rank(m) > _evidence_rank(current):
         event.evidence, event.evidence_start, event.evidence_end = m.evidence, m.evidence_start, m.evidence_end
         event.evidence_article_id = m.article_id
-        event.subtype = m.subtype
-        event.actor = m.actor or event.actor
-        event.location = m.location or event.location
+        if "subtype" not in kept and "type" not in kept:
+            event.subtype = m.subtype
+        if "actor" not in kept:
+            event.actor = m.actor or event.actor
+        if "location" not in kept:
+            event.location = m.location or event.location
     else:
-        event.actor = event.actor or m.actor
-        event.location = event.location or m.location
-    event.country = event.country or m.country
-    if _STATUS_RANK[m.status] > _STATUS_RANK[event.status]:
+        if "actor" not in kept:
+            event.actor = event.actor or m.actor
+        if "location" not in kept:
+            event.location = event.location or m.location
+    if "country" not in kept:
+        event.country = event.country or m.country
+    if "status" not in kept and _STATUS_RANK[m.status] > _STATUS_RANK[event.status]:
         event.status = m.status
-    event.targets = _union_targets(event.targets, m.targets)
+    if "targets" not in kept:
+        event.targets = _union_targets(event.targets, m.targets)
     event.boilerplate = event.boilerplate and m.boilerplate
     event.source_count += 1
     event.confidence = round(min(MAX_CONFIDENCE, max(event.confidence, m.confidence) + SOURCE_BONUS), 2)
     if report.published:
         event.first_published = min(filter(None, (event.first_published, report.published)))
         event.last_published = max(filter(None, (event.last_published, report.published)))
+
+
+EDITED_ROLE_FIELDS = {"target": "targets", "actor": "actor", "location": "location"}
+
+
+def keeps_role(event: Event, role: str) -> bool:
+    """Whether an analyst edited the field of this role, so a merged report adds no entity links for it."""
+    return EDITED_ROLE_FIELDS.get(role) in (event.edited_fields or ())
 
 
 def _evidence_rank(m: Mention) -> tuple:

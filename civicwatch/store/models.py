@@ -21,6 +21,11 @@ snapshot); ``RegistryRecord`` one entry of a register as its newest imported sna
 to the ``Entity`` its name is keyed to; ``RegistryEventSource`` marks the events a register's inclusions
 and exclusions became (those events have no mentions); ``RegistryCheck`` holds the verdict of the
 register on a news event (``civicwatch.store.link``).
+Accounts and review (``civicwatch.store.accounts``, ``civicwatch.store.review``): ``User`` is an analyst or
+admin account (argon2 password hash), ``ApiToken`` a token for scripts and ``WebSession`` a logged-in browser
+(both stored as sha256 hashes only), ``AuditLogEntry`` one change an analyst made (before and after). The
+full-text index over events (``events_fts``: civicwatch.store.search) is made and kept up to date by SQL in
+the migration (triggers), not by models.
 Schema changes go through Alembic: ``civicwatch/store/migrations/versions``.
 """
 
@@ -42,10 +47,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ROLES = ("target", "actor", "location")
+REVIEW_STATES = ("unreviewed", "confirmed", "rejected", "edited")
+USER_ROLES = ("analyst", "admin")
 KINDS = ("organization", "person", "place", "law")
 
 
@@ -116,6 +124,12 @@ class Event(Base):
     last_published: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
+    # the analyst review (civicwatch.store.review): one of REVIEW_STATES, who reviewed it last and when, and
+    # the fields an analyst changed (merging a later report never overwrites those: merge.py)
+    review_state: Mapped[str] = mapped_column(String(16), default="unreviewed", server_default="unreviewed", index=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reviewed_by: Mapped[str | None] = mapped_column(String(64))
+    edited_fields: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
     mentions: Mapped[list[Mention]] = relationship(back_populates="event", order_by="Mention.id")
     entity_links: Mapped[list[EventEntity]] = relationship(back_populates="event", cascade="all, delete-orphan")
@@ -276,3 +290,73 @@ class RegistryCheck(Base):
     checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
 
     record: Mapped[RegistryRecord | None] = relationship()
+
+
+# ----------------------------------------------------------------------------------- accounts and review
+
+
+class User(Base):
+    """An analyst or admin account (``civicwatch user add``); anonymous visitors need none to read."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(Text)  # argon2id, in the PHC string format
+    role: Mapped[str] = mapped_column(String(16), default="analyst")  # one of USER_ROLES
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+class ApiToken(Base):
+    """A token for scripts; only its sha256 is stored (the token is shown once, when made)."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()
+
+
+class WebSession(Base):
+    """A logged-in browser: the cookie's token (stored as sha256) and the CSRF token of its forms."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()
+
+
+class AuditLogEntry(Base):
+    """One change made by a person: who, when, what, and the changed fields before and after."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    username: Mapped[str | None] = mapped_column(String(64))  # kept when the account is gone
+    action: Mapped[str] = mapped_column(String(32))  # "confirm", "reject", "reopen", "edit", "user.add", ...
+    object_type: Mapped[str] = mapped_column(String(32))  # "event", "user", "api_token"
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)

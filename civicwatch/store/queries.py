@@ -31,6 +31,7 @@ from civicwatch.store.models import (
     RegistryImport,
     RegistryRecord,
 )
+from civicwatch.store.search import fulltext_event_ids
 
 
 @dataclass
@@ -44,6 +45,8 @@ class EventFilter:
     entity: str | None = None  # events naming this entity, in any role and any spelling
     include_boilerplate: bool = False
     limit: int | None = None
+    q: str | None = None  # full-text search (civicwatch.store.search): every word, "phrase" or prefix* must match
+    review_state: str | None = None  # "unreviewed", "confirmed", "rejected" or "edited"
 
 
 @dataclass
@@ -89,6 +92,10 @@ class EventOut:
     # events from articles: {"verdict", "register", "entry_id", "register_date", "days_apart", "matched_by",
     # "reason"}; None for events from a register
     registry_check: dict | None = None
+    # the analyst review (civicwatch.store.review)
+    review_state: str = "unreviewed"
+    reviewed_by: str | None = None
+    edited_fields: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -163,6 +170,10 @@ def list_events(session: Session, flt: EventFilter | None = None) -> list[EventO
     if flt.entity is not None:
         ids = [e.id for e in find_entities(session, flt.entity)]
         query = query.where(Event.id.in_(select(EventEntity.event_id).where(EventEntity.entity_id.in_(ids))))
+    if flt.review_state:
+        query = query.where(Event.review_state == flt.review_state)
+    if flt.q and flt.q.strip():
+        query = query.where(Event.id.in_(fulltext_event_ids(session, flt.q)))
     query = query.order_by(Event.date_start.is_(None), Event.date_start, Event.id)
     if flt.limit:
         query = query.limit(flt.limit)
@@ -190,6 +201,9 @@ def event_out(event: Event) -> EventOut:
         sources=event.source_count,
         url=url,
         mentions=mentions,
+        review_state=event.review_state,
+        reviewed_by=event.reviewed_by,
+        edited_fields=list(event.edited_fields or []),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from civicwatch.store.models import Base
+from civicwatch.store.search import include_object
 
 connection = context.config.attributes.get("connection")
 if connection is None:
@@ -16,6 +17,7 @@ context.configure(
     # SQLite cannot ALTER most things in place: batch mode copies the table instead
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    include_object=include_object,  # the full-text index is made in SQL by migration 0004
 )
 with context.begin_transaction():
     context.run_migrations()
