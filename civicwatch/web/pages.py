@@ -26,6 +26,7 @@ from civicwatch.web.deps import get_session
 router = APIRouter(route_class=auth.SecureRoute, dependencies=[Depends(auth.reader)])
 
 PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
 # The filters of /events, as GET parameters (the same names as the API's and the exports').
 FILTERS = ("type", "subtype", "status", "country", "language", "date_from", "date_to", "entity", "review_state", "q")
 # WEB-CORE's export and feed endpoints take the same filters.
@@ -107,8 +108,9 @@ class EventFilters:
     values: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
-    def query_string(self, **extra: str) -> str:
-        return urlencode({**{k: v for k, v in self.values.items() if v}, **extra})
+    def query_string(self, *leave_out: str, **extra: str) -> str:
+        kept = {k: v for k, v in self.values.items() if v and k not in leave_out}
+        return urlencode({**kept, **extra})
 
 
 def _parse_day(name: str, value: str, problems: list[str]) -> date | None:
@@ -141,6 +143,13 @@ def read_filters(request: Request) -> tuple[EventFilters, browse.EventQuery]:
         limit=PAGE_SIZE,
         cursor=params.get("cursor") or None,
     )
+    limit = params.get("limit", "")
+    if limit:
+        if limit.isdigit() and 1 <= int(limit) <= MAX_PAGE_SIZE:
+            query.limit = int(limit)
+            filters.values["limit"] = limit
+        else:
+            problems.append(f"limit {limit!r} is not a number from 1 to {MAX_PAGE_SIZE}: showing {PAGE_SIZE}")
     order = params.get("order", "")
     if order in browse.ORDERS:
         query.order = order
@@ -158,6 +167,7 @@ def events_page(request: Request, session: Session = Depends(get_session)) -> Re
         query.cursor = None
         page = browse.search_events(session, query)
     plain = filters.query_string()
+    whole = filters.query_string("limit")  # exports and feeds take every matching event
     context = {
         "nav": "events",
         "filters": filters,
@@ -166,8 +176,8 @@ def events_page(request: Request, session: Session = Depends(get_session)) -> Re
         "first_page": bool(query.cursor),
         "next_url": f"/events?{filters.query_string(cursor=page.next_cursor)}" if page.next_cursor else None,
         "first_url": f"/events?{plain}" if plain else "/events",
-        "exports": [(label, f"{path}?{plain}" if plain else path) for label, path in EXPORTS],
-        "feed_url": f"{FEED}?{plain}" if plain else FEED,
+        "exports": [(label, f"{path}?{whole}" if whole else path) for label, path in EXPORTS],
+        "feed_url": f"{FEED}?{whole}" if whole else FEED,
         "api_url": f"/api/events?{plain}" if plain else "/api/events",
     }
     return render(request, "events.html", context)
