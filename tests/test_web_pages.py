@@ -7,9 +7,9 @@ import re
 from datetime import date
 
 import pytest
-from markupsafe import escape
 from conftest import BACKENDS, _fresh_database
 from fastapi.testclient import TestClient
+from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from webui_support import ingest_real_articles

@@ -15,7 +15,11 @@ from civicwatch.store import accounts, ingest_paths
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 DEV = ROOT.parent / "shared" / "eval" / "dev"  # the evaluation set beside the repository, when there
-SAMPLE_NAMES = ("memorial-hrc-2015-labelling-fine", "meduza-2021-foreign-agent", "memorial-2021-supreme-court-liquidation")
+SAMPLE_NAMES = (
+    "memorial-hrc-2015-labelling-fine",
+    "meduza-2021-foreign-agent",
+    "memorial-2021-supreme-court-liquidation",
+)
 DEV_NAMES = ("lenta-2015-soldiers-mothers-delisted",)  # a Russian article, when ../shared is there
 
 PASSWORD = "correct horse battery"

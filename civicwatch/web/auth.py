@@ -23,7 +23,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -274,10 +274,10 @@ def login_form(request: Request) -> Response:
 @router.post("/login", include_in_schema=False)
 def login(
     request: Request,
-    username: str = Form(""),
-    password: str = Form(""),
-    csrf_token: str | None = Form(None),
-    next: str = Form("/"),
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str | None, Form()] = None,
+    next: Annotated[str, Form()] = "/",
 ) -> Response:
     from civicwatch.store import accounts
 
@@ -324,7 +324,7 @@ def login(
 
 
 @router.post("/logout", include_in_schema=False)
-def logout(request: Request, csrf_token: str | None = Form(None)) -> Response:
+def logout(request: Request, csrf_token: Annotated[str | None, Form()] = None) -> Response:
     from civicwatch.store import accounts
 
     check_csrf(request, csrf_token)

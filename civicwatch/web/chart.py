@@ -121,7 +121,15 @@ def stacked_bars(counts: Iterable[tuple[str, str, int]]) -> Chart:
             y -= height
             noun = "event" if count == 1 else "events"
             chart.segments.append(
-                Segment(type_, count, round(x, 2), round(y, 2), round(bar, 2), round(height, 2), f"{name}: {count} {type_} {noun}")
+                Segment(
+                    type_,
+                    count,
+                    round(x, 2),
+                    round(y, 2),
+                    round(bar, 2),
+                    round(height, 2),
+                    f"{name}: {count} {type_} {noun}",
+                )
             )
     for step in range(5):
         value = top * step // 4

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from http import HTTPStatus
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -22,6 +22,8 @@ from civicwatch.store import browse
 from civicwatch.web import auth
 from civicwatch.web.chart import TYPE_ORDER, stacked_bars
 from civicwatch.web.deps import get_session
+
+DbSession = Annotated[Session, Depends(get_session)]
 
 router = APIRouter(route_class=auth.SecureRoute, dependencies=[Depends(auth.reader)])
 
@@ -85,14 +87,16 @@ def render_error(request: Request, status_code: int, message: str) -> Response:
             status_code=status_code,
         )
     except Exception:  # the error page must not fail in turn (say the database is down)
-        return auth.add_security_headers(PlainTextResponse(f"{status_code} {reason}: {message}", status_code=status_code))
+        return auth.add_security_headers(
+            PlainTextResponse(f"{status_code} {reason}: {message}", status_code=status_code)
+        )
 
 
 # -------------------------------------------------------------------------------------------- dashboard
 
 
 @router.get("/", include_in_schema=False)
-def dashboard_page(request: Request, session: Session = Depends(get_session)) -> Response:
+def dashboard_page(request: Request, session: DbSession) -> Response:
     board = browse.dashboard(session)
     chart = stacked_bars((m.month, m.type, m.count) for m in board.per_month)
     return render(request, "dashboard.html", {"nav": "dashboard", "board": board, "chart": chart})
@@ -158,7 +162,7 @@ def read_filters(request: Request) -> tuple[EventFilters, browse.EventQuery]:
 
 
 @router.get("/events", include_in_schema=False)
-def events_page(request: Request, session: Session = Depends(get_session)) -> Response:
+def events_page(request: Request, session: DbSession) -> Response:
     filters, query = read_filters(request)
     try:
         page = browse.search_events(session, query)
@@ -230,7 +234,7 @@ def event_context(request: Request, session: Session, event_id: int, error: Any 
 
 
 @router.get("/events/{event_id}", include_in_schema=False)
-def event_page(event_id: int, request: Request, session: Session = Depends(get_session)) -> Response:
+def event_page(event_id: int, request: Request, session: DbSession) -> Response:
     return render(request, "event.html", event_context(request, session, event_id))
 
 
@@ -238,7 +242,7 @@ def event_page(event_id: int, request: Request, session: Session = Depends(get_s
 
 
 @router.get("/entities/{entity_id}", include_in_schema=False)
-def entity_page(entity_id: int, request: Request, session: Session = Depends(get_session)) -> Response:
+def entity_page(entity_id: int, request: Request, session: DbSession) -> Response:
     detail = browse.entity_detail(session, entity_id)
     if detail is None:
         raise HTTPException(404, f"there is no entity {entity_id}")
@@ -286,7 +290,7 @@ def highlight(text: str, mentions: list[browse.ArticleMention]) -> list[Highligh
 
 
 @router.get("/articles/{article_id}", include_in_schema=False)
-def article_page(article_id: int, request: Request, session: Session = Depends(get_session)) -> Response:
+def article_page(article_id: int, request: Request, session: DbSession) -> Response:
     detail = browse.article_detail(session, article_id)
     if detail is None:
         raise HTTPException(404, f"there is no article {article_id}")

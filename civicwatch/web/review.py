@@ -13,7 +13,7 @@ routes with ``Authorization: Bearer TOKEN``:
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -24,6 +24,8 @@ from civicwatch.store import browse
 from civicwatch.store.review import EDITABLE_FIELDS, ReviewError, edit_event, event_history, review_event
 from civicwatch.web import auth, pages
 from civicwatch.web.deps import get_session
+
+DbSession = Annotated[Session, Depends(get_session)]
 
 router = APIRouter(route_class=auth.SecureRoute)
 
@@ -64,10 +66,10 @@ def _event_page_with_error(request: Request, session: Session, event_id: int, er
 def review_form(
     event_id: int,
     request: Request,
-    action: str = Form(...),
-    note: str = Form(""),
-    csrf_token: str | None = Form(None),
-    session: Session = Depends(get_session),
+    session: DbSession,
+    action: Annotated[str, Form()],
+    note: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str | None, Form()] = None,
 ) -> Response:
     auth.check_csrf(request, csrf_token)
     user = auth.reviewer(request)
@@ -89,17 +91,17 @@ def review_form(
 def edit_form(
     event_id: int,
     request: Request,
-    type: str | None = Form(None),
-    subtype: str | None = Form(None),
-    status: str | None = Form(None),
-    date: str | None = Form(None),
-    actor: str | None = Form(None),
-    targets: str | None = Form(None),
-    location: str | None = Form(None),
-    country: str | None = Form(None),
-    note: str = Form(""),
-    csrf_token: str | None = Form(None),
-    session: Session = Depends(get_session),
+    session: DbSession,
+    type: Annotated[str | None, Form()] = None,
+    subtype: Annotated[str | None, Form()] = None,
+    status: Annotated[str | None, Form()] = None,
+    date: Annotated[str | None, Form()] = None,
+    actor: Annotated[str | None, Form()] = None,
+    targets: Annotated[str | None, Form()] = None,
+    location: Annotated[str | None, Form()] = None,
+    country: Annotated[str | None, Form()] = None,
+    note: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str | None, Form()] = None,
 ) -> Response:
     auth.check_csrf(request, csrf_token)
     user = auth.reviewer(request)
@@ -168,8 +170,8 @@ def review_result(session: Session, event_id: int) -> dict:
 def review_api(
     event_id: int,
     request: Request,
-    body: ReviewRequest = Body(...),
-    session: Session = Depends(get_session),
+    session: DbSession,
+    body: Annotated[ReviewRequest, Body()],
 ) -> dict:
     """Needs an analyst's API token (``Authorization: Bearer TOKEN``). Written to the audit log."""
     user = _api_user(request)
@@ -187,8 +189,8 @@ def review_api(
 def edit_api(
     event_id: int,
     request: Request,
-    body: EventEdit = Body(...),
-    session: Session = Depends(get_session),
+    session: DbSession,
+    body: Annotated[EventEdit, Body()],
 ) -> dict:
     """Change any of the editable fields (type, subtype, status, date, actor, targets, location, country); the
     event becomes "edited". Needs an analyst's API token. Written to the audit log with ``note``."""
