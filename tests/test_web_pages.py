@@ -4,7 +4,6 @@ real extractor, every page, filters, highlights, 404s, security headers, and hos
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 from conftest import BACKENDS, _fresh_database
@@ -12,12 +11,9 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from webui_support import ingest_real_articles
+from webui_support import ingest_real_articles, store_hostile_article
 
-from civicwatch.model import Article as ArticleIn
-from civicwatch.model import Event as EventIn
-from civicwatch.pipeline import FileResult
-from civicwatch.store import connect, ingest_results
+from civicwatch.store import connect
 from civicwatch.store.models import Article, Entity, Event, Mention
 from civicwatch.web.app import create_app
 from civicwatch.web.pages import highlight
@@ -173,35 +169,6 @@ def test_static_assets_are_served_by_the_app(site):
 
 
 # ---------------------------------------------------------------------------------------- hostile input
-
-PAYLOAD = (
-    "Hostile article\n\n"
-    "The court fined the <script>window.__xss = 1</script> group Evil & Co on Monday.\n"
-    'An image <img src=x onerror="window.__xss = 2"> and a <a href="javascript:window.__xss=3">link</a>.\n'
-)
-
-
-def store_hostile_article(engine, url: str = "javascript:window.__xss=4") -> tuple[int, int]:
-    """An article with markup in its text, a javascript: URL and an event whose evidence holds a <script>."""
-    evidence = "The court fined the <script>window.__xss = 1</script> group Evil & Co on Monday."
-    start = PAYLOAD.index(evidence)
-    article = ArticleIn(text=PAYLOAD, url=url, published=date(2024, 5, 6), title="<b>Hostile</b> title")
-    event = EventIn(
-        type="sanction",
-        subtype="fine",
-        status="occurred",
-        targets=['<img src=x onerror="window.__xss=5">'],
-        actor="<script>window.__xss=6</script>",
-        evidence=evidence,
-        evidence_start=start,
-        evidence_end=start + len(evidence),
-        date="2024-05-06",
-    )
-    [result] = list(ingest_results(engine, [FileResult("hostile.txt", article, [event])]))
-    assert result.status == "stored", result.reason
-    with Session(engine) as session:
-        event_id = session.scalar(select(Mention.event_id).where(Mention.article_id == result.article_id))
-    return result.article_id, event_id
 
 
 def test_hostile_article_text_is_escaped_everywhere(store_engine):

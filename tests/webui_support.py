@@ -4,13 +4,18 @@ articles in it, accounts with cheap password hashing, log-in through the real fo
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 from argon2 import PasswordHasher
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from civicwatch.store import accounts, ingest_paths
+from civicwatch.model import Article as ArticleIn
+from civicwatch.model import Event as EventIn
+from civicwatch.pipeline import FileResult
+from civicwatch.store import accounts, ingest_paths, ingest_results
+from civicwatch.store.models import Mention
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -69,3 +74,36 @@ def log_in(client, username: str = "anna", password: str = PASSWORD):
         data={"username": username, "password": password, "csrf_token": csrf_from(page.text), "next": "/"},
         follow_redirects=False,
     )
+
+
+# ---------------------------------------------------------------------------------------- hostile input
+
+PAYLOAD = (
+    "Hostile article\n\n"
+    "The court fined the <script>window.__xss = 1</script> group Evil & Co on Monday.\n"
+    "An image <img src=x onerror=\"window.__xss = 2; document.title = 'pwned'\"> "
+    'and a <a href="javascript:window.__xss=3">link</a>.\n'
+)
+
+
+def store_hostile_article(engine, url: str = "javascript:window.__xss=4") -> tuple[int, int]:
+    """An article with markup in its text, a javascript: URL and an event whose evidence holds a <script>."""
+    evidence = "The court fined the <script>window.__xss = 1</script> group Evil & Co on Monday."
+    start = PAYLOAD.index(evidence)
+    article = ArticleIn(text=PAYLOAD, url=url, published=date(2024, 5, 6), title="<b>Hostile</b> title")
+    event = EventIn(
+        type="sanction",
+        subtype="fine",
+        status="occurred",
+        targets=['<img src=x onerror="window.__xss=5">'],
+        actor="<script>window.__xss=6</script>",
+        evidence=evidence,
+        evidence_start=start,
+        evidence_end=start + len(evidence),
+        date="2024-05-06",
+    )
+    [result] = list(ingest_results(engine, [FileResult("hostile.txt", article, [event])]))
+    assert result.status == "stored", result.reason
+    with Session(engine) as session:
+        event_id = session.scalar(select(Mention.event_id).where(Mention.article_id == result.article_id))
+    return result.article_id, event_id
