@@ -28,11 +28,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, and_, exists, extract, false, func, literal, or_, select
+from sqlalchemy import and_, exists, extract, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from civicwatch.model import EVENT_TYPES, STATUSES
-from civicwatch.store.models import Alias, Article, Entity, Event, EventEntity, Mention
+from civicwatch.store.models import REVIEW_STATES, Alias, Article, Entity, Event, EventEntity, Mention
 from civicwatch.store.queries import (
     EntityProfile,
     EventOut,
@@ -41,12 +41,12 @@ from civicwatch.store.queries import (
     find_entities,
     with_registry,
 )
+from civicwatch.store.search import fulltext_event_ids
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
 CACHE_TTL_S = 10.0
 ORDERS = ("newest", "oldest", "added")  # by event date (undated last), or by when the event was stored
-REVIEW_STATES = ("unreviewed", "confirmed", "rejected", "edited")
 
 T = TypeVar("T")
 
@@ -179,20 +179,6 @@ def _db_key(session: Session) -> str:
 # ---------------------------------------------------------------------------------------------- events
 
 
-def _review_state_column():
-    # The review columns arrive with migration 0004; before that every event is unreviewed.
-    return getattr(Event, "review_state", None)
-
-
-def _fulltext_ids(session: Session, q: str) -> Select:
-    try:
-        from civicwatch.store.search import fulltext_event_ids
-    except ImportError:  # before the search index exists: a plain substring match on the evidence
-        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        return select(Event.id).where(Event.evidence.ilike(pattern, escape="\\"))
-    return fulltext_event_ids(session, q)
-
-
 def _entity_ids(session: Session, entity: str) -> list[int]:
     value = entity.strip()
     if value.isdigit():
@@ -231,13 +217,9 @@ def _conditions(session: Session, query: EventQuery) -> list:
         else:
             terms.append(Event.id.in_(select(EventEntity.event_id).where(EventEntity.entity_id.in_(ids))))
     if query.review_state:
-        column = _review_state_column()
-        if column is not None:
-            terms.append(column == query.review_state)
-        elif query.review_state != "unreviewed":
-            terms.append(false())
+        terms.append(Event.review_state == query.review_state)
     if query.q and query.q.strip():
-        terms.append(Event.id.in_(_fulltext_ids(session, query.q.strip())))
+        terms.append(Event.id.in_(fulltext_event_ids(session, query.q.strip())))
     return terms
 
 
@@ -252,7 +234,6 @@ def _row_columns() -> list:
         .scalar_subquery()
     )
     language = select(evidence_article.c.language).where(evidence_article.c.id == Event.evidence_article_id)
-    review_state = _review_state_column()
     return [
         Event.id,
         Event.type,
@@ -270,7 +251,7 @@ def _row_columns() -> list:
         Event.evidence_article_id,
         first_url.label("first_source_url"),
         language.scalar_subquery().label("language"),
-        (review_state if review_state is not None else literal("unreviewed")).label("review_state"),
+        Event.review_state,
         Event.created_at,
         Event.updated_at,
     ]
@@ -474,7 +455,6 @@ def event_detail(session: Session, event_id: int) -> EventDetail | None:
     ).all()
     dated = sorted(out.mentions, key=lambda m: (m.published is None, m.published or "", m.article_id))
     language = next((m.language for m in out.mentions if m.article_id == event.evidence_article_id), None)
-    reviewer = getattr(event, "reviewed_by", None)
     return EventDetail(
         event=out,
         date_precision=date_precision(event.date),
@@ -483,25 +463,13 @@ def event_detail(session: Session, event_id: int) -> EventDetail | None:
         language=language,
         first_source_url=dated[0].url if dated else None,
         entities=[LinkedEntity(id=i, name=n, kind=k, role=r) for r, i, n, k in links],
-        review_state=getattr(event, "review_state", None) or "unreviewed",
-        reviewed_at=getattr(event, "reviewed_at", None),
-        reviewed_by=_username(session, reviewer),
-        edited_fields=list(getattr(event, "edited_fields", None) or []),
+        review_state=event.review_state,
+        reviewed_at=event.reviewed_at,
+        reviewed_by=event.reviewed_by,
+        edited_fields=list(event.edited_fields or []),
         created_at=event.created_at,
         updated_at=event.updated_at,
     )
-
-
-def _username(session: Session, reviewer: Any) -> str | None:
-    """``reviewed_by`` as a name, whether the column holds a user id or a name."""
-    if reviewer is None or isinstance(reviewer, str):
-        return reviewer
-    try:
-        from civicwatch.store.models import User  # type: ignore[attr-defined]
-    except ImportError:
-        return str(reviewer)
-    user = session.get(User, reviewer)
-    return user.username if user is not None else str(reviewer)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from civicwatch.store import browse
 from civicwatch.store.browse import MAX_LIMIT, ArticleQuery, BrowseError, EventQuery, Page
+from civicwatch.store.review import event_history
 from civicwatch.web import auth
 from civicwatch.web.deps import DbSession, EventFilters
 
@@ -109,6 +110,19 @@ class LinkedEntityModel(BaseModel):
     role: str
 
 
+class HistoryModel(BaseModel):
+    """One change an analyst made to the event."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    at: datetime
+    username: str | None
+    action: str = Field(description="confirm, reject, reopen or edit")
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    note: str | None
+
+
 class EventDetailOut(BaseModel):
     id: int
     type: str
@@ -138,6 +152,7 @@ class EventDetailOut(BaseModel):
     reviewed_at: datetime | None
     reviewed_by: str | None
     edited_fields: list[str]
+    history: list[HistoryModel] = Field(description="The review history, oldest first.")
     created_at: datetime | None
     updated_at: datetime | None
     url: str
@@ -312,9 +327,8 @@ def get_event(request: Request, session: DbSession, event_id: int) -> EventDetai
     if detail is None:
         raise HTTPException(404, f"no event {event_id}")
     event = detail.event.to_dict()
-    event.pop("sources")
-    event.pop("url")
-    event.pop("id")
+    for name in ("id", "sources", "url", "review_state", "reviewed_by", "edited_fields"):
+        event.pop(name, None)
     return EventDetailOut(
         id=event_id,
         **event,
@@ -331,6 +345,7 @@ def get_event(request: Request, session: DbSession, event_id: int) -> EventDetai
         edited_fields=detail.edited_fields,
         created_at=detail.created_at,
         updated_at=detail.updated_at,
+        history=[HistoryModel.model_validate(entry) for entry in event_history(session, event_id)],
         url=site_url(request, f"events/{event_id}"),
     )
 
