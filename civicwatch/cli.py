@@ -983,5 +983,171 @@ def serve(
     )
 
 
+# ------------------------------------------------------------------------------------- accounts
+# Analyst and admin accounts for the review workflow of the web app, and API tokens for scripts.
+
+user_app = typer.Typer(
+    help="Accounts of analysts and admins (who may review events in the web app) and their API tokens.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(user_app, name="user")
+
+PasswordStdin = Annotated[
+    bool,
+    typer.Option("--password-stdin", help="Read the password from the first line of standard input (for scripts)."),
+]
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            _stderr().print("error: no password on standard input")
+            raise typer.Exit(2)
+        return password
+    return typer.prompt("Password", hide_input=True, confirmation_prompt="Repeat the password")
+
+
+@contextmanager
+def _account_session(db: str | None, create: bool = False) -> Iterator:
+    """A session on the database, committed at the end; a store or account problem is one ``error:`` line and
+    exit code 1."""
+    from civicwatch.store import AccountError, connect, session
+
+    err = _stderr()
+    with _store_errors(err):
+        engine = connect(db, create=create)
+        try:
+            with session(engine) as s:
+                yield s
+                s.commit()
+        except AccountError as exc:
+            err.print(f"error: {exc}")
+            raise typer.Exit(EXIT_FAILED) from exc
+        finally:
+            engine.dispose()
+
+
+def _when(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Username: 2-64 of a-z, 0-9, '_', '.', '-'.")],
+    role: Annotated[str, typer.Option(metavar="ROLE", help="analyst (reviews events) or admin.")] = "analyst",
+    password_stdin: PasswordStdin = False,
+    db: DbOption = None,
+) -> None:
+    """Create an account; asks for its password twice (at least 10 characters), or reads it with --password-stdin.
+
+    Example:
+
+        civicwatch user add anna
+        printf '%s\\n' "$PASSWORD" | civicwatch user add bot --role analyst --password-stdin
+    """
+    from civicwatch.store import add_user
+
+    password = _read_password(password_stdin)
+    with _account_session(db, create=True) as s:
+        user = add_user(s, name, password, role=role)
+    _stderr().print(f"user {user.username} ({user.role}) added")
+
+
+@user_app.command("list")
+def user_list(db: DbOption = None) -> None:
+    """List accounts: id, username, role, state, creation time."""
+    from civicwatch.store import list_users
+
+    with _account_session(db) as s:
+        users = list_users(s)
+    for user in users:
+        state = "disabled" if user.disabled else "active"
+        typer.echo(f"{user.id}\t{user.username}\t{user.role}\t{state}\t{_when(user.created_at)}")
+    _stderr().print(_plural(len(users), "user"))
+
+
+@user_app.command("passwd")
+def user_passwd(
+    name: Annotated[str, typer.Argument(metavar="NAME")],
+    password_stdin: PasswordStdin = False,
+    db: DbOption = None,
+) -> None:
+    """Set a new password for an account (its browser sessions end; API tokens keep working)."""
+    from civicwatch.store import set_password
+
+    password = _read_password(password_stdin)
+    with _account_session(db) as s:
+        user = set_password(s, name, password)
+    _stderr().print(f"password of {user.username} changed")
+
+
+@user_app.command("disable")
+def user_disable(name: Annotated[str, typer.Argument(metavar="NAME")], db: DbOption = None) -> None:
+    """Disable an account: no login, and its sessions and API tokens stop working."""
+    from civicwatch.store import disable_user
+
+    with _account_session(db) as s:
+        user = disable_user(s, name)
+    _stderr().print(f"user {user.username} disabled")
+
+
+@user_app.command("enable")
+def user_enable(name: Annotated[str, typer.Argument(metavar="NAME")], db: DbOption = None) -> None:
+    """Enable a disabled account again."""
+    from civicwatch.store.accounts import enable_user
+
+    with _account_session(db) as s:
+        user = enable_user(s, name)
+    _stderr().print(f"user {user.username} enabled")
+
+
+@user_app.command("token")
+def user_token(
+    name: Annotated[str, typer.Argument(metavar="NAME")],
+    label: Annotated[str, typer.Option("--name", metavar="LABEL", help="What the token is for.")],
+    db: DbOption = None,
+) -> None:
+    """Make an API token for an account and print it (once: only its hash is kept).
+
+    Scripts send it as "Authorization: Bearer TOKEN".
+    """
+    from civicwatch.store import create_api_token
+
+    with _account_session(db) as s:
+        token = create_api_token(s, name, label)
+    typer.echo(token)
+    _stderr().print("keep this token secret; it is not shown again (`civicwatch user revoke ID` withdraws it)")
+
+
+@user_app.command("tokens")
+def user_tokens(name: Annotated[str, typer.Argument(metavar="NAME")], db: DbOption = None) -> None:
+    """List an account's API tokens: id, name, created, last used, revoked."""
+    from civicwatch.store import list_api_tokens
+
+    with _account_session(db) as s:
+        tokens = list_api_tokens(s, name)
+    for token in tokens:
+        revoked = f"revoked {_when(token.revoked_at)}" if token.revoked_at else "active"
+        typer.echo(
+            f"{token.id}\t{token.name}\tcreated {_when(token.created_at)}\t"
+            f"last used {_when(token.last_used_at)}\t{revoked}"
+        )
+    _stderr().print(_plural(len(tokens), "token"))
+
+
+@user_app.command("revoke")
+def user_revoke(
+    token_id: Annotated[int, typer.Argument(metavar="ID", help="As `user tokens` lists it.")], db: DbOption = None
+) -> None:
+    """Revoke an API token by its id."""
+    from civicwatch.store import revoke_api_token
+
+    with _account_session(db) as s:
+        token = revoke_api_token(s, token_id)
+    _stderr().print(f"token {token.id} ({token.name}) revoked")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())

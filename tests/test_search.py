@@ -15,6 +15,7 @@ from civicwatch.model import Article as ArticleIn
 from civicwatch.model import Event as EventIn
 from civicwatch.pipeline import FileResult
 from civicwatch.store import EventFilter, connect, head_revision, ingest_results, list_events, session, upgrade
+from civicwatch.store import search as search_module
 from civicwatch.store.engine import _alembic_config, make_engine
 from civicwatch.store.models import Event
 from civicwatch.store.search import fts5_available, fts5_query, fulltext_event_ids, fulltext_ranked, parse_query
@@ -296,4 +297,46 @@ def test_upgrade_from_0003_indexes_existing_events(db_url: str) -> None:
     assert found(engine, "мемориал") == {FINE_RU}  # the targets, JSON-escaped in the row, are decoded
     assert found(engine, "старый заголовок") == {FINE_RU}  # the article's title
     assert found(engine, "оштрафовал") == {FINE_RU}
+    engine.dispose()
+
+
+def test_without_fts5_search_falls_back_to_like(filled, monkeypatch: pytest.MonkeyPatch, caplog) -> None:
+    if filled.dialect.name != "sqlite":
+        pytest.skip("the fallback is for SQLite builds without FTS5")
+    monkeypatch.setattr(search_module, "fts5_available", lambda: False)
+    monkeypatch.setattr(search_module, "_warned_like", False)
+    with caplog.at_level("WARNING", logger="civicwatch.store"):
+        assert found(filled, "LIQUIDATION memorial") == {MEMORIAL}
+    assert "no FTS5" in caplog.text
+    assert found(filled, "ОБЫСК") == {RAID_RU}  # Cyrillic as written in lowercase (SQLite folds ASCII only)
+    for q in HOSTILE:
+        found(filled, q)
+
+
+def test_downgrade_and_upgrade_again(db_url: str) -> None:
+    engine = connect(db_url)
+    store(engine, (art(AGENT_EN, "meduza.txt"), [ev("designation", "foreign_agent", ["Meduza"], AGENT_EN)]))
+    with engine.begin() as connection:
+        command.downgrade(_alembic_config(connection), "0003")
+    names = set(sa.inspect(engine).get_table_names())
+    assert not {"users", "audit_log", "events_fts"} & names
+    assert upgrade(engine) == ("0003", head_revision())
+    assert found(engine, "meduza") == {AGENT_EN}
+    engine.dispose()
+
+
+def test_postgresql_document_without_icu(db_url: str) -> None:
+    """Where PostgreSQL has no ICU collation, punctuation is stripped by name (C-locale classes are ASCII-only)."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    import importlib
+
+    migration = importlib.import_module("civicwatch.store.migrations.versions.0004_review")
+    engine = connect(db_url)
+    document = migration._postgresql_document(None).replace("e.", "events.")
+    store(engine, (art(FINE_RU, "fine.txt"), [ev("sanction", "fine", ["«Мемориал»"], FINE_RU)]))
+    with engine.connect() as connection:
+        vector = connection.scalar(sa.text(f"SELECT {document} FROM events"))  # noqa: S608 (constant SQL)
+    assert "'мемориал'" in vector or "'Мемориал'" in vector
+    assert "«" not in vector
     engine.dispose()

@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from civicwatch.store.models import USER_ROLES, ApiToken, User, WebSession
@@ -272,9 +272,5 @@ def end_session(session: Session, token: str) -> bool:
 
 def purge_expired_sessions(session: Session) -> int:
     """Delete expired browser sessions; returns how many."""
-    now = _now()
-    expired = [row for row in session.scalars(select(WebSession)) if _aware(row.expires_at) <= now]
-    for row in expired:
-        session.delete(row)
-    session.flush()
-    return len(expired)
+    result = session.execute(delete(WebSession).where(WebSession.expires_at <= _now()))
+    return result.rowcount or 0

@@ -32,7 +32,7 @@ depends_on: str | None = None
 _ICU_COLLATION = "und-x-icu"
 # The default text search parser, under the C locale, takes every non-ASCII character for a letter, so
 # "«Мемориал»" would be one word with its quotes: punctuation is replaced by spaces before parsing.
-_PUNCTUATION = "[][«»“”„‘’\"()<>{}.,;:!?…/\\|_*#@&%+=~^$—–-]"
+_PUNCTUATION = '[][«»“”„‘’"()<>{}.,;:!?…/\\|_*#@&%+=~^$—–-]'
 
 
 def upgrade() -> None:

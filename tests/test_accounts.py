@@ -1,0 +1,227 @@
+"""Accounts, API tokens and browser sessions (civicwatch.store.accounts), and `civicwatch user`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from civicwatch.cli import app
+from civicwatch.store import (
+    AccountError,
+    add_user,
+    authenticate,
+    create_api_token,
+    disable_user,
+    end_session,
+    list_api_tokens,
+    list_users,
+    recent_audit,
+    revoke_api_token,
+    session,
+    set_password,
+    start_session,
+    user_for_session,
+    user_for_token,
+)
+from civicwatch.store import accounts as accounts_module
+from civicwatch.store.models import ApiToken, User, WebSession
+
+PASSWORD = "correct horse battery"
+CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)  # fast tests; the defaults cost ~50 ms a hash
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(accounts_module, "password_hasher", CHEAP)
+
+
+@pytest.fixture
+def engine(store_engine):
+    return store_engine
+
+
+def test_add_user_and_authenticate(engine) -> None:
+    with session(engine) as s:
+        user = add_user(s, "Anna", PASSWORD)
+        s.commit()
+        assert (user.username, user.role, user.disabled) == ("anna", "analyst", False)
+        assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
+        add_user(s, "boss", PASSWORD, role="admin")
+        s.commit()
+    with session(engine) as s:
+        assert authenticate(s, "anna", PASSWORD).username == "anna"
+        assert authenticate(s, " ANNA ", PASSWORD).username == "anna"
+        assert authenticate(s, "anna", PASSWORD + "!") is None
+        assert authenticate(s, "nobody", PASSWORD) is None
+        assert authenticate(s, "anna", "x" * 5000) is None
+        assert [(u.username, u.role) for u in list_users(s)] == [("anna", "analyst"), ("boss", "admin")]
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "role", "message"),
+    [
+        ("a", PASSWORD, "analyst", "invalid username"),
+        ("anna smith", PASSWORD, "analyst", "invalid username"),
+        ("анна", PASSWORD, "analyst", "invalid username"),
+        ("x" * 65, PASSWORD, "analyst", "invalid username"),
+        ("anna", "short", "analyst", "at least 10 characters"),
+        ("anna", PASSWORD, "root", "unknown role"),
+        ("taken", PASSWORD, "analyst", "already exists"),
+    ],
+)
+def test_add_user_refuses(engine, username: str, password: str, role: str, message: str) -> None:
+    with session(engine) as s:
+        add_user(s, "taken", PASSWORD)
+        with pytest.raises(AccountError, match=message):
+            add_user(s, username, password, role=role)
+
+
+def test_a_login_redoes_a_hash_made_with_older_parameters(engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    with session(engine) as s:
+        add_user(s, "anna", PASSWORD)
+        s.commit()
+    stronger = PasswordHasher(time_cost=2, memory_cost=16, parallelism=1)
+    monkeypatch.setattr(accounts_module, "password_hasher", stronger)
+    with session(engine) as s:
+        old = s.scalars(select(User.password_hash)).one()
+        assert stronger.check_needs_rehash(old)
+        assert authenticate(s, "anna", PASSWORD) is not None
+        s.commit()
+    with session(engine) as s:
+        new = s.scalars(select(User.password_hash)).one()
+        assert new != old and not stronger.check_needs_rehash(new)
+        assert authenticate(s, "anna", PASSWORD) is not None
+
+
+def test_set_password_and_disable(engine) -> None:
+    with session(engine) as s:
+        user = add_user(s, "anna", PASSWORD)
+        token, _ = start_session(s, user)
+        s.commit()
+        set_password(s, "anna", "another long password")
+        s.commit()
+        assert authenticate(s, "anna", PASSWORD) is None
+        assert authenticate(s, "anna", "another long password") is not None
+        assert user_for_session(s, token) is None  # a new password ends the browser sessions
+        with pytest.raises(AccountError, match="too short"):
+            set_password(s, "anna", "short")
+        with pytest.raises(AccountError, match="no user named"):
+            set_password(s, "nobody", PASSWORD)
+        api_token = create_api_token(s, "anna", "script")
+        disable_user(s, "anna")
+        s.commit()
+        assert authenticate(s, "anna", "another long password") is None
+        assert user_for_token(s, api_token) is None
+        with pytest.raises(AccountError, match="disabled"):
+            create_api_token(s, "anna", "another")
+        actions = [entry.action for entry in recent_audit(s)]
+        assert actions == ["user.disable", "token.create", "user.passwd", "user.add"]
+
+
+def test_api_tokens(engine) -> None:
+    with session(engine) as s:
+        add_user(s, "anna", PASSWORD)
+        token = create_api_token(s, "anna", "nightly export")
+        other = create_api_token(s, "anna", "notebook")
+        s.commit()
+        assert token.startswith("cw_") and len(token) > 40 and token != other
+        stored = s.scalars(select(ApiToken.token_hash)).all()
+        assert token not in stored and all(len(h) == 64 for h in stored)  # sha256 only
+        assert user_for_token(s, token).username == "anna"
+        s.commit()
+        [first, second] = list_api_tokens(s, "anna")
+        assert (first.name, second.name) == ("nightly export", "notebook")
+        assert first.last_used_at is not None and second.last_used_at is None
+        for wrong in ("", "cw_", token + "x", token[3:], "cw_' OR '1'='1"):
+            assert user_for_token(s, wrong) is None
+        revoke_api_token(s, first.id)
+        s.commit()
+        assert user_for_token(s, token) is None
+        assert user_for_token(s, other).username == "anna"
+        revoke_api_token(s, first.id)  # again: harmless
+        with pytest.raises(AccountError, match="no API token"):
+            revoke_api_token(s, 999)
+        with pytest.raises(AccountError, match="give the token a name"):
+            create_api_token(s, "anna", "  ")
+
+
+def test_browser_sessions(engine) -> None:
+    with session(engine) as s:
+        user = add_user(s, "anna", PASSWORD)
+        token, csrf = start_session(s, user)
+        expired, _ = start_session(s, user, lifetime=timedelta(seconds=-1))
+        s.commit()
+        assert token != csrf and len(token) >= 40
+        assert token not in s.scalars(select(WebSession.token_hash)).all()
+    with session(engine) as s:
+        found = user_for_session(s, token)
+        assert found is not None
+        who, web_session = found
+        assert (who.username, web_session.csrf_token) == ("anna", csrf)
+        assert user_for_session(s, expired) is None
+        assert user_for_session(s, "") is None
+        assert user_for_session(s, token + "x") is None
+        assert end_session(s, token) is True
+        s.commit()
+        assert user_for_session(s, token) is None
+        assert end_session(s, token) is False
+
+
+# ------------------------------------------------------------------------------------------ CLI
+
+
+def test_cli_user_commands(store_engine) -> None:
+    db = store_engine.url.render_as_string(hide_password=False)
+    runner = CliRunner()
+
+    def run(*args: str, stdin: str | None = None):
+        return runner.invoke(app, ["user", *args, "--db", db], input=stdin)
+
+    added = run("add", "anna", "--password-stdin", stdin=PASSWORD + "\n")
+    assert added.exit_code == 0, added.output
+    assert "user anna (analyst) added" in added.stderr
+    assert run("add", "boss", "--role", "admin", "--password-stdin", stdin=PASSWORD + "\n").exit_code == 0
+    prompted = run("add", "carol", stdin=f"{PASSWORD}\n{PASSWORD}\n")  # asked twice, hidden
+    assert prompted.exit_code == 0, prompted.output
+    duplicate = run("add", "anna", "--password-stdin", stdin=PASSWORD + "\n")
+    assert duplicate.exit_code == 1 and "error: a user named 'anna' already exists" in duplicate.stderr
+    short = run("add", "dave", "--password-stdin", stdin="short\n")
+    assert short.exit_code == 1 and "at least 10 characters" in short.stderr
+    assert run("add", "erin", "--password-stdin", stdin="").exit_code == 2
+
+    listed = run("list")
+    assert listed.exit_code == 0
+    assert [line.split("\t")[1:4] for line in listed.stdout.splitlines()] == [
+        ["anna", "analyst", "active"],
+        ["boss", "admin", "active"],
+        ["carol", "analyst", "active"],
+    ]
+
+    made = run("token", "anna", "--name", "nightly export")
+    assert made.exit_code == 0, made.output
+    token = made.stdout.strip()
+    assert token.startswith("cw_") and "not shown again" in made.stderr
+    with session(store_engine) as s:
+        assert user_for_token(s, token).username == "anna"
+        s.commit()
+    tokens = run("tokens", "anna")
+    [line] = tokens.stdout.splitlines()
+    token_id, name = line.split("\t")[:2]
+    assert name == "nightly export" and line.endswith("active") and token not in tokens.stdout
+    assert run("revoke", token_id).exit_code == 0
+    assert "revoked" in run("tokens", "anna").stdout
+    with session(store_engine) as s:
+        assert user_for_token(s, token) is None
+    assert run("revoke", "999").exit_code == 1
+
+    assert run("passwd", "anna", "--password-stdin", stdin="a new long password\n").exit_code == 0
+    assert run("disable", "carol").exit_code == 0
+    assert "disabled" in run("list").stdout
+    assert run("disable", "nobody").exit_code == 1
+    with session(store_engine) as s:
+        assert authenticate(s, "anna", "a new long password") is not None
+        assert authenticate(s, "carol", PASSWORD) is None
