@@ -33,6 +33,7 @@ bench: setup
 	$(BIN)/python bench/bench_ingest.py $(SHARED)/eval/dev
 	$(BIN)/python bench/bench_registry.py $(SHARED)/registries
 	$(BIN)/python bench/bench_sources.py $(SHARED)
+	$(BIN)/python bench/bench_web.py
 
 lint: setup
 	$(BIN)/ruff check civicwatch tests bench

@@ -88,11 +88,12 @@ ENDPOINTS = [
     ("dashboard /", "/", True),
     ("events page /events", "/events", True),
     ("events page, type+country", "/events?type=designation&country=RU", True),
-    ("events page, search q", "/events?q=court", True),
+    ("events page, search q", "/events?q=memorial", True),
     ("events page, page 2", None, True),  # the next-page link of /events, found at run time
     ("api /api/events", "/api/events", False),
     ("api filtered", "/api/events?type=sanction&country=BY&date_from=2020-01-01", False),
-    ("api search q (ru)", "/api/events?q=%D1%88%D1%82%D1%80%D0%B0%D1%84", False),  # «штраф»
+    ("api search q (ru)", "/api/events?q=%D0%BE%D0%B1%D1%8B%D1%81%D0%BA%D0%B8", False),  # «обыски»
+    ("api search, a third match", "/api/events?q=court", False),
     ("api language=ru", "/api/events?language=ru", False),
     ("api stats", "/api/stats", False),
 ]
@@ -339,6 +340,7 @@ def main() -> int:
             if path is None or httpx.get(base + path, timeout=30).status_code != 200:
                 print(f"{label:<28} skipped: {path or 'no next link'} does not answer 200 (no such page yet?)")
                 continue
+            load_before = os.getloadavg()[0]
             result = asyncio.run(load(base, path, args.clients, args.requests, args.seconds))
             verdict = "PASS" if result["p95"] < GOAL_P95_MS else "MISS"
             if counted and verdict == "MISS":
@@ -346,7 +348,7 @@ def main() -> int:
             goal = f"{verdict} (p95 < {GOAL_P95_MS:.0f} ms)" if counted else f"({verdict})"
             print(
                 f"{label:<28} {result['n']:>8} {result['errors']:>6} {result['p50']:>8.1f} {result['p95']:>8.1f} "
-                f"{result['p99']:>8.1f} {result['rps']:>7.0f}  {goal}"
+                f"{result['p99']:>8.1f} {result['rps']:>7.0f}  {goal}  [load {load_before:.1f}]"
             )
     finally:
         server.terminate()

@@ -11,15 +11,15 @@ from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from civicwatch.store import browse
 from civicwatch.store.browse import MAX_LIMIT, ArticleQuery, BrowseError, EventQuery, Page
 from civicwatch.store.review import event_history
-from civicwatch.web import auth
-from civicwatch.web.deps import DbSession, EventFilters
+from civicwatch.web.deps import DbSession, EventFilters, read_access
 
-router = APIRouter(dependencies=[Depends(auth.reader)], tags=["api"])
+router = APIRouter(dependencies=[Depends(read_access)], tags=["api"])
 
 T = TypeVar("T")
 
@@ -286,6 +286,11 @@ def event_summary(request: Request, row: browse.EventRow) -> EventSummary:
     )
 
 
+def json_response(model: BaseModel) -> Response:
+    """The model as JSON, serialised once (returning the model would have FastAPI validate it again)."""
+    return Response(model.model_dump_json(), media_type="application/json")
+
+
 def next_url(request: Request, page: Page) -> str | None:
     if page.next_cursor is not None:
         return str(request.url.remove_query_params("offset").include_query_params(cursor=page.next_cursor))
@@ -313,11 +318,11 @@ def list_events(
     limit: Limit = 50,
     offset: Offset = 0,
     cursor: Cursor = None,
-) -> PageOut[EventSummary]:
+) -> Response:
     """Events matching the filters, newest first by default."""
     filters.limit, filters.offset, filters.cursor = limit, offset, cursor
     page, data = paged_events(session, request, filters)
-    return PageOut[EventSummary](data=data, count=page.count, next=next_url(request, page))
+    return json_response(PageOut[EventSummary](data=data, count=page.count, next=next_url(request, page)))
 
 
 @router.get("/events/{event_id}", response_model=EventDetailOut, responses=ERROR_RESPONSES)
@@ -358,7 +363,7 @@ def list_entities(
     kind: Annotated[str | None, Query(pattern=r"^(organization|person|place|law)$")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
-) -> PageOut[EntitySummary]:
+) -> Response:
     """Organizations, people, places and laws, by name."""
     page = browse.search_entities(session, name=name, kind=kind, limit=limit, offset=offset)
     data = [
@@ -369,7 +374,7 @@ def list_entities(
         )
         for row in page.rows
     ]
-    return PageOut[EntitySummary](data=data, count=page.count, next=next_url(request, page))
+    return json_response(PageOut[EntitySummary](data=data, count=page.count, next=next_url(request, page)))
 
 
 @router.get("/entities/{entity_id}", response_model=EntityDetailOut, responses=ERROR_RESPONSES)
@@ -413,7 +418,7 @@ def list_articles(
     with_events: Annotated[bool, Query(description="Only articles in which events were found.")] = False,
     limit: Limit = 50,
     offset: Offset = 0,
-) -> PageOut[ArticleSummary]:
+) -> Response:
     """Stored articles, newest published first."""
     query = ArticleQuery(
         language=language.lower() if language else None,
@@ -426,7 +431,7 @@ def list_articles(
     )
     page = browse.search_articles(session, query)
     data = [_article_summary(request, row) for row in page.rows]
-    return PageOut[ArticleSummary](data=data, count=page.count, next=next_url(request, page))
+    return json_response(PageOut[ArticleSummary](data=data, count=page.count, next=next_url(request, page)))
 
 
 def _article_summary(request: Request, row: browse.ArticleRow) -> dict:
@@ -451,16 +456,17 @@ def get_article(request: Request, session: DbSession, article_id: int) -> Articl
 
 
 @router.get("/stats", response_model=StatsOut)
-def stats(request: Request, session: DbSession) -> StatsOut:
+def stats(request: Request, session: DbSession) -> Response:
     """The dashboard's numbers: totals, dated events per month by type, the latest events, the most targeted."""
     board = browse.dashboard(session)
-    return StatsOut(
+    stats = StatsOut(
         totals=board.totals,
         per_month=[MonthCountModel.model_validate(m) for m in board.per_month],
         types=board.types,
         latest=[event_summary(request, row) for row in board.latest],
         most_targeted=[TargetCountModel.model_validate(t) for t in board.most_targeted],
     )
+    return json_response(stats)
 
 
 @router.get("/facets", response_model=FacetsOut)

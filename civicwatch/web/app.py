@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from http import HTTPStatus
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -29,6 +32,7 @@ HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
 TEMPLATES_DIR = HERE / "templates"
 API_PREFIX = "/api"
+ROUTE_THREADS = 8
 
 # Environment read by ``create_app_from_env``: how ``civicwatch serve`` hands its options to uvicorn workers.
 ENV_PRIVATE = "CIVICWATCH_WEB_PRIVATE"
@@ -60,6 +64,7 @@ def create_app(db: str | None = None, *, private: bool = False, secure_cookies: 
     """
     engine = connect(db)
     app = FastAPI(
+        lifespan=_lifespan,
         title="civicwatch",
         version=civicwatch.__version__,
         description="Evidence-linked events on restrictions of civil society and independent media.",
@@ -85,6 +90,15 @@ def create_app(db: str | None = None, *, private: bool = False, secure_cookies: 
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unexpected_error)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # Sync routes run in a thread pool (40 threads by default). Their work is mostly Python holding the
+    # GIL, so many threads only take turns slower; a few keep the queue first come, first served.
+    anyio.to_thread.current_default_thread_limiter().total_tokens = ROUTE_THREADS
+    yield
+    app.state.engine.dispose()
 
 
 def create_app_from_env() -> FastAPI:

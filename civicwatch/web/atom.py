@@ -17,10 +17,9 @@ from fastapi.responses import Response
 
 from civicwatch.store import browse
 from civicwatch.store.browse import EventRow
-from civicwatch.web import auth
-from civicwatch.web.deps import DbSession, EventFilters
+from civicwatch.web.deps import DbSession, EventFilters, read_access
 
-router = APIRouter(dependencies=[Depends(auth.reader)], tags=["feed"])
+router = APIRouter(dependencies=[Depends(read_access)], tags=["feed"])
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ATOM_TYPE = "application/atom+xml; charset=utf-8"

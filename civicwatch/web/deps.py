@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from civicwatch.model import EVENT_TYPES, STATUSES
 from civicwatch.store.browse import ORDERS, REVIEW_STATES, EventQuery
+from civicwatch.web import auth
 
 
 @dataclass(frozen=True)
@@ -23,10 +24,19 @@ class Settings:
     secure_cookies: bool
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One database session per request, closed when the response is done."""
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """One database session per request, closed when the response is done.
+
+    An async dependency so that it runs on the event loop rather than taking a trip through the thread
+    pool (making a session does no I/O); the session is then used by the route, in a worker thread.
+    """
     with request.app.state.sessions() as session:
         yield session
+
+
+async def read_access(request: Request) -> None:
+    """``auth.reader`` (private mode: log-in or token required) called on the event loop, as above."""
+    auth.reader(request)
 
 
 def get_settings(request: Request) -> Settings:
@@ -45,7 +55,7 @@ ReviewState = StrEnum("ReviewState", {name: name for name in REVIEW_STATES})
 EventOrder = StrEnum("EventOrder", {name: name for name in ORDERS})
 
 
-def event_filters(
+async def event_filters(
     type: Annotated[EventType | None, Query(description="Event type.")] = None,  # noqa: A002 - the public name
     subtype: Annotated[EventSubtype | None, Query(description="Event subtype (foreign_agent, fine, ...).")] = None,
     status: Annotated[EventStatus | None, Query(description="occurred, planned or threatened.")] = None,

@@ -21,10 +21,9 @@ from fastapi.responses import Response, StreamingResponse
 
 from civicwatch.store import browse
 from civicwatch.store.browse import EventQuery, EventRow
-from civicwatch.web import auth
-from civicwatch.web.deps import EventFilters
+from civicwatch.web.deps import EventFilters, read_access
 
-router = APIRouter(dependencies=[Depends(auth.reader)], tags=["exports"])
+router = APIRouter(dependencies=[Depends(read_access)], tags=["exports"])
 
 EXPORT_COLUMNS = (
     "id",
