@@ -5,6 +5,8 @@ Data: tests/web_data.py (real store, hand-made events). PostgreSQL runs when CIV
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -221,7 +223,11 @@ def test_openapi_describes_the_api(client: TestClient) -> None:
     ok = listing["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
     assert set(schema["components"]["schemas"][ok.rsplit("/", 1)[1]]["properties"]) == {"data", "count", "next"}
     assert "ErrorOut" in schema["components"]["schemas"]
-    assert client.get("/api/docs").status_code == 200
+    docs = client.get("/api/docs")
+    assert docs.status_code == 200 and "SwaggerUIBundle" in docs.text
+    assets = re.findall(r'(?:src|href)="([^"]+)"', docs.text)
+    assert assets and not [url for url in assets if "://" in url]  # offline: every asset from the app
+    assert all(client.get(url).status_code == 200 for url in assets)
 
 
 INJECTIONS = ["' OR '1'='1", "1; DROP TABLE events; --", '" OR ""="', "%' --", "1) UNION SELECT * FROM articles --"]

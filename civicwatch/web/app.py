@@ -7,6 +7,7 @@ wrong method or a bug (which answers 500 without showing internals).
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -18,6 +19,7 @@ import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -33,6 +35,7 @@ STATIC_DIR = HERE / "static"
 TEMPLATES_DIR = HERE / "templates"
 API_PREFIX = "/api"
 ROUTE_THREADS = 8
+DOCS_ASSETS = f"{API_PREFIX}/docs/assets"
 
 # Environment read by ``create_app_from_env``: how ``civicwatch serve`` hands its options to uvicorn workers.
 ENV_PRIVATE = "CIVICWATCH_WEB_PRIVATE"
@@ -68,7 +71,7 @@ def create_app(db: str | None = None, *, private: bool = False, secure_cookies: 
         title="civicwatch",
         version=civicwatch.__version__,
         description="Evidence-linked events on restrictions of civil society and independent media.",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # served below from bundled assets, not a CDN: the app works offline
         redoc_url=None,
         openapi_url="/openapi.json",
     )
@@ -78,6 +81,7 @@ def create_app(db: str | None = None, *, private: bool = False, secure_cookies: 
     app.state.secure_cookies = secure_cookies
     app.state.templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    _add_api_docs(app)
 
     app.include_router(auth.router)
     app.include_router(review.router)
@@ -99,6 +103,34 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     anyio.to_thread.current_default_thread_limiter().total_tokens = ROUTE_THREADS
     yield
     app.state.engine.dispose()
+
+
+def _swagger_assets() -> Path | None:
+    # swagger-ui-py ships Swagger UI 5 (OpenAPI 3.1); only its files are used, its module is never imported
+    spec = importlib.util.find_spec("swagger_ui")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(spec.submodule_search_locations[0]) / "static"
+    return folder if (folder / "swagger-ui-bundle.js").exists() else None
+
+
+def _add_api_docs(app: FastAPI) -> None:
+    """Interactive API docs at /api/docs, with Swagger UI's files served by the app itself."""
+    assets = _swagger_assets()
+    if assets is None:  # the OpenAPI schema at /openapi.json is still there
+        return
+    app.mount(DOCS_ASSETS, StaticFiles(directory=str(assets)), name="api-docs-assets")
+
+    async def api_docs() -> Response:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} API",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png",
+        )
+
+    app.add_api_route(f"{API_PREFIX}/docs", api_docs, include_in_schema=False)
 
 
 def create_app_from_env() -> FastAPI:
