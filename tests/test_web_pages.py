@@ -115,7 +115,10 @@ def test_event_list_filters_search_and_pages(site):
     sanctions = client.get("/events", params={"type": "sanction"}).text
     assert 'class="badge type type-sanction"' in sanctions
     assert "type-designation" not in re.search(r"<tbody>(.*)</tbody>", sanctions, re.S).group(1)
-    assert 'href="/events.csv?type=sanction"' in sanctions and 'href="/events.atom?type=sanction"' in sanctions
+    links = set(re.findall(r'href="(/api/events\.\w+\?type=sanction|/feed\.atom\?type=sanction)"', sanctions))
+    assert len(links) == 4  # CSV, JSON Lines, Parquet, Atom: the same filter
+    for link in links:
+        assert client.get(link).status_code == 200, link
 
     found = client.get("/events", params={"q": "liquidation"}).text
     assert 0 < int(re.search(r'id="result-count">(\d+) event', found).group(1)) < total

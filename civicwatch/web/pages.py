@@ -32,8 +32,8 @@ MAX_PAGE_SIZE = 500
 # The filters of /events, as GET parameters (the same names as the API's and the exports').
 FILTERS = ("type", "subtype", "status", "country", "language", "date_from", "date_to", "entity", "review_state", "q")
 # WEB-CORE's export and feed endpoints take the same filters.
-EXPORTS = (("CSV", "/events.csv"), ("JSON Lines", "/events.jsonl"), ("Parquet", "/events.parquet"))
-FEED = "/events.atom"
+EXPORTS = (("CSV", "/api/events.csv"), ("JSON Lines", "/api/events.jsonl"), ("Parquet", "/api/events.parquet"))
+FEED = "/feed.atom"
 
 
 # ------------------------------------------------------------------------------------------- rendering
