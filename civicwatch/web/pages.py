@@ -57,7 +57,8 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
         "request": request,
         "user": user,
         "can_review": auth.can_review(user),
-        "csrf_token": auth.csrf_token(request),
+        # anonymous pages have no form but the log-in form: no token (and no cookie) for them
+        "csrf_token": auth.csrf_token(request) if user is not None or template == "login.html" else "",
         "flashes": auth.take_flashes(request),
         "safe_url": safe_url,
         "chart_types": TYPE_ORDER,
