@@ -7,9 +7,11 @@ Lists stay fast on large databases (100,000 events and more):
 * rows are plain column tuples (no ORM objects, no per-row relationship loads), ``targets`` included;
 * the default order, newest first, walks the ``date_start`` index, and ``next`` pages continue from a
   keyset cursor (the last row's date and id) instead of an ever larger OFFSET;
-* the total count of a filter, the dashboard and the filter values are cached for a few seconds per
-  database (``CACHE_TTL_S``); adding events (a larger largest event id) makes a count stale at once,
-  and ``invalidate_caches()`` drops everything (after a review, say).
+* the total count of a filter is cached for a few seconds per database (``CACHE_TTL_S``), and a new
+  event (a larger largest event id) makes it stale at once; the dashboard and the filter values are
+  cached for a minute (``DASHBOARD_TTL_S``) and renewed by one request while the others get the old
+  ones; ``invalidate_caches()`` drops everything (after a review, say);
+* a search or entity filter that keeps many events walks the date index instead of sorting them all.
 
 An event's *language* is the language of the article its evidence comes from; the ``language`` filter
 keeps events reported in that language by any of their articles.
@@ -28,7 +30,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import and_, exists, extract, false, func, or_, select
+from sqlalchemy import and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from civicwatch.model import EVENT_TYPES, STATUSES
@@ -46,6 +48,8 @@ from civicwatch.store.search import fulltext_event_ids
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
 CACHE_TTL_S = 10.0
+DASHBOARD_TTL_S = 60.0  # the dashboard takes a few hundred ms on 100,000 events; it is served stale while renewed
+MANY_EVENTS = 2000  # above this many matches, walk the date index (see _conditions)
 ORDERS = ("newest", "oldest", "added")  # by event date (undated last), or by when the event was stored
 
 T = TypeVar("T")
@@ -138,25 +142,35 @@ class Page(Generic[T]):
 
 
 class _TTLCache:
-    """A small thread-safe cache whose entries live ``ttl`` seconds (shared by every request of a process)."""
+    """A small thread-safe cache shared by every request of a process.
 
-    def __init__(self, ttl: float, max_entries: int = 2048) -> None:
-        self.ttl = ttl
+    An entry is fresh for the ``ttl`` given when it is read. An expired entry is renewed by one thread
+    while the others keep getting the old value (so a slow aggregate never stalls every visitor at once).
+    """
+
+    def __init__(self, max_entries: int = 2048) -> None:
         self.max_entries = max_entries
         self._data: dict[Any, tuple[float, Any]] = {}
+        self._renewing: set[Any] = set()
         self._lock = threading.Lock()
 
-    def get_or_compute(self, key: Any, compute: Callable[[], T]) -> T:
+    def get_or_compute(self, key: Any, compute: Callable[[], T], ttl: float = CACHE_TTL_S) -> T:
         now = time.monotonic()
         with self._lock:
             hit = self._data.get(key)
-        if hit is not None and hit[0] > now:
-            return hit[1]
-        value = compute()
+            if hit is not None:
+                if now - hit[0] < ttl or key in self._renewing:
+                    return hit[1]
+                self._renewing.add(key)
+        try:
+            value = compute()
+        finally:
+            with self._lock:
+                self._renewing.discard(key)
         with self._lock:
             if len(self._data) >= self.max_entries:
                 self._data.clear()
-            self._data[key] = (now + self.ttl, value)
+            self._data[key] = (now, value)
         return value
 
     def clear(self) -> None:
@@ -164,7 +178,7 @@ class _TTLCache:
             self._data.clear()
 
 
-_cache = _TTLCache(CACHE_TTL_S)
+_cache = _TTLCache()
 
 
 def invalidate_caches() -> None:
@@ -186,9 +200,15 @@ def _entity_ids(session: Session, entity: str) -> list[int]:
     return [e.id for e in find_entities(session, value)]
 
 
-def _conditions(session: Session, query: EventQuery) -> list:
-    """The WHERE terms of an event query (bound parameters only)."""
+def _conditions(session: Session, query: EventQuery, many: bool = False) -> list:
+    """The WHERE terms of an event query (bound parameters only).
+
+    ``many``: the filters keep many events, so the database should walk the date index and test each
+    event against the id sets (search, entity) rather than fetch every id of the set and sort them all;
+    ``events.id + 0`` hides the primary key from the planner to say so.
+    """
     terms: list = []
+    event_id = Event.id + 0 if many else Event.id
     if query.type:
         terms.append(Event.type == query.type)
     if query.subtype:
@@ -215,11 +235,11 @@ def _conditions(session: Session, query: EventQuery) -> list:
         if not ids:
             terms.append(false())
         else:
-            terms.append(Event.id.in_(select(EventEntity.event_id).where(EventEntity.entity_id.in_(ids))))
+            terms.append(event_id.in_(select(EventEntity.event_id).where(EventEntity.entity_id.in_(ids))))
     if query.review_state:
         terms.append(Event.review_state == query.review_state)
     if query.q and query.q.strip():
-        terms.append(Event.id.in_(fulltext_event_ids(session, query.q.strip())))
+        terms.append(event_id.in_(fulltext_event_ids(session, query.q.strip())))
     return terms
 
 
@@ -338,7 +358,8 @@ def search_events(session: Session, query: EventQuery) -> Page[EventRow]:
     """One page of events matching the query, with the total count and the cursor of the next page."""
     limit = max(1, min(query.limit, MAX_LIMIT))
     order_by = _order_by(query.order)
-    conditions = _conditions(session, query)
+    count = count_events(session, query)
+    conditions = _conditions(session, query, many=count > MANY_EVENTS)
     statement = select(*_row_columns(), Event.date_start).where(*conditions)
     if query.cursor:
         statement = statement.where(_after_cursor(query.order, *_decode_cursor(query.cursor, query.order)))
@@ -350,7 +371,7 @@ def search_events(session: Session, query: EventQuery) -> Page[EventRow]:
     if len(result) > limit:
         last = result[limit - 1]
         next_cursor = encode_cursor(query.order, rows[-1], last.date_start)
-    return Page(rows, count_events(session, query), limit, query.offset, next_cursor=next_cursor)
+    return Page(rows, count, limit, query.offset, next_cursor=next_cursor)
 
 
 def iter_events(session: Session, query: EventQuery, batch: int = 1000) -> Iterator[EventRow]:
@@ -710,30 +731,55 @@ class Dashboard:
 
 
 def dashboard(session: Session, latest: int = 10, top: int = 10) -> Dashboard:
-    """The dashboard's numbers (cached for CACHE_TTL_S per database)."""
-    key = ("dashboard", _db_key(session), session.scalar(select(func.max(Event.id))), latest, top)
-    return _cache.get_or_compute(key, lambda: _dashboard(session, latest, top))
+    """The dashboard's numbers (cached for DASHBOARD_TTL_S per database; ``invalidate_caches`` renews them)."""
+    # keyed by database only: new events show up when the entry is renewed (DASHBOARD_TTL_S), without a stall
+    key = ("dashboard", _db_key(session), latest, top)
+    return _cache.get_or_compute(key, lambda: _dashboard(session, latest, top), ttl=DASHBOARD_TTL_S)
+
+
+def _month(session: Session):
+    """The "YYYY-MM" of an event's start date, in the database's own dialect (SQLite keeps dates as text)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.substr(Event.date_start, 1, 7)
+    return func.to_char(Event.date_start, "YYYY-MM")
+
+
+def _most_targeted(session: Session, top: int) -> list[TargetCount]:
+    """The entities most often targeted by events that are not boilerplate only.
+
+    Counting target links over the whole table is the slow part (each link is read for its role), so
+    candidates come from a count of links in any role, which the entity_id index answers alone (an entity
+    has at least as many links as target links), and only those candidates are counted exactly.
+    """
+    links = func.count()
+    candidates = session.scalars(
+        select(EventEntity.entity_id)
+        .group_by(EventEntity.entity_id)
+        .order_by(links.desc(), EventEntity.entity_id)
+        .limit(top * 20)
+    ).all()
+    events = func.count(func.distinct(EventEntity.event_id))
+    rows = session.execute(
+        select(Entity.id, Entity.name, Entity.kind, events)
+        .join(EventEntity, EventEntity.entity_id == Entity.id)
+        .join(Event, Event.id == EventEntity.event_id)
+        .where(EventEntity.role == "target", Event.boilerplate.is_(False), Entity.id.in_(candidates))
+        .group_by(Entity.id, Entity.name, Entity.kind)
+        .order_by(events.desc(), Entity.name)
+        .limit(top)
+    ).all()
+    return [TargetCount(i, n, k, c) for i, n, k, c in rows]
 
 
 def _dashboard(session: Session, latest: int, top: int) -> Dashboard:
-    year, month = extract("year", Event.date_start), extract("month", Event.date_start)
+    month = _month(session).label("month")
     monthly = session.execute(
-        select(year.label("y"), month.label("m"), Event.type, func.count())
+        select(month, Event.type, func.count())
         .where(Event.date_start.is_not(None), Event.boilerplate.is_(False))
-        .group_by(year, month, Event.type)
-        .order_by(year, month, Event.type)
+        .group_by(month, Event.type)
+        .order_by(month, Event.type)
     ).all()
-    per_month = [MonthCount(f"{int(y):04d}-{int(m):02d}", t, n) for y, m, t, n in monthly]
-    targeted = func.count(func.distinct(EventEntity.event_id))
-    top_rows = session.execute(
-        select(Entity.id, Entity.name, Entity.kind, targeted)
-        .join(EventEntity, EventEntity.entity_id == Entity.id)
-        .join(Event, Event.id == EventEntity.event_id)
-        .where(EventEntity.role == "target", Event.boilerplate.is_(False))
-        .group_by(Entity.id, Entity.name, Entity.kind)
-        .order_by(targeted.desc(), Entity.name)
-        .limit(top)
-    ).all()
+    per_month = [MonthCount(m, t, n) for m, t, n in monthly]
     totals = {
         "events": session.scalar(select(func.count()).select_from(Event).where(Event.boilerplate.is_(False))) or 0,
         "articles": session.scalar(select(func.count()).select_from(Article)) or 0,
@@ -744,7 +790,7 @@ def _dashboard(session: Session, latest: int, top: int) -> Dashboard:
         per_month=per_month,
         types=sorted({m.type for m in per_month}),
         latest=search_events(session, EventQuery(order="added", limit=latest)).rows,
-        most_targeted=[TargetCount(i, n, k, c) for i, n, k, c in top_rows],
+        most_targeted=_most_targeted(session, top),
     )
 
 
@@ -764,8 +810,8 @@ class Facets:
 
 
 def facets(session: Session) -> Facets:
-    key = ("facets", _db_key(session), session.scalar(select(func.max(Event.id))))
-    return _cache.get_or_compute(key, lambda: _facets(session))
+    key = ("facets", _db_key(session))
+    return _cache.get_or_compute(key, lambda: _facets(session), ttl=DASHBOARD_TTL_S)
 
 
 def _facets(session: Session) -> Facets:
