@@ -209,3 +209,20 @@ def test_highlight_segments_cover_the_text_once():
     assert "".join(s.text for s in segments) == text
     marked = [(s.text, [m.event_id for m in s.mentions]) for s in segments if s.mentions]
     assert marked == [("Two fined.", [1, 2]), ("Three raided.", [4])]
+
+
+def test_chart_stacks_types_per_month_and_switches_to_years_over_long_spans():
+    from civicwatch.web.chart import MAX_MONTHS, stacked_bars
+
+    chart = stacked_bars([("2021-01", "designation", 3), ("2021-03", "sanction", 2), ("2021-03", "designation", 1)])
+    assert chart.period == "month" and chart.total == 6 and chart.types == ["designation", "sanction"]
+    assert [label.text for label in chart.labels] == ["2021-01", "2021-02", "2021-03"]  # empty months stay
+    march = [s for s in chart.segments if s.title.startswith("2021-03")]
+    assert [s.type for s in march] == ["designation", "sanction"]
+    assert march[1].y + march[1].height == march[0].y  # stacked: the second sits on the first
+    assert march[0].height == chart.segments[0].height / 3  # heights are proportional to counts
+    assert chart.ticks[-1].label == "4" and chart.plot_bottom - chart.segments[0].y > 0
+
+    years = stacked_bars([("2012-01", "law", 1), (f"{2012 + MAX_MONTHS // 12 + 1}-06", "law", 2)])
+    assert years.period == "year" and years.labels[0].text == "2012"
+    assert stacked_bars([]).total == 0 and stacked_bars([]).segments == []
