@@ -226,3 +226,17 @@ def test_chart_stacks_types_per_month_and_switches_to_years_over_long_spans():
     years = stacked_bars([("2012-01", "law", 1), (f"{2012 + MAX_MONTHS // 12 + 1}-06", "law", 2)])
     assert years.period == "year" and years.labels[0].text == "2012"
     assert stacked_bars([]).total == 0 and stacked_bars([]).segments == []
+
+
+def test_security_headers_middleware_covers_static_files_and_the_api(tmp_path):
+    from civicwatch.web.auth import SecurityHeadersMiddleware
+
+    app = create_app(f"sqlite:///{tmp_path / 'civicwatch.db'}")
+    app.add_middleware(SecurityHeadersMiddleware)
+    client = TestClient(app)
+    for path in ["/static/style.css", "/api/events", "/api/nothing-here", "/"]:
+        headers = client.get(path).headers
+        assert headers["x-content-type-options"] == "nosniff", path
+        assert "frame-ancestors 'none'" in headers["content-security-policy"], path
+    docs = client.get("/api/docs").headers
+    assert "content-security-policy" not in docs and docs["x-frame-options"] == "DENY"
