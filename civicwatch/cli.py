@@ -668,6 +668,15 @@ def events(
     include_boilerplate: Annotated[
         bool, typer.Option("--include-boilerplate", help="Also list events reported only in boilerplate.")
     ] = False,
+    search: Annotated[
+        str | None,
+        typer.Option(
+            "--search", "-q", metavar="WORDS", help='Full-text search, English or Russian: words, "a phrase", prefix*.'
+        ),
+    ] = None,
+    review_state: Annotated[
+        str | None, typer.Option(metavar="STATE", help="unreviewed, confirmed, rejected or edited.")
+    ] = None,
 ) -> None:
     """List stored events, oldest first (undated last).
 
@@ -680,10 +689,12 @@ def events(
 
         civicwatch events --type designation --subtype foreign_agent --since 2015-01-01
         civicwatch events --entity Memorial --format json
+        civicwatch events --search "Мемориал штраф*" --review-state confirmed
         civicwatch events --format csv > events.csv
     """
     from civicwatch.model import EVENT_TYPES
     from civicwatch.store import EventFilter, connect, find_entities, list_events, session
+    from civicwatch.store.models import REVIEW_STATES
 
     if event_type is not None and event_type not in EVENT_TYPES:
         raise typer.BadParameter(f"{event_type!r}; one of {', '.join(EVENT_TYPES)}", param_hint="--type")
@@ -691,7 +702,10 @@ def events(
     if subtype is not None and subtype not in known:
         raise typer.BadParameter(f"{subtype!r}; one of {', '.join(dict.fromkeys(known))}", param_hint="--subtype")
     err = _stderr()
+    if review_state is not None and review_state not in REVIEW_STATES:
+        raise typer.BadParameter(f"{review_state!r}; one of {', '.join(REVIEW_STATES)}", param_hint="--review-state")
     flt = EventFilter(event_type, subtype, since, until, entity, include_boilerplate, limit)
+    flt.q, flt.review_state = search, review_state
     with _store_errors(err):
         engine = connect(db, create=False)
         with session(engine) as s:

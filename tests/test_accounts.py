@@ -169,6 +169,11 @@ def test_browser_sessions(engine) -> None:
         s.commit()
         assert user_for_session(s, token) is None
         assert end_session(s, token) is False
+        other, _ = start_session(s, user)
+        disable_user(s, "anna")
+        assert user_for_session(s, other) is None  # disabling ends sessions
+        with pytest.raises(AccountError, match="disabled"):
+            start_session(s, accounts_module.get_user(s, "anna"))
 
 
 # ------------------------------------------------------------------------------------------ CLI

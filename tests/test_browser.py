@@ -141,12 +141,14 @@ def test_dashboard_to_event_to_article_and_review(page, server):
     page.wait_for_url(event_url)
     assert "Signed in as anna" in page.locator("header").inner_text()
 
+    page.locator("#review-note").fill("seen in the <register>")
     page.get_by_role("button", name="Confirm").click()
     page.wait_for_url(event_url)
     assert page.locator(".flash-ok").inner_text() == "Event confirmed."
     history = page.locator("#history li").first.inner_text()
     assert history.startswith("confirm by anna")
     assert "unreviewed" in history and "confirmed" in history  # before → after
+    assert "“seen in the <register>”" in history
     assert page.locator("dd .badge.state-confirmed").is_visible()
     assert page.errors == []
 

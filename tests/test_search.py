@@ -133,10 +133,13 @@ HOSTILE = [
     "мемориал ИЛИ",
     "",
     "   ",
+    "memorial " * 5000,
+    '"' * 5001,
+    "*" * 5000,
 ]
 
 
-@pytest.mark.parametrize("q", HOSTILE)
+@pytest.mark.parametrize("q", HOSTILE, ids=lambda q: ascii(q[:24]) + (f"..{len(q)}" if len(q) > 24 else ""))
 def test_hostile_queries_do_not_raise_and_change_nothing(filled, q: str) -> None:
     matched = found(filled, q)
     assert matched <= {MEMORIAL, FINE_RU, AGENT_EN, RAID_RU}
@@ -161,6 +164,7 @@ def test_query_parsing() -> None:
     assert [t.prefix for t in parse_query("memor* memorial")] == [True, False]
     assert parse_query("'; -- * \" ") == []
     assert fts5_query(parse_query('a"b OR')) == '"a b" AND "or"'
+    assert len(parse_query("word " * 1000)) == 32
 
 
 def test_ranked_results(filled) -> None:
@@ -170,6 +174,10 @@ def test_ranked_results(filled) -> None:
             select(Event.evidence, ranked.c.rank).join(ranked, ranked.c.event_id == Event.id).order_by(ranked.c.rank)
         ).all()
     assert [evidence for evidence, _ in rows] == [MEMORIAL]
+    assert found(filled, "meduza") == {AGENT_EN}
+    with filled.connect() as connection:  # an engine, a connection or a dialect name does too
+        assert len(connection.execute(fulltext_event_ids(filled, "meduza")).all()) == 1
+        assert len(connection.execute(fulltext_event_ids(filled.dialect.name, "meduza")).all()) == 1
 
 
 def test_list_events_with_q_and_review_state(filled) -> None:
@@ -340,3 +348,20 @@ def test_postgresql_document_without_icu(db_url: str) -> None:
     assert "'мемориал'" in vector or "'Мемориал'" in vector
     assert "«" not in vector
     engine.dispose()
+
+
+def test_cli_events_search_and_review_state(filled) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from civicwatch.cli import app
+
+    db = filled.url.render_as_string(hide_password=False)
+    runner = CliRunner()
+    result = runner.invoke(app, ["events", "--db", db, "--search", "мемориал", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert [e["evidence"] for e in json.loads(result.stdout)["data"]] == [FINE_RU]
+    result = runner.invoke(app, ["events", "--db", db, "-q", "memorial", "--review-state", "confirmed", "-f", "json"])
+    assert json.loads(result.stdout)["count"] == 0
+    assert runner.invoke(app, ["events", "--db", db, "--review-state", "approved"]).exit_code == 2

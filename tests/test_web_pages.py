@@ -115,7 +115,10 @@ def test_event_list_filters_search_and_pages(site):
     sanctions = client.get("/events", params={"type": "sanction"}).text
     assert 'class="badge type type-sanction"' in sanctions
     assert "type-designation" not in re.search(r"<tbody>(.*)</tbody>", sanctions, re.S).group(1)
-    assert 'href="/events.csv?type=sanction"' in sanctions and 'href="/events.atom?type=sanction"' in sanctions
+    links = set(re.findall(r'href="(/api/events\.\w+\?type=sanction|/feed\.atom\?type=sanction)"', sanctions))
+    assert len(links) == 4  # CSV, JSON Lines, Parquet, Atom: the same filter
+    for link in links:
+        assert client.get(link).status_code == 200, link
 
     found = client.get("/events", params={"q": "liquidation"}).text
     assert 0 < int(re.search(r'id="result-count">(\d+) event', found).group(1)) < total
@@ -206,3 +209,34 @@ def test_highlight_segments_cover_the_text_once():
     assert "".join(s.text for s in segments) == text
     marked = [(s.text, [m.event_id for m in s.mentions]) for s in segments if s.mentions]
     assert marked == [("Two fined.", [1, 2]), ("Three raided.", [4])]
+
+
+def test_chart_stacks_types_per_month_and_switches_to_years_over_long_spans():
+    from civicwatch.web.chart import MAX_MONTHS, stacked_bars
+
+    chart = stacked_bars([("2021-01", "designation", 3), ("2021-03", "sanction", 2), ("2021-03", "designation", 1)])
+    assert chart.period == "month" and chart.total == 6 and chart.types == ["designation", "sanction"]
+    assert [label.text for label in chart.labels] == ["2021-01", "2021-02", "2021-03"]  # empty months stay
+    march = [s for s in chart.segments if s.title.startswith("2021-03")]
+    assert [s.type for s in march] == ["designation", "sanction"]
+    assert march[1].y + march[1].height == march[0].y  # stacked: the second sits on the first
+    assert march[0].height == chart.segments[0].height / 3  # heights are proportional to counts
+    assert chart.ticks[-1].label == "4" and chart.plot_bottom - chart.segments[0].y > 0
+
+    years = stacked_bars([("2012-01", "law", 1), (f"{2012 + MAX_MONTHS // 12 + 1}-06", "law", 2)])
+    assert years.period == "year" and years.labels[0].text == "2012"
+    assert stacked_bars([]).total == 0 and stacked_bars([]).segments == []
+
+
+def test_security_headers_middleware_covers_static_files_and_the_api(tmp_path):
+    from civicwatch.web.auth import SecurityHeadersMiddleware
+
+    app = create_app(f"sqlite:///{tmp_path / 'civicwatch.db'}")
+    app.add_middleware(SecurityHeadersMiddleware)
+    client = TestClient(app)
+    for path in ["/static/style.css", "/api/events", "/api/nothing-here", "/"]:
+        headers = client.get(path).headers
+        assert headers["x-content-type-options"] == "nosniff", path
+        assert "frame-ancestors 'none'" in headers["content-security-policy"], path
+    docs = client.get("/api/docs").headers
+    assert "content-security-policy" not in docs and docs["x-frame-options"] == "DENY"

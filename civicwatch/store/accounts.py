@@ -231,6 +231,8 @@ def revoke_api_token(session: Session, token_id: int, *, by: User | None = None)
 
 def start_session(session: Session, user: User, lifetime: timedelta = SESSION_LIFETIME) -> tuple[str, str]:
     """A new browser session for the user: (session token for the cookie, CSRF token for its forms)."""
+    if user.disabled:
+        raise AccountError(f"user {user.username!r} is disabled")
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     now = _now()

@@ -11,7 +11,7 @@ A query is a list of terms, all of which must match (case-insensitive, diacritic
 a word, a "quoted phrase", or a word prefix ``memor*``. Everything else in the query is text to look for,
 never syntax: FTS5 operators (OR, NOT, NEAR, ``^``, column filters), quotes and SQL reach the database
 as bound parameters, quoted as phrases, so no query can raise a syntax error or change the SQL. A query
-with no word in it matches nothing.
+with no word in it matches nothing; only its first 1000 characters and 32 terms count.
 
 On a SQLite without FTS5 (rare: Python's own sqlite3 has it) search falls back to LIKE over the event's
 fields, case-insensitive for ASCII only; a warning says so once.
@@ -54,6 +54,8 @@ log = logging.getLogger("civicwatch.store")
 _TERM = re.compile(r'"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"[^\W_]+")  # letters and digits of any script
 _PREFIX = re.compile(r"^([^\W_]+)\*+$")
+MAX_QUERY_CHARS = 1000  # longer queries are cut: nobody types more, and a script should not load the server
+MAX_TERMS = 32
 
 _sqlite_fts = table(FTS_TABLE, column("rowid", Integer), column("body", Text), column("rank"))
 _pg_fts = table(FTS_TABLE, column("event_id", Integer), column("document", TSVECTOR))
@@ -70,13 +72,13 @@ class Term:
 def parse_query(q: str | None) -> list[Term]:
     """The terms of a user's query; words are lowercased, punctuation between them dropped."""
     terms: list[Term] = []
-    for phrase, bare in _TERM.findall(q or ""):
+    for phrase, bare in _TERM.findall((q or "")[:MAX_QUERY_CHARS]):
         text = phrase if phrase else bare
         prefix_match = _PREFIX.match(text) if not phrase else None
         words = tuple(word.lower() for word in _WORD.findall(text))
         if words:
             terms.append(Term(words, prefix=prefix_match is not None))
-    return terms
+    return terms[:MAX_TERMS]
 
 
 @functools.cache
@@ -92,11 +94,14 @@ def fts5_available() -> bool:
         return False
 
 
-def _dialect_name(session_or_dialect: Session | Dialect | str) -> str:
+def _dialect_name(session_or_dialect) -> str:
+    """The database kind of a session, engine, connection, dialect or dialect name."""
     if isinstance(session_or_dialect, str):
         return session_or_dialect
     if isinstance(session_or_dialect, Session):
         return session_or_dialect.get_bind().dialect.name
+    if hasattr(session_or_dialect, "dialect"):  # an Engine or a Connection
+        return session_or_dialect.dialect.name
     return session_or_dialect.name
 
 

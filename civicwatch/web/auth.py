@@ -29,6 +29,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
+from starlette.datastructures import MutableHeaders
 
 SESSION_COOKIE = "civicwatch_session"
 LOGIN_CSRF_COOKIE = "civicwatch_login_csrf"
@@ -52,6 +53,32 @@ def add_security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     return response
+
+
+class SecurityHeadersMiddleware:
+    """ASGI middleware that adds ``SECURITY_HEADERS`` to every response of the app (static files and the API
+    too): ``app.add_middleware(SecurityHeadersMiddleware)``. The interactive API docs load their script from
+    elsewhere, so they get every header but the Content-Security-Policy."""
+
+    def __init__(self, app, docs_paths: tuple[str, ...] = ("/api/docs", "/api/docs/oauth2-redirect")) -> None:
+        self.app = app
+        self.docs_paths = docs_paths
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        skip_policy = scope.get("path") in self.docs_paths
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    if not (skip_policy and name == "Content-Security-Policy"):
+                        headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 class SecureRoute(APIRoute):

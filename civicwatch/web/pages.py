@@ -32,8 +32,8 @@ MAX_PAGE_SIZE = 500
 # The filters of /events, as GET parameters (the same names as the API's and the exports').
 FILTERS = ("type", "subtype", "status", "country", "language", "date_from", "date_to", "entity", "review_state", "q")
 # WEB-CORE's export and feed endpoints take the same filters.
-EXPORTS = (("CSV", "/events.csv"), ("JSON Lines", "/events.jsonl"), ("Parquet", "/events.parquet"))
-FEED = "/events.atom"
+EXPORTS = (("CSV", "/api/events.csv"), ("JSON Lines", "/api/events.jsonl"), ("Parquet", "/api/events.parquet"))
+FEED = "/feed.atom"
 
 
 # ------------------------------------------------------------------------------------------- rendering
@@ -57,7 +57,8 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
         "request": request,
         "user": user,
         "can_review": auth.can_review(user),
-        "csrf_token": auth.csrf_token(request),
+        # anonymous pages have no form but the log-in form: no token (and no cookie) for them
+        "csrf_token": auth.csrf_token(request) if user is not None or template == "login.html" else "",
         "flashes": auth.take_flashes(request),
         "safe_url": safe_url,
         "chart_types": TYPE_ORDER,
