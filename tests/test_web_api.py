@@ -206,6 +206,13 @@ def test_every_error_has_one_shape(client: TestClient) -> None:
     assert "secret" not in str(error) and "RuntimeError" not in str(error)
 
 
+def test_api_answers_carry_the_security_headers(client: TestClient) -> None:
+    for path in ("/api/events", "/api/no/such/route", "/api/events.csv", "/feed.atom"):
+        headers = client.get(path).headers
+        assert headers["x-content-type-options"] == "nosniff", path
+        assert "default-src 'self'" in headers["content-security-policy"], path
+
+
 def test_outside_api_errors_are_pages_not_json(client: TestClient) -> None:
     response = client.get("/no/such/page")
     assert response.status_code == 404 and not response.headers["content-type"].startswith("application/json")

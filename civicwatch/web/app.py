@@ -90,6 +90,8 @@ def create_app(db: str | None = None, *, private: bool = False, secure_cookies: 
     app.include_router(atom.router)
     app.include_router(pages.router)
 
+    # security headers (CSP, nosniff, frame denial) on every response: pages, API, static files
+    app.add_middleware(auth.SecurityHeadersMiddleware)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unexpected_error)
