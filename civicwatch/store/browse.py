@@ -11,7 +11,8 @@ Lists stay fast on large databases (100,000 events and more):
   event (a larger largest event id) makes it stale at once; the dashboard and the filter values are
   cached for a minute (``DASHBOARD_TTL_S``) and renewed by one request while the others get the old
   ones; ``invalidate_caches()`` drops everything (after a review, say);
-* a search or entity filter that keeps many events walks the date index instead of sorting them all.
+* a filter that keeps a good share of the events walks the date index (newest first) and tests each
+  event, instead of fetching every match through another index and sorting them all (``_conditions``).
 
 An event's *language* is the language of the article its evidence comes from; the ``language`` filter
 keeps events reported in that language by any of their articles.
@@ -31,7 +32,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy import and_, exists, false, func, null, or_, select
 from sqlalchemy.orm import Session
 
 from civicwatch.model import EVENT_TYPES, STATUSES
@@ -50,7 +51,9 @@ MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
 CACHE_TTL_S = 10.0
 DASHBOARD_TTL_S = 60.0  # the dashboard takes a few hundred ms on 100,000 events; it is served stale while renewed
-MANY_EVENTS = 2000  # above this many matches, walk the date index (see _conditions)
+# When at least 1 event in WALK_RATIO matches, reading the date index until a page is full visits at most
+# about limit * WALK_RATIO events: cheaper than sorting every match (see _conditions).
+WALK_RATIO = 200
 ORDERS = ("newest", "oldest", "added")  # by event date (undated last), or by when the event was stored
 
 T = TypeVar("T")
@@ -196,18 +199,21 @@ def _db_key(session: Session) -> str:
 
 
 def _entity_ids(session: Session, entity: str) -> list[int]:
+    """The ids a name stands for (cached: the lookup ranks candidates by their number of events)."""
     value = entity.strip()
     if value.isdigit():
         return [int(value)]
-    return [e.id for e in find_entities(session, value)]
+    newest = session.scalar(select(func.max(Entity.id)))
+    key = ("entity_ids", _db_key(session), newest, value)
+    return _cache.get_or_compute(key, lambda: [e.id for e in find_entities(session, value)])
 
 
 def _conditions(session: Session, query: EventQuery, many: bool = False) -> list:
     """The WHERE terms of an event query (bound parameters only).
 
-    ``many``: the filters keep many events, so the database should walk the date index and test each
-    event against the id sets (search, entity) rather than fetch every id of the set and sort them all;
-    ``events.id + 0`` hides the primary key from the planner to say so.
+    ``many``: the filters keep a good share of the events, so the database should walk the date index and
+    test each event rather than fetch every match of an id set (search, entity) and sort them all:
+    ``events.id + 0`` hides the primary key from SQLite's planner (see also ``_order_by``).
     """
     terms: list = []
     event_id = Event.id + 0 if many else Event.id
@@ -237,7 +243,13 @@ def _conditions(session: Session, query: EventQuery, many: bool = False) -> list
         if not ids:
             terms.append(false())
         else:
-            terms.append(event_id.in_(select(EventEntity.event_id).where(EventEntity.entity_id.in_(ids))))
+            if many:  # tested event by event through the (event_id, entity_id, role) key: no id set to build
+                linked = select(EventEntity.event_id).where(
+                    EventEntity.event_id == Event.id, EventEntity.entity_id.in_(ids)
+                )
+                terms.append(exists(linked))
+            else:
+                terms.append(Event.id.in_(select(EventEntity.event_id).where(EventEntity.entity_id.in_(ids))))
     if query.review_state:
         terms.append(Event.review_state == query.review_state)
     if query.q and query.q.strip():
@@ -310,12 +322,20 @@ def _to_row(r) -> EventRow:
     )
 
 
-def _order_by(order: str) -> list:
+def _order_by(order: str, many: bool = True) -> list:
+    """The ORDER BY of an event query; ``many``: as for ``_conditions``.
+
+    With bound parameters SQLite cannot tell a rare type from a common one and tends to read the date
+    index for the order, testing each event: right when many events match, a scan of the whole table
+    when few do. For few, the order is on an expression the index does not serve, so the planner fetches
+    the matches through the filters' own indexes (type, ids) and sorts those few.
+    """
+    key = Event.date_start if many else func.coalesce(Event.date_start, null())
     if order == "newest":
         # SQLite sorts NULL lowest, so DESC already puts undated events last and the date index serves the order
-        return [Event.date_start.desc().nulls_last(), Event.id.desc()]
+        return [key.desc().nulls_last(), Event.id.desc()]
     if order == "oldest":
-        return [Event.date_start.asc().nulls_last(), Event.id.asc()]
+        return [key.asc().nulls_last(), Event.id.asc()]
     if order == "added":
         return [Event.id.desc()]
     raise BrowseError(f"unknown order {order!r}; one of {', '.join(ORDERS)}")
@@ -362,19 +382,26 @@ def count_events(session: Session, query: EventQuery) -> int:
     return _cache.get_or_compute(key, compute)
 
 
+def _is_large_share(session: Session, query: EventQuery, count: int) -> bool:
+    """Whether at least 1 in WALK_RATIO events matches (only the date orders profit from walking the date index)."""
+    if query.order == "added" or count < 2 * MAX_LIMIT:
+        return False
+    everything = count_events(session, EventQuery(include_boilerplate=query.include_boilerplate))
+    return count * WALK_RATIO >= everything
+
+
 def search_events(session: Session, query: EventQuery) -> Page[EventRow]:
     """One page of events matching the query, with the total count and the cursor of the next page."""
     limit = max(1, min(query.limit, MAX_LIMIT))
-    order_by = _order_by(query.order)
     count = count_events(session, query)
-    conditions = _conditions(session, query, many=count > MANY_EVENTS)
-    statement = select(*_row_columns(), Event.date_start).where(*conditions)
+    many = _is_large_share(session, query, count)
+    statement = select(*_row_columns(), Event.date_start).where(*_conditions(session, query, many))
     if query.cursor:
         statement = statement.where(_after_cursor(query.order, *_decode_cursor(query.cursor, query.order)))
     elif query.offset:
         statement = statement.offset(max(0, query.offset))
     # through the connection: plain rows, without the ORM's result processing
-    result = session.connection().execute(statement.order_by(*order_by).limit(limit + 1)).all()
+    result = session.connection().execute(statement.order_by(*_order_by(query.order, many)).limit(limit + 1)).all()
     rows = [_to_row(r) for r in result[:limit]]
     next_cursor = None
     if len(result) > limit:
@@ -386,12 +413,13 @@ def search_events(session: Session, query: EventQuery) -> Page[EventRow]:
 def iter_events(session: Session, query: EventQuery, batch: int = 1000) -> Iterator[EventRow]:
     """Every event matching the filters, in the query's order, a batch at a time (exports: no limit)."""
     cursor = None
+    many = _is_large_share(session, query, count_events(session, query))
+    conditions = _conditions(session, query, many)
     while True:
-        page_query = EventQuery(**{**asdict(query), "limit": batch, "offset": 0, "cursor": cursor})
-        statement = select(*_row_columns(), Event.date_start).where(*_conditions(session, page_query))
+        statement = select(*_row_columns(), Event.date_start).where(*conditions)
         if cursor:
             statement = statement.where(_after_cursor(query.order, *_decode_cursor(cursor, query.order)))
-        result = session.connection().execute(statement.order_by(*_order_by(query.order)).limit(batch)).all()
+        result = session.connection().execute(statement.order_by(*_order_by(query.order, many)).limit(batch)).all()
         yield from (_to_row(r) for r in result)
         if len(result) < batch:
             return
