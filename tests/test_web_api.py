@@ -276,3 +276,48 @@ def test_review_state_filter_and_history(client: TestClient, store_engine) -> No
     assert [(h["action"], h["username"], h["note"]) for h in detail["history"]] == [
         ("confirm", "ana", "checked the court record")
     ]
+
+
+def test_serve_runs_the_app_on_a_real_socket(store_engine, tmp_path) -> None:
+    """`civicwatch serve` as a user starts it: a real uvicorn server on 127.0.0.1, two worker processes."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+    from web_data import engine_url
+
+    if store_engine.dialect.name != "sqlite":
+        pytest.skip("one backend is enough to test the command")
+    fill(store_engine)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "civicwatch.cli", "serve", "--db", engine_url(store_engine)]
+    server = subprocess.Popen([*command, "--port", str(port), "--workers", "2"], stderr=subprocess.PIPE, text=True)
+    try:
+        deadline, answer = time.monotonic() + 30, None
+        while answer is None and time.monotonic() < deadline and server.poll() is None:
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/api/events", params={"limit": 2}, timeout=5)
+            except httpx.TransportError:
+                time.sleep(0.2)
+        assert answer is not None, server.stderr.read() if server.poll() is not None else "no answer in 30 s"
+        page = answer.json()
+        assert page["count"] == TOTAL_EVENTS and page["next"].startswith(f"http://127.0.0.1:{port}/api/events?")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert "serving" in server.stderr.read()
+
+
+def test_serve_help_teaches() -> None:
+    from typer.testing import CliRunner
+
+    from civicwatch.cli import app
+
+    result = CliRunner().invoke(app, ["serve", "--help"])
+    assert result.exit_code == 0
+    for words in ("--db", "--host", "--port", "--private", "--workers", "/api/docs", "Example"):
+        assert words in result.output

@@ -40,6 +40,7 @@ DOCS_ASSETS = f"{API_PREFIX}/docs/assets"
 # Environment read by ``create_app_from_env``: how ``civicwatch serve`` hands its options to uvicorn workers.
 ENV_PRIVATE = "CIVICWATCH_WEB_PRIVATE"
 ENV_SECURE_COOKIES = "CIVICWATCH_WEB_SECURE_COOKIES"
+ENV_THREADS = "CIVICWATCH_WEB_THREADS"  # route threads per worker process (default ROUTE_THREADS)
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +103,9 @@ def create_app(db: str | None = None, *, private: bool = False, secure_cookies: 
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Sync routes run in a thread pool (40 threads by default). Their work is mostly Python holding the
     # GIL, so many threads only take turns slower; a few keep the queue first come, first served.
-    anyio.to_thread.current_default_thread_limiter().total_tokens = ROUTE_THREADS
+    threads = os.environ.get(ENV_THREADS, "")
+    limiter = anyio.to_thread.current_default_thread_limiter()
+    limiter.total_tokens = int(threads) if threads.isdigit() and int(threads) > 0 else ROUTE_THREADS
     yield
     app.state.engine.dispose()
 
