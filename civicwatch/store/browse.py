@@ -195,6 +195,16 @@ def _db_key(session: Session) -> str:
     return str(session.get_bind().url)
 
 
+NEWEST_TTL_S = 1.0
+
+
+def _newest(session: Session, model) -> int | None:
+    """The largest id of a table (a new row makes cached counts stale); itself cached for a second."""
+    key = ("newest", _db_key(session), model.__tablename__)
+    statement = select(func.max(model.id))
+    return _cache.get_or_compute(key, lambda: session.connection().scalar(statement), ttl=NEWEST_TTL_S)
+
+
 # ---------------------------------------------------------------------------------------------- events
 
 
@@ -203,8 +213,7 @@ def _entity_ids(session: Session, entity: str) -> list[int]:
     value = entity.strip()
     if value.isdigit():
         return [int(value)]
-    newest = session.scalar(select(func.max(Entity.id)))
-    key = ("entity_ids", _db_key(session), newest, value)
+    key = ("entity_ids", _db_key(session), _newest(session, Entity), value)
     return _cache.get_or_compute(key, lambda: [e.id for e in find_entities(session, value)])
 
 
@@ -373,8 +382,7 @@ def _after_cursor(order: str, day: date | None, event_id: int):
 
 def count_events(session: Session, query: EventQuery) -> int:
     """How many events match the filters (cached for CACHE_TTL_S; a new event makes it stale at once)."""
-    newest_id = session.scalar(select(func.max(Event.id)))
-    key = ("count_events", _db_key(session), newest_id, query.filter_key())
+    key = ("count_events", _db_key(session), _newest(session, Event), query.filter_key())
 
     def compute() -> int:
         return session.scalar(select(func.count()).select_from(Event).where(*_conditions(session, query))) or 0
@@ -688,7 +696,7 @@ def search_entities(
             .group_by(EventEntity.entity_id)
         ).all()
     )
-    count_key = ("count_entities", _db_key(session), session.scalar(select(func.max(Entity.id))), name, kind)
+    count_key = ("count_entities", _db_key(session), _newest(session, Entity), name, kind)
     total = _cache.get_or_compute(
         count_key, lambda: session.scalar(select(func.count()).select_from(Entity).where(*terms)) or 0
     )
@@ -732,8 +740,7 @@ def search_articles(session: Session, query: ArticleQuery) -> Page[ArticleRow]:
     )
     found = session.execute(statement).all()
     rows = [ArticleRow(*r) for r in found[:limit]]
-    newest = session.scalar(select(func.max(Article.id)))
-    key = ("count_articles", _db_key(session), newest, tuple(asdict(query).items())[:5])
+    key = ("count_articles", _db_key(session), _newest(session, Article), tuple(asdict(query).items())[:5])
     total = _cache.get_or_compute(
         key, lambda: session.scalar(select(func.count()).select_from(Article).where(*terms)) or 0
     )
