@@ -213,6 +213,14 @@ def test_api_answers_carry_the_security_headers(client: TestClient) -> None:
         assert "default-src 'self'" in headers["content-security-policy"], path
 
 
+def test_a_private_instance_shows_nothing_to_anonymous_callers(store_engine) -> None:
+    fill(store_engine)
+    with client_for(store_engine, private=True) as private:
+        for path in ("/api/events", "/api/events/1", "/api/stats", "/api/events.csv", "/openapi.json", "/api/docs"):
+            assert_error(private.get(path), 401, "unauthorized")
+        assert private.get("/feed.atom").status_code == 401
+
+
 def test_outside_api_errors_are_pages_not_json(client: TestClient) -> None:
     response = client.get("/no/such/page")
     assert response.status_code == 404 and not response.headers["content-type"].startswith("application/json")

@@ -16,7 +16,7 @@ from http import HTTPStatus
 from pathlib import Path
 
 import anyio.to_thread
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -29,6 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import civicwatch
 from civicwatch.store import connect
 from civicwatch.web import api, atom, auth, exports, pages, review
+from civicwatch.web.deps import read_access
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
@@ -36,6 +37,7 @@ TEMPLATES_DIR = HERE / "templates"
 API_PREFIX = "/api"
 ROUTE_THREADS = 8
 DOCS_ASSETS = f"{API_PREFIX}/docs/assets"
+OPENAPI_URL = "/openapi.json"
 
 # Environment read by ``create_app_from_env``: how ``civicwatch serve`` hands its options to uvicorn workers.
 ENV_PRIVATE = "CIVICWATCH_WEB_PRIVATE"
@@ -74,7 +76,7 @@ def create_app(db: str | None = None, *, private: bool = False, secure_cookies: 
         description="Evidence-linked events on restrictions of civil society and independent media.",
         docs_url=None,  # served below from bundled assets, not a CDN: the app works offline
         redoc_url=None,
-        openapi_url="/openapi.json",
+        openapi_url=None,  # served below, behind the same access rule as the API
     )
     app.state.engine = engine
     app.state.sessions = sessionmaker(engine, expire_on_commit=False)
@@ -120,22 +122,29 @@ def _swagger_assets() -> Path | None:
 
 
 def _add_api_docs(app: FastAPI) -> None:
-    """Interactive API docs at /api/docs, with Swagger UI's files served by the app itself."""
+    """The OpenAPI schema at /openapi.json and interactive docs at /api/docs (Swagger UI's files served by
+    the app itself); a private instance shows them only to those who may read the API."""
+    read = [Depends(read_access)]
+
+    async def openapi_schema() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    app.add_api_route(OPENAPI_URL, openapi_schema, include_in_schema=False, dependencies=read)
     assets = _swagger_assets()
-    if assets is None:  # the OpenAPI schema at /openapi.json is still there
+    if assets is None:  # the schema is still there
         return
     app.mount(DOCS_ASSETS, StaticFiles(directory=str(assets)), name="api-docs-assets")
 
     async def api_docs() -> Response:
         return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "/openapi.json",
+            openapi_url=OPENAPI_URL,
             title=f"{app.title} API",
             swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
             swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
             swagger_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png",
         )
 
-    app.add_api_route(f"{API_PREFIX}/docs", api_docs, include_in_schema=False)
+    app.add_api_route(f"{API_PREFIX}/docs", api_docs, include_in_schema=False, dependencies=read)
 
 
 def create_app_from_env() -> FastAPI:
@@ -148,7 +157,7 @@ def create_app_from_env() -> FastAPI:
 
 def is_api(request: Request) -> bool:
     path = request.url.path
-    return path == API_PREFIX or path.startswith(API_PREFIX + "/") or path == "/openapi.json"
+    return path == API_PREFIX or path.startswith(API_PREFIX + "/") or path == OPENAPI_URL
 
 
 def error_body(status_code: int, message: str, detail: list | None = None) -> dict:
