@@ -97,6 +97,7 @@ ENDPOINTS = [
     ("api search, a third match", "/api/events?q=court", False),
     ("api language=ru", "/api/events?language=ru", False),
     ("api stats", "/api/stats", False),
+    ("api facets (cached, tiny)", "/api/facets", False),  # the floor: server, HTTP and load generator alone
 ]
 
 
