@@ -235,14 +235,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(db: Path, port: int, workers: int) -> subprocess.Popen:
+def start_server(db: Path, port: int, workers: int, log: Path) -> subprocess.Popen:
     command = [sys.executable, "-m", "civicwatch.cli", "serve", "--db", str(db), "--port", str(port)]
     command += ["--workers", str(workers)]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # the server's messages go to a file: a pipe nobody reads would block it once full
+    with log.open("w") as sink:
+        server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=sink)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit(f"the server exited: {server.stderr.read()}")
+            raise SystemExit(f"the server exited: {log.read_text()}")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/api/facets", timeout=2).status_code == 200:
                 return server
@@ -272,7 +274,11 @@ async def load(base: str, path: str, clients: int, requests: int, seconds: float
             while budget["left"] > 0 and time.perf_counter() < deadline:
                 budget["left"] -= 1
                 started = time.perf_counter()
-                response = await client.get(path)
+                try:
+                    response = await client.get(path)
+                except httpx.HTTPError:
+                    errors += 1
+                    continue
                 latencies.append(time.perf_counter() - started)
                 if response.status_code != 200:
                     errors += 1
@@ -337,7 +343,8 @@ def main() -> int:
     ensure_database(args.db, args.events)
     port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(args.db, port, args.workers)
+    server_log = Path(tempfile.mkstemp(prefix="bench_web_server_", suffix=".log")[1])
+    server = start_server(args.db, port, args.workers, server_log)
     print(
         f"server: civicwatch serve --workers {args.workers} on {base}; {args.clients} clients, "
         f"{args.requests} requests or {args.seconds:.0f} s per endpoint; {os.cpu_count()} CPUs shared with the load"
@@ -376,6 +383,9 @@ def main() -> int:
         server.wait(timeout=30)
         if scratch is not None:
             scratch.cleanup()
+    messages = server_log.read_text().strip().splitlines()
+    if failures or len(messages) > 1:
+        print(f"server messages ({server_log}):", *messages[-20:], sep="\n  ")
     if misses:
         print(f"{misses} page(s) missed the goal; compare on an idle machine (see the load column)")
     # timings depend on the machine and what else runs on it: only failed requests fail the run
