@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 STAMP := $(VENV)/.installed
+# make demo's analyst account (a local demo only: never use these credentials on a shared server)
+DEMO_USER ?= demo
+DEMO_PASSWORD ?= demo-password
+DEMO_PORT ?= 8000
 
 .PHONY: setup demo test eval bench lint clean
 
@@ -21,6 +25,11 @@ demo: setup
 	$(BIN)/civicwatch extract samples/
 	$(BIN)/civicwatch ingest samples/ --db out/demo.db
 	$(BIN)/civicwatch events --db out/demo.db
+	@# An analyst account for trying the review workflow (made once), then the web UI until Ctrl-C.
+	@$(BIN)/civicwatch user list --db out/demo.db 2>/dev/null | cut -f2 | grep -qx $(DEMO_USER) || \
+		printf '%s\n' '$(DEMO_PASSWORD)' | $(BIN)/civicwatch user add $(DEMO_USER) --password-stdin --db out/demo.db
+	@echo "Web UI: http://127.0.0.1:$(DEMO_PORT)/  (log in as $(DEMO_USER) / $(DEMO_PASSWORD) to review events; Ctrl-C stops)"
+	$(BIN)/civicwatch serve --db out/demo.db --host 127.0.0.1 --port $(DEMO_PORT)
 
 test: setup
 	$(BIN)/pytest
@@ -34,6 +43,7 @@ bench: setup
 	$(BIN)/python bench/bench_registry.py $(SHARED)/registries
 	$(BIN)/python bench/bench_sources.py $(SHARED)
 	$(BIN)/python bench/bench_spark.py $(SHARED)
+	$(BIN)/python bench/bench_web.py
 
 lint: setup
 	$(BIN)/ruff check civicwatch tests bench

@@ -948,6 +948,60 @@ def registry_import(
     raise typer.Exit(EXIT_OK)
 
 
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(metavar="HOST", help="Address to listen on; 0.0.0.0 for every interface.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(metavar="PORT", min=1, max=65535, help="Port to listen on.")] = 8000,
+    private: Annotated[
+        bool, typer.Option("--private", help="Require a log-in (or an API token) for every page and API call.")
+    ] = False,
+    workers: Annotated[
+        int, typer.Option(metavar="N", min=1, help="Worker processes; about one per CPU core for many readers.")
+    ] = 1,
+    secure_cookies: Annotated[
+        bool, typer.Option("--secure-cookies", help="Mark session cookies Secure (when served behind HTTPS).")
+    ] = False,
+) -> None:
+    """Serve the web interface, the JSON API (/api, docs at /api/docs), exports and the Atom feed.
+
+    Anyone who can reach HOST:PORT can read the events unless --private is
+    given; analysts log in (accounts from `civicwatch user add`) to review.
+    Stop it with Ctrl-C.
+
+    Example:
+
+        civicwatch serve --db events.db
+        civicwatch serve --db postgresql://civicwatch@localhost/civicwatch --host 0.0.0.0 --workers 2 --private
+        curl 'http://127.0.0.1:8000/api/events?type=designation&limit=10'
+    """
+    import os
+
+    import uvicorn
+
+    from civicwatch.store import ENV_VAR, connect, database_url, describe
+    from civicwatch.web.app import ENV_PRIVATE, ENV_SECURE_COOKIES
+
+    err = _stderr()
+    with _store_errors(err):
+        connect(db).dispose()  # fail here, with a hint, rather than in every worker; a fresh database gets its tables
+    # Workers are separate processes that build the app from an import string, so the options travel by environment.
+    os.environ[ENV_VAR] = database_url(db)
+    os.environ[ENV_PRIVATE] = "1" if private else "0"
+    os.environ[ENV_SECURE_COOKIES] = "1" if secure_cookies else "0"
+    err.print(f"serving {describe(database_url(db))} on http://{host}:{port}/ (API docs at /api/docs); Ctrl-C stops")
+    uvicorn.run(
+        "civicwatch.web.app:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
+
+
 # ------------------------------------------------------------------------------------- accounts
 # Analyst and admin accounts for the review workflow of the web app, and API tokens for scripts.
 

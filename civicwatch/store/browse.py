@@ -1,0 +1,874 @@
+"""The read side for the web app and exports: filtered, paginated events; entity, article and event pages; dashboard.
+
+Every query is a SQLAlchemy expression with bound parameters; nothing a visitor types becomes SQL text.
+
+Lists stay fast on large databases (100,000 events and more):
+
+* rows are plain column tuples (no ORM objects, no per-row relationship loads), ``targets`` included;
+* the default order, newest first, walks the ``date_start`` index, and ``next`` pages continue from a
+  keyset cursor (the last row's date and id) instead of an ever larger OFFSET;
+* the total count of a filter is cached for a few seconds per database (``CACHE_TTL_S``), and a new
+  event (a larger largest event id) makes it stale at once; the dashboard and the filter values are
+  cached for a minute (``DASHBOARD_TTL_S``) and renewed by one request while the others get the old
+  ones; ``invalidate_caches()`` drops everything (after a review, say);
+* a filter that keeps a good share of the events walks the date index (newest first) and tests each
+  event, instead of fetching every match through another index and sorting them all (``_conditions``).
+
+An event's *language* is the language of the article its evidence comes from; the ``language`` filter
+keeps events reported in that language by any of their articles.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import json
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import and_, exists, false, func, null, or_, select
+from sqlalchemy.orm import Session
+
+from civicwatch.model import EVENT_TYPES, STATUSES
+from civicwatch.store.models import REVIEW_STATES, Alias, Article, Entity, Event, EventEntity, Mention
+from civicwatch.store.queries import (
+    EntityProfile,
+    EventOut,
+    entity_profile,
+    event_out,
+    find_entities,
+    with_registry,
+)
+from civicwatch.store.search import fulltext_event_ids
+
+MAX_LIMIT = 500
+DEFAULT_LIMIT = 50
+CACHE_TTL_S = 10.0
+DASHBOARD_TTL_S = 60.0  # the dashboard takes a few hundred ms on 100,000 events; it is served stale while renewed
+# When at least 1 event in WALK_RATIO matches, reading the date index until a page is full visits at most
+# about limit * WALK_RATIO events: cheaper than sorting every match (see _conditions).
+WALK_RATIO = 200
+ORDERS = ("newest", "oldest", "added")  # by event date (undated last), or by when the event was stored
+
+T = TypeVar("T")
+
+
+class BrowseError(ValueError):
+    """A query parameter that cannot be used (a malformed cursor, an unknown order), told as a message."""
+
+
+# --------------------------------------------------------------------------------------------- queries
+
+
+@dataclass
+class EventQuery:
+    """Which events, in which order, which page. Every filter left None lets everything through."""
+
+    type: str | None = None
+    subtype: str | None = None
+    status: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2, any case
+    language: str | None = None  # reported in this language by at least one article
+    date_from: date | None = None  # events whose date range reaches this day or later (undated ones excluded)
+    date_to: date | None = None  # events whose date range starts on or before this day (undated ones excluded)
+    entity: str | None = None  # an entity id ("12"), or a name in any spelling (see queries.find_entities)
+    review_state: str | None = None
+    q: str | None = None  # full-text search over the evidence and the articles' text
+    include_boilerplate: bool = False
+    limit: int = DEFAULT_LIMIT
+    offset: int = 0
+    cursor: str | None = None  # from Page.next_cursor; continues after the previous page
+    order: str = "newest"
+
+    def filter_key(self) -> tuple:
+        """What decides the set of events (not the page): the key of the count cache."""
+        return (
+            self.type,
+            self.subtype,
+            self.status,
+            self.country.upper() if self.country else None,
+            self.language,
+            self.date_from,
+            self.date_to,
+            self.entity,
+            self.review_state,
+            (self.q or "").strip() or None,
+            self.include_boilerplate,
+        )
+
+
+@dataclass
+class EventRow:
+    """One event as lists, exports and feeds show it."""
+
+    id: int
+    type: str
+    subtype: str
+    status: str
+    date: str | None
+    date_precision: str | None
+    targets: list[str]
+    actor: str | None
+    location: str | None
+    country: str | None
+    source_count: int
+    confidence: float
+    boilerplate: bool
+    evidence: str
+    evidence_article_id: int | None
+    first_source_url: str | None  # the earliest published article reporting it
+    language: str | None
+    review_state: str
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    def to_dict(self) -> dict:
+        # shallow (dataclasses.asdict deep-copies every value: a fifth of an API request's time)
+        return dict(self.__dict__)
+
+
+@dataclass
+class Page(Generic[T]):
+    rows: list[T]
+    count: int  # all rows matching the filters, not just this page
+    limit: int
+    offset: int
+    next_cursor: str | None = None  # continue with this (events); None on the last page
+    next_offset: int | None = None  # or with this offset (entities, articles); None on the last page
+
+
+# ------------------------------------------------------------------------------------------- the cache
+
+
+class _TTLCache:
+    """A small thread-safe cache shared by every request of a process.
+
+    An entry is fresh for the ``ttl`` given when it is read. An expired entry is renewed by one thread
+    while the others keep getting the old value (so a slow aggregate never stalls every visitor at once).
+    """
+
+    def __init__(self, max_entries: int = 2048) -> None:
+        self.max_entries = max_entries
+        self._data: dict[Any, tuple[float, Any]] = {}
+        self._renewing: set[Any] = set()
+        self._lock = threading.Lock()
+
+    def get_or_compute(self, key: Any, compute: Callable[[], T], ttl: float = CACHE_TTL_S) -> T:
+        now = time.monotonic()
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is not None:
+                if now - hit[0] < ttl or key in self._renewing:
+                    return hit[1]
+                self._renewing.add(key)
+        try:
+            value = compute()
+        finally:
+            with self._lock:
+                self._renewing.discard(key)
+        with self._lock:
+            if len(self._data) >= self.max_entries:
+                self._data.clear()
+            self._data[key] = (now, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+_cache = _TTLCache()
+
+
+def invalidate_caches() -> None:
+    """Forget cached counts, dashboards and facets (call after changing events)."""
+    _cache.clear()
+
+
+def _db_key(session: Session) -> str:
+    return str(session.get_bind().url)
+
+
+NEWEST_TTL_S = 1.0
+
+
+def _newest(session: Session, model) -> int | None:
+    """The largest id of a table (a new row makes cached counts stale); itself cached for a second."""
+    key = ("newest", _db_key(session), model.__tablename__)
+    statement = select(func.max(model.id))
+    return _cache.get_or_compute(key, lambda: session.connection().scalar(statement), ttl=NEWEST_TTL_S)
+
+
+# ---------------------------------------------------------------------------------------------- events
+
+
+def _entity_ids(session: Session, entity: str) -> list[int]:
+    """The ids a name stands for (cached: the lookup ranks candidates by their number of events)."""
+    value = entity.strip()
+    if value.isdigit():
+        return [int(value)]
+    key = ("entity_ids", _db_key(session), _newest(session, Entity), value)
+    return _cache.get_or_compute(key, lambda: [e.id for e in find_entities(session, value)])
+
+
+def _conditions(session: Session, query: EventQuery, many: bool = False) -> list:
+    """The WHERE terms of an event query (bound parameters only).
+
+    ``many``: the filters keep a good share of the events, so the database should walk the date index and
+    test each event rather than fetch every match of an id set (search, entity) and sort them all:
+    ``events.id + 0`` hides the primary key from SQLite's planner (see also ``_order_by``).
+    """
+    terms: list = []
+    event_id = Event.id + 0 if many else Event.id
+    if query.type:
+        terms.append(Event.type == query.type)
+    if query.subtype:
+        terms.append(Event.subtype == query.subtype)
+    if query.status:
+        terms.append(Event.status == query.status)
+    if query.country:
+        terms.append(Event.country == query.country.upper())
+    if query.date_from:
+        terms.append(Event.date_end >= query.date_from)
+    if query.date_to:
+        terms.append(Event.date_start <= query.date_to)
+    if not query.include_boilerplate:
+        terms.append(Event.boilerplate.is_(False))
+    if query.language:
+        reported_in = (
+            select(Mention.id)
+            .join(Article, Article.id == Mention.article_id)
+            .where(Mention.event_id == Event.id, Article.language == query.language)
+        )
+        terms.append(exists(reported_in))
+    if query.entity:
+        ids = _entity_ids(session, query.entity)
+        if not ids:
+            terms.append(false())
+        else:
+            if many:  # tested event by event through the (event_id, entity_id, role) key: no id set to build
+                linked = select(EventEntity.event_id).where(
+                    EventEntity.event_id == Event.id, EventEntity.entity_id.in_(ids)
+                )
+                terms.append(exists(linked))
+            else:
+                terms.append(Event.id.in_(select(EventEntity.event_id).where(EventEntity.entity_id.in_(ids))))
+    if query.review_state:
+        terms.append(Event.review_state == query.review_state)
+    if query.q and query.q.strip():
+        terms.append(event_id.in_(fulltext_event_ids(session, query.q.strip())))
+    return terms
+
+
+@functools.cache
+def _row_columns() -> tuple:
+    """The columns of an ``EventRow`` (built once: the statement's parts are immutable and reusable)."""
+    return _build_row_columns()
+
+
+def _build_row_columns() -> tuple:
+    evidence_article = Article.__table__.alias("evidence_article")
+    first_url = (
+        select(Article.url)
+        .join(Mention, Mention.article_id == Article.id)
+        .where(Mention.event_id == Event.id)
+        .order_by(Article.published.is_(None), Article.published, Mention.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    language = select(evidence_article.c.language).where(evidence_article.c.id == Event.evidence_article_id)
+    return (
+        Event.id,
+        Event.type,
+        Event.subtype,
+        Event.status,
+        Event.date,
+        Event.targets,
+        Event.actor,
+        Event.location,
+        Event.country,
+        Event.source_count,
+        Event.confidence,
+        Event.boilerplate,
+        Event.evidence,
+        Event.evidence_article_id,
+        first_url.label("first_source_url"),
+        language.scalar_subquery().label("language"),
+        Event.review_state,
+        Event.created_at,
+        Event.updated_at,
+    )
+
+
+def _to_row(r) -> EventRow:
+    return EventRow(
+        id=r.id,
+        type=r.type,
+        subtype=r.subtype,
+        status=r.status,
+        date=r.date,
+        date_precision=date_precision(r.date),
+        targets=list(r.targets or []),
+        actor=r.actor,
+        location=r.location,
+        country=r.country,
+        source_count=r.source_count,
+        confidence=r.confidence,
+        boilerplate=bool(r.boilerplate),
+        evidence=r.evidence,
+        evidence_article_id=r.evidence_article_id,
+        first_source_url=r.first_source_url,
+        language=r.language,
+        review_state=r.review_state or "unreviewed",
+        created_at=r.created_at,
+        updated_at=r.updated_at,
+    )
+
+
+def _order_by(order: str, many: bool = True) -> list:
+    """The ORDER BY of an event query; ``many``: as for ``_conditions``.
+
+    With bound parameters SQLite cannot tell a rare type from a common one and tends to read the date
+    index for the order, testing each event: right when many events match, a scan of the whole table
+    when few do. For few, the order is on an expression the index does not serve, so the planner fetches
+    the matches through the filters' own indexes (type, ids) and sorts those few.
+    """
+    key = Event.date_start if many else func.coalesce(Event.date_start, null())
+    if order == "newest":
+        # SQLite sorts NULL lowest, so DESC already puts undated events last and the date index serves the order
+        return [key.desc().nulls_last(), Event.id.desc()]
+    if order == "oldest":
+        return [key.asc().nulls_last(), Event.id.asc()]
+    if order == "added":
+        return [Event.id.desc()]
+    raise BrowseError(f"unknown order {order!r}; one of {', '.join(ORDERS)}")
+
+
+def encode_cursor(order: str, row: EventRow, date_start: date | None) -> str:
+    payload = json.dumps([order, date_start.isoformat() if date_start else None, row.id], separators=(",", ":"))
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, order: str) -> tuple[date | None, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        cursor_order, day, event_id = json.loads(raw)
+        if cursor_order != order or not isinstance(event_id, int):
+            raise ValueError("cursor for another order")
+        return (date.fromisoformat(day) if day is not None else None), event_id
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+        raise BrowseError(f"invalid cursor {cursor[:40]!r}; use the `next` link of the previous page") from exc
+
+
+def _after_cursor(order: str, day: date | None, event_id: int):
+    """Rows after (day, event_id) in the given order (keyset pagination; undated events come last)."""
+    if order == "added":
+        return Event.id < event_id
+    before, later_id = (
+        (Event.date_start < day, Event.id < event_id)
+        if order == "newest"
+        else (Event.date_start > day, Event.id > event_id)
+    )
+    if day is None:
+        return and_(Event.date_start.is_(None), later_id)
+    return or_(before, and_(Event.date_start == day, later_id), Event.date_start.is_(None))
+
+
+def count_events(session: Session, query: EventQuery) -> int:
+    """How many events match the filters (cached for CACHE_TTL_S; a new event makes it stale at once)."""
+    key = ("count_events", _db_key(session), _newest(session, Event), query.filter_key())
+
+    def compute() -> int:
+        return session.scalar(select(func.count()).select_from(Event).where(*_conditions(session, query))) or 0
+
+    return _cache.get_or_compute(key, compute)
+
+
+def _is_large_share(session: Session, query: EventQuery, count: int) -> bool:
+    """Whether at least 1 in WALK_RATIO events matches (only the date orders profit from walking the date index)."""
+    if query.order == "added" or count < 2 * MAX_LIMIT:
+        return False
+    everything = count_events(session, EventQuery(include_boilerplate=query.include_boilerplate))
+    return count * WALK_RATIO >= everything
+
+
+def search_events(session: Session, query: EventQuery) -> Page[EventRow]:
+    """One page of events matching the query, with the total count and the cursor of the next page."""
+    limit = max(1, min(query.limit, MAX_LIMIT))
+    count = count_events(session, query)
+    many = _is_large_share(session, query, count)
+    statement = select(*_row_columns(), Event.date_start).where(*_conditions(session, query, many))
+    if query.cursor:
+        statement = statement.where(_after_cursor(query.order, *_decode_cursor(query.cursor, query.order)))
+    elif query.offset:
+        statement = statement.offset(max(0, query.offset))
+    # through the connection: plain rows, without the ORM's result processing
+    result = session.connection().execute(statement.order_by(*_order_by(query.order, many)).limit(limit + 1)).all()
+    rows = [_to_row(r) for r in result[:limit]]
+    next_cursor = None
+    if len(result) > limit:
+        last = result[limit - 1]
+        next_cursor = encode_cursor(query.order, rows[-1], last.date_start)
+    return Page(rows, count, limit, query.offset, next_cursor=next_cursor)
+
+
+def iter_events(session: Session, query: EventQuery, batch: int = 1000) -> Iterator[EventRow]:
+    """Every event matching the filters, in the query's order, a batch at a time (exports: no limit)."""
+    cursor = None
+    many = _is_large_share(session, query, count_events(session, query))
+    conditions = _conditions(session, query, many)
+    while True:
+        statement = select(*_row_columns(), Event.date_start).where(*conditions)
+        if cursor:
+            statement = statement.where(_after_cursor(query.order, *_decode_cursor(cursor, query.order)))
+        result = session.connection().execute(statement.order_by(*_order_by(query.order, many)).limit(batch)).all()
+        yield from (_to_row(r) for r in result)
+        if len(result) < batch:
+            return
+        last = result[-1]
+        cursor = encode_cursor(query.order, _to_row(last), last.date_start)
+
+
+def event_rows(session: Session, ids: list[int]) -> list[EventRow]:
+    """The rows of the given events, in the order of ``ids`` (missing ones left out)."""
+    found: dict[int, EventRow] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for r in session.connection().execute(select(*_row_columns()).where(Event.id.in_(chunk))):
+            found[r.id] = _to_row(r)
+    return [found[i] for i in ids if i in found]
+
+
+_INTERVAL = "/"
+_PRECISION_BY_PARTS = {1: "year", 2: "month", 3: "day"}
+
+
+@functools.lru_cache(maxsize=4096)
+def date_precision(edtf: str | None) -> str | None:
+    """How precise an EDTF date is: day, month, season, year, decade, century, interval (None when undated).
+
+    Unknown digits lower the precision: ``2015-XX`` is a year, ``201X`` a decade, ``XXXX-07-08`` a day
+    (of an unknown year).
+    """
+    if not edtf:
+        return None
+    value = edtf.strip().rstrip("?~%")
+    if _INTERVAL in value:
+        return "interval"
+    value = value.lstrip("-").replace("?", "").replace("~", "").replace("%", "")
+    parts = value.split("-")
+    year = parts[0]
+    if len(parts) >= 2 and re.fullmatch(r"2[1-9]|3\d|4[01]", parts[1]):
+        return "season"
+    # drop trailing parts that are wholly unknown ("2015-XX" -> year)
+    while len(parts) > 1 and set(parts[-1]) <= {"X"}:
+        parts = parts[:-1]
+    if len(parts) == 1:
+        unknown = len(year) - len(year.rstrip("X"))
+        return {0: "year", 1: "decade", 2: "century"}.get(unknown, "unknown")
+    return _PRECISION_BY_PARTS.get(len(parts), "day")
+
+
+# ---------------------------------------------------------------------------------------------- detail
+
+
+@dataclass
+class LinkedEntity:
+    id: int
+    name: str
+    kind: str
+    role: str  # target, actor or location
+
+
+@dataclass
+class EventDetail:
+    """An event with every field, the articles that report it (evidence and offsets), its entities and review."""
+
+    event: EventOut
+    date_precision: str | None
+    date_start: date | None
+    date_end: date | None
+    language: str | None
+    first_source_url: str | None
+    entities: list[LinkedEntity]
+    review_state: str
+    reviewed_at: datetime | None
+    reviewed_by: str | None
+    edited_fields: list[str]
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def event_detail(session: Session, event_id: int) -> EventDetail | None:
+    """The event's page: None when there is no such event."""
+    event = session.get(Event, event_id)
+    if event is None:
+        return None
+    out = with_registry(session, [event_out(event)])[0]
+    links = session.execute(
+        select(EventEntity.role, Entity.id, Entity.name, Entity.kind)
+        .join(Entity, Entity.id == EventEntity.entity_id)
+        .where(EventEntity.event_id == event_id)
+        .order_by(EventEntity.role, Entity.name)
+    ).all()
+    dated = sorted(out.mentions, key=lambda m: (m.published is None, m.published or "", m.article_id))
+    language = next((m.language for m in out.mentions if m.article_id == event.evidence_article_id), None)
+    return EventDetail(
+        event=out,
+        date_precision=date_precision(event.date),
+        date_start=event.date_start,
+        date_end=event.date_end,
+        language=language,
+        first_source_url=dated[0].url if dated else None,
+        entities=[LinkedEntity(id=i, name=n, kind=k, role=r) for r, i, n, k in links],
+        review_state=event.review_state,
+        reviewed_at=event.reviewed_at,
+        reviewed_by=event.reviewed_by,
+        edited_fields=list(event.edited_fields or []),
+        created_at=event.created_at,
+        updated_at=event.updated_at,
+    )
+
+
+@dataclass
+class EntityDetail:
+    """An entity's page: its profile (aliases, registry status, timeline) and its aliases grouped by language."""
+
+    profile: EntityProfile
+    aliases_by_language: dict[str, list[str]]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def entity_detail(session: Session, entity_id: int, include_boilerplate: bool = False) -> EntityDetail | None:
+    entity = session.get(Entity, entity_id)
+    if entity is None:
+        return None
+    profile = entity_profile(session, entity, include_boilerplate)
+    by_language: dict[str, list[str]] = {}
+    for alias in profile.aliases:
+        by_language.setdefault(alias.language or "unknown", []).append(alias.name)
+    return EntityDetail(profile=profile, aliases_by_language=by_language)
+
+
+@dataclass
+class ArticleMention:
+    """An event the article reports, with where its evidence sits in the text (for highlighting)."""
+
+    mention_id: int
+    event_id: int
+    type: str
+    subtype: str
+    status: str
+    date: str | None
+    targets: list[str]
+    actor: str | None
+    evidence: str
+    evidence_start: int
+    evidence_end: int
+    confidence: float
+    boilerplate: bool
+
+
+@dataclass
+class ArticleRow:
+    id: int
+    url: str | None
+    title: str | None
+    published: date | None
+    language: str | None
+    source_path: str | None
+    event_count: int
+    story_id: int | None  # the first article of its story when this one is a near-duplicate copy
+    ingested_at: datetime | None
+
+    def to_dict(self) -> dict:
+        # shallow (dataclasses.asdict deep-copies every value: a fifth of an API request's time)
+        return dict(self.__dict__)
+
+
+@dataclass
+class ArticleDetail:
+    article: ArticleRow
+    text: str
+    mentions: list[ArticleMention] = field(default_factory=list)  # by position in the text
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _article_row(a: Article) -> ArticleRow:
+    return ArticleRow(
+        id=a.id,
+        url=a.url,
+        title=a.title,
+        published=a.published,
+        language=a.language,
+        source_path=a.source_path,
+        event_count=a.event_count,
+        story_id=a.story_id,
+        ingested_at=a.ingested_at,
+    )
+
+
+def article_detail(session: Session, article_id: int) -> ArticleDetail | None:
+    article = session.get(Article, article_id)
+    if article is None:
+        return None
+    mentions = session.scalars(
+        select(Mention).where(Mention.article_id == article_id).order_by(Mention.evidence_start, Mention.id)
+    )
+    return ArticleDetail(
+        article=_article_row(article),
+        text=article.text,
+        mentions=[
+            ArticleMention(
+                mention_id=m.id,
+                event_id=m.event_id,
+                type=m.type,
+                subtype=m.subtype,
+                status=m.status,
+                date=m.date,
+                targets=list(m.targets or []),
+                actor=m.actor,
+                evidence=m.evidence,
+                evidence_start=m.evidence_start,
+                evidence_end=m.evidence_end,
+                confidence=m.confidence,
+                boilerplate=m.boilerplate,
+            )
+            for m in mentions
+        ],
+    )
+
+
+# ------------------------------------------------------------------------------- entity and article lists
+
+
+@dataclass
+class EntityRow:
+    id: int
+    key: str
+    name: str
+    kind: str
+    event_count: int  # events naming it in any role (boilerplate-only events included)
+
+    def to_dict(self) -> dict:
+        # shallow (dataclasses.asdict deep-copies every value: a fifth of an API request's time)
+        return dict(self.__dict__)
+
+
+def _like_pattern(text: str) -> str:
+    folded = " ".join(text.casefold().split())
+    return "%" + folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def search_entities(
+    session: Session, name: str | None = None, kind: str | None = None, limit: int = DEFAULT_LIMIT, offset: int = 0
+) -> Page[EntityRow]:
+    """Entities whose name or any alias contains ``name`` (any case), by name."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    offset = max(0, offset)
+    terms = []
+    if name and name.strip():
+        matching_alias = select(Alias.entity_id).where(Alias.name_folded.like(_like_pattern(name), escape="\\"))
+        exact = [e.id for e in find_entities(session, name)]
+        terms.append(or_(Entity.id.in_(matching_alias), Entity.id.in_(exact)))
+    if kind:
+        terms.append(Entity.kind == kind)
+    statement = select(Entity.id, Entity.key, Entity.name, Entity.kind).where(*terms)
+    found = session.execute(statement.order_by(Entity.name, Entity.id).offset(offset).limit(limit + 1)).all()
+    page = found[:limit]
+    counts = dict(
+        session.execute(
+            select(EventEntity.entity_id, func.count(func.distinct(EventEntity.event_id)))
+            .where(EventEntity.entity_id.in_([r.id for r in page]))
+            .group_by(EventEntity.entity_id)
+        ).all()
+    )
+    count_key = ("count_entities", _db_key(session), _newest(session, Entity), name, kind)
+    total = _cache.get_or_compute(
+        count_key, lambda: session.scalar(select(func.count()).select_from(Entity).where(*terms)) or 0
+    )
+    rows = [EntityRow(r.id, r.key, r.name, r.kind, counts.get(r.id, 0)) for r in page]
+    return Page(rows, total, limit, offset, next_offset=offset + limit if len(found) > limit else None)
+
+
+@dataclass
+class ArticleQuery:
+    language: str | None = None
+    published_from: date | None = None
+    published_to: date | None = None
+    title: str | None = None  # contained in the title, any case
+    with_events: bool = False  # only articles in which events were found
+    limit: int = DEFAULT_LIMIT
+    offset: int = 0
+
+
+def search_articles(session: Session, query: ArticleQuery) -> Page[ArticleRow]:
+    """Articles, newest published first (undated last)."""
+    limit = max(1, min(query.limit, MAX_LIMIT))
+    offset = max(0, query.offset)
+    terms = []
+    if query.language:
+        terms.append(Article.language == query.language)
+    if query.published_from:
+        terms.append(Article.published >= query.published_from)
+    if query.published_to:
+        terms.append(Article.published <= query.published_to)
+    if query.title and query.title.strip():
+        terms.append(func.lower(Article.title).like(_like_pattern(query.title), escape="\\"))
+    if query.with_events:
+        terms.append(Article.event_count > 0)
+    columns = [getattr(Article, c) for c in ArticleRow.__dataclass_fields__]
+    statement = (
+        select(*columns)
+        .where(*terms)
+        .order_by(Article.published.desc().nulls_last(), Article.id.desc())
+        .offset(offset)
+        .limit(limit + 1)
+    )
+    found = session.execute(statement).all()
+    rows = [ArticleRow(*r) for r in found[:limit]]
+    key = ("count_articles", _db_key(session), _newest(session, Article), tuple(asdict(query).items())[:5])
+    total = _cache.get_or_compute(
+        key, lambda: session.scalar(select(func.count()).select_from(Article).where(*terms)) or 0
+    )
+    return Page(rows, total, limit, offset, next_offset=offset + limit if len(found) > limit else None)
+
+
+# -------------------------------------------------------------------------------------- dashboard, facets
+
+
+@dataclass
+class MonthCount:
+    month: str  # "2024-03"
+    type: str
+    count: int
+
+
+@dataclass
+class TargetCount:
+    entity_id: int
+    name: str
+    kind: str
+    events: int
+
+
+@dataclass
+class Dashboard:
+    totals: dict[str, int]  # events, articles, entities
+    per_month: list[MonthCount]  # dated events (boilerplate-only ones left out), oldest month first
+    types: list[str]  # the event types present, for the chart's series
+    latest: list[EventRow]  # most recently stored events
+    most_targeted: list[TargetCount]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def dashboard(session: Session, latest: int = 10, top: int = 10) -> Dashboard:
+    """The dashboard's numbers (cached for DASHBOARD_TTL_S per database; ``invalidate_caches`` renews them)."""
+    # keyed by database only: new events show up when the entry is renewed (DASHBOARD_TTL_S), without a stall
+    key = ("dashboard", _db_key(session), latest, top)
+    return _cache.get_or_compute(key, lambda: _dashboard(session, latest, top), ttl=DASHBOARD_TTL_S)
+
+
+def _month(session: Session):
+    """The "YYYY-MM" of an event's start date, in the database's own dialect (SQLite keeps dates as text)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.substr(Event.date_start, 1, 7)
+    return func.to_char(Event.date_start, "YYYY-MM")
+
+
+def _most_targeted(session: Session, top: int) -> list[TargetCount]:
+    """The entities most often targeted by events that are not boilerplate only.
+
+    Counting target links over the whole table is the slow part (each link is read for its role), so
+    candidates come from a count of links in any role, which the entity_id index answers alone (an entity
+    has at least as many links as target links), and only those candidates are counted exactly.
+    """
+    links = func.count()
+    candidates = session.scalars(
+        select(EventEntity.entity_id)
+        .group_by(EventEntity.entity_id)
+        .order_by(links.desc(), EventEntity.entity_id)
+        .limit(top * 20)
+    ).all()
+    events = func.count(func.distinct(EventEntity.event_id))
+    rows = session.execute(
+        select(Entity.id, Entity.name, Entity.kind, events)
+        .join(EventEntity, EventEntity.entity_id == Entity.id)
+        .join(Event, Event.id == EventEntity.event_id)
+        .where(EventEntity.role == "target", Event.boilerplate.is_(False), Entity.id.in_(candidates))
+        .group_by(Entity.id, Entity.name, Entity.kind)
+        .order_by(events.desc(), Entity.name)
+        .limit(top)
+    ).all()
+    return [TargetCount(i, n, k, c) for i, n, k, c in rows]
+
+
+def _dashboard(session: Session, latest: int, top: int) -> Dashboard:
+    month = _month(session).label("month")
+    monthly = session.execute(
+        select(month, Event.type, func.count())
+        .where(Event.date_start.is_not(None), Event.boilerplate.is_(False))
+        .group_by(month, Event.type)
+        .order_by(month, Event.type)
+    ).all()
+    per_month = [MonthCount(m, t, n) for m, t, n in monthly]
+    totals = {
+        "events": session.scalar(select(func.count()).select_from(Event).where(Event.boilerplate.is_(False))) or 0,
+        "articles": session.scalar(select(func.count()).select_from(Article)) or 0,
+        "entities": session.scalar(select(func.count()).select_from(Entity)) or 0,
+    }
+    return Dashboard(
+        totals=totals,
+        per_month=per_month,
+        types=sorted({m.type for m in per_month}),
+        latest=search_events(session, EventQuery(order="added", limit=latest)).rows,
+        most_targeted=_most_targeted(session, top),
+    )
+
+
+@dataclass
+class Facets:
+    """The values filters can take, for drop-downs: every known type and status, the countries and languages present."""
+
+    types: dict[str, list[str]]  # type -> its subtypes
+    statuses: list[str]
+    countries: list[str]
+    languages: list[str]
+    review_states: list[str]
+    orders: list[str]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def facets(session: Session) -> Facets:
+    key = ("facets", _db_key(session))
+    return _cache.get_or_compute(key, lambda: _facets(session), ttl=DASHBOARD_TTL_S)
+
+
+def _facets(session: Session) -> Facets:
+    countries = session.scalars(select(Event.country).where(Event.country.is_not(None)).distinct()).all()
+    languages = session.scalars(select(Article.language).where(Article.language.is_not(None)).distinct()).all()
+    return Facets(
+        types={t: list(subtypes) for t, subtypes in EVENT_TYPES.items()},
+        statuses=list(STATUSES),
+        countries=sorted(countries),
+        languages=sorted(languages),
+        review_states=list(REVIEW_STATES),
+        orders=list(ORDERS),
+    )

@@ -1,0 +1,475 @@
+"""The JSON API under /api: events, entities, articles, the dashboard's numbers and the filter values.
+
+Lists answer ``{"data": [...], "count": N, "next": URL or null}``: ``count`` is every match, ``next`` the
+absolute URL of the next page with the same filters (null on the last page). Errors answer
+``{"error": {"status", "code", "message", "detail"?}}`` (see ``civicwatch.web.app``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from civicwatch.store import browse
+from civicwatch.store.browse import MAX_LIMIT, ArticleQuery, BrowseError, EventQuery, Page
+from civicwatch.store.review import event_history
+from civicwatch.web.deps import DbSession, EventFilters, read_access
+
+router = APIRouter(dependencies=[Depends(read_access)], tags=["api"])
+
+T = TypeVar("T")
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Rows per page (at most {MAX_LIMIT}).")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip (prefer the `next` link).")]
+Cursor = Annotated[str | None, Query(max_length=200, description="Where the previous page ended (from `next`).")]
+
+
+# ----------------------------------------------------------------------------------------------- schemas
+
+
+class ErrorDetail(BaseModel):
+    status: int
+    code: str = Field(description="not_found, invalid_request, method_not_allowed, unauthorized, internal_error, ...")
+    message: str
+    detail: list[dict[str, Any]] | None = Field(None, description="Validation problems, one per parameter.")
+
+
+class ErrorOut(BaseModel):
+    """Every error of the API has this shape."""
+
+    error: ErrorDetail
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "Not found"},
+    422: {"model": ErrorOut, "description": "Invalid parameters"},
+}
+
+
+class PageOut(BaseModel, Generic[T]):
+    data: list[T]
+    count: int = Field(description="Every row matching the filters, not only this page.")
+    next: str | None = Field(description="Absolute URL of the next page with the same filters; null on the last.")
+
+
+class EventSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    type: str
+    subtype: str
+    status: str
+    date: str | None = Field(description="EDTF: 2015-07-08, 2015-07, 2015, XXXX-07-08, ...")
+    date_precision: str | None = Field(description="day, month, season, year, decade, century, interval")
+    targets: list[str]
+    actor: str | None
+    location: str | None
+    country: str | None
+    source_count: int
+    confidence: float
+    boilerplate: bool
+    evidence: str = Field(description="The sentence of the best report.")
+    evidence_article_id: int | None
+    first_source_url: str | None
+    language: str | None = Field(description="The language of the article the evidence comes from.")
+    review_state: str
+    created_at: datetime | None
+    updated_at: datetime | None
+    url: str = Field(description="The event's page.")
+    api_url: str
+
+
+class MentionModel(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    article_id: int
+    url: str | None
+    source: str | None
+    title: str | None
+    published: str | None
+    language: str | None
+    status: str
+    date: str | None
+    evidence: str
+    evidence_start: int
+    evidence_end: int
+    confidence: float
+    boilerplate: bool
+
+
+class LinkedEntityModel(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    kind: str
+    role: str
+
+
+class HistoryModel(BaseModel):
+    """One change an analyst made to the event."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    at: datetime
+    username: str | None
+    action: str = Field(description="confirm, reject, reopen or edit")
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    note: str | None
+
+
+class EventDetailOut(BaseModel):
+    id: int
+    type: str
+    subtype: str
+    status: str
+    date: str | None
+    date_precision: str | None
+    date_start: date | None
+    date_end: date | None
+    targets: list[str]
+    actor: str | None
+    location: str | None
+    country: str | None
+    evidence: str
+    evidence_start: int
+    evidence_end: int
+    confidence: float
+    boilerplate: bool
+    source_count: int
+    language: str | None
+    first_source_url: str | None
+    mentions: list[MentionModel] = Field(description="Every article that reports it, with its own evidence.")
+    entities: list[LinkedEntityModel]
+    registry: dict[str, Any] | None = Field(description="For events made from a register: the entry.")
+    registry_check: dict[str, Any] | None = Field(description="For news events: what the registers say.")
+    review_state: str
+    reviewed_at: datetime | None
+    reviewed_by: str | None
+    edited_fields: list[str]
+    history: list[HistoryModel] = Field(description="The review history, oldest first.")
+    created_at: datetime | None
+    updated_at: datetime | None
+    url: str
+
+
+class EntitySummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    key: str
+    name: str
+    kind: str
+    event_count: int
+    url: str
+    api_url: str
+
+
+class AliasModel(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    name: str
+    language: str | None
+    seen: int
+
+
+class TimelineModel(BaseModel):
+    roles: list[str]
+    event: EventSummary
+
+
+class EntityDetailOut(BaseModel):
+    id: int
+    key: str
+    name: str
+    kind: str
+    aliases: list[AliasModel]
+    aliases_by_language: dict[str, list[str]]
+    registry: list[dict[str, Any]] = Field(description="Register entries: listed/delisted dates, snapshot.")
+    timeline: list[TimelineModel]
+    url: str
+
+
+class ArticleSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    url: str | None
+    title: str | None
+    published: date | None
+    language: str | None
+    source_path: str | None
+    event_count: int
+    story_id: int | None
+    ingested_at: datetime | None
+    page_url: str
+    api_url: str
+
+
+class ArticleMentionModel(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    mention_id: int
+    event_id: int
+    type: str
+    subtype: str
+    status: str
+    date: str | None
+    targets: list[str]
+    actor: str | None
+    evidence: str
+    evidence_start: int = Field(description="Offset of the evidence in `text` (characters).")
+    evidence_end: int
+    confidence: float
+    boilerplate: bool
+
+
+class ArticleDetailOut(ArticleSummary):
+    text: str
+    mentions: list[ArticleMentionModel]
+
+
+class MonthCountModel(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    month: str
+    type: str
+    count: int
+
+
+class TargetCountModel(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    entity_id: int
+    name: str
+    kind: str
+    events: int
+
+
+class StatsOut(BaseModel):
+    totals: dict[str, int]
+    per_month: list[MonthCountModel]
+    types: list[str]
+    latest: list[EventSummary]
+    most_targeted: list[TargetCountModel]
+
+
+class FacetsOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    types: dict[str, list[str]]
+    statuses: list[str]
+    countries: list[str]
+    languages: list[str]
+    review_states: list[str]
+    orders: list[str]
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+
+def site_url(request: Request, path: str) -> str:
+    """An absolute URL on this site (``path`` without a leading slash)."""
+    return str(request.base_url) + path
+
+
+def event_summary(request: Request, row: browse.EventRow) -> EventSummary:
+    return EventSummary(
+        **row.to_dict(),
+        url=site_url(request, f"events/{row.id}"),
+        api_url=site_url(request, f"api/events/{row.id}"),
+    )
+
+
+def json_response(model: BaseModel) -> Response:
+    """The model as JSON, serialised once (returning the model would have FastAPI validate it again)."""
+    return Response(model.model_dump_json(), media_type="application/json")
+
+
+def next_url(request: Request, page: Page) -> str | None:
+    if page.next_cursor is not None:
+        return str(request.url.remove_query_params("offset").include_query_params(cursor=page.next_cursor))
+    if page.next_offset is not None:
+        return str(request.url.include_query_params(offset=page.next_offset))
+    return None
+
+
+def paged_events(session, request: Request, query: EventQuery) -> tuple[Page, list[EventSummary]]:
+    try:
+        page = browse.search_events(session, query)
+    except BrowseError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    return page, [event_summary(request, row) for row in page.rows]
+
+
+# ----------------------------------------------------------------------------------------------- routes
+
+
+@router.get("/events", response_model=PageOut[EventSummary], responses=ERROR_RESPONSES)
+def list_events(
+    request: Request,
+    session: DbSession,
+    filters: EventFilters,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    cursor: Cursor = None,
+) -> Response:
+    """Events matching the filters, newest first by default."""
+    filters.limit, filters.offset, filters.cursor = limit, offset, cursor
+    page, data = paged_events(session, request, filters)
+    return json_response(PageOut[EventSummary](data=data, count=page.count, next=next_url(request, page)))
+
+
+@router.get("/events/{event_id}", response_model=EventDetailOut, responses=ERROR_RESPONSES)
+def get_event(request: Request, session: DbSession, event_id: int) -> EventDetailOut:
+    """One event with every field, every report (article, evidence and offsets), its entities and review state."""
+    detail = browse.event_detail(session, event_id)
+    if detail is None:
+        raise HTTPException(404, f"no event {event_id}")
+    event = detail.event.to_dict()
+    for name in ("id", "sources", "url", "review_state", "reviewed_by", "edited_fields"):
+        event.pop(name, None)
+    return EventDetailOut(
+        id=event_id,
+        **event,
+        source_count=detail.event.sources,
+        date_precision=detail.date_precision,
+        date_start=detail.date_start,
+        date_end=detail.date_end,
+        language=detail.language,
+        first_source_url=detail.first_source_url,
+        entities=[LinkedEntityModel.model_validate(e) for e in detail.entities],
+        review_state=detail.review_state,
+        reviewed_at=detail.reviewed_at,
+        reviewed_by=detail.reviewed_by,
+        edited_fields=detail.edited_fields,
+        created_at=detail.created_at,
+        updated_at=detail.updated_at,
+        history=[HistoryModel.model_validate(entry) for entry in event_history(session, event_id)],
+        url=site_url(request, f"events/{event_id}"),
+    )
+
+
+@router.get("/entities", response_model=PageOut[EntitySummary], responses=ERROR_RESPONSES)
+def list_entities(
+    request: Request,
+    session: DbSession,
+    name: Annotated[str | None, Query(max_length=300, description="Contained in the name or an alias.")] = None,
+    kind: Annotated[str | None, Query(pattern=r"^(organization|person|place|law)$")] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Response:
+    """Organizations, people, places and laws, by name."""
+    page = browse.search_entities(session, name=name, kind=kind, limit=limit, offset=offset)
+    data = [
+        EntitySummary(
+            **row.to_dict(),
+            url=site_url(request, f"entities/{row.id}"),
+            api_url=site_url(request, f"api/entities/{row.id}"),
+        )
+        for row in page.rows
+    ]
+    return json_response(PageOut[EntitySummary](data=data, count=page.count, next=next_url(request, page)))
+
+
+@router.get("/entities/{entity_id}", response_model=EntityDetailOut, responses=ERROR_RESPONSES)
+def get_entity(request: Request, session: DbSession, entity_id: int) -> EntityDetailOut:
+    """An entity: its aliases in every language, what registers say about it, and the timeline of its events."""
+    detail = browse.entity_detail(session, entity_id)
+    if detail is None:
+        raise HTTPException(404, f"no entity {entity_id}")
+    profile = detail.profile
+    ids = [item.event.id for item in profile.timeline]
+    rows = {row.id: row for row in _event_rows(session, ids)}
+    return EntityDetailOut(
+        id=profile.id,
+        key=profile.key,
+        name=profile.name,
+        kind=profile.kind,
+        aliases=[AliasModel.model_validate(a) for a in profile.aliases],
+        aliases_by_language=detail.aliases_by_language,
+        registry=profile.registry,
+        timeline=[
+            TimelineModel(roles=item.roles, event=event_summary(request, rows[item.event.id]))
+            for item in profile.timeline
+            if item.event.id in rows
+        ],
+        url=site_url(request, f"entities/{entity_id}"),
+    )
+
+
+def _event_rows(session, ids: list[int]) -> list[browse.EventRow]:
+    return browse.event_rows(session, ids)
+
+
+@router.get("/articles", response_model=PageOut[ArticleSummary], responses=ERROR_RESPONSES)
+def list_articles(
+    request: Request,
+    session: DbSession,
+    language: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})?$")] = None,
+    published_from: Annotated[date | None, Query(description="Published on or after this day.")] = None,
+    published_to: Annotated[date | None, Query(description="Published on or before this day.")] = None,
+    title: Annotated[str | None, Query(max_length=300, description="Contained in the title.")] = None,
+    with_events: Annotated[bool, Query(description="Only articles in which events were found.")] = False,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Response:
+    """Stored articles, newest published first."""
+    query = ArticleQuery(
+        language=language.lower() if language else None,
+        published_from=published_from,
+        published_to=published_to,
+        title=title,
+        with_events=with_events,
+        limit=limit,
+        offset=offset,
+    )
+    page = browse.search_articles(session, query)
+    data = [_article_summary(request, row) for row in page.rows]
+    return json_response(PageOut[ArticleSummary](data=data, count=page.count, next=next_url(request, page)))
+
+
+def _article_summary(request: Request, row: browse.ArticleRow) -> dict:
+    return {
+        **row.to_dict(),
+        "page_url": site_url(request, f"articles/{row.id}"),
+        "api_url": site_url(request, f"api/articles/{row.id}"),
+    }
+
+
+@router.get("/articles/{article_id}", response_model=ArticleDetailOut, responses=ERROR_RESPONSES)
+def get_article(request: Request, session: DbSession, article_id: int) -> ArticleDetailOut:
+    """An article's text and the events found in it, with the evidence offsets into the text."""
+    detail = browse.article_detail(session, article_id)
+    if detail is None:
+        raise HTTPException(404, f"no article {article_id}")
+    return ArticleDetailOut(
+        **_article_summary(request, detail.article),
+        text=detail.text,
+        mentions=[ArticleMentionModel.model_validate(m) for m in detail.mentions],
+    )
+
+
+@router.get("/stats", response_model=StatsOut)
+def stats(request: Request, session: DbSession) -> Response:
+    """The dashboard's numbers: totals, dated events per month by type, the latest events, the most targeted."""
+    board = browse.dashboard(session)
+    stats = StatsOut(
+        totals=board.totals,
+        per_month=[MonthCountModel.model_validate(m) for m in board.per_month],
+        types=board.types,
+        latest=[event_summary(request, row) for row in board.latest],
+        most_targeted=[TargetCountModel.model_validate(t) for t in board.most_targeted],
+    )
+    return json_response(stats)
+
+
+@router.get("/facets", response_model=FacetsOut)
+def facets(session: DbSession) -> FacetsOut:
+    """The values the event filters take: types with their subtypes, statuses, the countries and languages present."""
+    return FacetsOut.model_validate(browse.facets(session))

@@ -1,0 +1,304 @@
+"""Server-rendered pages: dashboard, event list, event, entity and article pages, and the error page.
+
+Everything shown comes from the database and is treated as hostile: templates autoescape, no ``|safe``
+on data, highlights are built as a list of text segments (escaped when printed), and links only ever
+point to http(s) URLs. The read side is ``civicwatch.store.browse``; this module turns its results into
+template contexts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from http import HTTPStatus
+from typing import Annotated, Any
+from urllib.parse import urlencode, urlsplit
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import PlainTextResponse, Response
+from sqlalchemy.orm import Session
+
+from civicwatch.store import browse
+from civicwatch.web import auth
+from civicwatch.web.chart import TYPE_ORDER, stacked_bars
+from civicwatch.web.deps import get_session
+
+DbSession = Annotated[Session, Depends(get_session)]
+
+router = APIRouter(route_class=auth.SecureRoute, dependencies=[Depends(auth.reader)])
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+# The filters of /events, as GET parameters (the same names as the API's and the exports').
+FILTERS = ("type", "subtype", "status", "country", "language", "date_from", "date_to", "entity", "review_state", "q")
+# WEB-CORE's export and feed endpoints take the same filters.
+EXPORTS = (("CSV", "/api/events.csv"), ("JSON Lines", "/api/events.jsonl"), ("Parquet", "/api/events.parquet"))
+FEED = "/feed.atom"
+
+
+# ------------------------------------------------------------------------------------------- rendering
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL when it is http(s), else None: a stored ``javascript:`` or ``data:`` URL is never a link."""
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return url.strip() if scheme in ("http", "https") else None
+
+
+def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> Response:
+    """A page from ``templates/``, with who is logged in, the forms' CSRF token and pending flash messages."""
+    user = auth.current_user(request)
+    full = {
+        "request": request,
+        "user": user,
+        "can_review": auth.can_review(user),
+        # anonymous pages have no form but the log-in form: no token (and no cookie) for them
+        "csrf_token": auth.csrf_token(request) if user is not None or template == "login.html" else "",
+        "flashes": auth.take_flashes(request),
+        "safe_url": safe_url,
+        "chart_types": TYPE_ORDER,
+        **context,
+    }
+    response = request.app.state.templates.TemplateResponse(request, template, full, status_code=status_code)
+    auth.set_csrf_cookie(request, response)
+    if request.cookies.get(auth.FLASH_COOKIE):
+        response.delete_cookie(auth.FLASH_COOKIE, path="/")
+    response.headers["Cache-Control"] = "no-store" if user is not None else "no-cache"
+    return auth.add_security_headers(response)
+
+
+def render_error(request: Request, status_code: int, message: str) -> Response:
+    """The error page for paths outside /api (redirects raised as errors, such as to /login, pass through)."""
+    if 300 <= status_code < 400:
+        return auth.add_security_headers(PlainTextResponse(message, status_code=status_code))
+    try:
+        reason = HTTPStatus(status_code).phrase
+    except ValueError:
+        reason = "Error"
+    try:
+        return render(
+            request,
+            "error.html",
+            {"status_code": status_code, "reason": reason, "message": message, "nav": None},
+            status_code=status_code,
+        )
+    except Exception:  # the error page must not fail in turn (say the database is down)
+        return auth.add_security_headers(
+            PlainTextResponse(f"{status_code} {reason}: {message}", status_code=status_code)
+        )
+
+
+# -------------------------------------------------------------------------------------------- dashboard
+
+
+@router.get("/", include_in_schema=False)
+def dashboard_page(request: Request, session: DbSession) -> Response:
+    board = browse.dashboard(session)
+    chart = stacked_bars((m.month, m.type, m.count) for m in board.per_month)
+    return render(request, "dashboard.html", {"nav": "dashboard", "board": board, "chart": chart})
+
+
+# ----------------------------------------------------------------------------------------------- events
+
+
+@dataclass
+class EventFilters:
+    """The /events form's values as typed (strings), and the problems found reading them."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def query_string(self, *leave_out: str, **extra: str) -> str:
+        kept = {k: v for k, v in self.values.items() if v and k not in leave_out}
+        return urlencode({**kept, **extra})
+
+
+def _parse_day(name: str, value: str, problems: list[str]) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        problems.append(f"{name.replace('_', ' ')} {value!r} is not a date (YYYY-MM-DD): ignored")
+        return None
+
+
+def read_filters(request: Request) -> tuple[EventFilters, browse.EventQuery]:
+    """The filters of a GET form: empty fields are no filter, unreadable ones are ignored with a message."""
+    params = request.query_params
+    filters = EventFilters({name: params.get(name, "").strip() for name in FILTERS})
+    v = filters.values
+    problems = filters.problems
+    query = browse.EventQuery(
+        type=v["type"] or None,
+        subtype=v["subtype"] or None,
+        status=v["status"] or None,
+        country=v["country"] or None,
+        language=v["language"] or None,
+        date_from=_parse_day("date_from", v["date_from"], problems),
+        date_to=_parse_day("date_to", v["date_to"], problems),
+        entity=v["entity"] or None,
+        review_state=v["review_state"] or None,
+        q=v["q"] or None,
+        limit=PAGE_SIZE,
+        cursor=params.get("cursor") or None,
+    )
+    limit = params.get("limit", "")
+    if limit:
+        if limit.isdigit() and 1 <= int(limit) <= MAX_PAGE_SIZE:
+            query.limit = int(limit)
+            filters.values["limit"] = limit
+        else:
+            problems.append(f"limit {limit!r} is not a number from 1 to {MAX_PAGE_SIZE}: showing {PAGE_SIZE}")
+    order = params.get("order", "")
+    if order in browse.ORDERS:
+        query.order = order
+        filters.values["order"] = order
+    return filters, query
+
+
+@router.get("/events", include_in_schema=False)
+def events_page(request: Request, session: DbSession) -> Response:
+    filters, query = read_filters(request)
+    try:
+        page = browse.search_events(session, query)
+    except browse.BrowseError as exc:
+        filters.problems.append(str(exc))
+        query.cursor = None
+        page = browse.search_events(session, query)
+    plain = filters.query_string()
+    whole = filters.query_string("limit")  # exports and feeds take every matching event
+    context = {
+        "nav": "events",
+        "filters": filters,
+        "facets": browse.facets(session),
+        "page": page,
+        "first_page": bool(query.cursor),
+        "next_url": f"/events?{filters.query_string(cursor=page.next_cursor)}" if page.next_cursor else None,
+        "first_url": f"/events?{plain}" if plain else "/events",
+        "exports": [(label, f"{path}?{whole}" if whole else path) for label, path in EXPORTS],
+        "feed_url": f"{FEED}?{whole}" if whole else FEED,
+        "api_url": f"/api/events?{plain}" if plain else "/api/events",
+    }
+    return render(request, "events.html", context)
+
+
+@dataclass
+class ReviewView:
+    """What the event page shows of the review: the history, and the edit form's current values."""
+
+    history: list[Any]
+    form: dict[str, str]
+    error: str | None = None
+    error_field: str | None = None
+
+
+def event_context(request: Request, session: Session, event_id: int, error: Any = None) -> dict[str, Any]:
+    detail = browse.event_detail(session, event_id)
+    if detail is None:
+        raise HTTPException(404, f"there is no event {event_id}")
+    from civicwatch.store.review import event_history
+
+    event = detail.event
+    form = {
+        "type": event.type,
+        "subtype": event.subtype,
+        "status": event.status,
+        "date": event.date or "",
+        "actor": event.actor or "",
+        "targets": "\n".join(event.targets),
+        "location": event.location or "",
+        "country": event.country or "",
+    }
+    review = ReviewView(
+        history=list(reversed(event_history(session, event_id))),
+        form=form,
+        error=str(error) if error else None,
+        error_field=getattr(error, "field", None),
+    )
+    by_role: dict[str, list[browse.LinkedEntity]] = {}
+    for entity in detail.entities:
+        by_role.setdefault(entity.role, []).append(entity)
+    return {
+        "nav": "events",
+        "detail": detail,
+        "event": event,
+        "entities": by_role,
+        "review": review,
+        "facets": browse.facets(session),
+    }
+
+
+@router.get("/events/{event_id}", include_in_schema=False)
+def event_page(event_id: int, request: Request, session: DbSession) -> Response:
+    return render(request, "event.html", event_context(request, session, event_id))
+
+
+# --------------------------------------------------------------------------------------------- entities
+
+
+@router.get("/entities/{entity_id}", include_in_schema=False)
+def entity_page(entity_id: int, request: Request, session: DbSession) -> Response:
+    detail = browse.entity_detail(session, entity_id)
+    if detail is None:
+        raise HTTPException(404, f"there is no entity {entity_id}")
+    return render(request, "entity.html", {"nav": None, "detail": detail, "profile": detail.profile})
+
+
+# --------------------------------------------------------------------------------------------- articles
+
+
+@dataclass
+class Highlight:
+    """One stretch of an article's text: plain, or the evidence of one or more events (``mentions``)."""
+
+    text: str
+    mentions: list[browse.ArticleMention] = field(default_factory=list)
+
+
+def highlight(text: str, mentions: list[browse.ArticleMention]) -> list[Highlight]:
+    """The text cut into plain and highlighted segments, as displaCy shows entities.
+
+    Events reported by the same sentence share one highlight; a span overlapping an earlier one is left
+    unhighlighted (the event still appears in the list under the text). Offsets that do not match the text
+    (an article stored before a fix, say) fall back to the first place where the evidence occurs."""
+    spans: dict[tuple[int, int], list[browse.ArticleMention]] = {}
+    for mention in mentions:
+        start, end = mention.evidence_start, mention.evidence_end
+        if not (0 <= start < end <= len(text)) or text[start:end] != mention.evidence:
+            found = text.find(mention.evidence) if mention.evidence else -1
+            if found < 0:
+                continue
+            start, end = found, found + len(mention.evidence)
+        spans.setdefault((start, end), []).append(mention)
+    segments: list[Highlight] = []
+    position = 0
+    for (start, end), group in sorted(spans.items()):
+        if start < position:
+            continue  # overlaps the previous highlight
+        if start > position:
+            segments.append(Highlight(text[position:start]))
+        segments.append(Highlight(text[start:end], group))
+        position = end
+    if position < len(text):
+        segments.append(Highlight(text[position:]))
+    return segments
+
+
+@router.get("/articles/{article_id}", include_in_schema=False)
+def article_page(article_id: int, request: Request, session: DbSession) -> Response:
+    detail = browse.article_detail(session, article_id)
+    if detail is None:
+        raise HTTPException(404, f"there is no article {article_id}")
+    context = {
+        "nav": None,
+        "detail": detail,
+        "article": detail.article,
+        "segments": highlight(detail.text, detail.mentions),
+    }
+    return render(request, "article.html", context)

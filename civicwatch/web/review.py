@@ -1,0 +1,209 @@
+"""The review workflow: analysts confirm, reject, reopen and edit events, in the browser and through the API.
+
+Every change goes through ``civicwatch.store.review``, which writes the audit log (who, when, before, after,
+note). Browser forms POST with the session's CSRF token and are answered with a redirect back to the event
+page and a flash message; a bad value re-renders the page with the message (422). Scripts use the JSON
+routes with ``Authorization: Bearer TOKEN``:
+
+    curl -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
+         -d '{"action": "confirm", "note": "in the register"}' http://127.0.0.1:8000/api/events/42/review
+    curl -X PATCH -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
+         -d '{"date": "2021-12-28", "note": "date of the ruling"}' http://127.0.0.1:8000/api/events/42
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from civicwatch.store import browse
+from civicwatch.store.review import EDITABLE_FIELDS, ReviewError, edit_event, event_history, review_event
+from civicwatch.web import auth, pages
+from civicwatch.web.deps import get_session
+
+DbSession = Annotated[Session, Depends(get_session)]
+
+router = APIRouter(route_class=auth.SecureRoute)
+
+DONE = {"confirm": "Event confirmed.", "reject": "Event rejected.", "reopen": "Event reopened."}
+
+
+def _require_event(session: Session, event_id: int) -> None:
+    if browse.event_detail(session, event_id) is None:
+        raise HTTPException(404, f"there is no event {event_id}")
+
+
+def _edit_form_changes(form: dict[str, Any], current: dict[str, str]) -> dict[str, Any]:
+    """The fields of the edit form that differ from the event's values (the form sends them all)."""
+    changes: dict[str, Any] = {}
+    for name in EDITABLE_FIELDS:
+        if name not in form:
+            continue
+        value = str(form[name])
+        if value.strip() == current.get(name, "").strip():
+            continue
+        if name == "targets":
+            changes[name] = [line.strip() for line in value.splitlines() if line.strip()]
+        else:
+            changes[name] = value.strip() or None
+    return changes
+
+
+def _event_page_with_error(request: Request, session: Session, event_id: int, error: ReviewError) -> Response:
+    session.rollback()
+    context = pages.event_context(request, session, event_id, error=error)
+    return pages.render(request, "event.html", context, status_code=422)
+
+
+# ------------------------------------------------------------------------------------------ browser forms
+
+
+@router.post("/events/{event_id}/review", include_in_schema=False)
+def review_form(
+    event_id: int,
+    request: Request,
+    session: DbSession,
+    action: Annotated[str, Form()],
+    note: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str | None, Form()] = None,
+) -> Response:
+    auth.check_csrf(request, csrf_token)
+    user = auth.reviewer(request)
+    _require_event(session, event_id)
+    if action not in DONE:
+        raise HTTPException(400, f"unknown review action {action!r}: use confirm, reject or reopen")
+    try:
+        review_event(session, event_id, user, action, note.strip() or None)
+    except ReviewError as exc:
+        return _event_page_with_error(request, session, event_id, exc)
+    session.commit()
+    browse.invalidate_caches()
+    response = RedirectResponse(f"/events/{event_id}", status_code=303)
+    auth.flash(response, "ok", DONE[action])
+    return response
+
+
+@router.post("/events/{event_id}/edit", include_in_schema=False)
+def edit_form(
+    event_id: int,
+    request: Request,
+    session: DbSession,
+    type: Annotated[str | None, Form()] = None,
+    subtype: Annotated[str | None, Form()] = None,
+    status: Annotated[str | None, Form()] = None,
+    date: Annotated[str | None, Form()] = None,
+    actor: Annotated[str | None, Form()] = None,
+    targets: Annotated[str | None, Form()] = None,
+    location: Annotated[str | None, Form()] = None,
+    country: Annotated[str | None, Form()] = None,
+    note: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str | None, Form()] = None,
+) -> Response:
+    auth.check_csrf(request, csrf_token)
+    user = auth.reviewer(request)
+    context = pages.event_context(request, session, event_id)  # 404 for an unknown event
+    sent = {"type": type, "subtype": subtype, "status": status, "date": date, "actor": actor, "targets": targets}
+    sent |= {"location": location, "country": country}
+    changes = _edit_form_changes({k: v for k, v in sent.items() if v is not None}, context["review"].form)
+    response = RedirectResponse(f"/events/{event_id}", status_code=303)
+    if not changes:
+        auth.flash(response, "ok", "Nothing changed.")
+        return response
+    try:
+        edit_event(session, event_id, user, changes, note.strip() or None)
+    except ReviewError as exc:
+        return _event_page_with_error(request, session, event_id, exc)
+    session.commit()
+    browse.invalidate_caches()
+    auth.flash(response, "ok", f"Event edited: {', '.join(changes)}.")
+    return response
+
+
+# ---------------------------------------------------------------------------------------------- JSON API
+
+
+class ReviewRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["confirm", "reject", "reopen"]
+    note: str | None = Field(None, max_length=2000)
+
+
+class EventEdit(BaseModel):
+    """The fields to change (any of them) and a note for the audit log."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: str | None = None
+    subtype: str | None = None
+    status: str | None = None
+    date: str | None = None
+    actor: str | None = None
+    targets: list[str] | None = None
+    location: str | None = None
+    country: str | None = None
+    note: str | None = Field(None, max_length=2000)
+
+
+def _api_user(request: Request) -> Any:
+    """The reviewer of an API call: a bearer token, or a browser session that sends its CSRF token in a header."""
+    user = auth.reviewer(request)
+    auth.check_csrf(request, request.headers.get(auth.CSRF_HEADER))
+    return user
+
+
+def review_result(session: Session, event_id: int) -> dict:
+    """What the review routes answer: the event as the event page has it, and its review history."""
+    detail = browse.event_detail(session, event_id)
+    assert detail is not None
+    return {
+        "data": detail.to_dict(),
+        "history": [entry.to_dict() for entry in event_history(session, event_id)],
+    }
+
+
+@router.post("/api/events/{event_id}/review", tags=["review"], summary="Confirm, reject or reopen an event")
+def review_api(
+    event_id: int,
+    request: Request,
+    session: DbSession,
+    body: Annotated[ReviewRequest, Body()],
+) -> dict:
+    """Needs an analyst's API token (``Authorization: Bearer TOKEN``). Written to the audit log."""
+    user = _api_user(request)
+    _require_event(session, event_id)
+    try:
+        review_event(session, event_id, user, body.action, body.note)
+    except ReviewError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    session.commit()
+    browse.invalidate_caches()
+    return review_result(session, event_id)
+
+
+@router.patch("/api/events/{event_id}", tags=["review"], summary="Edit an event's fields")
+def edit_api(
+    event_id: int,
+    request: Request,
+    session: DbSession,
+    body: Annotated[EventEdit, Body()],
+) -> dict:
+    """Change any of the editable fields (type, subtype, status, date, actor, targets, location, country); the
+    event becomes "edited". Needs an analyst's API token. Written to the audit log with ``note``."""
+    user = _api_user(request)
+    _require_event(session, event_id)
+    changes = body.model_dump(exclude_unset=True)
+    note = changes.pop("note", None)
+    if not changes:
+        raise HTTPException(422, f"nothing to change: send any of {', '.join(EDITABLE_FIELDS)}")
+    try:
+        edit_event(session, event_id, user, changes, note)
+    except ReviewError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    session.commit()
+    browse.invalidate_caches()
+    return review_result(session, event_id)
