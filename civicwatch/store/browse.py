@@ -791,8 +791,12 @@ def _month(session: Session):
     return func.to_char(Event.date_start, "YYYY-MM")
 
 
+# laws are targets of reactions and amendments, places of closures: the dashboard ranks those acted against
+TARGETED_KINDS = ("organization", "person")
+
+
 def _most_targeted(session: Session, top: int) -> list[TargetCount]:
-    """The entities most often targeted by events that are not boilerplate only.
+    """The organizations and people most often targeted by events that are not boilerplate only.
 
     Counting target links over the whole table is the slow part (each link is read for its role), so
     candidates come from a count of links in any role, which the entity_id index answers alone (an entity
@@ -810,7 +814,12 @@ def _most_targeted(session: Session, top: int) -> list[TargetCount]:
         select(Entity.id, Entity.name, Entity.kind, events)
         .join(EventEntity, EventEntity.entity_id == Entity.id)
         .join(Event, Event.id == EventEntity.event_id)
-        .where(EventEntity.role == "target", Event.boilerplate.is_(False), Entity.id.in_(candidates))
+        .where(
+            EventEntity.role == "target",
+            Event.boilerplate.is_(False),
+            Entity.id.in_(candidates),
+            Entity.kind.in_(TARGETED_KINDS),
+        )
         .group_by(Entity.id, Entity.name, Entity.kind)
         .order_by(events.desc(), Entity.name)
         .limit(top)
