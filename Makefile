@@ -9,7 +9,7 @@ DEMO_USER ?= demo
 DEMO_PASSWORD ?= demo-password
 DEMO_PORT ?= 8000
 
-.PHONY: setup demo test eval bench lint clean
+.PHONY: setup demo test eval train bench lint clean
 
 setup: $(STAMP)
 
@@ -36,6 +36,10 @@ test: setup
 
 eval: setup
 	$(BIN)/python bench/eval.py $(SHARED)/eval
+
+# Rebuild the extractor's models from the training corpus (fixed seeds; cross-validated scores in models/report.json).
+train: setup
+	$(BIN)/python -m civicwatch.extract.training $(SHARED)/eval/train --out civicwatch/extract/models
 
 bench: setup
 	$(BIN)/python bench/bench_extract.py $(SHARED)/eval/dev

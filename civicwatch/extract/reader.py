@@ -1,0 +1,471 @@
+"""The one reader: any registered language, rules that propose, a trained layer that decides.
+
+``analyze`` is the part that needs no model: boilerplate marking, sentence splitting, a
+cheap screen, parsing of the screened sentences into the common view, article-wide
+names, and the *candidates* — every trigger word with its frame matches, its candidate
+arguments and their features. ``decide`` turns candidates into events with the trained
+models (``civicwatch.extract.learn``): which candidates are events of which type and
+subtype, which arguments are the targets and the actor; status, dates and places come
+from the syntax (``syntax``). Training (``training``) uses ``analyze`` alone, so the
+candidates a model is trained on are exactly those it later judges.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+from civicwatch.clean.boilerplate import mark_lines
+from civicwatch.extract import syntax
+from civicwatch.extract.dates import parse_published
+from civicwatch.extract.entities import ArticleContext
+from civicwatch.extract.features import argument_features, argument_summary, candidate_features, pair_features
+from civicwatch.extract.learn import NONE
+from civicwatch.extract.frames import FrameMatch, FrameMatcher, load_frames
+from civicwatch.extract.labels import mask_labels
+from civicwatch.extract.languages import DateSpan, Language, get_language
+from civicwatch.extract.lexicon import Lexicon, Trigger, load_lexicon
+from civicwatch.extract.merge import merge_events
+from civicwatch.extract.parse import ParsedSentence, Token
+from civicwatch.extract.places import gazetteer
+from civicwatch.extract.sentences import Sentence, split_sentences
+from civicwatch.model import EVENT_TYPES, Event
+
+MAX_SENTENCE_CHARS = 600  # longer "sentences" (lists, broken pages) are read in pieces
+MAX_ARGUMENTS = 24  # candidate arguments per trigger: the nearest ones
+_PIECE_BREAK = re.compile(r"[;,:]\s+|\s+[-–—]\s+|\s+")
+
+
+@dataclass
+class Item:
+    """One parsed sentence of the article."""
+
+    index: int  # position among the article's sentences
+    sentence: Sentence
+    parsed: ParsedSentence
+    dates: list[DateSpan]
+
+
+@dataclass
+class Argument:
+    """A phrase that may fill a role: its head token, its words, the name it reports."""
+
+    token: int
+    start: int
+    end: int
+    name: str
+    kind: str  # name, pronoun, relative, description, owned, law, measure, generic
+    features: list[str]
+    resolved: bool = False  # the name comes from elsewhere in the article
+
+
+@dataclass
+class Candidate:
+    item: int  # index into Analysis.items
+    trigger: int
+    hints: tuple[Trigger, ...]
+    frames: list[FrameMatch]
+    features: list[str]
+    arguments: list[Argument]
+
+
+@dataclass
+class Analysis:
+    language: str
+    published: date | None
+    items: list[Item]
+    candidates: list[Candidate]
+    context: ArticleContext
+    country: str | None
+    main_law: str | None
+    extra: dict = field(default_factory=dict)
+
+
+class Reader:
+    """Reads articles in one language; ``extract`` is safe to call many times."""
+
+    def __init__(self, code: str, models=None) -> None:
+        self.language: Language = get_language(code)
+        self.lexicon: Lexicon = load_lexicon(code)
+        self.matcher = FrameMatcher(load_frames(code), self.lexicon.words)
+        self.places = gazetteer(code, self.language.place_key)
+        self._models = models
+
+    @cached_property
+    def parser(self):
+        return self.language.parser
+
+    @property
+    def models(self):
+        if self._models is None:
+            from civicwatch.extract.learn import load_models
+
+            self._models = load_models(self.language.code)
+        return self._models
+
+    def extract(self, text: str, published: date | str | None = None, url: str | None = None) -> list[Event]:
+        return self.decide(self.analyze(text, published))
+
+    # -- analysis: everything that needs no model --------------------------------------------
+    def analyze(self, text: str, published: date | str | None = None) -> Analysis:
+        published_date = parse_published(published)
+        code = self.language.code
+        lines = mark_lines(text, code)
+        sentences = [piece for s in split_sentences(lines) for piece in _pieces(s)]
+        masked = [mask_labels(s.text, code) for s in sentences]
+        screened = [i for i, m in enumerate(masked) if self.lexicon.screen.search(m)]
+        context = ArticleContext(self.lexicon, lemmatize=self.language.lemmatize)
+        context.scan_text(text)
+        for short, full in list(context.aliases.items()):
+            context.aliases[short] = self.language.cite(full)
+        items: list[Item] = []
+        for i, parsed in zip(screened, self.parser.parse([masked[i] for i in screened]), strict=True):
+            parsed.offset = sentences[i].start
+            items.append(Item(i, sentences[i], parsed, self.language.dates(parsed, published_date)))
+            if not sentences[i].headline:
+                for entity in parsed.entities:
+                    if entity.label in ("ORG", "PER"):
+                        tokens = parsed.tokens[entity.start : entity.end]
+                        context.observe(i, self.language.name(parsed, tokens), "PERSON" if entity.label == "PER" else "ORG")
+        analysis = Analysis(
+            language=code,
+            published=published_date,
+            items=items,
+            candidates=[],
+            context=context,
+            country=self._country(lines),
+            main_law=self._main_law(items),
+        )
+        civic = sum(1 for m in masked if any(cue in m.lower() for cue in self.lexicon.civic_cues))
+        analysis.extra["civic_sentences"] = civic
+        for n, item in enumerate(items):
+            for token in item.parsed.tokens:
+                hints = tuple(self.lexicon.triggers_for_token(token.lemma, token.lower, token.upos))
+                if hints:
+                    analysis.candidates.append(self._candidate(analysis, n, item, token, hints))
+        return analysis
+
+    def _candidate(self, analysis: Analysis, n: int, item: Item, token: Token, hints: tuple[Trigger, ...]) -> Candidate:
+        sentence = item.parsed
+        frames = self.matcher.match(sentence, token)
+        arguments = self._arguments(analysis, item, token, frames, hints)
+        features = candidate_features(self.lexicon, analysis, item, token, hints) + argument_summary(arguments)
+        return Candidate(n, token.i, hints, frames, features, arguments)
+
+    def _arguments(
+        self, analysis: Analysis, item: Item, trigger: Token, frames: list[FrameMatch], hints: tuple[Trigger, ...]
+    ) -> list[Argument]:
+        sentence = item.parsed
+        heads = [
+            t
+            for t in sentence.tokens
+            if t.i != trigger.i
+            and t.upos in syntax.NOMINAL
+            and (t.upos != "ADJ" or t.ent in ("ORG", "PER", "NORP"))
+            and t.dep not in ("compound", "flat", "flat:name", "flat:foreign", "fixed", "det", "nummod", "amod", "case")
+        ]
+        heads.sort(key=lambda t: abs(t.i - trigger.i))
+        by_token = {}
+        for match in frames:
+            by_token.setdefault(match.token, []).append(f"{match.role}:{match.frame}")
+        found = []
+        for head in heads[:MAX_ARGUMENTS]:
+            argument = self._argument(analysis, item, head)
+            if argument is None:
+                continue
+            argument.features = argument_features(
+                self.lexicon, analysis, item, trigger, head, argument, by_token.get(head.i, ()), self.places
+            )
+            found.append(argument)
+        return found
+
+    def _argument(self, analysis: Analysis, item: Item, head: Token) -> Argument | None:
+        """The phrase a head stands for and the name it reports (pronouns and descriptions resolved)."""
+        words = self.lexicon.words
+        sentence = item.parsed
+        ctx = analysis.context
+        lemma = head.lemma
+        if head.ent in ("DATE", "MONEY") or head.upos == "NUM" and head.ent != "ORG":
+            return None
+        if lemma in words["relative_pronouns"] and head.upos in ("PRON", "DET"):
+            antecedent = _antecedent(sentence, head)
+            if antecedent is None:
+                return None
+            tokens = syntax.phrase(sentence, antecedent, self.lexicon)
+            return Argument(head.i, tokens[0].i, tokens[-1].i + 1, self.language.name(sentence, tokens), "relative", [])
+        if head.upos == "PRON":
+            if lemma in words["person_pronouns"]:
+                name = ctx.latest("PERSON", item.index)
+            elif lemma in words["org_pronouns"]:
+                name = ctx.latest("ORG", item.index)
+            else:
+                return None
+            return Argument(head.i, head.i, head.i + 1, name, "pronoun", [], True) if name else None
+        law = lemma in words["law_nouns"]
+        tokens = syntax.phrase(sentence, head, self.lexicon, law=law)
+        name = self.language.name(sentence, tokens)
+        if not name:
+            return None
+        named = any(t.upos == "PROPN" or t.ent in ("ORG", "PER") or t.text in '«"“' for t in tokens if t.i != head.i)
+        kind = "name"
+        resolved = False
+        if law:
+            kind = "law"
+            if name.lower() in words["law_nouns"] and analysis.main_law:
+                name, resolved = analysis.main_law, True
+        elif lemma in words["owned"] and head.upos != "PROPN":
+            owner = _owner(sentence, head)
+            if owner is not None:
+                tokens = syntax.phrase(sentence, owner, self.lexicon)
+                name, kind = self.language.name(sentence, tokens), "owned"
+            else:
+                latest = ctx.latest("ORG", item.index)
+                if latest is None:
+                    return None
+                name, kind, resolved = latest, "owned", True
+        elif lemma in words["descriptions"] and not named and head.upos != "PROPN":
+            described = ctx.described(lemma, item.index)
+            if described is None:
+                kind = "generic"
+            else:
+                name, kind, resolved = described, "description", True
+        elif lemma in words["never_targets"] and not named:
+            kind = "measure"
+        elif lemma in words["generic_targets"] and not named:
+            kind = "generic"
+        elif head.upos == "PROPN" or named or head.ent in ("ORG", "PER", "NORP", "MISC"):
+            name = ctx.canonical(name)
+        return Argument(head.i, tokens[0].i, tokens[-1].i + 1, name, kind, [], resolved)
+
+    def _country(self, lines) -> str | None:
+        counts: Counter[str] = Counter()
+        body = " ".join(line.text for line in lines if not line.boilerplate)
+        for place, _ in self.places.scan(body):
+            counts[place.code] += 0.5 if place.code in self.lexicon.foreign_voices else 1.0
+        return counts.most_common(1)[0][0] if counts else self.lexicon.default_country
+
+    def _main_law(self, items: list[Item]) -> str | None:
+        """The restrictive law the article is about: its first named mention in a civic-space sentence."""
+        words = self.lexicon.words
+        for item in items:
+            if not any(cue in item.sentence.text.lower() for cue in self.lexicon.civic_cues):
+                continue
+            for token in item.parsed.tokens:
+                if token.lemma in words["law_nouns"] and token.upos == "NOUN":
+                    tokens = syntax.phrase(item.parsed, token, self.lexicon, law=True)
+                    name = self.language.name(item.parsed, tokens)
+                    if len(name.split()) > 1 and not name.lower().startswith(("this ", "the ", "этот ")):
+                        return name
+        return None
+
+    # -- decision: the trained layer --------------------------------------------------------
+    def decide(self, analysis: Analysis, models=None) -> list[Event]:
+        models = models or self.models
+        events: list[Event] = []
+        by_item: dict[int, list[Candidate]] = {}
+        for candidate in analysis.candidates:
+            by_item.setdefault(candidate.item, []).append(candidate)
+        for n, item in enumerate(analysis.items):
+            chosen: list[tuple[Candidate, str, float]] = []
+            for candidate in by_item.get(n, []):
+                trigger = item.parsed.tokens[candidate.trigger]
+                if syntax.is_conditional(item.parsed, trigger, self.lexicon):
+                    continue
+                if syntax.has_negation(item.parsed, trigger, self.lexicon):
+                    continue
+                judged = self._judge(candidate, models)
+                if judged is not None:
+                    chosen.append((candidate, *judged))
+            if not chosen:
+                continue
+            dates = syntax.attach_dates(
+                item.parsed, item.dates, [item.parsed.tokens[c.trigger] for c, _, _, _ in chosen], self.lexicon
+            )
+            for candidate, kind, probability, targets in chosen:
+                event = self._event(analysis, item, candidate, kind, probability, targets, dates, events, models)
+                if event is not None:
+                    events.append(event)
+        return merge_events(events)
+
+    def _event(
+        self,
+        analysis: Analysis,
+        item: Item,
+        candidate: Candidate,
+        kind: str,
+        probability: float,
+        chosen: list[Argument],
+        dates: dict[int, str],
+        earlier: list[Event],
+        models,
+    ) -> Event | None:
+        sentence = item.parsed
+        trigger = sentence.tokens[candidate.trigger]
+        actor_scores = [(models.actor_score(kind, a.features), a) for a in candidate.arguments if a not in chosen]
+        actor_choice = max(
+            ((p, a) for p, a in actor_scores if p >= models.threshold("actor") and a.kind != "generic"),
+            key=lambda pair: pair[0],
+            default=None,
+        )
+        targets = _unique(
+            [self._target_name(a, earlier) for a in sorted(chosen, key=lambda a: a.start) if a.kind != "generic"]
+        )
+        if not targets:
+            return None
+        actor = actor_choice[1].name if actor_choice is not None else None
+        subtype = models.subtype(kind, candidate.features, self._subtypes(item, trigger, candidate, kind))
+        location = None if kind == "reaction" else self._location(analysis, item, trigger, chosen)
+        return Event(
+            type=kind,
+            subtype=subtype,
+            status=syntax.status(sentence, trigger, kind, self.lexicon),
+            targets=targets,
+            evidence=item.sentence.text,
+            actor=actor,
+            date=dates.get(trigger.i),
+            location=location,
+            country=self._country_of(location) or analysis.country,
+            confidence=round(probability * (0.5 if item.sentence.boilerplate else 1.0), 3),
+            evidence_start=item.sentence.start,
+            evidence_end=item.sentence.end,
+            boilerplate=item.sentence.boilerplate,
+            extra={
+                "trigger": trigger.text,
+                "headline": item.sentence.headline,
+                "model_version": models.version,
+            },
+        )
+
+    def _judge(self, candidate: Candidate, models) -> tuple[str, float, list[Argument]] | None:
+        """Whether a candidate is an event: its type, probability and target arguments, or None."""
+        if models.mode == "pairs":
+            hint_types = sorted({h.type for h in candidate.hints})
+            scored = [
+                (models.pair_types(pair_features(candidate.features, hint_types, a)), a) for a in candidate.arguments
+            ]
+            best = max(
+                ((p, kind) for probabilities, _ in scored for kind, p in probabilities.items() if kind != NONE),
+                default=None,
+            )
+            if best is None or best[0] < models.threshold("pair"):
+                return None
+            probability, kind = best
+            targets = [a for probabilities, a in scored if probabilities.get(kind, 0.0) >= models.threshold("pair_target")]
+            return kind, probability, targets
+        kind, probability = models.event_type(candidate.features)
+        if kind is None:
+            return None
+        scores = [(models.target_score(kind, a.features), models.actor_score(kind, a.features), a) for a in candidate.arguments]
+        targets = [a for pt, pa, a in scores if pt >= models.threshold("target") and pt >= pa]
+        return kind, probability, targets
+
+    def _subtypes(self, item: Item, trigger: Token, candidate: Candidate, kind: str) -> set[str] | None:
+        """The subtypes the trigger's lexicon entries allow for this type: "warn" is a warning; a
+        designation's list is the one named nearest ("the foreign agents register"); None: any."""
+        hinted = {h.subtype for h in candidate.hints if h.type == kind}
+        if "$list" in hinted and kind in ("designation", "delisting"):
+            nearest = None
+            for match in self.lexicon.list_pattern.finditer(item.parsed.text):
+                subtype = self.lexicon.list_subtype(match.group())
+                distance = abs(match.start() - trigger.start)
+                if subtype and (nearest is None or distance < nearest[0]):
+                    nearest = (distance, subtype)
+            if nearest is not None:
+                return {nearest[1]}
+        concrete = {s for s in hinted if not s.startswith("$")}
+        return concrete or None
+
+    def _target_name(self, argument: Argument, earlier: list[Event]) -> str:
+        if argument.kind == "measure":
+            previous = [e for e in earlier if e.type != "reaction" and not e.boilerplate]
+            return previous[-1].targets[0] if previous else ""
+        return argument.name
+
+    def _location(self, analysis: Analysis, item: Item, trigger: Token, targets: list[Argument]) -> str | None:
+        sentence = item.parsed
+        taken = {i for a in targets if not a.resolved for i in range(a.start, a.end)}
+        clause = [t for t in syntax.clause(sentence, trigger) if t.i not in taken]
+        for token in sorted(clause, key=lambda t: abs(t.i - trigger.i)):
+            entity = sentence.entity_of(token)
+            if entity is None or entity.label != "LOC":
+                continue
+            name = self.language.name(sentence, sentence.tokens[entity.start : entity.end])
+            place = self.places.lookup(name)
+            if place is not None and place.country:
+                continue
+            head = sentence.head(token)
+            if head is not None and head.lemma in self.lexicon.words["state_bodies"] and token.dep in (
+                "compound",
+                "nmod:poss",
+                "amod",
+            ):
+                if head.lemma not in self.lexicon.words["courts"]:
+                    continue  # "Moscow police" acts; "a Moscow court" sits in Moscow
+            return name
+        return None
+
+
+    def _country_of(self, location: str | None) -> str | None:
+        place = self.places.lookup(location) if location else None
+        return place.code if place is not None else None
+
+
+def _pieces(sentence: Sentence) -> list[Sentence]:
+    """A sentence longer than MAX_SENTENCE_CHARS cut at punctuation (else at spaces) into pieces."""
+    text = sentence.text
+    if len(text) <= MAX_SENTENCE_CHARS:
+        return [sentence]
+    pieces = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + MAX_SENTENCE_CHARS)
+        if end < len(text):
+            window = text[start + MAX_SENTENCE_CHARS // 2 : end]
+            cut = None
+            for match in _PIECE_BREAK.finditer(window):
+                cut = start + MAX_SENTENCE_CHARS // 2 + match.end()
+            end = cut or end
+        pieces.append(
+            Sentence(sentence.start + start, sentence.start + end, text[start:end], sentence.boilerplate, False)
+        )
+        start = end
+    return [p for p in pieces if p.text.strip()]
+
+
+def _antecedent(sentence: ParsedSentence, pronoun: Token) -> Token | None:
+    """ "X, which was fined": the noun the relative clause hangs from."""
+    for node in sentence.ancestors(pronoun, 4):
+        if node.dep == "acl:relcl" or node.dep == "acl":
+            return sentence.head(node)
+    return None
+
+
+def _owner(sentence: ParsedSentence, token: Token) -> Token | None:
+    """ "the office of Memorial", "Memorial's office", "офис «Мемориала»": whose it is."""
+    for child in sentence.children(token):
+        if child.dep == "nmod:poss" and child.upos != "PRON":
+            return child
+    for child in sentence.children(token, "nmod"):
+        case = sentence.case_of(child)
+        if child.upos in ("PROPN", "NOUN") and (case in ("of", "у", "с") or (not case and child.feats.get("Case") == "Gen")):
+            return child
+    for child in sentence.children(token, "compound"):
+        if child.upos == "PROPN":
+            return child
+    return None
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen, result = set(), []
+    for name in names:
+        key = " ".join(re.sub(r"[^\w\s]", " ", name.lower()).split())
+        if name and key not in seen:
+            seen.add(key)
+            result.append(name)
+    return result
+
+
+EVENT_KINDS = tuple(EVENT_TYPES)

@@ -1,0 +1,220 @@
+"""Language-neutral reading of the common parsed view: phrases, polarity, modality, dates.
+
+Everything here works on Universal Dependencies relations and on word lists from the
+language's lexicon (``Lexicon.words``), so English and Russian share it. Walks are bounded.
+"""
+
+from __future__ import annotations
+
+from civicwatch.extract.languages import DateSpan
+from civicwatch.extract.lexicon import Lexicon
+from civicwatch.extract.parse import ParsedSentence, Token
+
+NOMINAL = ("NOUN", "PROPN", "PRON", "NUM", "X", "ADJ")
+_INSIDE_NAME = ("compound", "flat", "flat:name", "flat:foreign", "fixed", "amod", "nummod", "det", "det:predet")
+_MAX_PHRASE = 24
+_CLAUSE_BREAKS = ("conj", "acl:relcl", "advcl", "ccomp", "parataxis", "cc", "csubj")
+
+
+def phrase(sentence: ParsedSentence, head: Token, lexicon: Lexicon, law: bool = False) -> list[Token]:
+    """The name headed by ``head``: its modifiers, flat parts, a following apposed name and
+    complements that belong to names ("Committee Against Torture", "Фонд борьбы с коррупцией")."""
+    words = lexicon.words
+    name_preps = words["name_preps"] | (words["law_preps"] if law else frozenset())
+    keep = {head.i}
+    frontier = [head]
+    for _ in range(6):
+        nxt = []
+        for node in frontier:
+            for child in sentence.children(node):
+                if child.i in keep:
+                    continue
+                case = sentence.case_of(child)
+                take = False
+                if child.dep in _INSIDE_NAME or (child.dep == "punct" and child.text in _QUOTE_MARKS):
+                    take = True
+                elif child.dep == "nmod" and child.upos != "PRON":
+                    genitive = not case and child.feats.get("Case") == "Gen"
+                    take = genitive or (
+                        case in name_preps
+                        and (law or not lexicon.names_capitalised or _name_like(sentence, node, child))
+                    )
+                elif child.dep == "appos" and child.i == max(keep) + 1 and child.upos in ("PROPN", "NOUN"):
+                    take = True
+                elif child.dep == "acl" and law and child.i > head.i:
+                    take = True  # "a law requiring NGOs to register"
+                if take:
+                    keep.add(child.i)
+                    keep.update(c.i for c in sentence.children(child, "case"))
+                    nxt.append(child)
+        frontier = nxt
+        if not frontier or len(keep) > _MAX_PHRASE:
+            break
+    entity = sentence.entity_of(head)
+    if entity is not None and entity.label in ("ORG", "PER", "LOC", "MISC", "LAW", "NORP"):
+        keep.update(range(entity.start, entity.end))
+    low, high = min(keep), max(keep)
+    if high - low > _MAX_PHRASE:
+        low, high = max(low, head.i - 8), min(high, head.i + 12)
+    tokens = sentence.tokens[low : high + 1]
+    while tokens and (tokens[0].upos in ("PUNCT", "DET", "ADP", "CCONJ") and tokens[0].text not in _OPENING):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].upos in ("PUNCT", "ADP", "CCONJ") and tokens[-1].text not in _CLOSING):
+        tokens = tokens[:-1]
+    while tokens and tokens[-1].ent in ("MONEY", "NUM", "DATE") and tokens[-1].i != head.i:
+        tokens = tokens[:-1]  # "fined X 600,000 roubles": the sum is no part of the name
+    return tokens or [head]
+
+
+_QUOTE_MARKS = "«»\"„“”'‘’"
+_OPENING = "«\"„“‘"
+_CLOSING = "»\"”’"
+
+
+def _name_like(sentence: ParsedSentence, node: Token, child: Token) -> bool:
+    """A complement is part of a name when the name is capitalised ("Committee Against Torture")."""
+    return node.text[:1].isupper() and (child.text[:1].isupper() or child.upos == "PROPN")
+
+
+def has_negation(sentence: ParsedSentence, token: Token, lexicon: Lexicon) -> bool:
+    """ "did not fine", "не оштрафовал", "refused to liquidate", "отказался закрыть"."""
+    negators = lexicon.words["negators"]
+    refusals = lexicon.words["refusals"]
+    node = token
+    for depth in range(3):
+        if any(c.lemma in negators and c.dep in ("advmod", "neg", "aux", "discourse", "det") for c in sentence.children(node)):
+            return True
+        if depth and node.lemma in refusals:
+            return True
+        if node.dep not in ("xcomp", "conj", "ccomp", "csubj") or node.head < 0:
+            return False
+        if node.dep == "ccomp" and depth:
+            return False
+        node = sentence.tokens[node.head]
+    return False
+
+
+def is_conditional(sentence: ParsedSentence, token: Token, lexicon: Lexicon) -> bool:
+    marks = lexicon.words["conditional_marks"]
+    node = token
+    for _ in range(3):
+        if any(c.dep == "mark" and c.lemma in marks for c in sentence.children(node)):
+            return True
+        if node.dep not in ("advcl", "xcomp", "conj") or node.head < 0:
+            return False
+        node = sentence.tokens[node.head]
+    return False
+
+
+def modal_chain(sentence: ParsedSentence, token: Token) -> list[str]:
+    """Auxiliaries and governing verbs above the trigger in its clause: will, could, plan, будет..."""
+    found: list[str] = []
+    node = token
+    for _ in range(4):
+        found.extend(c.lemma for c in sentence.children(node) if c.dep in ("aux", "aux:pass"))
+        if node.dep not in ("xcomp", "conj", "obj", "ccomp") or node.head < 0:
+            break
+        node = sentence.tokens[node.head]
+        found.append(node.lemma)
+    return found
+
+
+def status(sentence: ParsedSentence, token: Token, kind: str, lexicon: Lexicon) -> str:
+    """occurred, planned ("will be liquidated") or threatened ("will be fined", "faces a fine")."""
+    if kind == "reaction":
+        return "occurred"
+    words = lexicon.words
+    chain = set(modal_chain(sentence, token))
+    above = {a.lemma for a in sentence.ancestors(token, 4)}
+    head = sentence.head(token)
+    if chain & words["future_words"] and above & words["threat_verbs"]:
+        return "threatened"
+    if head is not None and head.lemma in words["threat_verbs"] and token.upos == "NOUN":
+        return "threatened"
+    if chain & words["possibility_words"] and kind in ("sanction", "prosecution"):
+        return "threatened"
+    if chain & (words["future_words"] | words["plan_words"]):
+        return "planned"
+    return "occurred"
+
+
+def clause(sentence: ParsedSentence, token: Token, limit: int = 200) -> list[Token]:
+    """The trigger's own clause: its subtree without coordinated or embedded clauses."""
+    found = [token]
+    stack = [token]
+    while stack and len(found) < limit:
+        node = stack.pop()
+        for child in sentence.children(node):
+            if child.dep not in _CLAUSE_BREAKS:
+                found.append(child)
+                stack.append(child)
+    return found
+
+
+def attach_dates(
+    sentence: ParsedSentence, dates: list[DateSpan], triggers: list[Token], lexicon: Lexicon
+) -> dict[int, str]:
+    """Each date belongs to the trigger it hangs from, else to the triggers of the plain verb above it,
+    else to the nearest trigger of the main clause. Deadlines ("until May", "до 1 марта") belong to none."""
+    if not triggers or not dates:
+        return {}
+    trigger_ids = {t.i for t in triggers}
+    attached: dict[int, str] = {}
+    loose: list[tuple[str, int]] = []
+    speech = lexicon.words["speech_verbs"]
+    for date in dates:
+        if date.preposition and date.preposition in lexicon.words["deadline_preps"]:
+            continue
+        inside = range(date.start, date.end)
+        root = next((t for t in sentence.tokens[date.start : date.end] if t.head not in inside), None)
+        if root is None:
+            continue
+        owner: int | None = None
+        verb: Token | None = None
+        for node in [root] + sentence.ancestors(root, 8):
+            if node.i in trigger_ids and node.i not in inside:
+                owner = node.i
+                break
+            if node.upos in ("VERB", "AUX") and node.i not in inside and node.dep not in ("aux", "aux:pass"):
+                verb = node
+                break
+        if owner is not None:
+            attached.setdefault(owner, date.value)
+        elif verb is None or verb.lemma in speech:
+            loose.append((date.value, root.i))
+        else:
+            governed = [t for t in triggers if t.i not in attached and _governed_by(sentence, t, verb)]
+            if governed:
+                attached.setdefault(min(governed, key=lambda t: abs(t.i - root.i)).i, date.value)
+    for value, position in loose:
+        free = [t for t in triggers if t.i not in attached]
+        eligible = [t for t in free if _in_main_clause(sentence, t)] or [t for t in free if abs(t.i - position) <= 6]
+        if eligible:
+            attached.setdefault(min(eligible, key=lambda t: abs(t.i - position)).i, value)
+    return attached
+
+
+def _governed_by(sentence: ParsedSentence, trigger: Token, verb: Token) -> bool:
+    if trigger.i == verb.i:
+        return True
+    node = trigger
+    for _ in range(5):
+        if node.head < 0:
+            return False
+        if node.head == verb.i:
+            return node.dep in ("obj", "xcomp", "ccomp", "conj", "nsubj", "nsubj:pass", "obl", "iobj")
+        if node.dep in ("advcl", "acl:relcl"):
+            return False
+        node = sentence.tokens[node.head]
+    return False
+
+
+def _in_main_clause(sentence: ParsedSentence, token: Token) -> bool:
+    node = token
+    for _ in range(12):
+        if node.head < 0:
+            return True
+        if node.dep in ("advcl", "acl:relcl", "acl"):
+            return False
+        node = sentence.tokens[node.head]
+    return True

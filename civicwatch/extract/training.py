@@ -1,0 +1,391 @@
+"""Training the extractor's models from annotated articles, and measuring them honestly.
+
+A corpus is a folder of ``NAME.txt`` + ``NAME.gold.json`` (+ ``NAME.meta.json``), the
+evaluation's format. Every article is analysed once (``Reader.analyze``: parse, candidates,
+features); gold events then label the candidates:
+
+- a gold event's evidence sentence holds its candidate: the trigger whose lexicon type is the
+  event's, with an argument naming a gold target, is preferred; that candidate gets the type;
+  the other candidates of the article are "none", except other mentions of a gold act and
+  optional events (boilerplate, acts the schema leaves open), which are left out of training;
+- on a labelled candidate, each argument naming a gold target is a target, one naming the gold
+  actor an actor.
+
+Models are scikit-learn logistic regressions (``learn`` keeps only their weights).
+``cross_validate`` scores k folds by article, each fold by models that never saw it.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from hashlib import sha256
+from pathlib import Path
+
+from civicwatch.extract.backends import one_thread
+from civicwatch.extract.features import pair_features
+from civicwatch.extract.learn import NONE, LinearModel, Models, crossed, with_language
+from civicwatch.extract.reader import Analysis, Candidate, Reader
+from civicwatch.extract.scoring import entity_names, name_matches, score
+
+SEED = 13
+FOLDS = 5
+# per model: regularisation C, and whether classes are weighted to balance (chosen by cross-validation)
+SETTINGS = (
+    ("events", 0.5, True),
+    ("subtypes", 0.5, False),
+    ("targets", 0.5, False),
+    ("actors", 0.5, False),
+    ("pairs", 0.5, True),
+)
+THRESHOLDS = {"event": 0.3, "target": 0.25, "actor": 0.45, "pair": 0.5, "pair_target": 0.4}
+MODE = "pairs"
+
+
+@dataclass
+class Document:
+    name: str
+    language: str
+    text: str
+    published: str | None
+    gold: dict
+
+
+@dataclass
+class Labels:
+    """What one article teaches: rows of (features, label) for each model."""
+
+    events: list[tuple[list[str], str]] = field(default_factory=list)
+    subtypes: list[tuple[list[str], str]] = field(default_factory=list)
+    targets: list[tuple[list[str], str]] = field(default_factory=list)
+    pairs: list[tuple[list[str], str]] = field(default_factory=list)
+    actors: list[tuple[list[str], str]] = field(default_factory=list)
+    found: int = 0  # gold events with a candidate
+    reachable: int = 0  # ... and a candidate argument naming a target
+    gold: int = 0
+
+
+def load_corpus(folder: Path) -> list[Document]:
+    documents = []
+    for gold_path in sorted(Path(folder).glob("*.gold.json")):
+        name = gold_path.name[: -len(".gold.json")]
+        text_path = gold_path.with_name(name + ".txt")
+        if not text_path.exists():
+            continue
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        meta_path = gold_path.with_name(name + ".meta.json")
+        meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+        published = meta.get("published") or gold.get("published")
+        text = text_path.read_text(encoding="utf-8")
+        documents.append(Document(name, gold.get("language") or "en", text, published, gold))
+    return documents
+
+
+def corpus_digest(documents: list[Document]) -> str:
+    digest = sha256()
+    for doc in sorted(documents, key=lambda d: d.name):
+        digest.update(doc.name.encode())
+        digest.update(json.dumps(doc.gold, sort_keys=True, ensure_ascii=False).encode())
+        digest.update(doc.text.encode())
+    return digest.hexdigest()
+
+
+def analyze_all(documents: list[Document], progress: Callable[[int, int], None] | None = None) -> list[Analysis]:
+    readers: dict[str, Reader] = {}
+    analyses = []
+    for n, doc in enumerate(documents):
+        reader = readers.setdefault(doc.language, Reader(doc.language))
+        analyses.append(reader.analyze(doc.text, doc.published))
+        if progress:
+            progress(n + 1, len(documents))
+    return analyses
+
+
+# -- labelling -------------------------------------------------------------------------------
+def _evidence_span(text: str, evidence: str) -> tuple[int, int] | None:
+    start = text.find(evidence)
+    if start >= 0:
+        return start, start + len(evidence)
+    words = re.findall(r"\w+", evidence)[:12]
+    if len(words) >= 3:
+        pattern = r"\W+".join(re.escape(w) for w in words)
+        match = re.search(pattern, text)
+        if match:
+            return match.start(), match.start() + len(evidence)
+    return None
+
+
+def _types(event: dict) -> set[str]:
+    kind = event.get("type")
+    return set(kind) if isinstance(kind, list) else {kind}
+
+
+def _names(gold: dict, values) -> list[str]:
+    names: list[str] = []
+    for value in values if isinstance(values, list) else [values]:
+        if value:
+            names += entity_names(gold, value)
+    return names
+
+
+def _target_names(gold: dict, event: dict) -> list[str]:
+    return [n for key in event.get("targets") or [] for n in entity_names(gold, key)]
+
+
+def label(doc: Document, analysis: Analysis) -> Labels:
+    labels = Labels()
+    gold = doc.gold
+    assigned: dict[int, dict] = {}  # candidate index -> gold event
+    ignored: set[int] = set()
+    candidates = analysis.candidates
+    required = [(e, True) for e in gold.get("events", [])]
+    optional = [(e, False) for e in gold.get("optional_events", [])]
+    labels.gold = len(required)
+    for event, counted in required + optional:
+        span = _evidence_span(doc.text, event.get("evidence", ""))
+        if span is None:
+            continue
+        names = _target_names(gold, event)
+        pool = []
+        for index, candidate in enumerate(candidates):
+            sentence = analysis.items[candidate.item].sentence
+            if sentence.end <= span[0] or sentence.start >= span[1] or index in assigned:
+                continue
+            hinted = bool(_types(event) & {h.type for h in candidate.hints})
+            named = any(name_matches(a.name, names) for a in candidate.arguments)
+            framed = any(
+                name_matches(a.name, names) for a in candidate.arguments if any(f.startswith("frame=target") for f in a.features)
+            )
+            pool.append((3 * hinted + 2 * named + framed, -abs(candidate.trigger), index, named))
+        if not pool:
+            continue
+        best = max(pool)
+        if counted:
+            assigned[best[2]] = event
+            labels.found += 1
+            labels.reachable += best[3]
+        else:
+            ignored.add(best[2])
+    # other mentions of a gold act teach nothing either way: a candidate of a gold event's type in its
+    # evidence sentence, or one with an argument naming the event's target
+    spans = [(_types(e), _evidence_span(doc.text, e.get("evidence", "")), _target_names(gold, e)) for e, _ in required + optional]
+    for index, candidate in enumerate(candidates):
+        if index in assigned or index in ignored:
+            continue
+        types = {h.type for h in candidate.hints}
+        sentence = analysis.items[candidate.item].sentence
+        for kinds, span, names in spans:
+            if not kinds & types:
+                continue
+            same_sentence = span is not None and sentence.start < span[1] and sentence.end > span[0]
+            if same_sentence or any(name_matches(a.name, names) for a in candidate.arguments):
+                ignored.add(index)
+                break
+    for index, candidate in enumerate(candidates):
+        if index in ignored:
+            continue
+        event = assigned.get(index)
+        labels.events.append((candidate.features, event["type"] if event else NONE))
+        names = _target_names(gold, event) if event else []
+        hint_types = sorted({h.type for h in candidate.hints})
+        for argument in candidate.arguments:
+            named = event is not None and name_matches(argument.name, names)
+            labels.pairs.append((pair_features(candidate.features, hint_types, argument), event["type"] if named else NONE))
+        if event is None:
+            continue
+        subtype = event.get("subtype")
+        subtype = subtype[0] if isinstance(subtype, list) else subtype
+        labels.subtypes.append((candidate.features, f"{event['type']}/{subtype}"))
+        _label_arguments(labels, gold, event, candidate)
+    return labels
+
+
+def _label_arguments(labels: Labels, gold: dict, event: dict, candidate: Candidate) -> None:
+    targets = _target_names(gold, event)
+    actors = _names(gold, event.get("actor"))
+    kind = event["type"]
+    for argument in candidate.arguments:
+        features = crossed(kind, argument.features)
+        labels.targets.append((features, "yes" if name_matches(argument.name, targets) else "no"))
+        labels.actors.append((features, "yes" if actors and name_matches(argument.name, actors) else "no"))
+
+
+# -- fitting -----------------------------------------------------------------------------------
+def _fit(
+    rows: list[tuple[list[str], str]], c: float, language_of: list[str | None], balanced: bool = False
+) -> LinearModel:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = DictVectorizer()
+    matrix = vectorizer.fit_transform(
+        [dict.fromkeys(with_language(f, lang), 1) for (f, _), lang in zip(rows, language_of, strict=True)]
+    )
+    targets = [y for _, y in rows]
+    classes = sorted(set(targets))
+    if len(classes) == 1:  # nothing to tell apart: a constant model
+        return LinearModel(classes, {}, [0.0])
+    model = LogisticRegression(C=c, max_iter=3000, random_state=SEED, class_weight="balanced" if balanced else None)
+    with one_thread():
+        model.fit(matrix, targets)
+    names = vectorizer.get_feature_names_out()
+    coef = model.coef_
+    weights: dict[str, list[float]] = {}
+    for j, feature in enumerate(names):
+        column = [float(coef[k, j]) for k in range(coef.shape[0])]
+        if max(abs(x) for x in column) >= 1e-4:
+            weights[str(feature)] = column
+    return LinearModel([str(c) for c in model.classes_], weights, [float(b) for b in model.intercept_])
+
+
+def fit(labelled: list[tuple[str, Labels]], version: str, thresholds: dict[str, float] | None = None) -> Models:
+    """One model set from labelled articles of one or several languages (features get a language copy)."""
+
+    def rows(attr: str) -> tuple[list[tuple[list[str], str]], list[str | None]]:
+        out, langs = [], []
+        for language, labels in labelled:
+            part = getattr(labels, attr)
+            out += part
+            langs += [language] * len(part)
+        return out, langs
+
+    models = {}
+    for attr, c, balanced in SETTINGS:
+        data, langs = rows(attr)
+        models[attr] = _fit(data, c, langs, balanced)
+    return Models(version, "*", mode=MODE, thresholds=dict(thresholds or THRESHOLDS), **models)
+
+
+def for_language(models: Models, language: str) -> Models:
+    """The weights one language uses: the shared ones and its own."""
+
+    def keep(model: LinearModel) -> LinearModel:
+        weights = {f: w for f, w in model.weights.items() if ":" not in f.split("=")[0] or f.startswith(language + ":")}
+        return LinearModel(model.classes, weights, model.bias)
+
+    return Models(
+        models.version,
+        language,
+        keep(models.events),
+        keep(models.subtypes),
+        keep(models.targets),
+        keep(models.actors),
+        keep(models.pairs),
+        models.mode,
+        dict(models.thresholds),
+    )
+
+
+# -- evaluation ------------------------------------------------------------------------------
+def predictions(analysis: Analysis, models: Models) -> list[dict]:
+    reader = Reader(analysis.language, models=models)
+    return [e.to_dict() for e in reader.decide(analysis, models) if not e.boilerplate]
+
+
+def folds_of(documents: list[Document], k: int = FOLDS, seed: int = SEED) -> list[int]:
+    """Fold per article: shuffled within each language, so every fold has both."""
+    fold = [0] * len(documents)
+    rng = random.Random(seed)
+    for language in sorted({d.language for d in documents}):
+        members = [i for i, d in enumerate(documents) if d.language == language]
+        rng.shuffle(members)
+        for n, i in enumerate(members):
+            fold[i] = n % k
+    return fold
+
+
+def cross_validate(
+    documents: list[Document],
+    analyses: list[Analysis],
+    k: int = FOLDS,
+    thresholds: dict[str, float] | None = None,
+) -> tuple[dict[str, dict], list[list[dict]]]:
+    """Scores over all articles, each predicted by models trained on the other folds."""
+    labelled = [(d.language, label(d, a)) for d, a in zip(documents, analyses, strict=True)]
+    fold = folds_of(documents, k)
+    predicted: list[list[dict]] = [[] for _ in documents]
+    for f in range(k):
+        train = [labelled[i] for i in range(len(documents)) if fold[i] != f]
+        models = fit(train, f"cv-{f}", thresholds)
+        for i in range(len(documents)):
+            if fold[i] == f:
+                predicted[i] = predictions(analyses[i], for_language(models, documents[i].language))
+    return report(documents, predicted), predicted
+
+
+def report(documents: list[Document], predicted: list[list[dict]]) -> dict[str, dict]:
+    result = {"all": score((d.gold, p) for d, p in zip(documents, predicted, strict=True))}
+    for language in sorted({d.language for d in documents}):
+        pairs = [(d.gold, p) for d, p in zip(documents, predicted, strict=True) if d.language == language]
+        result[language] = score(pairs)
+    return result
+
+
+def train(
+    corpus: Path,
+    out: Path,
+    k: int = FOLDS,
+    log: Callable[[str], None] = print,
+    extra_documents: Iterable[Document] = (),
+) -> dict:
+    """Analyse the corpus, cross-validate, fit on everything, write models and report to ``out``."""
+    started = time.perf_counter()
+    documents = load_corpus(corpus) + list(extra_documents)
+    log(f"{len(documents)} articles from {corpus}")
+
+    def progress(n: int, total: int) -> None:
+        if n % 20 == 0 or n == total:
+            log(f"  analysed {n}/{total}")
+
+    analyses = analyze_all(documents, progress)
+    labelled = [(d.language, label(d, a)) for d, a in zip(documents, analyses, strict=True)]
+    gold = sum(lab.gold for _, lab in labelled)
+    found = sum(lab.found for _, lab in labelled)
+    reachable = sum(lab.reachable for _, lab in labelled)
+    log(f"gold events {gold}: with a candidate {found}, with a candidate naming a target {reachable}")
+    cv, _ = cross_validate(documents, analyses, k)
+    for name, result in cv.items():
+        log(f"cross-validated ({k} folds) {name}: P {result['precision']:.3f} R {result['recall']:.3f} F1 {result['f1']:.3f}")
+    version = datetime.now(UTC).strftime("%Y.%m.%d") + "-" + corpus_digest(documents)[:8]
+    models = fit(labelled, version)
+    for language in sorted({d.language for d in documents}):
+        for_language(models, language).save(out / f"{language}.json.gz")
+    summary = {
+        "model_version": version,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "corpus": {"articles": len(documents), "digest": corpus_digest(documents), "gold_events": gold},
+        "candidates": {"gold_with_candidate": found, "gold_with_target_candidate": reachable},
+        "thresholds": THRESHOLDS,
+        "cv": {"folds": k, "seed": SEED, **cv},
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    (out / "report.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    log(f"models {version} written to {out} in {summary['seconds']} s")
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m civicwatch.extract.training",
+        description="Train the extractor's models on an annotated corpus (NAME.txt + NAME.gold.json), "
+        "report cross-validated scores, and write models/<lang>.json.gz and models/report.json.",
+    )
+    parser.add_argument("corpus", type=Path, help="folder of annotated articles (e.g. ../shared/eval/train)")
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "models", help="where the models go")
+    parser.add_argument("--folds", type=int, default=FOLDS, help=f"cross-validation folds (default {FOLDS})")
+    args = parser.parse_args(argv)
+    if not args.corpus.is_dir():
+        parser.error(f"{args.corpus} is not a folder")
+    train(args.corpus, args.out, args.folds)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
