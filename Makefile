@@ -34,8 +34,9 @@ demo: setup
 test: setup
 	$(BIN)/pytest
 
+# make eval EVAL_ARGS='--split dev --verbose' scores one split and lists its misses
 eval: setup
-	$(BIN)/python bench/eval.py $(SHARED)/eval
+	$(BIN)/python bench/eval.py $(SHARED)/eval $(EVAL_ARGS)
 
 bench: setup
 	$(BIN)/python bench/bench_extract.py $(SHARED)/eval/dev
