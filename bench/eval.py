@@ -155,9 +155,11 @@ def run_extraction(inputs: list[Path], out_dir: Path) -> tuple[float, tuple[str,
     proc = subprocess.run(command, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     errors = tuple(line.strip() for line in proc.stderr.splitlines() if line.startswith("error:"))
+    tail = (proc.stderr or proc.stdout).strip().splitlines()[-15:]
     if proc.returncode != 0 and not any(out_dir.iterdir()):
-        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
-        raise RuntimeError(f"civicwatch extract failed (exit {proc.returncode}), no output:\n{tail}")
+        raise RuntimeError(f"civicwatch extract failed (exit {proc.returncode}), no output:\n" + "\n".join(tail))
+    if proc.returncode != 0 and not errors:  # not one line per bad input: the run itself broke off
+        errors = (f"error: {inputs[0]}: civicwatch extract exited {proc.returncode}: {tail[-1] if tail else ''}",)
     return seconds, errors
 
 
