@@ -34,8 +34,9 @@ demo: setup
 test: setup
 	$(BIN)/pytest
 
+# make eval EVAL_ARGS='--split dev --verbose' scores one split and lists its misses
 eval: setup
-	$(BIN)/python bench/eval.py $(SHARED)/eval
+	$(BIN)/python bench/eval.py $(SHARED)/eval $(EVAL_ARGS)
 
 # Rebuild the extractor's models from the training corpus (fixed seeds; cross-validated scores in models/report.json).
 train: setup
