@@ -114,22 +114,26 @@ class ArticleContext:
                 earlier = mention.order < before or (same_sentence and mention.order == before)
                 if earlier and mention.kind == kind and (include_state or not mention.state):
                     return mention.name
-        return self.salient(kind, include_state)
+        return None
 
-    def described(self, word: str, before: int) -> str | None:
-        """ "the group", "the union", "фонд": the organization meant, keeping a distinguishing noun."""
+    def with_noun(self, word: str, before: int) -> str | None:
+        """ "the union", "фонд": the latest organization whose name holds that noun."""
         for mention in reversed(self.mentions):
             if mention.kind == "ORG" and not mention.state and mention.order <= before:
                 words = {self.lemmatize(w) if self.lemmatize else w for w in mention.name.lower().split()}
                 if word in words:
                     return mention.name
-        return self.latest("ORG", before)
+        return None
 
-    def salient(self, kind: str, include_state: bool = False) -> str | None:
-        counts: dict[str, int] = {}
+    def salient(self, kind: str, include_state: bool = False, before: int | None = None) -> str | None:
+        """The most mentioned name of that kind (up to sentence ``before``); ties go to the latest."""
+        counts: dict[str, tuple[int, int]] = {}
         for mention in self.mentions:
+            if before is not None and mention.order > before:
+                continue
             if mention.kind == kind and (include_state or not mention.state):
-                counts[mention.name] = counts.get(mention.name, 0) + 1
+                count, _ = counts.get(mention.name, (0, 0))
+                counts[mention.name] = (count + 1, mention.order)
         return max(counts, key=counts.__getitem__) if counts else None
 
 

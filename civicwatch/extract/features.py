@@ -103,6 +103,7 @@ def candidate_features(lexicon: Lexicon, analysis: Analysis, item: Item, token: 
         f.append("has_state")
     if item.sentence.headline:
         f.append("headline")
+    f.append(f"sentence_index={_bucket(item.index)}")
     if item.sentence.boilerplate:
         f.append("boilerplate")
     if item.dates:
@@ -141,7 +142,7 @@ def argument_features(
     if head.upos not in ("PROPN", "NUM"):
         f.append(f"hlem={head.lemma}")
     if argument.resolved:
-        f.append("resolved")
+        f += ["resolved", f"res={argument.kind}|{argument.resolution}"]
     if analysis.context.is_state(argument.name):
         f.append("state")
     place = places.lookup(argument.name)
@@ -167,6 +168,19 @@ def argument_features(
         f.append(f"shares_head={sentence.label(head)}|{sentence.label(trigger)}")
     if argument.kind in ("pronoun", "relative") and head.lemma:
         f.append(f"pron={head.lemma}")
+    # the common words of the name say what kind of body it is ("Reserve Bank", "National Security Committee")
+    span = sentence.tokens[argument.start : argument.end] if not argument.resolved else [head]
+    for token in span:
+        if token.lemma in words["name_words"] or token.lower in words["name_words"]:
+            f.append(f"word={token.lemma if token.lemma in words['name_words'] else token.lower}")
+    # salience: the article's subjects are named again and again, and early
+    text = analysis.extra.get("text_lower", "")
+    key = _salience_key(argument.name)
+    if key and text:
+        count = text.count(key)
+        f.append(f"mentions={_bucket(count)}")
+        if key in text[:400]:
+            f.append("in_lead")
     return f
 
 
@@ -192,6 +206,14 @@ def argument_summary(arguments: list[Argument]) -> list[str]:
     if not found:
         found.add("arg=none")
     return sorted(found)
+
+
+def _salience_key(name: str) -> str:
+    """The part of a name that is repeated: its last word for a person-like short name, else the name."""
+    words = name.lower().strip("«»\"“”'").split()
+    if not words:
+        return ""
+    return words[-1] if len(words) <= 3 and len(words[-1]) > 3 else " ".join(words[:3])
 
 
 def _first_step(path: str) -> str:

@@ -100,6 +100,9 @@ class Models:
     def threshold(self, name: str) -> float:
         return self.thresholds[name]
 
+    def event_probabilities(self, features: list[str]) -> dict[str, float]:
+        return self.events.probabilities(with_language(features, self.language))
+
     def event_type(self, features: list[str]) -> tuple[str | None, float]:
         probabilities = self.events.probabilities(with_language(features, self.language))
         kind = max(probabilities, key=probabilities.__getitem__)

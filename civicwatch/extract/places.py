@@ -17,8 +17,9 @@ from importlib import resources
 
 from civicwatch.extract.lexicon import load_lexicon
 
-_WORD = re.compile(r"[\w][\w'’.-]*[\w]|[\w]")
-_MAX_WORDS = 4
+_WORD = re.compile(r"\w[\w'’.-]*\w|\w")
+_MAX_WORDS = 6
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 
 
 @dataclass(frozen=True)
@@ -28,16 +29,20 @@ class Place:
 
 
 class Gazetteer:
-    def __init__(self, entries: dict[str, dict[str, list[str]]], key: Callable[[str], str], ambiguous: set[str]) -> None:
-        self.key = key
+    def __init__(
+        self, sources: list[dict[str, dict[str, list[str]]]], key: Callable[[str], str], ambiguous: set[str]
+    ) -> None:
+        self.key = lambda word: key(word.translate(_APOSTROPHES))
         self.index: dict[tuple[str, ...], Place] = {}
-        self.ambiguous = ambiguous
-        for code, entry in entries.items():
-            for group in ("names", "demonyms", "places"):
-                for name in entry.get(group, []):
-                    words = tuple(self.key(w) for w in _WORD.findall(name))
-                    if words and words not in self.index:
-                        self.index[words] = Place(code, group != "places")
+        self.ambiguous = {tuple(self.key(w) for w in _WORD.findall(name)) for name in ambiguous}
+        for entries in sources:  # an earlier source wins
+            known = set(self.index)
+            for code, entry in entries.items():
+                for group in ("names", "demonyms", "places"):
+                    for name in entry.get(group, []):
+                        words = tuple(self.key(w) for w in _WORD.findall(name))
+                        if words and words not in known and words not in self.index:
+                            self.index[words] = Place(code, group != "places")
 
     def lookup(self, name: str) -> Place | None:
         words = tuple(self.key(w) for w in _WORD.findall(name))
@@ -56,9 +61,8 @@ class Gazetteer:
             for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
                 place = self.index.get(tuple(keys[i : i + n]))
                 if place is not None:
-                    surface = " ".join(words[i : i + n])
-                    if surface not in self.ambiguous:
-                        found.append((place, surface))
+                    if tuple(keys[i : i + n]) not in self.ambiguous:
+                        found.append((place, " ".join(words[i : i + n])))
                     i += n
                     break
             else:
@@ -68,16 +72,14 @@ class Gazetteer:
 
 @lru_cache(maxsize=4)
 def gazetteer(language: str, key: Callable[[str], str]) -> Gazetteer:
+    """places.json first; the lexicon's own ``countries`` add what it lacks ("Kremlin" -> RU)."""
     lexicon = load_lexicon(language)
-    entries: dict[str, dict[str, list[str]]] = {}
+    sources: list[dict[str, dict[str, list[str]]]] = []
     ambiguous: set[str] = set()
     path = resources.files("civicwatch.extract").joinpath(f"data/{language}/places.json")
     if path.is_file():
         raw = json.loads(path.read_text(encoding="utf-8"))
-        entries.update(raw.get("countries", {}))
+        sources.append(raw.get("countries", {}))
         ambiguous = set(raw.get("ambiguous", []))
-    for code, entry in lexicon.countries.items():
-        merged = entries.setdefault(code, {})
-        for group, names in entry.items():
-            merged[group] = list(merged.get(group, [])) + [n for n in names if n not in merged.get(group, [])]
-    return Gazetteer(entries, key, ambiguous)
+    sources.append(lexicon.countries)
+    return Gazetteer(sources, key, ambiguous)

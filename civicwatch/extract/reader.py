@@ -60,6 +60,7 @@ class Argument:
     kind: str  # name, pronoun, relative, description, owned, law, measure, generic
     features: list[str]
     resolved: bool = False  # the name comes from elsewhere in the article
+    resolution: str = ""  # how: "latest", "salient", "same_noun", "main_law"
 
 
 @dataclass
@@ -141,6 +142,7 @@ class Reader:
         )
         civic = sum(1 for m in masked if any(cue in m.lower() for cue in self.lexicon.civic_cues))
         analysis.extra["civic_sentences"] = civic
+        analysis.extra["text_lower"] = text.lower()
         for n, item in enumerate(items):
             for token in item.parsed.tokens:
                 hints = tuple(self.lexicon.triggers_for_token(token.lemma, token.lower, token.upos))
@@ -173,72 +175,69 @@ class Reader:
             by_token.setdefault(match.token, []).append(f"{match.role}:{match.frame}")
         found = []
         for head in heads[:MAX_ARGUMENTS]:
-            argument = self._argument(analysis, item, head)
-            if argument is None:
-                continue
-            argument.features = argument_features(
-                self.lexicon, analysis, item, trigger, head, argument, by_token.get(head.i, ()), self.places
-            )
-            found.append(argument)
+            for argument in self._argument(analysis, item, head):
+                argument.features = argument_features(
+                    self.lexicon, analysis, item, trigger, head, argument, by_token.get(head.i, ()), self.places
+                )
+                found.append(argument)
         return found
 
-    def _argument(self, analysis: Analysis, item: Item, head: Token) -> Argument | None:
-        """The phrase a head stands for and the name it reports (pronouns and descriptions resolved)."""
+    def _argument(self, analysis: Analysis, item: Item, head: Token) -> list[Argument]:
+        """The phrase a head stands for and the name it reports. A pronoun or a bare description
+        ("it", "the group", "организация") gives one argument per antecedent worth considering
+        (the latest mention of its kind, the most mentioned one, one holding the same noun); the
+        trained layer tells them apart by their ``resolution``."""
         words = self.lexicon.words
         sentence = item.parsed
         ctx = analysis.context
         lemma = head.lemma
         if head.ent in ("DATE", "MONEY") or head.upos == "NUM" and head.ent != "ORG":
-            return None
+            return []
         if lemma in words["relative_pronouns"] and head.upos in ("PRON", "DET"):
             antecedent = _antecedent(sentence, head)
             if antecedent is None:
-                return None
+                return []
             tokens = syntax.phrase(sentence, antecedent, self.lexicon)
-            return Argument(head.i, tokens[0].i, tokens[-1].i + 1, self.language.name(sentence, tokens), "relative", [])
+            name = self.language.name(sentence, tokens)
+            return [Argument(head.i, tokens[0].i, tokens[-1].i + 1, name, "relative", [])]
         if head.upos == "PRON":
             if lemma in words["person_pronouns"]:
-                name = ctx.latest("PERSON", item.index)
+                options = _antecedents(ctx, "PERSON", item.index)
             elif lemma in words["org_pronouns"]:
-                name = ctx.latest("ORG", item.index)
+                options = _antecedents(ctx, "ORG", item.index)
             else:
-                return None
-            return Argument(head.i, head.i, head.i + 1, name, "pronoun", [], True) if name else None
+                return []
+            return [Argument(head.i, head.i, head.i + 1, name, "pronoun", [], True, how) for how, name in options]
         law = lemma in words["law_nouns"]
         tokens = syntax.phrase(sentence, head, self.lexicon, law=law)
         name = self.language.name(sentence, tokens)
         if not name:
-            return None
+            return []
         named = any(t.upos == "PROPN" or t.ent in ("ORG", "PER") or t.text in '«"“' for t in tokens if t.i != head.i)
-        kind = "name"
-        resolved = False
+        start, end = tokens[0].i, tokens[-1].i + 1
         if law:
-            kind = "law"
             if name.lower() in words["law_nouns"] and analysis.main_law:
-                name, resolved = analysis.main_law, True
-        elif lemma in words["owned"] and head.upos != "PROPN":
+                return [Argument(head.i, start, end, analysis.main_law, "law", [], True, "main_law")]
+            return [Argument(head.i, start, end, name, "law", [])]
+        if lemma in words["owned"] and head.upos != "PROPN":
             owner = _owner(sentence, head)
             if owner is not None:
-                tokens = syntax.phrase(sentence, owner, self.lexicon)
-                name, kind = self.language.name(sentence, tokens), "owned"
-            else:
-                latest = ctx.latest("ORG", item.index)
-                if latest is None:
-                    return None
-                name, kind, resolved = latest, "owned", True
-        elif lemma in words["descriptions"] and not named and head.upos != "PROPN":
-            described = ctx.described(lemma, item.index)
-            if described is None:
-                kind = "generic"
-            else:
-                name, kind, resolved = described, "description", True
-        elif lemma in words["never_targets"] and not named:
-            kind = "measure"
-        elif lemma in words["generic_targets"] and not named:
-            kind = "generic"
-        elif head.upos == "PROPN" or named or head.ent in ("ORG", "PER", "NORP", "MISC"):
+                owned = syntax.phrase(sentence, owner, self.lexicon)
+                return [Argument(head.i, start, end, self.language.name(sentence, owned), "owned", [])]
+            options = _antecedents(ctx, "ORG", item.index)
+            return [Argument(head.i, start, end, n, "owned", [], True, how) for how, n in options]
+        if lemma in words["descriptions"] and not named and head.upos != "PROPN":
+            options = _antecedents(ctx, "ORG", item.index, lemma)
+            if not options:
+                return [Argument(head.i, start, end, name, "generic", [])]
+            return [Argument(head.i, start, end, n, "description", [], True, how) for how, n in options]
+        if lemma in words["never_targets"] and not named:
+            return [Argument(head.i, start, end, name, "measure", [])]
+        if lemma in words["generic_targets"] and not named:
+            return [Argument(head.i, start, end, name, "generic", [])]
+        if head.upos == "PROPN" or named or head.ent in ("ORG", "PER", "NORP", "MISC"):
             name = ctx.canonical(name)
-        return Argument(head.i, tokens[0].i, tokens[-1].i + 1, name, kind, [], resolved)
+        return [Argument(head.i, start, end, name, "name", [])]
 
     def _country(self, lines) -> str | None:
         counts: Counter[str] = Counter()
@@ -341,7 +340,7 @@ class Reader:
 
     def _judge(self, candidate: Candidate, models) -> tuple[str, float, list[Argument]] | None:
         """Whether a candidate is an event: its type, probability and target arguments, or None."""
-        if models.mode == "pairs":
+        if models.mode in ("pairs", "combined"):
             hint_types = sorted({h.type for h in candidate.hints})
             scored = [
                 (models.pair_types(pair_features(candidate.features, hint_types, a)), a) for a in candidate.arguments
@@ -350,16 +349,28 @@ class Reader:
                 ((p, kind) for probabilities, _ in scored for kind, p in probabilities.items() if kind != NONE),
                 default=None,
             )
-            if best is None or best[0] < models.threshold("pair"):
+            if best is None:
                 return None
             probability, kind = best
+            if models.mode == "combined":  # the pair's word and the trigger's, averaged
+                probability = (probability + models.event_probabilities(candidate.features).get(kind, 0.0)) / 2
+            if probability < models.threshold("pair"):
+                return None
             targets = [a for probabilities, a in scored if probabilities.get(kind, 0.0) >= models.threshold("pair_target")]
             return kind, probability, targets
-        kind, probability = models.event_type(candidate.features)
-        if kind is None:
-            return None
+        probabilities = models.event_probabilities(candidate.features)
+        kind = max(probabilities, key=probabilities.__getitem__)
+        if kind == NONE:
+            kinds = sorted((p, k) for k, p in probabilities.items() if k != NONE)
+            kind = kinds[-1][1]
         scores = [(models.target_score(kind, a.features), models.actor_score(kind, a.features), a) for a in candidate.arguments]
         targets = [a for pt, pa, a in scores if pt >= models.threshold("target") and pt >= pa]
+        best = max((pt for pt, _, _ in scores), default=0.0)
+        # an event needs both: a trigger read as that type, and someone it is done to
+        weight = models.threshold("target_weight")
+        probability = probabilities[kind] ** (1 - weight) * best**weight
+        if probability < models.threshold("event") or not targets:
+            return None
         return kind, probability, targets
 
     def _subtypes(self, item: Item, trigger: Token, candidate: Candidate, kind: str) -> set[str] | None:
@@ -441,6 +452,21 @@ def _antecedent(sentence: ParsedSentence, pronoun: Token) -> Token | None:
         if node.dep == "acl:relcl" or node.dep == "acl":
             return sentence.head(node)
     return None
+
+
+def _antecedents(ctx: ArticleContext, kind: str, before: int, noun: str | None = None) -> list[tuple[str, str]]:
+    """Names a pronoun or description may stand for: (how it was found, name), distinct names only."""
+    options = []
+    if noun is not None:
+        options.append(("same_noun", ctx.with_noun(noun, before)))
+    options += [("latest", ctx.latest(kind, before)), ("salient", ctx.salient(kind, before=before))]
+    seen: set[str] = set()
+    found = []
+    for how, name in options:
+        if name and name not in seen:
+            seen.add(name)
+            found.append((how, name))
+    return found
 
 
 def _owner(sentence: ParsedSentence, token: Token) -> Token | None:

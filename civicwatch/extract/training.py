@@ -43,8 +43,8 @@ SETTINGS = (
     ("actors", 0.5, False),
     ("pairs", 0.5, True),
 )
-THRESHOLDS = {"event": 0.3, "target": 0.25, "actor": 0.45, "pair": 0.5, "pair_target": 0.4}
-MODE = "pairs"
+THRESHOLDS = {"event": 0.3, "target": 0.2, "target_weight": 0.0, "actor": 0.45, "pair": 0.5, "pair_target": 0.4}
+MODE = "events"
 
 
 @dataclass
