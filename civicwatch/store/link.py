@@ -56,8 +56,8 @@ from datetime import date, timedelta
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from civicwatch.resolve import EXACT, VARIANT, match_strength, name_keys
-from civicwatch.store.merge import date_range
+from civicwatch.core.dates import date_range
+from civicwatch.resolve import EXACT, VARIANT, match_strength, name_keys, split_list
 from civicwatch.store.models import (
     Alias,
     Event,
@@ -263,8 +263,6 @@ def _numbers(texts: Iterable[str]) -> tuple[set[str], set[str]]:
 
 
 def target_names(event: Event) -> list[str]:
-    from civicwatch.store.ingest import split_list  # ingest calls this module: imported here, not at the top
-
     return list(dict.fromkeys(part for target in event.targets for part in split_list(target)))
 
 
