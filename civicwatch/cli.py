@@ -454,9 +454,10 @@ def ingest(
     used; 2 bad usage.
     """
     from civicwatch.clean.prefilter import Prefilter
+    from civicwatch.pipeline.ingest import ingest_inputs
     from civicwatch.sources.fetch import Fetcher, FetchSettings
     from civicwatch.sources.inputs import InputOptions
-    from civicwatch.store import connect, database_url, describe, ingest_inputs
+    from civicwatch.store import connect, database_url, describe
 
     err = _stderr()
     if language is not None and language not in SUPPORTED_LANGUAGES:
@@ -511,11 +512,11 @@ def watch(
         civicwatch watch https://example.org/rss --once --quiet     # from cron
     """
     from civicwatch.clean.prefilter import Prefilter
+    from civicwatch.pipeline.ingest import Ingest
     from civicwatch.sources.feeds import FeedState, read_feed
     from civicwatch.sources.fetch import Fetcher, FetchError, FetchSettings
     from civicwatch.sources.inputs import InputOptions, fetch_article
     from civicwatch.store import connect, database_url, describe
-    from civicwatch.store.ingest import ingest_loaded, session_factory, story_index
 
     err = _stderr()
     try:
@@ -527,7 +528,7 @@ def watch(
     failed_any = False
     with _store_errors(err), Fetcher(FetchSettings(allow_private=allow_private)) as fetcher:
         engine = connect(db)
-        sessions, stories = session_factory(engine), story_index()
+        run = Ingest(engine)
         options = InputOptions(prefilter=Prefilter.for_languages(SUPPORTED_LANGUAGES), fetcher=fetcher)
         while True:
             tally = _IngestTally()
@@ -542,7 +543,7 @@ def watch(
                 for item in seen.new_items(feed, items):
                     if not item.link:
                         continue
-                    result = ingest_loaded(sessions, fetch_article(item.link, options), stories)
+                    result = run.loaded(fetch_article(item.link, options))
                     _report(err, result, quiet)
                     tally.add(result)
                     if result.status != "failed":

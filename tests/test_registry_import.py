@@ -25,6 +25,7 @@ from civicwatch.cli import app
 from civicwatch.model import Article as ArticleIn
 from civicwatch.model import Event as EventIn
 from civicwatch.pipeline import FileResult
+from civicwatch.pipeline.ingest import ingest_results
 from civicwatch.registries import RegistryEntry, RegistrySnapshot, read_registry
 from civicwatch.resolve import entity_key
 from civicwatch.store import (
@@ -33,7 +34,6 @@ from civicwatch.store import (
     entity_profile,
     find_entities,
     head_revision,
-    ingest_results,
     list_events,
     session,
 )

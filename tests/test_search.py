@@ -14,7 +14,8 @@ from sqlalchemy import select
 from civicwatch.model import Article as ArticleIn
 from civicwatch.model import Event as EventIn
 from civicwatch.pipeline import FileResult
-from civicwatch.store import EventFilter, connect, head_revision, ingest_results, list_events, session, upgrade
+from civicwatch.pipeline.ingest import ingest_results
+from civicwatch.store import EventFilter, connect, head_revision, list_events, session, upgrade
 from civicwatch.store import search as search_module
 from civicwatch.store.engine import _alembic_config, make_engine
 from civicwatch.store.models import Event

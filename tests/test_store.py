@@ -18,6 +18,8 @@ from sqlalchemy import func, inspect, select, text
 from civicwatch.model import Article as ArticleIn
 from civicwatch.model import Event as EventIn
 from civicwatch.pipeline import FileResult
+from civicwatch.pipeline.ingest import ingest_results
+from civicwatch.resolve import split_list
 from civicwatch.store import (
     EventFilter,
     StoreError,
@@ -28,13 +30,12 @@ from civicwatch.store import (
     entity_profile,
     find_entities,
     head_revision,
-    ingest_results,
     list_events,
     session,
     upgrade,
 )
 from civicwatch.store import queries as queries_module
-from civicwatch.store.ingest import count_consistency_problems, normalised_hash, split_list
+from civicwatch.store.ingest import count_consistency_problems, normalised_hash
 from civicwatch.store.merge import WINDOW_DAYS, date_range
 from civicwatch.store.models import Alias, Article, Base, Entity, Event, EventEntity, Mention
 from civicwatch.store.search import include_object

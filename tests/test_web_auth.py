@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import fake_article_extract
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from webui_support import CHEAP_HASHER, PASSWORD, add_user, api_token, csrf_from, log_in
 
-from civicwatch.store import accounts, ingest_paths
+from civicwatch.pipeline.ingest import ingest_paths
+from civicwatch.store import accounts
 from civicwatch.store.models import AuditLogEntry, Event
 from civicwatch.store.review import event_history
 from civicwatch.web import auth
@@ -26,14 +28,14 @@ def cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def site(store_engine, fake_extractor, tmp_path):
+def site(store_engine, tmp_path):
     """A database with two events (fake extractor) and an analyst, anna."""
     texts = tmp_path / "texts"
     texts.mkdir()
     (texts / "a.txt").write_text("The ministry listed Fake Org as a foreign agent on Monday.\n")
     (texts / "b.txt").write_text("Another article, another act against Fake Org, far apart in time.\n")
-    results = list(ingest_paths(store_engine, [texts / "a.txt"], published=None))
-    results += list(ingest_paths(store_engine, [texts / "b.txt"]))
+    results = list(ingest_paths(store_engine, [texts / "a.txt"], published=None, extractor=fake_article_extract))
+    results += list(ingest_paths(store_engine, [texts / "b.txt"], extractor=fake_article_extract))
     assert all(r.status == "stored" for r in results)
     add_user(store_engine)
     return store_engine
