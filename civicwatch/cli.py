@@ -699,7 +699,7 @@ def events(
         civicwatch events --format csv > events.csv
     """
     from civicwatch.model import EVENT_TYPES
-    from civicwatch.store import EventFilter, connect, find_entities, list_events, session
+    from civicwatch.store import EventQuery, connect, find_entities, list_events, session
     from civicwatch.store.models import REVIEW_STATES
 
     if event_type is not None and event_type not in EVENT_TYPES:
@@ -710,8 +710,17 @@ def events(
     err = _stderr()
     if review_state is not None and review_state not in REVIEW_STATES:
         raise typer.BadParameter(f"{review_state!r}; one of {', '.join(REVIEW_STATES)}", param_hint="--review-state")
-    flt = EventFilter(event_type, subtype, since, until, entity, include_boilerplate, limit)
-    flt.q, flt.review_state = search, review_state
+    flt = EventQuery(
+        type=event_type,
+        subtype=subtype,
+        date_from=since,
+        date_to=until,
+        entity=entity,
+        review_state=review_state,
+        q=search,
+        include_boilerplate=include_boilerplate,
+        limit=limit,
+    )
     with _store_errors(err):
         engine = connect(db, create=False)
         with session(engine) as s:

@@ -14,7 +14,6 @@ from civicwatch.core.schema import EVENT_TYPES, STATUSES
 __all__ = ["EVENT_TYPES", "STATUSES", "Article", "Event"]
 
 
-
 @dataclass
 class Article:
     """A clean text with what is known about where it came from."""

@@ -1,10 +1,10 @@
 """The database of articles, events, mentions and entities (SQLite by default, or PostgreSQL).
 
-    from civicwatch.store import connect, list_events, EventFilter, session
+    from civicwatch.store import connect, list_events, EventQuery, session
 
     engine = connect("sqlite:///civicwatch.db")      # or None: $CIVICWATCH_DB, else the default file
     with session(engine) as s:
-        events = list_events(s, EventFilter(type="designation", entity="Memorial"))
+        events = list_events(s, EventQuery(type="designation", entity="Memorial"))
 
 The store persists and queries; it never reads, screens or extracts (``civicwatch.pipeline.ingest`` does,
 and hands it the articles and events to keep).
@@ -12,9 +12,9 @@ and hands it the articles and events to keep).
 Modules: ``engine`` (where the database is, migrations), ``models`` (tables), ``ingest`` (an article and
 its events in, one transaction each), ``entities`` (the entities names stand for), ``merge`` (one event per
 act across articles), ``dedup`` (near-duplicate articles), ``link`` (news events against the registers),
-``registry`` (register imports), ``queries`` and ``browse`` (reading), ``search`` (full-text search),
-``accounts`` (users, API tokens, browser sessions) and ``review`` (the analyst review of events and the
-audit log).
+``registry`` (register imports), ``filters`` (the one event filter), ``queries`` and ``browse`` (reading),
+``cache`` (the web server's cache of counts), ``search`` (full-text search), ``accounts`` (users, API
+tokens, browser sessions) and ``review`` (the analyst review of events and the audit log).
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from civicwatch.store.accounts import (
     user_for_session,
     user_for_token,
 )
+from civicwatch.store.browse import list_events
 from civicwatch.store.engine import (
     ENV_VAR,
     StoreError,
@@ -52,13 +53,12 @@ from civicwatch.store.engine import (
     make_engine,
     upgrade,
 )
+from civicwatch.store.filters import EventQuery
 from civicwatch.store.queries import (
     EntityProfile,
-    EventFilter,
     EventOut,
     entity_profile,
     find_entities,
-    list_events,
     registry_status,
 )
 from civicwatch.store.review import (
@@ -108,7 +108,7 @@ __all__ = [
     "user_for_token",
     "ENV_VAR",
     "EntityProfile",
-    "EventFilter",
+    "EventQuery",
     "EventOut",
     "StoreError",
     "connect",

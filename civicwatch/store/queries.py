@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import date
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -31,22 +30,6 @@ from civicwatch.store.models import (
     RegistryImport,
     RegistryRecord,
 )
-from civicwatch.store.search import fulltext_event_ids
-
-
-@dataclass
-class EventFilter:
-    """Which events to list; every field left None lets everything through."""
-
-    type: str | None = None
-    subtype: str | None = None
-    since: date | None = None  # events whose date range reaches this day or later (undated ones excluded)
-    until: date | None = None  # events whose date range starts on or before this day (undated ones excluded)
-    entity: str | None = None  # events naming this entity, in any role and any spelling
-    include_boilerplate: bool = False
-    limit: int | None = None
-    q: str | None = None  # full-text search (civicwatch.store.search): every word, "phrase" or prefix* must match
-    review_state: str | None = None  # "unreviewed", "confirmed", "rejected" or "edited"
 
 
 @dataclass
@@ -151,33 +134,6 @@ def with_registry(session: Session, events: list[EventOut]) -> list[EventOut]:
         event.registry = sources.get(event.id)
         event.registry_check = None if event.registry else checks.get(event.id, dict(NOT_CHECKED))
     return events
-
-
-def list_events(session: Session, flt: EventFilter | None = None) -> list[EventOut]:
-    """Events matching the filter, oldest first (undated last)."""
-    flt = flt or EventFilter()
-    query = select(Event).options(selectinload(Event.mentions).selectinload(Mention.article))
-    if flt.type:
-        query = query.where(Event.type == flt.type)
-    if flt.subtype:
-        query = query.where(Event.subtype == flt.subtype)
-    if flt.since:
-        query = query.where(Event.date_end >= flt.since)
-    if flt.until:
-        query = query.where(Event.date_start <= flt.until)
-    if not flt.include_boilerplate:
-        query = query.where(Event.boilerplate.is_(False))
-    if flt.entity is not None:
-        ids = [e.id for e in find_entities(session, flt.entity)]
-        query = query.where(Event.id.in_(select(EventEntity.event_id).where(EventEntity.entity_id.in_(ids))))
-    if flt.review_state:
-        query = query.where(Event.review_state == flt.review_state)
-    if flt.q and flt.q.strip():
-        query = query.where(Event.id.in_(fulltext_event_ids(session, flt.q)))
-    query = query.order_by(Event.date_start.is_(None), Event.date_start, Event.id)
-    if flt.limit:
-        query = query.limit(flt.limit)
-    return with_registry(session, [event_out(event) for event in session.scalars(query)])
 
 
 def event_out(event: Event) -> EventOut:
