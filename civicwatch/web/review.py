@@ -15,19 +15,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Body, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from civicwatch.core.schema import EDITABLE_FIELDS
 from civicwatch.store import browse
-from civicwatch.store.review import EDITABLE_FIELDS, ReviewError, edit_event, event_history, review_event
-from civicwatch.web import auth, pages
-from civicwatch.web.deps import get_session
+from civicwatch.store.review import ReviewError, edit_event, event_history, review_event
+from civicwatch.web import deps
+from civicwatch.web.deps import DbSession
+from civicwatch.web.pages import event_context
+from civicwatch.web.security import CSRF_HEADER, SecureRoute
+from civicwatch.web.templating import flash, render
 
-DbSession = Annotated[Session, Depends(get_session)]
-
-router = APIRouter(route_class=auth.SecureRoute)
+router = APIRouter(route_class=SecureRoute)
 
 DONE = {"confirm": "Event confirmed.", "reject": "Event rejected.", "reopen": "Event reopened."}
 
@@ -55,8 +57,8 @@ def _edit_form_changes(form: dict[str, Any], current: dict[str, str]) -> dict[st
 
 def _event_page_with_error(request: Request, session: Session, event_id: int, error: ReviewError) -> Response:
     session.rollback()
-    context = pages.event_context(request, session, event_id, error=error)
-    return pages.render(request, "event.html", context, status_code=422)
+    context = event_context(request, session, event_id, error=error)
+    return render(request, "event.html", context, status_code=422)
 
 
 # ------------------------------------------------------------------------------------------ browser forms
@@ -71,8 +73,8 @@ def review_form(
     note: Annotated[str, Form()] = "",
     csrf_token: Annotated[str | None, Form()] = None,
 ) -> Response:
-    auth.check_csrf(request, csrf_token)
-    user = auth.reviewer(request)
+    deps.check_csrf(request, csrf_token)
+    user = deps.reviewer(request)
     _require_event(session, event_id)
     if action not in DONE:
         raise HTTPException(400, f"unknown review action {action!r}: use confirm, reject or reopen")
@@ -83,7 +85,7 @@ def review_form(
     session.commit()
     browse.invalidate_caches()
     response = RedirectResponse(f"/events/{event_id}", status_code=303)
-    auth.flash(response, "ok", DONE[action])
+    flash(response, "ok", DONE[action])
     return response
 
 
@@ -103,15 +105,15 @@ def edit_form(
     note: Annotated[str, Form()] = "",
     csrf_token: Annotated[str | None, Form()] = None,
 ) -> Response:
-    auth.check_csrf(request, csrf_token)
-    user = auth.reviewer(request)
-    context = pages.event_context(request, session, event_id)  # 404 for an unknown event
+    deps.check_csrf(request, csrf_token)
+    user = deps.reviewer(request)
+    context = event_context(request, session, event_id)  # 404 for an unknown event
     sent = {"type": type, "subtype": subtype, "status": status, "date": date, "actor": actor, "targets": targets}
     sent |= {"location": location, "country": country}
     changes = _edit_form_changes({k: v for k, v in sent.items() if v is not None}, context["review"].form)
     response = RedirectResponse(f"/events/{event_id}", status_code=303)
     if not changes:
-        auth.flash(response, "ok", "Nothing changed.")
+        flash(response, "ok", "Nothing changed.")
         return response
     try:
         edit_event(session, event_id, user, changes, note.strip() or None)
@@ -119,7 +121,7 @@ def edit_form(
         return _event_page_with_error(request, session, event_id, exc)
     session.commit()
     browse.invalidate_caches()
-    auth.flash(response, "ok", f"Event edited: {', '.join(changes)}.")
+    flash(response, "ok", f"Event edited: {', '.join(changes)}.")
     return response
 
 
@@ -151,8 +153,8 @@ class EventEdit(BaseModel):
 
 def _api_user(request: Request) -> Any:
     """The reviewer of an API call: a bearer token, or a browser session that sends its CSRF token in a header."""
-    user = auth.reviewer(request)
-    auth.check_csrf(request, request.headers.get(auth.CSRF_HEADER))
+    user = deps.reviewer(request)
+    deps.check_csrf(request, request.headers.get(CSRF_HEADER))
     return user
 
 
