@@ -5,12 +5,18 @@
   ``subtypes_agree`` is the rule the extractor (within an article) and the store (across articles) share.
 * ``REPORT_FIELDS``: the fields of one report of an event, as the extractor gives them
   (``civicwatch.model.Event`` without its extras). The stored event, its mentions, the read models and the
-  API carry these fields under these names; ``report_values`` copies them from any object that has them.
+  API carry these fields under these names.
+
+``field_values`` and ``dataclass_from`` copy fields by name from one shape to another (an extracted event to a
+mention, a row to a read model), so that each mapping is written once, as the list of names it keeps.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 EVENT_TYPES: dict[str, tuple[str, ...]] = {
     "designation": ("foreign_agent", "undesirable", "extremist", "terrorist", "other"),
@@ -61,9 +67,21 @@ def compatible_subtypes(subtype: str) -> set[str]:
     return {subtype}.union(*(group for group in COMPATIBLE_SUBTYPES if subtype in group))
 
 
-def report_values(source: Any, names: tuple[str, ...] = REPORT_FIELDS) -> dict[str, Any]:
+def field_values(source: Any, names: tuple[str, ...] = REPORT_FIELDS) -> dict[str, Any]:
     """``{name: source.name}`` for the named fields (a fresh list for ``targets``)."""
     values = {name: getattr(source, name) for name in names}
     if "targets" in values:
         values["targets"] = list(values["targets"] or [])
     return values
+
+
+def dataclass_from(cls: type[T], obj: Any, /, **given: Any) -> T:
+    """An instance of the dataclass ``cls``: the fields named in ``given`` take those values, the others the
+    values of ``obj``'s attributes of the same names (fields ``obj`` lacks keep their defaults)."""
+    values = dict(given)
+    for item in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if item.name not in values and item.init and hasattr(obj, item.name):
+            values[item.name] = getattr(obj, item.name)
+    if isinstance(values.get("targets"), list | tuple):
+        values["targets"] = list(values["targets"])
+    return cls(**values)

@@ -25,7 +25,7 @@ import binascii
 import functools
 import json
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from typing import Generic, TypeVar
 
@@ -33,7 +33,7 @@ from sqlalchemy import and_, func, null, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from civicwatch.core.dates import date_precision
-from civicwatch.core.schema import EVENT_TYPES, STATUSES
+from civicwatch.core.schema import EVENT_TYPES, STATUSES, dataclass_from
 from civicwatch.store.cache import cache, db_key, newest
 from civicwatch.store.cache import invalidate_caches as invalidate_caches  # the web app calls it after a review
 from civicwatch.store.filters import ORDERS, EventQuery, conditions
@@ -94,6 +94,10 @@ class EventRow:
         return dict(self.__dict__)
 
 
+# The columns an EventRow is read from (all but date_precision, computed from the date)
+_ROW_COLUMNS = tuple(f.name for f in fields(EventRow) if f.name != "date_precision")
+
+
 @dataclass
 class Page(Generic[T]):
     rows: list[T]
@@ -127,52 +131,19 @@ def _build_row_columns() -> tuple:
         .scalar_subquery()
     )
     language = select(evidence_article.c.language).where(evidence_article.c.id == Event.evidence_article_id)
-    return (
-        Event.id,
-        Event.type,
-        Event.subtype,
-        Event.status,
-        Event.date,
-        Event.targets,
-        Event.actor,
-        Event.location,
-        Event.country,
-        Event.source_count,
-        Event.confidence,
-        Event.boilerplate,
-        Event.evidence,
-        Event.evidence_article_id,
-        first_url.label("first_source_url"),
-        language.scalar_subquery().label("language"),
-        Event.review_state,
-        Event.created_at,
-        Event.updated_at,
-    )
+    computed = {
+        "first_source_url": first_url.label("first_source_url"),
+        "language": language.scalar_subquery().label("language"),
+    }
+    return tuple(computed[name] if name in computed else getattr(Event, name) for name in _ROW_COLUMNS)
 
 
 def _to_row(r) -> EventRow:
-    return EventRow(
-        id=r.id,
-        type=r.type,
-        subtype=r.subtype,
-        status=r.status,
-        date=r.date,
-        date_precision=date_precision(r.date),
-        targets=list(r.targets or []),
-        actor=r.actor,
-        location=r.location,
-        country=r.country,
-        source_count=r.source_count,
-        confidence=r.confidence,
-        boilerplate=bool(r.boilerplate),
-        evidence=r.evidence,
-        evidence_article_id=r.evidence_article_id,
-        first_source_url=r.first_source_url,
-        language=r.language,
-        review_state=r.review_state or "unreviewed",
-        created_at=r.created_at,
-        updated_at=r.updated_at,
-    )
+    values = {name: getattr(r, name) for name in _ROW_COLUMNS}
+    values["targets"] = list(values["targets"] or [])
+    values["boilerplate"] = bool(values["boilerplate"])
+    values["review_state"] = values["review_state"] or "unreviewed"
+    return EventRow(**values, date_precision=date_precision(r.date))
 
 
 def _order_by(order: str, many: bool = True) -> list:
@@ -437,17 +408,7 @@ class ArticleDetail:
 
 
 def _article_row(a: Article) -> ArticleRow:
-    return ArticleRow(
-        id=a.id,
-        url=a.url,
-        title=a.title,
-        published=a.published,
-        language=a.language,
-        source_path=a.source_path,
-        event_count=a.event_count,
-        story_id=a.story_id,
-        ingested_at=a.ingested_at,
-    )
+    return dataclass_from(ArticleRow, a)
 
 
 def article_detail(session: Session, article_id: int) -> ArticleDetail | None:
@@ -460,24 +421,7 @@ def article_detail(session: Session, article_id: int) -> ArticleDetail | None:
     return ArticleDetail(
         article=_article_row(article),
         text=article.text,
-        mentions=[
-            ArticleMention(
-                mention_id=m.id,
-                event_id=m.event_id,
-                type=m.type,
-                subtype=m.subtype,
-                status=m.status,
-                date=m.date,
-                targets=list(m.targets or []),
-                actor=m.actor,
-                evidence=m.evidence,
-                evidence_start=m.evidence_start,
-                evidence_end=m.evidence_end,
-                confidence=m.confidence,
-                boilerplate=m.boilerplate,
-            )
-            for m in mentions
-        ],
+        mentions=[dataclass_from(ArticleMention, m, mention_id=m.id, targets=m.targets or []) for m in mentions],
     )
 
 

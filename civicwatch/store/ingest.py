@@ -26,7 +26,7 @@ from sqlalchemy import Engine, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from civicwatch.core.schema import report_values
+from civicwatch.core.schema import field_values
 from civicwatch.model import Article as ArticleIn
 from civicwatch.model import Event as EventIn
 from civicwatch.store import dedup, merge
@@ -140,12 +140,8 @@ def _store(
     story: dedup.StoryMatch | None = None,
 ) -> IngestResult:
     row = Article(
-        url=article.url,
-        title=article.title,
-        published=article.published,
-        language=article.language,
+        **field_values(article, ("url", "title", "published", "language", "text")),
         source_path=article.source,
-        text=article.text,
         text_hash=text_hash,
         event_count=len(events),
         minhash=minhash,
@@ -199,7 +195,7 @@ def _store(
 
 def _mention(event: EventIn, article_id: int) -> Mention:
     extra = {k: v for k, v in event.extra.items() if isinstance(v, str | int | float | bool) or v is None}
-    return Mention(article_id=article_id, **report_values(event), extra=extra)
+    return Mention(article_id=article_id, **field_values(event), extra=extra)
 
 
 def count_consistency_problems(session: Session) -> list[str]:

@@ -36,7 +36,7 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from civicwatch.core.dates import date_range, dates_agree, precision
-from civicwatch.core.schema import compatible_subtypes, subtypes_agree
+from civicwatch.core.schema import compatible_subtypes, field_values, subtypes_agree
 from civicwatch.resolve import entity_key, same_entity
 from civicwatch.store.models import Event, EventEntity, Mention, RegistryEventSource
 
@@ -176,22 +176,10 @@ def new_event(report: Report) -> Event:
     m = report.mention
     span = date_range(m.date)
     return Event(
-        type=m.type,
-        subtype=m.subtype,
-        status=m.status,
-        targets=list(m.targets),
-        actor=m.actor,
-        date=m.date,
+        **field_values(m),
         date_start=span[0] if span else None,
         date_end=span[1] if span else None,
-        location=m.location,
-        country=m.country,
-        evidence=m.evidence,
         evidence_article_id=m.article_id,
-        evidence_start=m.evidence_start,
-        evidence_end=m.evidence_end,
-        confidence=m.confidence,
-        boilerplate=m.boilerplate,
         source_count=1,
         first_published=report.published,
         last_published=report.published,

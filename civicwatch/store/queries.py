@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from civicwatch.core.schema import dataclass_from
 from civicwatch.resolve import entity_key, name_keys
 from civicwatch.store.models import (
     Alias,
@@ -139,46 +140,28 @@ def with_registry(session: Session, events: list[EventOut]) -> list[EventOut]:
 def event_out(event: Event) -> EventOut:
     mentions = [_mention_out(m) for m in event.mentions]
     url = next((m.url for m in mentions if m.article_id == event.evidence_article_id), None)
-    return EventOut(
-        id=event.id,
-        type=event.type,
-        subtype=event.subtype,
-        status=event.status,
-        targets=list(event.targets),
-        actor=event.actor,
-        date=event.date,
-        location=event.location,
-        country=event.country,
-        evidence=event.evidence,
-        evidence_start=event.evidence_start,
-        evidence_end=event.evidence_end,
-        confidence=event.confidence,
-        boilerplate=event.boilerplate,
+    return dataclass_from(
+        EventOut,
+        event,
         sources=event.source_count,
         url=url,
         mentions=mentions,
-        review_state=event.review_state,
-        reviewed_by=event.reviewed_by,
         edited_fields=list(event.edited_fields or []),
     )
 
 
 def _mention_out(m: Mention) -> MentionOut:
     a: Article = m.article
-    return MentionOut(
+    published = a.published.isoformat() if a.published else None
+    return dataclass_from(
+        MentionOut,
+        m,
         article_id=a.id,
         url=a.url,
         source=a.source_path,
         title=a.title,
-        published=a.published.isoformat() if a.published else None,
+        published=published,
         language=a.language,
-        status=m.status,
-        date=m.date,
-        evidence=m.evidence,
-        evidence_start=m.evidence_start,
-        evidence_end=m.evidence_end,
-        confidence=m.confidence,
-        boilerplate=m.boilerplate,
     )
 
 

@@ -55,6 +55,7 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from civicwatch.core.schema import field_values
 from civicwatch.registries import RegistryEntry, RegistrySnapshot, RowProblem, read_registry
 from civicwatch.registries.text import SNILS_PATTERN
 from civicwatch.resolve import entity_key, name_keys
@@ -222,11 +223,8 @@ class _Import:
         self.snapshot = snapshot
         self.register = snapshot.registry
         self.row = RegistryImport(
+            **field_values(snapshot, ("source", "source_format", "as_of", "as_of_source")),
             register=self.register,
-            source=snapshot.source,
-            source_format=snapshot.source_format,
-            as_of=snapshot.as_of,
-            as_of_source=snapshot.as_of_source,
             sha256=sha256,
             entries=len(snapshot.entries),
             problems=len(snapshot.problems),

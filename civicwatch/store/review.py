@@ -24,7 +24,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from civicwatch.core.dates import date_range, is_valid_edtf
-from civicwatch.core.schema import EDITABLE_FIELDS, EVENT_TYPES, STATUSES, report_values
+from civicwatch.core.schema import EDITABLE_FIELDS, EVENT_TYPES, STATUSES, dataclass_from, field_values
 from civicwatch.model import Event as EventIn
 from civicwatch.store.entities import EntityResolver
 from civicwatch.store.link import check_events
@@ -246,7 +246,7 @@ def _relink(session: Session, event: Event, roles: set[str]) -> None:
     session.expire(event, ["entity_links"])
     language = session.scalar(select(Article.language).where(Article.id == event.evidence_article_id))
     described = EventIn(
-        **report_values(event, ("type", "subtype", "status", "targets", "actor", "location", "evidence"))
+        **field_values(event, ("type", "subtype", "status", "targets", "actor", "location", "evidence"))
     )
     resolver = EntityResolver(session, language, [described])
     linked: set[tuple[int, str]] = set()
@@ -259,19 +259,7 @@ def _relink(session: Session, event: Event, roles: set[str]) -> None:
 
 
 def _entry(row: AuditLogEntry) -> AuditEntry:
-    at = row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)
-    return AuditEntry(
-        id=row.id,
-        at=at,
-        user_id=row.user_id,
-        username=row.username,
-        action=row.action,
-        object_type=row.object_type,
-        object_id=row.object_id,
-        before=row.before,
-        after=row.after,
-        note=row.note,
-    )
+    return dataclass_from(AuditEntry, row, at=row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC))
 
 
 def event_history(session: Session, event_id: int) -> list[AuditEntry]:

@@ -7,21 +7,27 @@ absolute URL of the next page with the same filters (null on the last page). Err
 
 from __future__ import annotations
 
+from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, get_type_hints
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from civicwatch.store import browse
 from civicwatch.store.browse import MAX_LIMIT, ArticleQuery, BrowseError, EventQuery, Page
+from civicwatch.store.queries import AliasOut, MentionOut
 from civicwatch.store.review import event_history
 from civicwatch.web.deps import DbSession, EventFilters, read_access
 
 router = APIRouter(dependencies=[Depends(read_access)], tags=["api"])
 
 T = TypeVar("T")
+Day = date  # a field named ``date`` would hide the type in a class body
+# What an event's page adds to the event (browse.EventDetail), as EventDetailOut shows it
+DETAIL_FIELDS = ("date_precision", "date_start", "date_end", "language", "first_source_url", "reviewed_at")
+DETAIL_FIELDS += ("review_state", "reviewed_by", "edited_fields", "created_at", "updated_at")
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Rows per page (at most {MAX_LIMIT}).")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip (prefer the `next` link).")]
@@ -56,58 +62,35 @@ class PageOut(BaseModel, Generic[T]):
     next: str | None = Field(description="Absolute URL of the next page with the same filters; null on the last.")
 
 
-class EventSummary(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    type: str
-    subtype: str
-    status: str
-    date: str | None = Field(description="EDTF: 2015-07-08, 2015-07, 2015, XXXX-07-08, ...")
-    date_precision: str | None = Field(description="day, month, season, year, decade, century, interval")
-    targets: list[str]
-    actor: str | None
-    location: str | None
-    country: str | None
-    source_count: int
-    confidence: float
-    boilerplate: bool
-    evidence: str = Field(description="The sentence of the best report.")
-    evidence_article_id: int | None
-    first_source_url: str | None
-    language: str | None = Field(description="The language of the article the evidence comes from.")
-    review_state: str
-    created_at: datetime | None
-    updated_at: datetime | None
-    url: str = Field(description="The event's page.")
-    api_url: str
+def model_of(cls: type, name: str, descriptions: dict[str, str] | None = None, **extra: Any) -> type[BaseModel]:
+    """The API model of one of the store's read models (a dataclass): its fields, in its order, each required,
+    with ``descriptions`` for the OpenAPI schema, then the ``extra`` fields (``name=(type, Field(...))``)."""
+    descriptions = descriptions or {}
+    hints = get_type_hints(cls)
+    fields: dict[str, Any] = {
+        item.name: (hints[item.name], Field(description=descriptions.get(item.name))) for item in dataclass_fields(cls)
+    }
+    model = create_model(name, __config__=ConfigDict(from_attributes=True), **fields, **extra)
+    return model
 
 
-class MentionModel(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    article_id: int
-    url: str | None
-    source: str | None
-    title: str | None
-    published: str | None
-    language: str | None
-    status: str
-    date: str | None
-    evidence: str
-    evidence_start: int
-    evidence_end: int
-    confidence: float
-    boilerplate: bool
+def _links(page: str) -> dict[str, Any]:
+    return {"url": (str, Field(description=page)), "api_url": (str, Field())}
 
 
-class LinkedEntityModel(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    name: str
-    kind: str
-    role: str
+EventSummary = model_of(
+    browse.EventRow,
+    "EventSummary",
+    {
+        "date": "EDTF: 2015-07-08, 2015-07, 2015, XXXX-07-08, ...",
+        "date_precision": "day, month, season, year, decade, century, interval",
+        "evidence": "The sentence of the best report.",
+        "language": "The language of the article the evidence comes from.",
+    },
+    **_links("The event's page."),
+)
+MentionModel = model_of(MentionOut, "MentionModel")
+LinkedEntityModel = model_of(browse.LinkedEntity, "LinkedEntityModel")
 
 
 class HistoryModel(BaseModel):
@@ -130,8 +113,8 @@ class EventDetailOut(BaseModel):
     status: str
     date: str | None
     date_precision: str | None
-    date_start: date | None
-    date_end: date | None
+    date_start: Day | None
+    date_end: Day | None
     targets: list[str]
     actor: str | None
     location: str | None
@@ -144,8 +127,8 @@ class EventDetailOut(BaseModel):
     source_count: int
     language: str | None
     first_source_url: str | None
-    mentions: list[MentionModel] = Field(description="Every article that reports it, with its own evidence.")
-    entities: list[LinkedEntityModel]
+    mentions: list[MentionModel] = Field(description="Every article that reports it, with its own evidence.")  # type: ignore[valid-type]
+    entities: list[LinkedEntityModel]  # type: ignore[valid-type]
     registry: dict[str, Any] | None = Field(description="For events made from a register: the entry.")
     registry_check: dict[str, Any] | None = Field(description="For news events: what the registers say.")
     review_state: str
@@ -158,29 +141,13 @@ class EventDetailOut(BaseModel):
     url: str
 
 
-class EntitySummary(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    key: str
-    name: str
-    kind: str
-    event_count: int
-    url: str
-    api_url: str
-
-
-class AliasModel(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    name: str
-    language: str | None
-    seen: int
+EntitySummary = model_of(browse.EntityRow, "EntitySummary", url=(str, Field()), api_url=(str, Field()))
+AliasModel = model_of(AliasOut, "AliasModel")
 
 
 class TimelineModel(BaseModel):
     roles: list[str]
-    event: EventSummary
+    event: EventSummary  # type: ignore[valid-type]
 
 
 class EntityDetailOut(BaseModel):
@@ -188,86 +155,37 @@ class EntityDetailOut(BaseModel):
     key: str
     name: str
     kind: str
-    aliases: list[AliasModel]
+    aliases: list[AliasModel]  # type: ignore[valid-type]
     aliases_by_language: dict[str, list[str]]
     registry: list[dict[str, Any]] = Field(description="Register entries: listed/delisted dates, snapshot.")
     timeline: list[TimelineModel]
     url: str
 
 
-class ArticleSummary(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    url: str | None
-    title: str | None
-    published: date | None
-    language: str | None
-    source_path: str | None
-    event_count: int
-    story_id: int | None
-    ingested_at: datetime | None
-    page_url: str
-    api_url: str
+ArticleSummary = model_of(browse.ArticleRow, "ArticleSummary", page_url=(str, Field()), api_url=(str, Field()))
+ArticleMentionModel = model_of(
+    browse.ArticleMention, "ArticleMentionModel", {"evidence_start": "Offset of the evidence in `text` (characters)."}
+)
 
 
-class ArticleMentionModel(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    mention_id: int
-    event_id: int
-    type: str
-    subtype: str
-    status: str
-    date: str | None
-    targets: list[str]
-    actor: str | None
-    evidence: str
-    evidence_start: int = Field(description="Offset of the evidence in `text` (characters).")
-    evidence_end: int
-    confidence: float
-    boilerplate: bool
-
-
-class ArticleDetailOut(ArticleSummary):
+class ArticleDetailOut(ArticleSummary):  # type: ignore[valid-type,misc]
     text: str
-    mentions: list[ArticleMentionModel]
+    mentions: list[ArticleMentionModel]  # type: ignore[valid-type]
 
 
-class MonthCountModel(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    month: str
-    type: str
-    count: int
-
-
-class TargetCountModel(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    entity_id: int
-    name: str
-    kind: str
-    events: int
+MonthCountModel = model_of(browse.MonthCount, "MonthCountModel")
+TargetCountModel = model_of(browse.TargetCount, "TargetCountModel")
 
 
 class StatsOut(BaseModel):
     totals: dict[str, int]
-    per_month: list[MonthCountModel]
+    per_month: list[MonthCountModel]  # type: ignore[valid-type]
     types: list[str]
-    latest: list[EventSummary]
-    most_targeted: list[TargetCountModel]
+    latest: list[EventSummary]  # type: ignore[valid-type]
+    most_targeted: list[TargetCountModel]  # type: ignore[valid-type]
 
 
-class FacetsOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    types: dict[str, list[str]]
-    statuses: list[str]
-    countries: list[str]
-    languages: list[str]
-    review_states: list[str]
-    orders: list[str]
+FacetsOut = model_of(browse.Facets, "FacetsOut")
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -331,28 +249,15 @@ def get_event(request: Request, session: DbSession, event_id: int) -> EventDetai
     detail = browse.event_detail(session, event_id)
     if detail is None:
         raise HTTPException(404, f"no event {event_id}")
-    event = detail.event.to_dict()
-    for name in ("id", "sources", "url", "review_state", "reviewed_by", "edited_fields"):
-        event.pop(name, None)
-    return EventDetailOut(
-        id=event_id,
-        **event,
-        source_count=detail.event.sources,
-        date_precision=detail.date_precision,
-        date_start=detail.date_start,
-        date_end=detail.date_end,
-        language=detail.language,
-        first_source_url=detail.first_source_url,
-        entities=[LinkedEntityModel.model_validate(e) for e in detail.entities],
-        review_state=detail.review_state,
-        reviewed_at=detail.reviewed_at,
-        reviewed_by=detail.reviewed_by,
-        edited_fields=detail.edited_fields,
-        created_at=detail.created_at,
-        updated_at=detail.updated_at,
-        history=[HistoryModel.model_validate(entry) for entry in event_history(session, event_id)],
-        url=site_url(request, f"events/{event_id}"),
-    )
+    # the event's fields, then what the detail adds (its review fields are the event's too)
+    values = detail.event.to_dict() | {name: getattr(detail, name) for name in DETAIL_FIELDS}
+    values |= {
+        "source_count": detail.event.sources,
+        "entities": [LinkedEntityModel.model_validate(e) for e in detail.entities],
+        "history": [HistoryModel.model_validate(entry) for entry in event_history(session, event_id)],
+        "url": site_url(request, f"events/{event_id}"),
+    }
+    return EventDetailOut.model_validate(values)
 
 
 @router.get("/entities", response_model=PageOut[EntitySummary], responses=ERROR_RESPONSES)
@@ -386,19 +291,17 @@ def get_entity(request: Request, session: DbSession, entity_id: int) -> EntityDe
     profile = detail.profile
     ids = [item.event.id for item in profile.timeline]
     rows = {row.id: row for row in _event_rows(session, ids)}
+    timeline = [
+        TimelineModel(roles=item.roles, event=event_summary(request, rows[item.event.id]))
+        for item in profile.timeline
+        if item.event.id in rows
+    ]
+    values = {name: getattr(profile, name) for name in ("id", "key", "name", "kind", "registry")}
     return EntityDetailOut(
-        id=profile.id,
-        key=profile.key,
-        name=profile.name,
-        kind=profile.kind,
+        **values,
         aliases=[AliasModel.model_validate(a) for a in profile.aliases],
         aliases_by_language=detail.aliases_by_language,
-        registry=profile.registry,
-        timeline=[
-            TimelineModel(roles=item.roles, event=event_summary(request, rows[item.event.id]))
-            for item in profile.timeline
-            if item.event.id in rows
-        ],
+        timeline=timeline,
         url=site_url(request, f"entities/{entity_id}"),
     )
 
