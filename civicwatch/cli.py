@@ -106,11 +106,11 @@ class _Output:
         self.hidden += len(result.events) - len(events)
         self._emit(result.path, events)
 
-    def fail(self, path: Path, reason: str) -> None:
+    def fail(self, path: Path | str, reason: str) -> None:
         self.failed += 1
         self.err.print(f"error: {path}: {reason}")
 
-    def _emit(self, path: Path, events: list[Event]) -> None:
+    def _emit(self, path: Path | str, events: list[Event]) -> None:
         if self.out is not None:
             self._write(self.out, path, events)
         elif self.output_format is OutputFormat.json:
@@ -122,7 +122,8 @@ class _Output:
         else:
             _print_table(str(path), events, self.console)
 
-    def _write(self, out: Path, path: Path, events: list[Event]) -> None:
+    def _write(self, out: Path, path: Path | str, events: list[Event]) -> None:
+        path = Path(path)
         target = out / f"{path.stem}.json"
         if target in self.written:
             # Same NAME.txt in two input folders: say so rather than lose one silently.
@@ -284,7 +285,7 @@ def _row(event: Event) -> list[str]:
 
 
 @contextmanager
-def _progress(paths: list[Path], err: Console, show: bool) -> Iterator[Callable[[Path], None]]:
+def _progress(paths: list[Path], err: Console, show: bool) -> Iterator[Callable[[Path | str], None]]:
     """Yield an ``advance(path)`` callback that drives a progress bar on stderr.
 
     The bar appears only on a terminal, for big batches or once a batch has run
@@ -308,8 +309,8 @@ def _progress(paths: list[Path], err: Console, show: bool) -> Iterator[Callable[
     task = progress.add_task("extracting", total=total)
     started = time.monotonic()
 
-    def advance(path: Path) -> None:
-        progress.update(task, advance=1, description=path.name)
+    def advance(path: Path | str) -> None:
+        progress.update(task, advance=1, description=Path(path).name)
         if not progress.live.is_started and (
             total > PROGRESS_MIN_FILES or time.monotonic() - started > PROGRESS_AFTER_S
         ):
@@ -698,13 +699,13 @@ def events(
         civicwatch events --search "Мемориал штраф*" --review-state confirmed
         civicwatch events --format csv > events.csv
     """
-    from civicwatch.model import EVENT_TYPES
+    from civicwatch.core.schema import ALL_SUBTYPES, EVENT_TYPES
     from civicwatch.store import EventQuery, connect, find_entities, list_events, session
     from civicwatch.store.models import REVIEW_STATES
 
     if event_type is not None and event_type not in EVENT_TYPES:
         raise typer.BadParameter(f"{event_type!r}; one of {', '.join(EVENT_TYPES)}", param_hint="--type")
-    known = EVENT_TYPES.get(event_type, tuple(s for subs in EVENT_TYPES.values() for s in subs))
+    known = EVENT_TYPES.get(event_type or "", ALL_SUBTYPES)
     if subtype is not None and subtype not in known:
         raise typer.BadParameter(f"{subtype!r}; one of {', '.join(dict.fromkeys(known))}", param_hint="--subtype")
     err = _stderr()

@@ -48,8 +48,8 @@ def date_range(edtf: str | None) -> tuple[date, date] | None:
         return None
     if "/" in edtf:
         start, _, end = edtf.partition("/")
-        first, last = date_range(start), date_range(end)
-        return (first[0], last[1]) if first and last else None
+        head, tail = date_range(start), date_range(end)
+        return (head[0], tail[1]) if head and tail else None
     match = _EDTF_DAY.match(edtf.rstrip("?~%"))
     if not match:
         return None

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -51,7 +52,7 @@ class Ingest:
 
     def loaded(self, loaded: Loaded) -> IngestResult:
         """One input from ``civicwatch.sources.inputs``: stored, skipped or failed, with the reason."""
-        notes = {"notice": loaded.notice, "warning": loaded.warning}
+        notes: dict[str, Any] = {"notice": loaded.notice, "warning": loaded.warning}
         if loaded.error:
             return IngestResult(loaded.origin, "failed", reason=loaded.error, **notes)
         if not loaded.relevant or loaded.article is None:
@@ -70,7 +71,7 @@ class Ingest:
 
     def result(self, result: FileResult) -> IngestResult:
         """Store an extracted article (a failed one is reported, not stored)."""
-        notes = {"notice": result.notice, "warning": result.warning}
+        notes: dict[str, Any] = {"notice": result.notice, "warning": result.warning}
         if result.error or result.article is None:
             return IngestResult(result.path, "failed", reason=result.error or "no article", **notes)
         article = for_storing(result.article, result.events)

@@ -77,7 +77,7 @@ def read_rows(dataset: Path) -> list[dict[str, Any]]:
         import pyarrow.dataset as ds
 
         return ds.dataset([str(f) for f in files], format="parquet").to_table().to_pylist()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for file in files:
         with _open_text(file) as handle:
             rows.extend(json.loads(line) for line in handle if line.strip())

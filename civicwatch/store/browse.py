@@ -649,8 +649,8 @@ def _facets(session: Session) -> Facets:
     return Facets(
         types={t: list(subtypes) for t, subtypes in EVENT_TYPES.items()},
         statuses=list(STATUSES),
-        countries=sorted(countries),
-        languages=sorted(languages),
+        countries=sorted(c for c in countries if c),
+        languages=sorted(lang for lang in languages if lang),
         review_states=list(REVIEW_STATES),
         orders=list(ORDERS),
     )

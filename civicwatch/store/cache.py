@@ -66,7 +66,7 @@ def invalidate_caches() -> None:
 
 
 def db_key(session: Session) -> str:
-    return str(session.get_bind().url)
+    return str(session.get_bind().engine.url)
 
 
 def newest(session: Session, model) -> int | None:

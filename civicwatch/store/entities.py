@@ -52,7 +52,8 @@ class EntityResolver:
         """Keys recorded earlier as an alias of exactly one entity ("KPP" of the Committee Against Torture)."""
         owners: dict[str, set[int]] = {}
         for key, entity_id in self.session.execute(select(Alias.key, Alias.entity_id).where(Alias.key.in_(keys))):
-            owners.setdefault(key, set()).add(entity_id)
+            if key is not None:  # (the query asks for given keys only)
+                owners.setdefault(key, set()).add(entity_id)
         return {key: ids.pop() for key, ids in owners.items() if len(ids) == 1}
 
     def links(self, event: EventIn) -> list[tuple[Entity, str]]:

@@ -21,6 +21,7 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -107,7 +108,7 @@ class ArticleStore:
     ) -> IngestResult:
         """Store one article and its events in their own transaction; a duplicate is reported, not stored
         again, and a near-duplicate is stored as a copy of its story, without events."""
-        notes = {"notice": notice, "warning": warning}
+        notes: dict[str, Any] = {"notice": notice, "warning": warning}
         text_hash = normalised_hash(article.text)
         signature = dedup.sign(article.text)
         for _ in range(RETRIES):
@@ -126,7 +127,7 @@ class ArticleStore:
         return IngestResult(path, "failed", reason="conflicting concurrent writes; run again", **notes)
 
 
-def _duplicate(path: Path | str, known: Article, **notes: str | None) -> IngestResult:
+def _duplicate(path: Path | str, known: Article, **notes: Any) -> IngestResult:
     how = f"url {known.url}" if known.url else "the same text"
     return IngestResult(path, "duplicate", article_id=known.id, reason=f"already stored ({how})", **notes)
 

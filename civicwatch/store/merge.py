@@ -152,14 +152,16 @@ def _days_apart(event: Event, report: Report) -> tuple[int, int] | None:
     """(days for the window, days for ranking) between the undated side and the other side; None when
     there is nothing to compare. A dated event is ranked by its own date, an undated one by its reports'
     publication dates: an undated report of Thursday's court ruling goes to Thursday's event."""
-    reported = [(event.first_published, event.last_published)] if event.first_published else []
+    first, last = event.first_published, event.last_published or event.first_published
+    reported: list[tuple[date, date]] = [(first, last)] if first and last else []
     span = date_range(event.date)
     if report.mention.date is None:
         if report.published is None:
             return None
         day = [(report.published, report.published)]
         window = _gap(day, reported + ([span] if span else []))
-        return None if window is None else (window, _gap(day, [span]) if span else window)
+        ranking = _gap(day, [span]) if span else window
+        return None if window is None or ranking is None else (window, ranking)
     own = date_range(report.mention.date)
     window = _gap([own], reported) if own else None
     return None if window is None else (window, window)

@@ -51,6 +51,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+Day = date  # within Event and Mention, "date" is a column
 ROLES = ("target", "actor", "location")
 REVIEW_STATES = ("unreviewed", "confirmed", "rejected", "edited")
 USER_ROLES = ("analyst", "admin")
@@ -108,8 +109,8 @@ class Event(Base):
     targets: Mapped[list[str]] = mapped_column(JSON)  # surface names, from every report
     actor: Mapped[str | None] = mapped_column(Text)
     date: Mapped[str | None] = mapped_column(String(32))  # EDTF, the most precise of its reports
-    date_start: Mapped[date | None] = mapped_column(Date)
-    date_end: Mapped[date | None] = mapped_column(Date)
+    date_start: Mapped[Day | None] = mapped_column(Date)
+    date_end: Mapped[Day | None] = mapped_column(Date)
     location: Mapped[str | None] = mapped_column(Text)
     country: Mapped[str | None] = mapped_column(String(2))
     evidence: Mapped[str] = mapped_column(Text)  # the best report's evidence
@@ -120,8 +121,8 @@ class Event(Base):
     boilerplate: Mapped[bool] = mapped_column(Boolean, default=False)  # every report is boilerplate
     source_count: Mapped[int] = mapped_column(Integer, default=1)
     # the span of its reports' publication dates: the window for undated reports (see merge.py)
-    first_published: Mapped[date | None] = mapped_column(Date)
-    last_published: Mapped[date | None] = mapped_column(Date)
+    first_published: Mapped[Day | None] = mapped_column(Date)
+    last_published: Mapped[Day | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
     # the analyst review (civicwatch.store.review): one of REVIEW_STATES, who reviewed it last and when, and

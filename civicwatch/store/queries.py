@@ -116,12 +116,12 @@ def with_registry(session: Session, events: list[EventOut]) -> list[EventOut]:
                 "source": snapshot.source,
                 "as_of": snapshot.as_of.isoformat() if snapshot.as_of else None,
             }
-        query = (
+        verdicts = (
             select(RegistryCheck, RegistryRecord.entry_id)
             .outerjoin(RegistryRecord, RegistryRecord.id == RegistryCheck.record_id)
             .where(RegistryCheck.event_id.in_(chunk))
         )
-        for check, entry_id in session.execute(query):
+        for check, entry_id in session.execute(verdicts):
             checks[check.event_id] = {
                 "verdict": check.verdict,
                 "register": check.register,

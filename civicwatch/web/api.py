@@ -26,8 +26,10 @@ router = APIRouter(dependencies=[Depends(read_access)], tags=["api"])
 T = TypeVar("T")
 Day = date  # a field named ``date`` would hide the type in a class body
 # What an event's page adds to the event (browse.EventDetail), as EventDetailOut shows it
-DETAIL_FIELDS = ("date_precision", "date_start", "date_end", "language", "first_source_url", "reviewed_at")
-DETAIL_FIELDS += ("review_state", "reviewed_by", "edited_fields", "created_at", "updated_at")
+DETAIL_FIELDS = (
+    *("date_precision", "date_start", "date_end", "language", "first_source_url", "reviewed_at"),
+    *("review_state", "reviewed_by", "edited_fields", "created_at", "updated_at"),
+)
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Rows per page (at most {MAX_LIMIT}).")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip (prefer the `next` link).")]
@@ -62,35 +64,39 @@ class PageOut(BaseModel, Generic[T]):
     next: str | None = Field(description="Absolute URL of the next page with the same filters; null on the last.")
 
 
-def model_of(cls: type, name: str, descriptions: dict[str, str] | None = None, **extra: Any) -> type[BaseModel]:
-    """The API model of one of the store's read models (a dataclass): its fields, in its order, each required,
-    with ``descriptions`` for the OpenAPI schema, then the ``extra`` fields (``name=(type, Field(...))``)."""
+def model_of(cls: type, descriptions: dict[str, str] | None = None) -> type[BaseModel]:
+    """A pydantic model with the fields of one of the store's read models (a dataclass), in its order, each
+    required, with ``descriptions`` for the OpenAPI schema: the base of that read model's API model."""
     descriptions = descriptions or {}
     hints = get_type_hints(cls)
     fields: dict[str, Any] = {
         item.name: (hints[item.name], Field(description=descriptions.get(item.name))) for item in dataclass_fields(cls)
     }
-    model = create_model(name, __config__=ConfigDict(from_attributes=True), **fields, **extra)
-    return model
+    return create_model(f"{cls.__name__}Fields", __config__=ConfigDict(from_attributes=True), **fields)
 
 
-def _links(page: str) -> dict[str, Any]:
-    return {"url": (str, Field(description=page)), "api_url": (str, Field())}
+# The API models of the store's read models add links (mypy cannot follow a base made at run time: misc).
+class EventSummary(
+    model_of(  # type: ignore[misc]
+        browse.EventRow,
+        {
+            "date": "EDTF: 2015-07-08, 2015-07, 2015, XXXX-07-08, ...",
+            "date_precision": "day, month, season, year, decade, century, interval",
+            "evidence": "The sentence of the best report.",
+            "language": "The language of the article the evidence comes from.",
+        },
+    )
+):
+    url: str = Field(description="The event's page.")
+    api_url: str
 
 
-EventSummary = model_of(
-    browse.EventRow,
-    "EventSummary",
-    {
-        "date": "EDTF: 2015-07-08, 2015-07, 2015, XXXX-07-08, ...",
-        "date_precision": "day, month, season, year, decade, century, interval",
-        "evidence": "The sentence of the best report.",
-        "language": "The language of the article the evidence comes from.",
-    },
-    **_links("The event's page."),
-)
-MentionModel = model_of(MentionOut, "MentionModel")
-LinkedEntityModel = model_of(browse.LinkedEntity, "LinkedEntityModel")
+class MentionModel(model_of(MentionOut)):  # type: ignore[misc]
+    pass
+
+
+class LinkedEntityModel(model_of(browse.LinkedEntity)):  # type: ignore[misc]
+    pass
 
 
 class HistoryModel(BaseModel):
@@ -127,8 +133,8 @@ class EventDetailOut(BaseModel):
     source_count: int
     language: str | None
     first_source_url: str | None
-    mentions: list[MentionModel] = Field(description="Every article that reports it, with its own evidence.")  # type: ignore[valid-type]
-    entities: list[LinkedEntityModel]  # type: ignore[valid-type]
+    mentions: list[MentionModel] = Field(description="Every article that reports it, with its own evidence.")
+    entities: list[LinkedEntityModel]
     registry: dict[str, Any] | None = Field(description="For events made from a register: the entry.")
     registry_check: dict[str, Any] | None = Field(description="For news events: what the registers say.")
     review_state: str
@@ -141,13 +147,18 @@ class EventDetailOut(BaseModel):
     url: str
 
 
-EntitySummary = model_of(browse.EntityRow, "EntitySummary", url=(str, Field()), api_url=(str, Field()))
-AliasModel = model_of(AliasOut, "AliasModel")
+class EntitySummary(model_of(browse.EntityRow)):  # type: ignore[misc]
+    url: str
+    api_url: str
+
+
+class AliasModel(model_of(AliasOut)):  # type: ignore[misc]
+    pass
 
 
 class TimelineModel(BaseModel):
     roles: list[str]
-    event: EventSummary  # type: ignore[valid-type]
+    event: EventSummary
 
 
 class EntityDetailOut(BaseModel):
@@ -155,37 +166,47 @@ class EntityDetailOut(BaseModel):
     key: str
     name: str
     kind: str
-    aliases: list[AliasModel]  # type: ignore[valid-type]
+    aliases: list[AliasModel]
     aliases_by_language: dict[str, list[str]]
     registry: list[dict[str, Any]] = Field(description="Register entries: listed/delisted dates, snapshot.")
     timeline: list[TimelineModel]
     url: str
 
 
-ArticleSummary = model_of(browse.ArticleRow, "ArticleSummary", page_url=(str, Field()), api_url=(str, Field()))
-ArticleMentionModel = model_of(
-    browse.ArticleMention, "ArticleMentionModel", {"evidence_start": "Offset of the evidence in `text` (characters)."}
-)
+class ArticleSummary(model_of(browse.ArticleRow)):  # type: ignore[misc]
+    page_url: str
+    api_url: str
 
 
-class ArticleDetailOut(ArticleSummary):  # type: ignore[valid-type,misc]
+class ArticleMentionModel(
+    model_of(browse.ArticleMention, {"evidence_start": "Offset of the evidence in `text` (characters)."})  # type: ignore[misc]
+):
+    pass
+
+
+class ArticleDetailOut(ArticleSummary):
     text: str
-    mentions: list[ArticleMentionModel]  # type: ignore[valid-type]
+    mentions: list[ArticleMentionModel]
 
 
-MonthCountModel = model_of(browse.MonthCount, "MonthCountModel")
-TargetCountModel = model_of(browse.TargetCount, "TargetCountModel")
+class MonthCountModel(model_of(browse.MonthCount)):  # type: ignore[misc]
+    pass
+
+
+class TargetCountModel(model_of(browse.TargetCount)):  # type: ignore[misc]
+    pass
 
 
 class StatsOut(BaseModel):
     totals: dict[str, int]
-    per_month: list[MonthCountModel]  # type: ignore[valid-type]
+    per_month: list[MonthCountModel]
     types: list[str]
-    latest: list[EventSummary]  # type: ignore[valid-type]
-    most_targeted: list[TargetCountModel]  # type: ignore[valid-type]
+    latest: list[EventSummary]
+    most_targeted: list[TargetCountModel]
 
 
-FacetsOut = model_of(browse.Facets, "FacetsOut")
+class FacetsOut(model_of(browse.Facets)):  # type: ignore[misc]
+    pass
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -333,7 +354,7 @@ def list_articles(
         offset=offset,
     )
     page = browse.search_articles(session, query)
-    data = [_article_summary(request, row) for row in page.rows]
+    data = [ArticleSummary.model_validate(_article_summary(request, row)) for row in page.rows]
     return json_response(PageOut[ArticleSummary](data=data, count=page.count, next=next_url(request, page)))
 
 

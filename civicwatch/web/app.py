@@ -185,7 +185,8 @@ def _respond(request: Request, status_code: int, message: str, detail: list | No
     return response
 
 
-async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)  # registered for it (starlette types handlers loosely)
     message = exc.detail if isinstance(exc.detail, str) else _reason(exc.status_code)
     if exc.status_code == 404 and exc.detail == "Not Found":
         message = f"nothing at {request.url.path}"
@@ -194,7 +195,8 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
     return _respond(request, exc.status_code, message, headers=getattr(exc, "headers", None))
 
 
-async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
     detail = [
         {"loc": list(error.get("loc", ())), "msg": error.get("msg", ""), "type": error.get("type", "")}
         for error in exc.errors()
