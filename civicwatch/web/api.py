@@ -17,14 +17,13 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from civicwatch.store import browse
 from civicwatch.store.browse import MAX_LIMIT, ArticleQuery, BrowseError, EventQuery, Page
-from civicwatch.store.queries import AliasOut, MentionOut
+from civicwatch.store.queries import AliasOut, EventOut, MentionOut
 from civicwatch.store.review import event_history
-from civicwatch.web.deps import DbSession, EventFilters, read_access
+from civicwatch.web.deps import DbSession, EventFilters, found, read_access
 
 router = APIRouter(dependencies=[Depends(read_access)], tags=["api"])
 
 T = TypeVar("T")
-Day = date  # a field named ``date`` would hide the type in a class body
 # What an event's page adds to the event (browse.EventDetail), as EventDetailOut shows it
 DETAIL_FIELDS = (
     *("date_precision", "date_start", "date_end", "language", "first_source_url", "reviewed_at"),
@@ -64,15 +63,25 @@ class PageOut(BaseModel, Generic[T]):
     next: str | None = Field(description="Absolute URL of the next page with the same filters; null on the last.")
 
 
-def model_of(cls: type, descriptions: dict[str, str] | None = None) -> type[BaseModel]:
-    """A pydantic model with the fields of one of the store's read models (a dataclass), in its order, each
-    required, with ``descriptions`` for the OpenAPI schema: the base of that read model's API model."""
+def model_of(
+    source: type | tuple[type, ...],
+    descriptions: dict[str, str] | None = None,
+    names: tuple[str, ...] | None = None,
+    types: dict[str, Any] | None = None,
+) -> type[BaseModel]:
+    """A pydantic model with the fields of the store's read models (dataclasses), each required, with
+    ``descriptions`` for the OpenAPI schema: the base of their API model. ``names``: which fields, in which
+    order (default: every field of ``source``, in its order); ``types``: the types of fields it adds or
+    shows differently."""
+    classes = source if isinstance(source, tuple) else (source,)
+    hints: dict[str, Any] = {}
+    for cls in reversed(classes):  # the first class's type of a name wins
+        hints |= get_type_hints(cls)
+    hints |= types or {}
+    names = names or tuple(item.name for item in dataclass_fields(classes[0]))
     descriptions = descriptions or {}
-    hints = get_type_hints(cls)
-    fields: dict[str, Any] = {
-        item.name: (hints[item.name], Field(description=descriptions.get(item.name))) for item in dataclass_fields(cls)
-    }
-    return create_model(f"{cls.__name__}Fields", __config__=ConfigDict(from_attributes=True), **fields)
+    fields: dict[str, Any] = {name: (hints[name], Field(description=descriptions.get(name))) for name in names}
+    return create_model(f"{classes[0].__name__}Fields", __config__=ConfigDict(from_attributes=True), **fields)
 
 
 # The API models of the store's read models add links (mypy cannot follow a base made at run time: misc).
@@ -112,39 +121,37 @@ class HistoryModel(BaseModel):
     note: str | None
 
 
-class EventDetailOut(BaseModel):
-    id: int
-    type: str
-    subtype: str
-    status: str
-    date: str | None
-    date_precision: str | None
-    date_start: Day | None
-    date_end: Day | None
-    targets: list[str]
-    actor: str | None
-    location: str | None
-    country: str | None
-    evidence: str
-    evidence_start: int
-    evidence_end: int
-    confidence: float
-    boilerplate: bool
-    source_count: int
-    language: str | None
-    first_source_url: str | None
-    mentions: list[MentionModel] = Field(description="Every article that reports it, with its own evidence.")
-    entities: list[LinkedEntityModel]
-    registry: dict[str, Any] | None = Field(description="For events made from a register: the entry.")
-    registry_check: dict[str, Any] | None = Field(description="For news events: what the registers say.")
-    review_state: str
-    reviewed_at: datetime | None
-    reviewed_by: str | None
-    edited_fields: list[str]
-    history: list[HistoryModel] = Field(description="The review history, oldest first.")
-    created_at: datetime | None
-    updated_at: datetime | None
-    url: str
+# An event's page as the API gives it: the event's fields and the page's (browse.EventDetail), flat, in this order
+EVENT_DETAIL_FIELDS = (
+    *("id", "type", "subtype", "status", "date", "date_precision", "date_start", "date_end", "targets", "actor"),
+    *("location", "country", "evidence", "evidence_start", "evidence_end", "confidence", "boilerplate"),
+    *("source_count", "language", "first_source_url", "mentions", "entities", "registry", "registry_check"),
+    *("review_state", "reviewed_at", "reviewed_by", "edited_fields", "history", "created_at", "updated_at", "url"),
+)
+
+
+class EventDetailOut(
+    model_of(  # type: ignore[misc]
+        (EventOut, browse.EventDetail),
+        {
+            "mentions": "Every article that reports it, with its own evidence.",
+            "registry": "For events made from a register: the entry.",
+            "registry_check": "For news events: what the registers say.",
+            "history": "The review history, oldest first.",
+        },
+        names=EVENT_DETAIL_FIELDS,
+        types={
+            "source_count": int,
+            "mentions": list[MentionModel],
+            "entities": list[LinkedEntityModel],
+            "registry": dict[str, Any] | None,
+            "registry_check": dict[str, Any] | None,
+            "history": list[HistoryModel],
+            "url": str,
+        },
+    )
+):
+    pass
 
 
 class EntitySummary(model_of(browse.EntityRow)):  # type: ignore[misc]
@@ -267,9 +274,7 @@ def list_events(
 @router.get("/events/{event_id}", response_model=EventDetailOut, responses=ERROR_RESPONSES)
 def get_event(request: Request, session: DbSession, event_id: int) -> EventDetailOut:
     """One event with every field, every report (article, evidence and offsets), its entities and review state."""
-    detail = browse.event_detail(session, event_id)
-    if detail is None:
-        raise HTTPException(404, f"no event {event_id}")
+    detail = found(browse.event_detail(session, event_id), f"no event {event_id}")
     # the event's fields, then what the detail adds (its review fields are the event's too)
     values = detail.event.to_dict() | {name: getattr(detail, name) for name in DETAIL_FIELDS}
     values |= {
@@ -306,9 +311,7 @@ def list_entities(
 @router.get("/entities/{entity_id}", response_model=EntityDetailOut, responses=ERROR_RESPONSES)
 def get_entity(request: Request, session: DbSession, entity_id: int) -> EntityDetailOut:
     """An entity: its aliases in every language, what registers say about it, and the timeline of its events."""
-    detail = browse.entity_detail(session, entity_id)
-    if detail is None:
-        raise HTTPException(404, f"no entity {entity_id}")
+    detail = found(browse.entity_detail(session, entity_id), f"no entity {entity_id}")
     profile = detail.profile
     ids = [item.event.id for item in profile.timeline]
     rows = {row.id: row for row in _event_rows(session, ids)}
@@ -344,15 +347,8 @@ def list_articles(
     offset: Offset = 0,
 ) -> Response:
     """Stored articles, newest published first."""
-    query = ArticleQuery(
-        language=language.lower() if language else None,
-        published_from=published_from,
-        published_to=published_to,
-        title=title,
-        with_events=with_events,
-        limit=limit,
-        offset=offset,
-    )
+    language = language.lower() if language else None
+    query = ArticleQuery(language, published_from, published_to, title, with_events, limit, offset)  # its fields' order
     page = browse.search_articles(session, query)
     data = [ArticleSummary.model_validate(_article_summary(request, row)) for row in page.rows]
     return json_response(PageOut[ArticleSummary](data=data, count=page.count, next=next_url(request, page)))
@@ -369,9 +365,7 @@ def _article_summary(request: Request, row: browse.ArticleRow) -> dict:
 @router.get("/articles/{article_id}", response_model=ArticleDetailOut, responses=ERROR_RESPONSES)
 def get_article(request: Request, session: DbSession, article_id: int) -> ArticleDetailOut:
     """An article's text and the events found in it, with the evidence offsets into the text."""
-    detail = browse.article_detail(session, article_id)
-    if detail is None:
-        raise HTTPException(404, f"no article {article_id}")
+    detail = found(browse.article_detail(session, article_id), f"no article {article_id}")
     return ArticleDetailOut(
         **_article_summary(request, detail.article),
         text=detail.text,

@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Query, Request
@@ -30,6 +30,7 @@ from civicwatch.store.filters import ORDERS, EventQuery
 from civicwatch.store.models import REVIEW_STATES
 from civicwatch.web import security
 
+T = TypeVar("T")
 API_PREFIX = "/api"
 REVIEWER_ROLES = ("analyst", "admin")
 
@@ -53,6 +54,13 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
 
 DbSession = Annotated[Session, Depends(get_session)]
+
+
+def found(value: T | None, missing: str) -> T:
+    """The value a lookup found; 404 with the message ``missing`` when it found nothing."""
+    if value is None:
+        raise HTTPException(404, missing)
+    return value
 
 
 def get_settings(request: Request) -> Settings:

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -20,7 +20,7 @@ from civicwatch.store import browse
 from civicwatch.store.filters import EventQuery
 from civicwatch.store.review import event_history
 from civicwatch.web.chart import stacked_bars
-from civicwatch.web.deps import DbSession, reader
+from civicwatch.web.deps import DbSession, found, reader
 from civicwatch.web.security import SecureRoute
 from civicwatch.web.templating import render
 
@@ -141,9 +141,7 @@ class ReviewView:
 
 
 def event_context(request: Request, session: Session, event_id: int, error: Any = None) -> dict[str, Any]:
-    detail = browse.event_detail(session, event_id)
-    if detail is None:
-        raise HTTPException(404, f"there is no event {event_id}")
+    detail = found(browse.event_detail(session, event_id), f"there is no event {event_id}")
     event = detail.event
     form = {
         "type": event.type,
@@ -184,9 +182,7 @@ def event_page(event_id: int, request: Request, session: DbSession) -> Response:
 
 @router.get("/entities/{entity_id}", include_in_schema=False)
 def entity_page(entity_id: int, request: Request, session: DbSession) -> Response:
-    detail = browse.entity_detail(session, entity_id)
-    if detail is None:
-        raise HTTPException(404, f"there is no entity {entity_id}")
+    detail = found(browse.entity_detail(session, entity_id), f"there is no entity {entity_id}")
     return render(request, "entity.html", {"nav": None, "detail": detail, "profile": detail.profile})
 
 
@@ -232,9 +228,7 @@ def highlight(text: str, mentions: list[browse.ArticleMention]) -> list[Highligh
 
 @router.get("/articles/{article_id}", include_in_schema=False)
 def article_page(article_id: int, request: Request, session: DbSession) -> Response:
-    detail = browse.article_detail(session, article_id)
-    if detail is None:
-        raise HTTPException(404, f"there is no article {article_id}")
+    detail = found(browse.article_detail(session, article_id), f"there is no article {article_id}")
     context = {
         "nav": None,
         "detail": detail,
