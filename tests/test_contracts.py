@@ -90,3 +90,13 @@ def test_the_package_extract_function_survives_importing_the_subpackage() -> Non
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["True", "True", "status_labels"]
+
+
+def test_the_architecture_page_names_the_layers_ci_checks() -> None:
+    import tomllib
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    [layers] = [c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers"]
+    expected = " → ".join(layer.replace("civicwatch.", "") for layer in layers["layers"])
+    page = " ".join((REPO / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8").split())
+    assert f"`{expected}`" in page
