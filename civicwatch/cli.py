@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -26,9 +26,13 @@ from rich.table import Table
 from rich.text import Text
 
 import civicwatch
-from civicwatch.extract.language import SUPPORTED as SUPPORTED_LANGUAGES
 from civicwatch.model import Event
-from civicwatch.pipeline import FileResult, count_files, process_paths
+
+if TYPE_CHECKING:
+    from civicwatch.pipeline import FileResult
+
+# The pipeline (and with it the extraction stack) is imported by the commands that run it, so that
+# `civicwatch serve`, `db`, `user` and `events` load none of it.
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # some input could not be processed; the others were
@@ -237,13 +241,27 @@ def extract(
     if out is not None:
         _make_out_dir(out, err)
     with _progress(paths, err, show=out is not None or not output.console.is_terminal) as advance:
-        if language is not None and language not in SUPPORTED_LANGUAGES:
-            err.print(f"error: --language {language!r}: supported languages are {', '.join(SUPPORTED_LANGUAGES)}")
-            raise typer.Exit(2)
+        _check_language(language, err)
+        from civicwatch.pipeline import process_paths
+
         for result in process_paths(paths, published=published, url=url, language=language):
             output.add(result)
             advance(result.path)
     raise typer.Exit(output.finish())
+
+
+def _supported_languages() -> tuple[str, ...]:
+    from civicwatch.extract.language import SUPPORTED
+
+    return SUPPORTED
+
+
+def _check_language(language: str | None, err: Console) -> None:
+    """Exit 2 with one line when ``--language`` names a language the extractor does not read."""
+    supported = _supported_languages()
+    if language is not None and language not in supported:
+        err.print(f"error: --language {language!r}: supported languages are {', '.join(supported)}")
+        raise typer.Exit(2)
 
 
 def _make_out_dir(out: Path, err: Console) -> None:
@@ -294,6 +312,8 @@ def _progress(paths: list[Path], err: Console, show: bool) -> Iterator[Callable[
     if not (show and err.is_terminal):
         yield lambda path: None
         return
+    from civicwatch.pipeline import count_files
+
     total = count_files(paths)
     progress = Progress(
         TextColumn("{task.description}"),
@@ -461,9 +481,7 @@ def ingest(
     from civicwatch.store import connect, database_url, describe
 
     err = _stderr()
-    if language is not None and language not in SUPPORTED_LANGUAGES:
-        err.print(f"error: --language {language!r}: supported languages are {', '.join(SUPPORTED_LANGUAGES)}")
-        raise typer.Exit(2)
+    _check_language(language, err)
     tally = _IngestTally()
     with _store_errors(err), Fetcher(FetchSettings(allow_private=allow_private)) as fetcher:
         engine = connect(db)
@@ -471,7 +489,7 @@ def ingest(
             published=published,
             url=url,
             language=language,
-            prefilter=Prefilter.for_languages(SUPPORTED_LANGUAGES) if prefilter else None,
+            prefilter=Prefilter.for_languages(_supported_languages()) if prefilter else None,
             fetcher=fetcher,
         )
         with _live_counts(err, show=not quiet, tally=tally) as refresh:
@@ -530,7 +548,7 @@ def watch(
     with _store_errors(err), Fetcher(FetchSettings(allow_private=allow_private)) as fetcher:
         engine = connect(db)
         run = Ingest(engine)
-        options = InputOptions(prefilter=Prefilter.for_languages(SUPPORTED_LANGUAGES), fetcher=fetcher)
+        options = InputOptions(prefilter=Prefilter.for_languages(_supported_languages()), fetcher=fetcher)
         while True:
             tally = _IngestTally()
             for feed in feeds:

@@ -69,14 +69,15 @@ def test_a_deliberate_violation_fails(house: Path, module: str, line: str, contr
 
 
 def test_serving_loads_nothing_of_reading_cleaning_or_extraction() -> None:
+    # what the `civicwatch serve` process imports: the command line, then the app
     probe = (
-        "import json, sys, civicwatch.web.app; "
+        "import json, sys, civicwatch.cli, civicwatch.web.app; "
         "print(json.dumps(sorted({m.split('.')[0] if not m.startswith('civicwatch') else '.'.join(m.split('.')[:2]) "
         "for m in sys.modules})))"
     )
     loaded = set(json.loads(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout))
-    stages = {"civicwatch.sources", "civicwatch.clean", "civicwatch.extract", "civicwatch.pipeline", "civicwatch.spark"}
-    heavy = {"trafilatura", "fastwarc", "feedparser", "httpx", "spacy", "natasha", "datasketch", "alembic"}
+    stages = {"civicwatch.sources", "civicwatch.clean", "civicwatch.extract", "civicwatch.pipeline"}
+    heavy = {"trafilatura", "fastwarc", "feedparser", "httpx", "spacy", "natasha", "datasketch", "alembic", "pyspark"}
     assert not loaded & stages
     assert not loaded & heavy
     assert {"civicwatch.store", "civicwatch.web", "fastapi", "sqlalchemy"} <= loaded
