@@ -56,7 +56,7 @@ lint: setup
 	$(BIN)/ruff check civicwatch tests bench
 	$(BIN)/ruff format --check civicwatch tests bench
 	$(BIN)/mypy
-	$(BIN)/lint-imports --no-cache
+	$(BIN)/lint-imports --no-cache --no-logo
 
 clean:
 	rm -rf $(VENV) out .eval
