@@ -101,3 +101,21 @@ def test_the_architecture_page_names_the_layers_ci_checks() -> None:
     expected = " → ".join(layer.replace("civicwatch.", "") for layer in layers["layers"])
     page = " ".join((REPO / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8").split())
     assert f"`{expected}`" in page
+
+
+def test_the_event_fields_are_declared_once() -> None:
+    """core.schema.REPORT_FIELDS is the extractor's event (model.Event) without its extras; the ORM's events
+    and mentions take their report columns from one mixin, and the read model carries them."""
+    from dataclasses import fields
+
+    from civicwatch.core.schema import REPORT_FIELDS
+    from civicwatch.model import Event
+    from civicwatch.store.models import Event as StoredEvent
+    from civicwatch.store.models import Mention, ReportColumns
+    from civicwatch.store.queries import EventOut
+
+    assert {f.name for f in fields(Event)} - {"extra"} == set(REPORT_FIELDS)
+    assert tuple(ReportColumns.__annotations__) == REPORT_FIELDS
+    for table in (StoredEvent.__table__, Mention.__table__):
+        assert set(REPORT_FIELDS) <= set(table.c.keys())
+    assert set(REPORT_FIELDS) <= {f.name for f in fields(EventOut)}
