@@ -49,10 +49,15 @@ bench: setup
 	$(BIN)/python bench/bench_sources.py $(SHARED)
 	$(BIN)/python bench/bench_spark.py $(SHARED)
 	$(BIN)/python bench/bench_web.py
+	$(BIN)/python bench/bench_startup.py
 
+# The contracts of the house: ruff (style, complexity <= 15), mypy on civicwatch/, and the import rules
+# (lint-imports: the contracts in pyproject.toml, see docs/ARCHITECTURE.md). CI runs it before the tests.
 lint: setup
 	$(BIN)/ruff check civicwatch tests bench
 	$(BIN)/ruff format --check civicwatch tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache --no-logo
 
 clean:
 	rm -rf $(VENV) out .eval

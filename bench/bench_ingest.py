@@ -32,7 +32,8 @@ from sqlalchemy import func, select, text
 
 from civicwatch.model import Article as ArticleIn
 from civicwatch.pipeline import FileResult, process_article
-from civicwatch.store import connect, ingest_results, session
+from civicwatch.pipeline.ingest import ingest_results
+from civicwatch.store import connect, session
 from civicwatch.store.engine import sqlite_file
 from civicwatch.store.models import Alias, Article, Entity, Event, Mention
 

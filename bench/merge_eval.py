@@ -26,8 +26,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from civicwatch.pipeline.ingest import ingest_paths
 from civicwatch.resolve import entity_key
-from civicwatch.store import connect, ingest_paths, session
+from civicwatch.store import connect, session
 from civicwatch.store.merge import WINDOW_DAYS
 from civicwatch.store.models import Article, Mention
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -26,9 +26,13 @@ from rich.table import Table
 from rich.text import Text
 
 import civicwatch
-from civicwatch.extract.language import SUPPORTED as SUPPORTED_LANGUAGES
 from civicwatch.model import Event
-from civicwatch.pipeline import FileResult, count_files, process_paths
+
+if TYPE_CHECKING:
+    from civicwatch.pipeline import FileResult
+
+# The pipeline (and with it the extraction stack) is imported by the commands that run it, so that
+# `civicwatch serve`, `db`, `user` and `events` load none of it.
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # some input could not be processed; the others were
@@ -106,11 +110,11 @@ class _Output:
         self.hidden += len(result.events) - len(events)
         self._emit(result.path, events)
 
-    def fail(self, path: Path, reason: str) -> None:
+    def fail(self, path: Path | str, reason: str) -> None:
         self.failed += 1
         self.err.print(f"error: {path}: {reason}")
 
-    def _emit(self, path: Path, events: list[Event]) -> None:
+    def _emit(self, path: Path | str, events: list[Event]) -> None:
         if self.out is not None:
             self._write(self.out, path, events)
         elif self.output_format is OutputFormat.json:
@@ -122,7 +126,8 @@ class _Output:
         else:
             _print_table(str(path), events, self.console)
 
-    def _write(self, out: Path, path: Path, events: list[Event]) -> None:
+    def _write(self, out: Path, path: Path | str, events: list[Event]) -> None:
+        path = Path(path)
         target = out / f"{path.stem}.json"
         if target in self.written:
             # Same NAME.txt in two input folders: say so rather than lose one silently.
@@ -236,13 +241,27 @@ def extract(
     if out is not None:
         _make_out_dir(out, err)
     with _progress(paths, err, show=out is not None or not output.console.is_terminal) as advance:
-        if language is not None and language not in SUPPORTED_LANGUAGES:
-            err.print(f"error: --language {language!r}: supported languages are {', '.join(SUPPORTED_LANGUAGES)}")
-            raise typer.Exit(2)
+        _check_language(language, err)
+        from civicwatch.pipeline import process_paths
+
         for result in process_paths(paths, published=published, url=url, language=language):
             output.add(result)
             advance(result.path)
     raise typer.Exit(output.finish())
+
+
+def _supported_languages() -> tuple[str, ...]:
+    from civicwatch.extract.language import SUPPORTED
+
+    return SUPPORTED
+
+
+def _check_language(language: str | None, err: Console) -> None:
+    """Exit 2 with one line when ``--language`` names a language the extractor does not read."""
+    supported = _supported_languages()
+    if language is not None and language not in supported:
+        err.print(f"error: --language {language!r}: supported languages are {', '.join(supported)}")
+        raise typer.Exit(2)
 
 
 def _make_out_dir(out: Path, err: Console) -> None:
@@ -284,7 +303,7 @@ def _row(event: Event) -> list[str]:
 
 
 @contextmanager
-def _progress(paths: list[Path], err: Console, show: bool) -> Iterator[Callable[[Path], None]]:
+def _progress(paths: list[Path], err: Console, show: bool) -> Iterator[Callable[[Path | str], None]]:
     """Yield an ``advance(path)`` callback that drives a progress bar on stderr.
 
     The bar appears only on a terminal, for big batches or once a batch has run
@@ -293,6 +312,8 @@ def _progress(paths: list[Path], err: Console, show: bool) -> Iterator[Callable[
     if not (show and err.is_terminal):
         yield lambda path: None
         return
+    from civicwatch.pipeline import count_files
+
     total = count_files(paths)
     progress = Progress(
         TextColumn("{task.description}"),
@@ -308,8 +329,8 @@ def _progress(paths: list[Path], err: Console, show: bool) -> Iterator[Callable[
     task = progress.add_task("extracting", total=total)
     started = time.monotonic()
 
-    def advance(path: Path) -> None:
-        progress.update(task, advance=1, description=path.name)
+    def advance(path: Path | str) -> None:
+        progress.update(task, advance=1, description=Path(path).name)
         if not progress.live.is_started and (
             total > PROGRESS_MIN_FILES or time.monotonic() - started > PROGRESS_AFTER_S
         ):
@@ -454,14 +475,13 @@ def ingest(
     used; 2 bad usage.
     """
     from civicwatch.clean.prefilter import Prefilter
+    from civicwatch.pipeline.ingest import ingest_inputs
     from civicwatch.sources.fetch import Fetcher, FetchSettings
     from civicwatch.sources.inputs import InputOptions
-    from civicwatch.store import connect, database_url, describe, ingest_inputs
+    from civicwatch.store import connect, database_url, describe
 
     err = _stderr()
-    if language is not None and language not in SUPPORTED_LANGUAGES:
-        err.print(f"error: --language {language!r}: supported languages are {', '.join(SUPPORTED_LANGUAGES)}")
-        raise typer.Exit(2)
+    _check_language(language, err)
     tally = _IngestTally()
     with _store_errors(err), Fetcher(FetchSettings(allow_private=allow_private)) as fetcher:
         engine = connect(db)
@@ -469,7 +489,7 @@ def ingest(
             published=published,
             url=url,
             language=language,
-            prefilter=Prefilter.for_languages(SUPPORTED_LANGUAGES) if prefilter else None,
+            prefilter=Prefilter.for_languages(_supported_languages()) if prefilter else None,
             fetcher=fetcher,
         )
         with _live_counts(err, show=not quiet, tally=tally) as refresh:
@@ -511,11 +531,11 @@ def watch(
         civicwatch watch https://example.org/rss --once --quiet     # from cron
     """
     from civicwatch.clean.prefilter import Prefilter
+    from civicwatch.pipeline.ingest import Ingest
     from civicwatch.sources.feeds import FeedState, read_feed
     from civicwatch.sources.fetch import Fetcher, FetchError, FetchSettings
     from civicwatch.sources.inputs import InputOptions, fetch_article
     from civicwatch.store import connect, database_url, describe
-    from civicwatch.store.ingest import ingest_loaded, session_factory, story_index
 
     err = _stderr()
     try:
@@ -527,8 +547,8 @@ def watch(
     failed_any = False
     with _store_errors(err), Fetcher(FetchSettings(allow_private=allow_private)) as fetcher:
         engine = connect(db)
-        sessions, stories = session_factory(engine), story_index()
-        options = InputOptions(prefilter=Prefilter.for_languages(SUPPORTED_LANGUAGES), fetcher=fetcher)
+        run = Ingest(engine)
+        options = InputOptions(prefilter=Prefilter.for_languages(_supported_languages()), fetcher=fetcher)
         while True:
             tally = _IngestTally()
             for feed in feeds:
@@ -542,7 +562,7 @@ def watch(
                 for item in seen.new_items(feed, items):
                     if not item.link:
                         continue
-                    result = ingest_loaded(sessions, fetch_article(item.link, options), stories)
+                    result = run.loaded(fetch_article(item.link, options))
                     _report(err, result, quiet)
                     tally.add(result)
                     if result.status != "failed":
@@ -697,20 +717,29 @@ def events(
         civicwatch events --search "Мемориал штраф*" --review-state confirmed
         civicwatch events --format csv > events.csv
     """
-    from civicwatch.model import EVENT_TYPES
-    from civicwatch.store import EventFilter, connect, find_entities, list_events, session
+    from civicwatch.core.schema import ALL_SUBTYPES, EVENT_TYPES
+    from civicwatch.store import EventQuery, connect, find_entities, list_events, session
     from civicwatch.store.models import REVIEW_STATES
 
     if event_type is not None and event_type not in EVENT_TYPES:
         raise typer.BadParameter(f"{event_type!r}; one of {', '.join(EVENT_TYPES)}", param_hint="--type")
-    known = EVENT_TYPES.get(event_type, tuple(s for subs in EVENT_TYPES.values() for s in subs))
+    known = EVENT_TYPES.get(event_type or "", ALL_SUBTYPES)
     if subtype is not None and subtype not in known:
         raise typer.BadParameter(f"{subtype!r}; one of {', '.join(dict.fromkeys(known))}", param_hint="--subtype")
     err = _stderr()
     if review_state is not None and review_state not in REVIEW_STATES:
         raise typer.BadParameter(f"{review_state!r}; one of {', '.join(REVIEW_STATES)}", param_hint="--review-state")
-    flt = EventFilter(event_type, subtype, since, until, entity, include_boilerplate, limit)
-    flt.q, flt.review_state = search, review_state
+    flt = EventQuery(
+        type=event_type,
+        subtype=subtype,
+        date_from=since,
+        date_to=until,
+        entity=entity,
+        review_state=review_state,
+        q=search,
+        include_boilerplate=include_boilerplate,
+        limit=limit,
+    )
     with _store_errors(err):
         engine = connect(db, create=False)
         with session(engine) as s:

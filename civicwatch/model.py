@@ -9,17 +9,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-EVENT_TYPES: dict[str, tuple[str, ...]] = {
-    "designation": ("foreign_agent", "undesirable", "extremist", "terrorist", "other"),
-    "delisting": ("foreign_agent", "undesirable", "extremist", "terrorist", "other"),
-    "law": ("proposed", "adopted", "signed", "in_force", "amended"),
-    "sanction": ("fine", "warning", "inspection", "block", "ban", "asset_freeze"),
-    "prosecution": ("raid", "detention", "criminal_case", "conviction", "lawsuit"),
-    "closure": ("self_liquidation", "forced_liquidation", "suspension", "relocation"),
-    "attack": ("assault", "arson", "vandalism", "harassment", "killing"),
-    "reaction": ("condemnation", "appeal"),
-}
-STATUSES = ("occurred", "planned", "threatened")
+from civicwatch.core.schema import EVENT_TYPES, STATUSES
+
+__all__ = ["EVENT_TYPES", "STATUSES", "Article", "Event"]
 
 
 @dataclass

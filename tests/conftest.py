@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 import civicwatch.pipeline
-from civicwatch.model import Event
+from civicwatch.model import Article, Event
 
 # Markers that make the fake extractor misbehave, so file-handling tests do
 # not depend on what the real extractor finds.
@@ -49,9 +49,14 @@ def fake_extract(
     return events
 
 
+def fake_article_extract(article: Article) -> list[Event]:
+    """``fake_extract`` as an extractor of articles (``civicwatch.pipeline.ingest``'s ``extractor`` argument)."""
+    return fake_extract(article.text, published=article.published, url=article.url, language=article.language)
+
+
 @pytest.fixture
 def fake_extractor(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Replace the extractor used by civicwatch.pipeline with ``fake_extract``."""
+    """Replace the extractor the command line runs (through civicwatch.pipeline) with ``fake_extract``."""
     monkeypatch.setattr(civicwatch.pipeline, "extract", fake_extract)
 
 

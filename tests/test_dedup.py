@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-import civicwatch.pipeline
 from civicwatch.model import Article as ArticleIn
 from civicwatch.model import Event as EventIn
 from civicwatch.pipeline import FileResult
-from civicwatch.store import connect, ingest_paths, ingest_results, session
+from civicwatch.pipeline.ingest import ingest_paths, ingest_results
+from civicwatch.store import connect, session
 from civicwatch.store.dedup import (
     LSH_BANDS,
     MIN_SHINGLES,
@@ -255,22 +255,24 @@ def test_the_index_is_built_from_the_database(engine) -> None:
     assert other.story_id is None
 
 
-def test_ingest_paths_does_not_extract_a_copy(engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ingest_paths_does_not_extract_a_copy(engine, tmp_path: Path) -> None:
     extracted: list[str] = []
 
     def extract(text: str, **_) -> list[EventIn]:
         extracted.append(text)
         return liquidation_events()
 
-    monkeypatch.setattr(civicwatch.pipeline, "extract", extract)
     (tmp_path / "1-original.txt").write_text(LIQUIDATION, encoding="utf-8")
     (tmp_path / "2-repost.txt").write_text(repost(LIQUIDATION), encoding="utf-8")
-    results = list(ingest_paths(engine, [tmp_path]))
+    results = list(ingest_paths(engine, [tmp_path], extractor=lambda article: extract(article.text)))
     assert [r.status for r in results] == ["stored", "stored"]
     assert results[1].story_id == results[0].article_id and results[1].events == 0
     assert extracted == [LIQUIDATION]
     assert counts(engine) == (2, 2, 2)
-    assert [r.status for r in ingest_paths(engine, [tmp_path])] == ["duplicate", "duplicate"]
+    assert [r.status for r in ingest_paths(engine, [tmp_path], extractor=lambda a: extract(a.text))] == [
+        "duplicate",
+        "duplicate",
+    ]
     assert len(extracted) == 1
 
 

@@ -25,15 +25,15 @@ from civicwatch.cli import app
 from civicwatch.model import Article as ArticleIn
 from civicwatch.model import Event as EventIn
 from civicwatch.pipeline import FileResult
+from civicwatch.pipeline.ingest import ingest_results
 from civicwatch.registries import RegistryEntry, RegistrySnapshot, read_registry
 from civicwatch.resolve import entity_key
 from civicwatch.store import (
-    EventFilter,
+    EventQuery,
     connect,
     entity_profile,
     find_entities,
     head_revision,
-    ingest_results,
     list_events,
     session,
 )
@@ -125,7 +125,7 @@ def designation(targets: list[str], when: str | None, subtype: str = "foreign_ag
 def verdicts(engine) -> dict[str, tuple]:
     """evidence -> (verdict, register, entry id, days apart) for every news event."""
     with session(engine) as s:
-        rows = list_events(s, EventFilter())
+        rows = list_events(s, EventQuery())
     return {
         row.evidence: (
             row.registry_check["verdict"],

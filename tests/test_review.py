@@ -13,11 +13,11 @@ from sqlalchemy import select
 from civicwatch.model import Article as ArticleIn
 from civicwatch.model import Event as EventIn
 from civicwatch.pipeline import FileResult
+from civicwatch.pipeline.ingest import ingest_results
 from civicwatch.store import (
     ReviewError,
     edit_event,
     event_history,
-    ingest_results,
     recent_audit,
     review_event,
     session,

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from civicwatch.model import Article as ArticleIn
 from civicwatch.model import Event as EventIn
 from civicwatch.pipeline import FileResult
-from civicwatch.store import EventFilter, connect, head_revision, ingest_results, list_events, session, upgrade
+from civicwatch.pipeline.ingest import ingest_results
+from civicwatch.store import EventQuery, connect, head_revision, list_events, session, upgrade
 from civicwatch.store import search as search_module
 from civicwatch.store.engine import _alembic_config, make_engine
 from civicwatch.store.models import Event
@@ -182,12 +183,12 @@ def test_ranked_results(filled) -> None:
 
 def test_list_events_with_q_and_review_state(filled) -> None:
     with session(filled) as s:
-        assert [e.evidence for e in list_events(s, EventFilter(q="мемориал"))] == [FINE_RU]
-        assert {e.evidence for e in list_events(s, EventFilter(q="  "))} == {MEMORIAL, FINE_RU, AGENT_EN, RAID_RU}
-        assert list_events(s, EventFilter(q="memorial", type="sanction")) == []
-        assert len(list_events(s, EventFilter(review_state="unreviewed"))) == 4
-        assert list_events(s, EventFilter(review_state="confirmed")) == []
-        [out] = list_events(s, EventFilter(q="meduza"))
+        assert [e.evidence for e in list_events(s, EventQuery(q="мемориал"))] == [FINE_RU]
+        assert {e.evidence for e in list_events(s, EventQuery(q="  "))} == {MEMORIAL, FINE_RU, AGENT_EN, RAID_RU}
+        assert list_events(s, EventQuery(q="memorial", type="sanction")) == []
+        assert len(list_events(s, EventQuery(review_state="unreviewed"))) == 4
+        assert list_events(s, EventQuery(review_state="confirmed")) == []
+        [out] = list_events(s, EventQuery(q="meduza"))
         assert (out.review_state, out.reviewed_by, out.edited_fields) == ("unreviewed", None, [])
 
 

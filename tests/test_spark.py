@@ -28,17 +28,16 @@ from pyspark import TaskContext, cloudpickle  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
-import civicwatch.pipeline  # noqa: E402
 from civicwatch.clean.prefilter import Prefilter  # noqa: E402
 from civicwatch.cli import app  # noqa: E402
 from civicwatch.extract.language import SUPPORTED  # noqa: E402
 from civicwatch.model import Article, Event  # noqa: E402
 from civicwatch.pipeline import extract_article, process_article  # noqa: E402
+from civicwatch.pipeline.ingest import ingest_inputs  # noqa: E402
 from civicwatch.sources.inputs import InputOptions, iter_inputs  # noqa: E402
 from civicwatch.spark import output  # noqa: E402
 from civicwatch.spark.job import JobError, list_warcs, run_extract  # noqa: E402
 from civicwatch.spark.worker import WorkerSettings  # noqa: E402
-from civicwatch.store import ingest_inputs  # noqa: E402
 from civicwatch.store.models import Article as ArticleRow  # noqa: E402
 from civicwatch.store.models import Mention  # noqa: E402
 
@@ -335,14 +334,13 @@ def test_inputs_that_are_neither_warcs_nor_lists(tmp_path: Path) -> None:
 # -------------------------------------------------------------------------------------- ingest DIR
 
 
-def test_ingest_stores_the_output_once_without_extracting_again(store_engine, extracted, monkeypatch) -> None:
+def test_ingest_stores_the_output_once_without_extracting_again(store_engine, extracted) -> None:
     out, summary = extracted
 
     def no_extraction(*args, **kwargs):
         raise AssertionError("ingest of a Spark output must not extract again")
 
-    monkeypatch.setattr(civicwatch.pipeline, "extract", no_extraction)
-    results = list(ingest_inputs(store_engine, [str(out)], InputOptions()))
+    results = list(ingest_inputs(store_engine, [str(out)], InputOptions(), extractor=no_extraction))
     assert [r.status for r in results] == ["stored"] * summary.articles
     assert sum(r.events for r in results) == summary.events
     with store_engine.connect() as connection:
@@ -351,7 +349,7 @@ def test_ingest_stores_the_output_once_without_extracting_again(store_engine, ex
             connection.scalar(select(func.count()).select_from(Mention)),
         )
     assert counts == (summary.articles, summary.events)
-    again = list(ingest_inputs(store_engine, [str(out)], InputOptions()))
+    again = list(ingest_inputs(store_engine, [str(out)], InputOptions(), extractor=no_extraction))
     assert {r.status for r in again} == {"duplicate"}
     with store_engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(Mention)) == summary.events

@@ -18,8 +18,10 @@ from sqlalchemy import func, inspect, select, text
 from civicwatch.model import Article as ArticleIn
 from civicwatch.model import Event as EventIn
 from civicwatch.pipeline import FileResult
+from civicwatch.pipeline.ingest import ingest_results
+from civicwatch.resolve import split_list
 from civicwatch.store import (
-    EventFilter,
+    EventQuery,
     StoreError,
     connect,
     current_revision,
@@ -28,13 +30,12 @@ from civicwatch.store import (
     entity_profile,
     find_entities,
     head_revision,
-    ingest_results,
     list_events,
     session,
     upgrade,
 )
 from civicwatch.store import queries as queries_module
-from civicwatch.store.ingest import count_consistency_problems, normalised_hash, split_list
+from civicwatch.store.ingest import count_consistency_problems, normalised_hash
 from civicwatch.store.merge import WINDOW_DAYS, date_range
 from civicwatch.store.models import Alias, Article, Base, Entity, Event, EventEntity, Mention
 from civicwatch.store.search import include_object
@@ -419,27 +420,27 @@ def filled(engine):
 @pytest.mark.parametrize(
     ("flt", "expected"),
     [
-        (EventFilter(), ["designation", "sanction", "closure"]),  # dated first, boilerplate hidden
-        (EventFilter(include_boilerplate=True), ["designation", "sanction", "closure", "designation"]),
-        (EventFilter(type="sanction"), ["sanction"]),
-        (EventFilter(subtype="foreign_agent"), ["designation"]),
-        (EventFilter(since=date(2015, 7, 8)), ["designation", "sanction"]),
-        (EventFilter(since=date(2015, 7, 9)), ["sanction"]),
-        (EventFilter(until=date(2015, 12, 31)), ["designation"]),
-        (EventFilter(entity="Мемориал"), ["designation"]),
-        (EventFilter(entity="Memorial International"), ["designation"]),
-        (EventFilter(entity="Nobody Known"), []),
-        (EventFilter(limit=1), ["designation"]),
+        (EventQuery(), ["designation", "sanction", "closure"]),  # dated first, boilerplate hidden
+        (EventQuery(include_boilerplate=True), ["designation", "sanction", "closure", "designation"]),
+        (EventQuery(type="sanction"), ["sanction"]),
+        (EventQuery(subtype="foreign_agent"), ["designation"]),
+        (EventQuery(date_from=date(2015, 7, 8)), ["designation", "sanction"]),
+        (EventQuery(date_from=date(2015, 7, 9)), ["sanction"]),
+        (EventQuery(date_to=date(2015, 12, 31)), ["designation"]),
+        (EventQuery(entity="Мемориал"), ["designation"]),
+        (EventQuery(entity="Memorial International"), ["designation"]),
+        (EventQuery(entity="Nobody Known"), []),
+        (EventQuery(limit=1), ["designation"]),
     ],
 )
-def test_list_events_filters(filled, flt: EventFilter, expected: list[str]) -> None:
+def test_list_events_filters(filled, flt: EventQuery, expected: list[str]) -> None:
     with session(filled) as s:
         assert [e.type for e in list_events(s, flt)] == expected
 
 
 def test_listed_events_carry_their_mentions(filled) -> None:
     with session(filled) as s:
-        [event] = list_events(s, EventFilter(subtype="foreign_agent"))
+        [event] = list_events(s, EventQuery(subtype="foreign_agent"))
     data = event.to_dict()
     assert (data["date"], data["sources"], data["url"]) == ("2015-07-08", 2, "https://example.org/a")
     assert [(m["published"], m["date"]) for m in data["mentions"]] == [

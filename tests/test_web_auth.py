@@ -6,15 +6,17 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import fake_article_extract
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from webui_support import CHEAP_HASHER, PASSWORD, add_user, api_token, csrf_from, log_in
 
-from civicwatch.store import accounts, ingest_paths
+from civicwatch.pipeline.ingest import ingest_paths
+from civicwatch.store import accounts
 from civicwatch.store.models import AuditLogEntry, Event
 from civicwatch.store.review import event_history
-from civicwatch.web import auth
+from civicwatch.web import security
 from civicwatch.web.app import create_app
 
 HTML = {"accept": "text/html"}
@@ -26,14 +28,14 @@ def cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def site(store_engine, fake_extractor, tmp_path):
+def site(store_engine, tmp_path):
     """A database with two events (fake extractor) and an analyst, anna."""
     texts = tmp_path / "texts"
     texts.mkdir()
     (texts / "a.txt").write_text("The ministry listed Fake Org as a foreign agent on Monday.\n")
     (texts / "b.txt").write_text("Another article, another act against Fake Org, far apart in time.\n")
-    results = list(ingest_paths(store_engine, [texts / "a.txt"], published=None))
-    results += list(ingest_paths(store_engine, [texts / "b.txt"]))
+    results = list(ingest_paths(store_engine, [texts / "a.txt"], published=None, extractor=fake_article_extract))
+    results += list(ingest_paths(store_engine, [texts / "b.txt"], extractor=fake_article_extract))
     assert all(r.status == "stored" for r in results)
     add_user(store_engine)
     return store_engine
@@ -59,7 +61,7 @@ def test_login_sets_a_safe_session_cookie_and_shows_the_user(site):
     client = client_for(site)
     response = log_in(client)
     assert response.status_code == 303 and response.headers["location"] == "/"
-    cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith(auth.SESSION_COOKIE + "="))
+    cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith(security.SESSION_COOKIE + "="))
     flags = {part.strip().lower() for part in cookie.split(";")[1:]}
     assert "httponly" in flags and "samesite=lax" in flags and "path=/" in flags
     assert "secure" not in flags
@@ -70,7 +72,7 @@ def test_login_sets_a_safe_session_cookie_and_shows_the_user(site):
 
 def test_secure_cookies_when_served_behind_https(site):
     response = log_in(client_for(site, "https://testserver", secure_cookies=True))
-    cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith(auth.SESSION_COOKIE + "="))
+    cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith(security.SESSION_COOKIE + "="))
     assert "secure" in {part.strip().lower() for part in cookie.split(";")}
 
 
@@ -94,19 +96,19 @@ def test_wrong_password_or_unknown_user_is_refused(site):
         response = log_in(client, username, password)
         assert response.status_code == 401
         assert "Wrong username or password." in response.text
-        assert auth.SESSION_COOKIE not in response.cookies
+        assert security.SESSION_COOKIE not in response.cookies
     assert "Signed in as" not in client.get("/").text
 
 
 def test_logout_ends_the_session(site):
     client = client_for(site)
-    session_cookie = log_in(client).cookies[auth.SESSION_COOKIE]
+    session_cookie = log_in(client).cookies[security.SESSION_COOKIE]
     page = client.get("/").text
     response = client.post("/logout", data={"csrf_token": csrf_from(page)}, follow_redirects=False)
     assert response.status_code == 303
     assert "Signed in as" not in client.get("/").text
     stale = client_for(site)
-    stale.cookies.set(auth.SESSION_COOKIE, session_cookie)
+    stale.cookies.set(security.SESSION_COOKIE, session_cookie)
     assert "Signed in as" not in stale.get("/").text  # the old cookie no longer works
 
 
@@ -135,7 +137,7 @@ def test_posts_without_the_right_csrf_token_are_forbidden(site):
     # a browser session may call the JSON API with its token in a header
     session_token = csrf_from(client.get("/").text)
     response = client.post(
-        f"/api/events/{event_id}/review", json={"action": "confirm"}, headers={auth.CSRF_HEADER: session_token}
+        f"/api/events/{event_id}/review", json={"action": "confirm"}, headers={security.CSRF_HEADER: session_token}
     )
     assert response.status_code == 200
 
@@ -150,14 +152,14 @@ def test_failed_logins_are_rate_limited_per_username_and_address(site):
     blocked = log_in(client, "anna", PASSWORD)  # even the right password waits
     assert blocked.status_code == 429
     assert "Too many failed log-ins" in blocked.text and int(blocked.headers["retry-after"]) > 0
-    assert auth.SESSION_COOKIE not in blocked.cookies
+    assert security.SESSION_COOKIE not in blocked.cookies
     add_user(site, "boris")
     assert log_in(client, "boris", PASSWORD).status_code == 303  # other accounts are not locked out
 
 
 def test_the_limiter_forgets_failures_after_its_window():
     now = [1000.0]
-    limiter = auth.LoginLimiter(max_failures=2, window=60, clock=lambda: now[0])
+    limiter = security.LoginLimiter(max_failures=2, window=60, clock=lambda: now[0])
     key = ("anna", "127.0.0.1")
     limiter.failed(key)
     limiter.failed(key)

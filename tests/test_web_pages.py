@@ -229,7 +229,7 @@ def test_chart_stacks_types_per_month_and_switches_to_years_over_long_spans():
 
 
 def test_security_headers_middleware_covers_static_files_and_the_api(tmp_path):
-    from civicwatch.web.auth import SecurityHeadersMiddleware
+    from civicwatch.web.security import SecurityHeadersMiddleware
 
     app = create_app(f"sqlite:///{tmp_path / 'civicwatch.db'}")
     app.add_middleware(SecurityHeadersMiddleware)

@@ -14,7 +14,8 @@ from sqlalchemy import Engine
 
 from civicwatch.model import Article, Event
 from civicwatch.pipeline import FileResult
-from civicwatch.store import browse, ingest_results
+from civicwatch.pipeline.ingest import ingest_results
+from civicwatch.store import browse
 from civicwatch.web.app import create_app
 
 HOSTILE_TITLE = '<script>alert("owned")</script> & <b>bold</b>'

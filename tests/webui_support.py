@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from civicwatch.model import Article as ArticleIn
 from civicwatch.model import Event as EventIn
 from civicwatch.pipeline import FileResult
-from civicwatch.store import accounts, ingest_paths, ingest_results
+from civicwatch.pipeline.ingest import ingest_paths, ingest_results
+from civicwatch.store import accounts
 from civicwatch.store.models import Mention
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,9 +17,8 @@ Two conventions hold throughout:
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
-import edtf
+from civicwatch.core.dates import is_valid_edtf
 
 __all__ = [
     "AUTUMN",
@@ -56,17 +55,6 @@ SPRING, SUMMER, AUTUMN, WINTER = 21, 22, 23, 24
 SEASON_START_MONTH = {SPRING: 3, SUMMER: 6, AUTUMN: 9, WINTER: 12}
 
 # --- EDTF validation ------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=8192)
-def is_valid_edtf(value: str) -> bool:
-    """Whether ``edtf`` parses the string."""
-    # parse_edtf costs ~3 ms (pyparsing); results repeat heavily across a corpus, so cache by string.
-    try:
-        edtf.parse_edtf(value)
-    except Exception:  # edtf raises pyparsing subclasses and sometimes plain errors
-        return False
-    return True
 
 
 def validated(value: str | None) -> str | None:

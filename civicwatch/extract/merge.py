@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
+from civicwatch.core.dates import dates_agree
+from civicwatch.core.schema import subtypes_agree as _subtypes_agree
 from civicwatch.model import Event
 from civicwatch.resolve.identity import match_strength
-
-_COMPATIBLE_SUBTYPES = [{"vandalism", "assault"}, {"condemnation", "appeal"}]
 
 
 def merge_events(events: list[Event]) -> list[Event]:
@@ -42,20 +42,6 @@ def same_act(a: Event, b: Event) -> bool:
     if a.type == "law" and _overrides(a) != _overrides(b):
         return False  # "passed" and, later, "voted to override the veto": two votes
     return names_overlap(a.targets, b.targets)
-
-
-def _subtypes_agree(a: str, b: str) -> bool:
-    return a == b or any(a in group and b in group for group in _COMPATIBLE_SUBTYPES)
-
-
-def dates_agree(a: str | None, b: str | None) -> bool:
-    """Null agrees with anything; otherwise one must be a prefix of the other (X = any digit)."""
-    if not a or not b:
-        return True
-    if "/" in a or "/" in b:
-        return a == b
-    short, long = sorted((a, b), key=len)
-    return all(x == y or "X" in (x, y) for x, y in zip(short, long, strict=False))
 
 
 def _norm(name: str) -> str:

@@ -106,7 +106,8 @@ def _split_top(text: str, separators: str = ",;") -> list[str]:
 
     The '»,' exception copes with nested quotes that lost a closing mark: '«МОД «АЛЛАТРА», «АллатРа»'.
     """
-    parts, current = [], []
+    parts: list[str] = []
+    current: list[str] = []
     parens = quotes = 0
     for char in text:
         if char == "(":

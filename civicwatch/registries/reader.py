@@ -6,6 +6,7 @@ import dataclasses
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from . import fara, ru_minjust, ru_undesirable
 from .model import KINDS, RegistryEntry, RegistryFormatError, RegistrySnapshot, RowProblem
@@ -82,7 +83,7 @@ def _scrub_problem(problem: RowProblem) -> RowProblem:
 
 
 def _scrub(entry: RegistryEntry) -> tuple[RegistryEntry, bool]:
-    changes = {}
+    changes: dict[str, Any] = {}
     for field in dataclasses.fields(entry):
         value = getattr(entry, field.name)
         cleaned = _scrub_value(value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from .countries import ru_country_code
@@ -15,12 +16,25 @@ REGISTRY = "ru-undesirable"
 
 def parse_fz255_json(table: Table) -> Parsed:
     """fz255 scrape of the Minjust HTML table; a cell holding a lone space (NBSP) means 'no decision'."""
-    parsed = Parsed("fz255-json")
+    return _parse_objects(table, "fz255-json", ("id", "fullName"), _fz255_entry)
+
+
+def _parse_objects(
+    table: Table,
+    source_format: str,
+    required: tuple[str, ...],
+    entry: Callable[[dict, int, list[RowProblem]], RegistryEntry],
+) -> Parsed:
+    """One entry per JSON object of the table; an item that is not an object with the ``required`` keys
+    filled is a problem of its row."""
+    parsed = Parsed(source_format)
     for position, item in enumerate(table.rows, start=1):
-        if not isinstance(item, dict) or not norm(item.get("fullName")) or not norm(item.get("id")):
-            parsed.problems.append(RowProblem(position, "not an object with id and fullName", str(item)[:500]))
+        if not isinstance(item, dict) or not all(norm(item.get(key)) for key in required):
+            parsed.problems.append(
+                RowProblem(position, f"not an object with {' and '.join(required)}", str(item)[:500])
+            )
             continue
-        parsed.add(_fz255_entry(item, position, parsed.warnings), position, str(item))
+        parsed.add(entry(item, position, parsed.warnings), position, str(item))
     return parsed
 
 
@@ -48,13 +62,7 @@ def _fz255_entry(item: dict, position: int, warnings: list[RowProblem]) -> Regis
 
 def parse_chekazoid_json(table: Table) -> Parsed:
     """chekazoid plugin bundle: no register number, so the official name is the id; its aliases are generated."""
-    parsed = Parsed("chekazoid-json")
-    for position, item in enumerate(table.rows, start=1):
-        if not isinstance(item, dict) or not norm(item.get("name")):
-            parsed.problems.append(RowProblem(position, "not an object with name", str(item)[:500]))
-            continue
-        parsed.add(_chekazoid_entry(item, position, parsed.warnings), position, str(item))
-    return parsed
+    return _parse_objects(table, "chekazoid-json", ("name",), _chekazoid_entry)
 
 
 def _chekazoid_entry(item: dict, position: int, warnings: list[RowProblem]) -> RegistryEntry:

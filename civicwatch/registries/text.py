@@ -57,15 +57,22 @@ def _make_date(year: str, month: str, day: str, raw: str) -> date:
         raise DateError(f"impossible date {raw!r}") from exc
 
 
-def parse_ru_date(value: object) -> date | None:
-    """DD.MM.YYYY (the whole cell); None for an empty cell; DateError for anything else."""
+def _whole_cell_date(value: object, pattern: re.Pattern[str], form: str, order: tuple[int, int, int]) -> date | None:
+    """The date the whole cell holds in ``form`` (``order``: the groups of year, month and day); None for an
+    empty cell; DateError for anything else."""
     text = norm(value)
     if not text:
         return None
-    match = _RU_DATE.fullmatch(text)
+    match = pattern.fullmatch(text)
     if not match:
-        raise DateError(f"not a DD.MM.YYYY date: {text!r}")
-    return _make_date(match[3], match[2], match[1], text)
+        raise DateError(f"not a {form} date: {text!r}")
+    year, month, day = (match[group] for group in order)
+    return _make_date(year, month, day, text)
+
+
+def parse_ru_date(value: object) -> date | None:
+    """DD.MM.YYYY (the whole cell); None for an empty cell; DateError for anything else."""
+    return _whole_cell_date(value, _RU_DATE, "DD.MM.YYYY", (3, 2, 1))
 
 
 def find_ru_date(value: object) -> date | None:
@@ -79,13 +86,7 @@ def find_ru_date(value: object) -> date | None:
 
 def parse_us_date(value: object) -> date | None:
     """MM/DD/YYYY (the whole cell); None for an empty cell; DateError for anything else."""
-    text = norm(value)
-    if not text:
-        return None
-    match = _US_DATE.fullmatch(text)
-    if not match:
-        raise DateError(f"not a MM/DD/YYYY date: {text!r}")
-    return _make_date(match[3], match[1], match[2], text)
+    return _whole_cell_date(value, _US_DATE, "MM/DD/YYYY", (3, 1, 2))
 
 
 def is_us_date_or_empty(value: str) -> bool:

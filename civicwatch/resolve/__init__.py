@@ -1,4 +1,4 @@
-"""Entity identity: the keys that spellings of one name share (see ``identity``)."""
+"""Entity identity: the keys that spellings of one name share (see ``identity``), and lists of names (``lists``)."""
 
 from civicwatch.resolve.identity import (
     EXACT,
@@ -14,6 +14,7 @@ from civicwatch.resolve.identity import (
     name_variants,
     same_entity,
 )
+from civicwatch.resolve.lists import split_list
 
 __all__ = [
     "EXACT",
@@ -28,4 +29,5 @@ __all__ = [
     "name_keys",
     "name_variants",
     "same_entity",
+    "split_list",
 ]

@@ -122,7 +122,8 @@ def _timestamp(parsed_time: Any) -> datetime | None:
     if not parsed_time:
         return None
     try:
-        return datetime(*parsed_time[:6], tzinfo=UTC)
+        year, month, day, hour, minute, second = parsed_time[:6]
+        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     except (TypeError, ValueError):
         return None
 

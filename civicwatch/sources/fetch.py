@@ -112,7 +112,7 @@ class _BlockedPeer(Exception):
 
 def resolve_host(host: str, port: int) -> list[str]:
     """Every address the system resolver gives for ``host`` (IPv4 and IPv6)."""
-    return [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+    return [str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
 
 
 def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
@@ -459,14 +459,14 @@ class Fetcher:
         except FetchError as exc:
             if exc.code in UNREACHABLE_CODES:
                 raise FetchError(url, exc.code, f"robots.txt: {exc.detail or exc.code}") from exc
-            rules.allow_all = True
+            rules.allow_all = True  # type: ignore[attr-defined]  # RobotFileParser's own flags, not in its stubs
             return rules, ROBOTS_TTL
         # 429 is a 4xx, but it says "busy", not "no rules": treat it like 5xx, as Google does.
         if status >= 500 or status == 429:
-            rules.disallow_all = True
+            rules.disallow_all = True  # type: ignore[attr-defined]
             return rules, ROBOTS_ERROR_TTL
         if status >= 300:
-            rules.allow_all = True
+            rules.allow_all = True  # type: ignore[attr-defined]
         else:
             rules.parse(body.decode("utf-8", errors="replace").splitlines())
         return rules, ROBOTS_TTL

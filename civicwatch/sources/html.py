@@ -70,7 +70,7 @@ def article_from_html(
     except Exception as exc:  # a trafilatura or htmldate bug on one page must not end a batch
         raise SourceError(name, f"text extraction failed ({type(exc).__name__}: {exc})") from exc
     text = document.text.strip() if document is not None and document.text else ""
-    if not _has_prose(text):
+    if document is None or not _has_prose(text):
         raise SourceError(name, NO_TEXT_REASON)
     return Article(
         text=text,
@@ -151,7 +151,8 @@ def parse_html(html: str, name: str) -> HtmlElement:
 
 
 def _extract(tree: HtmlElement, url: str | None) -> trafilatura.settings.Document | None:
-    return trafilatura.bare_extraction(
+    # with as_dict left False, bare_extraction returns a Document (or None), never the dict its hint allows
+    return trafilatura.bare_extraction(  # type: ignore[return-value]
         tree,
         url=url,
         with_metadata=True,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from civicwatch.clean.prefilter import Prefilter
 from civicwatch.model import Article, Event
+from civicwatch.sources import extracted
 from civicwatch.sources.feeds import parse_feed
 from civicwatch.sources.fetch import Fetcher, FetchError, FetchResult
 from civicwatch.sources.files import SourceError, load_article
@@ -131,16 +132,12 @@ def iter_warc_inputs(path: Path, options: InputOptions, stats: WarcStats | None 
 
 def is_spark_output(path: Path) -> bool:
     """Whether a folder is the output of ``civicwatch spark extract`` (articles and events extracted)."""
-    from civicwatch.spark.output import is_output_dir
-
-    return is_output_dir(path)
+    return extracted.is_output_dir(path)
 
 
 def iter_spark_output(path: Path) -> Iterator[Loaded]:
     """The articles of a ``civicwatch spark extract`` output folder, each with its events (not extracted again)."""
-    from civicwatch.spark.output import iter_articles
-
-    for article, events, origin in iter_articles(path):
+    for article, events, origin in extracted.iter_articles(path):
         yield Loaded(origin, article, events=events)
 
 

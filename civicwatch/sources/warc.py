@@ -14,7 +14,7 @@ import mmap
 import os
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -91,7 +91,9 @@ def iter_warc_pages(path: Path | str, stats: WarcStats | None = None) -> Iterato
             yield _fail(stats, SourceError(path, f"reading stopped ({type(exc).__name__}: {exc})"))
 
 
-def _read_run(handle: BinaryIO, start: int, path: Path, stats: WarcStats) -> Iterator[WarcPage | SourceError]:
+def _read_run(
+    handle: BinaryIO, start: int, path: Path, stats: WarcStats
+) -> Generator[WarcPage | SourceError, None, int | None]:
     """Yield pages from ``start`` on; at damage, yield its SourceError and return where to resume (None: stop)."""
     handle.seek(start)
     # Every record type: a record whose header was cut before its WARC-Type would be
@@ -190,7 +192,7 @@ def _html_page(record: WarcRecord, body: bytes, path: Path, stats: WarcStats) ->
         return None
     stats.html += 1
     return WarcPage(
-        url=record.headers.get("WARC-Target-URI", "").strip("<>"),
+        url=(record.headers.get("WARC-Target-URI") or "").strip("<>"),
         html=body,
         content_type=content_type or "text/html",
         charset=record.http_charset,

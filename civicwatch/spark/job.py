@@ -150,6 +150,7 @@ def make_session(master: str | None = None, conf: dict[str, str] | None = None) 
 def output_exists(spark: SparkSession, out: str) -> bool:
     """Whether ``out`` exists and holds anything, asked of the Hadoop file system (local or remote)."""
     jvm = spark.sparkContext._jvm
+    assert jvm is not None  # a started session has its gateway
     path = jvm.org.apache.hadoop.fs.Path(out)
     fs = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
     return bool(fs.exists(path)) and len(fs.listStatus(path)) > 0

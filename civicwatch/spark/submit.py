@@ -11,6 +11,10 @@ from __future__ import annotations
 import sys
 
 if __name__ == "__main__":
-    from civicwatch.cli import app
+    import typer
 
+    from civicwatch.spark.cli import spark_app
+
+    app = typer.Typer(add_completion=False)  # `civicwatch spark` alone: the command line of the rest is not needed
+    app.add_typer(spark_app, name="spark")
     sys.exit(app(["spark", *sys.argv[1:]], prog_name="civicwatch"))

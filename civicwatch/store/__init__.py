@@ -1,17 +1,20 @@
 """The database of articles, events, mentions and entities (SQLite by default, or PostgreSQL).
 
-    from civicwatch.store import connect, ingest_paths, list_events, EventFilter, session
+    from civicwatch.store import connect, list_events, EventQuery, session
 
     engine = connect("sqlite:///civicwatch.db")      # or None: $CIVICWATCH_DB, else the default file
-    for result in ingest_paths(engine, [Path("news/")]):
-        print(result.path, result.status)
     with session(engine) as s:
-        events = list_events(s, EventFilter(type="designation", entity="Memorial"))
+        events = list_events(s, EventQuery(type="designation", entity="Memorial"))
 
-Modules: ``engine`` (where the database is, migrations), ``models`` (tables), ``ingest`` (articles
-in, one transaction each), ``merge`` (one event per act across articles), ``queries`` (reading),
-``search`` (full-text search), ``accounts`` (users, API tokens, browser sessions) and ``review`` (the
-analyst review of events and the audit log).
+The store persists and queries; it never reads, screens or extracts (``civicwatch.pipeline.ingest`` does,
+and hands it the articles and events to keep).
+
+Modules: ``engine`` (where the database is, migrations), ``models`` (tables), ``ingest`` (an article and
+its events in, one transaction each), ``entities`` (the entities names stand for), ``merge`` (one event per
+act across articles), ``dedup`` (near-duplicate articles), ``link`` (news events against the registers),
+``registry`` (register imports), ``filters`` (the one event filter), ``queries`` and ``browse`` (reading),
+``cache`` (the web server's cache of counts), ``search`` (full-text search), ``accounts`` (users, API
+tokens, browser sessions) and ``review`` (the analyst review of events and the audit log).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from civicwatch.store.accounts import (
     user_for_session,
     user_for_token,
 )
+from civicwatch.store.browse import list_events
 from civicwatch.store.engine import (
     ENV_VAR,
     StoreError,
@@ -49,14 +53,12 @@ from civicwatch.store.engine import (
     make_engine,
     upgrade,
 )
-from civicwatch.store.ingest import IngestResult, ingest_inputs, ingest_paths, ingest_results
+from civicwatch.store.filters import EventQuery
 from civicwatch.store.queries import (
     EntityProfile,
-    EventFilter,
     EventOut,
     entity_profile,
     find_entities,
-    list_events,
     registry_status,
 )
 from civicwatch.store.review import (
@@ -106,9 +108,8 @@ __all__ = [
     "user_for_token",
     "ENV_VAR",
     "EntityProfile",
-    "EventFilter",
+    "EventQuery",
     "EventOut",
-    "IngestResult",
     "StoreError",
     "connect",
     "current_revision",
@@ -118,9 +119,6 @@ __all__ = [
     "entity_profile",
     "find_entities",
     "head_revision",
-    "ingest_inputs",
-    "ingest_paths",
-    "ingest_results",
     "list_events",
     "make_engine",
     "registry_status",

@@ -253,7 +253,8 @@ def user_for_session(session: Session, token: str) -> tuple[User, WebSession] | 
     if row is None:
         return None
     now = _now()
-    if _aware(row.expires_at) <= now or row.user.disabled:
+    expires = _aware(row.expires_at)
+    if expires is None or expires <= now or row.user.disabled:
         return None
     last = _aware(row.last_seen_at)
     if last is None or now - last >= TOUCH_INTERVAL:
@@ -275,4 +276,4 @@ def end_session(session: Session, token: str) -> bool:
 def purge_expired_sessions(session: Session) -> int:
     """Delete expired browser sessions; returns how many."""
     result = session.execute(delete(WebSession).where(WebSession.expires_at <= _now()))
-    return result.rowcount or 0
+    return getattr(result, "rowcount", 0) or 0  # a DML statement's result is a CursorResult

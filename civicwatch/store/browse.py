@@ -24,18 +24,19 @@ import base64
 import binascii
 import functools
 import json
-import re
-import threading
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
-from sqlalchemy import and_, exists, false, func, null, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, null, or_, select
+from sqlalchemy.orm import Session, selectinload
 
-from civicwatch.model import EVENT_TYPES, STATUSES
+from civicwatch.core.dates import date_precision
+from civicwatch.core.schema import EVENT_TYPES, STATUSES, dataclass_from
+from civicwatch.store.cache import cache, db_key, newest
+from civicwatch.store.cache import invalidate_caches as invalidate_caches  # the web app calls it after a review
+from civicwatch.store.filters import ORDERS, EventQuery, conditions
 from civicwatch.store.models import REVIEW_STATES, Alias, Article, Entity, Event, EventEntity, Mention
 from civicwatch.store.queries import (
     EntityProfile,
@@ -45,16 +46,13 @@ from civicwatch.store.queries import (
     find_entities,
     with_registry,
 )
-from civicwatch.store.search import fulltext_event_ids
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
-CACHE_TTL_S = 10.0
 DASHBOARD_TTL_S = 60.0  # the dashboard takes a few hundred ms on 100,000 events; it is served stale while renewed
 # When at least 1 event in WALK_RATIO matches, reading the date index until a page is full visits at most
 # about limit * WALK_RATIO events: cheaper than sorting every match (see _conditions).
 WALK_RATIO = 200
-ORDERS = ("newest", "oldest", "added")  # by event date (undated last), or by when the event was stored
 
 T = TypeVar("T")
 
@@ -64,43 +62,6 @@ class BrowseError(ValueError):
 
 
 # --------------------------------------------------------------------------------------------- queries
-
-
-@dataclass
-class EventQuery:
-    """Which events, in which order, which page. Every filter left None lets everything through."""
-
-    type: str | None = None
-    subtype: str | None = None
-    status: str | None = None
-    country: str | None = None  # ISO 3166-1 alpha-2, any case
-    language: str | None = None  # reported in this language by at least one article
-    date_from: date | None = None  # events whose date range reaches this day or later (undated ones excluded)
-    date_to: date | None = None  # events whose date range starts on or before this day (undated ones excluded)
-    entity: str | None = None  # an entity id ("12"), or a name in any spelling (see queries.find_entities)
-    review_state: str | None = None
-    q: str | None = None  # full-text search over the evidence and the articles' text
-    include_boilerplate: bool = False
-    limit: int = DEFAULT_LIMIT
-    offset: int = 0
-    cursor: str | None = None  # from Page.next_cursor; continues after the previous page
-    order: str = "newest"
-
-    def filter_key(self) -> tuple:
-        """What decides the set of events (not the page): the key of the count cache."""
-        return (
-            self.type,
-            self.subtype,
-            self.status,
-            self.country.upper() if self.country else None,
-            self.language,
-            self.date_from,
-            self.date_to,
-            self.entity,
-            self.review_state,
-            (self.q or "").strip() or None,
-            self.include_boilerplate,
-        )
 
 
 @dataclass
@@ -133,6 +94,10 @@ class EventRow:
         return dict(self.__dict__)
 
 
+# The columns an EventRow is read from (all but date_precision, computed from the date)
+_ROW_COLUMNS = tuple(f.name for f in fields(EventRow) if f.name != "date_precision")
+
+
 @dataclass
 class Page(Generic[T]):
     rows: list[T]
@@ -146,124 +111,7 @@ class Page(Generic[T]):
 # ------------------------------------------------------------------------------------------- the cache
 
 
-class _TTLCache:
-    """A small thread-safe cache shared by every request of a process.
-
-    An entry is fresh for the ``ttl`` given when it is read. An expired entry is renewed by one thread
-    while the others keep getting the old value (so a slow aggregate never stalls every visitor at once).
-    """
-
-    def __init__(self, max_entries: int = 2048) -> None:
-        self.max_entries = max_entries
-        self._data: dict[Any, tuple[float, Any]] = {}
-        self._renewing: set[Any] = set()
-        self._lock = threading.Lock()
-
-    def get_or_compute(self, key: Any, compute: Callable[[], T], ttl: float = CACHE_TTL_S) -> T:
-        now = time.monotonic()
-        with self._lock:
-            hit = self._data.get(key)
-            if hit is not None:
-                if now - hit[0] < ttl or key in self._renewing:
-                    return hit[1]
-                self._renewing.add(key)
-        try:
-            value = compute()
-        finally:
-            with self._lock:
-                self._renewing.discard(key)
-        with self._lock:
-            if len(self._data) >= self.max_entries:
-                self._data.clear()
-            self._data[key] = (now, value)
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._data.clear()
-
-
-_cache = _TTLCache()
-
-
-def invalidate_caches() -> None:
-    """Forget cached counts, dashboards and facets (call after changing events)."""
-    _cache.clear()
-
-
-def _db_key(session: Session) -> str:
-    return str(session.get_bind().url)
-
-
-NEWEST_TTL_S = 1.0
-
-
-def _newest(session: Session, model) -> int | None:
-    """The largest id of a table (a new row makes cached counts stale); itself cached for a second."""
-    key = ("newest", _db_key(session), model.__tablename__)
-    statement = select(func.max(model.id))
-    return _cache.get_or_compute(key, lambda: session.connection().scalar(statement), ttl=NEWEST_TTL_S)
-
-
 # ---------------------------------------------------------------------------------------------- events
-
-
-def _entity_ids(session: Session, entity: str) -> list[int]:
-    """The ids a name stands for (cached: the lookup ranks candidates by their number of events)."""
-    value = entity.strip()
-    if value.isdigit():
-        return [int(value)]
-    key = ("entity_ids", _db_key(session), _newest(session, Entity), value)
-    return _cache.get_or_compute(key, lambda: [e.id for e in find_entities(session, value)])
-
-
-def _conditions(session: Session, query: EventQuery, many: bool = False) -> list:
-    """The WHERE terms of an event query (bound parameters only).
-
-    ``many``: the filters keep a good share of the events, so the database should walk the date index and
-    test each event rather than fetch every match of an id set (search, entity) and sort them all:
-    ``events.id + 0`` hides the primary key from SQLite's planner (see also ``_order_by``).
-    """
-    terms: list = []
-    event_id = Event.id + 0 if many else Event.id
-    if query.type:
-        terms.append(Event.type == query.type)
-    if query.subtype:
-        terms.append(Event.subtype == query.subtype)
-    if query.status:
-        terms.append(Event.status == query.status)
-    if query.country:
-        terms.append(Event.country == query.country.upper())
-    if query.date_from:
-        terms.append(Event.date_end >= query.date_from)
-    if query.date_to:
-        terms.append(Event.date_start <= query.date_to)
-    if not query.include_boilerplate:
-        terms.append(Event.boilerplate.is_(False))
-    if query.language:
-        reported_in = (
-            select(Mention.id)
-            .join(Article, Article.id == Mention.article_id)
-            .where(Mention.event_id == Event.id, Article.language == query.language)
-        )
-        terms.append(exists(reported_in))
-    if query.entity:
-        ids = _entity_ids(session, query.entity)
-        if not ids:
-            terms.append(false())
-        else:
-            if many:  # tested event by event through the (event_id, entity_id, role) key: no id set to build
-                linked = select(EventEntity.event_id).where(
-                    EventEntity.event_id == Event.id, EventEntity.entity_id.in_(ids)
-                )
-                terms.append(exists(linked))
-            else:
-                terms.append(Event.id.in_(select(EventEntity.event_id).where(EventEntity.entity_id.in_(ids))))
-    if query.review_state:
-        terms.append(Event.review_state == query.review_state)
-    if query.q and query.q.strip():
-        terms.append(event_id.in_(fulltext_event_ids(session, query.q.strip())))
-    return terms
 
 
 @functools.cache
@@ -283,52 +131,19 @@ def _build_row_columns() -> tuple:
         .scalar_subquery()
     )
     language = select(evidence_article.c.language).where(evidence_article.c.id == Event.evidence_article_id)
-    return (
-        Event.id,
-        Event.type,
-        Event.subtype,
-        Event.status,
-        Event.date,
-        Event.targets,
-        Event.actor,
-        Event.location,
-        Event.country,
-        Event.source_count,
-        Event.confidence,
-        Event.boilerplate,
-        Event.evidence,
-        Event.evidence_article_id,
-        first_url.label("first_source_url"),
-        language.scalar_subquery().label("language"),
-        Event.review_state,
-        Event.created_at,
-        Event.updated_at,
-    )
+    computed = {
+        "first_source_url": first_url.label("first_source_url"),
+        "language": language.scalar_subquery().label("language"),
+    }
+    return tuple(computed[name] if name in computed else getattr(Event, name) for name in _ROW_COLUMNS)
 
 
 def _to_row(r) -> EventRow:
-    return EventRow(
-        id=r.id,
-        type=r.type,
-        subtype=r.subtype,
-        status=r.status,
-        date=r.date,
-        date_precision=date_precision(r.date),
-        targets=list(r.targets or []),
-        actor=r.actor,
-        location=r.location,
-        country=r.country,
-        source_count=r.source_count,
-        confidence=r.confidence,
-        boilerplate=bool(r.boilerplate),
-        evidence=r.evidence,
-        evidence_article_id=r.evidence_article_id,
-        first_source_url=r.first_source_url,
-        language=r.language,
-        review_state=r.review_state or "unreviewed",
-        created_at=r.created_at,
-        updated_at=r.updated_at,
-    )
+    values = {name: getattr(r, name) for name in _ROW_COLUMNS}
+    values["targets"] = list(values["targets"] or [])
+    values["boilerplate"] = bool(values["boilerplate"])
+    values["review_state"] = values["review_state"] or "unreviewed"
+    return EventRow(**values, date_precision=date_precision(r.date))
 
 
 def _order_by(order: str, many: bool = True) -> list:
@@ -382,12 +197,12 @@ def _after_cursor(order: str, day: date | None, event_id: int):
 
 def count_events(session: Session, query: EventQuery) -> int:
     """How many events match the filters (cached for CACHE_TTL_S; a new event makes it stale at once)."""
-    key = ("count_events", _db_key(session), _newest(session, Event), query.filter_key())
+    key = ("count_events", db_key(session), newest(session, Event), query.filter_key())
 
     def compute() -> int:
-        return session.scalar(select(func.count()).select_from(Event).where(*_conditions(session, query))) or 0
+        return session.scalar(select(func.count()).select_from(Event).where(*conditions(session, query))) or 0
 
-    return _cache.get_or_compute(key, compute)
+    return cache.get_or_compute(key, compute)
 
 
 def _is_large_share(session: Session, query: EventQuery, count: int) -> bool:
@@ -400,10 +215,10 @@ def _is_large_share(session: Session, query: EventQuery, count: int) -> bool:
 
 def search_events(session: Session, query: EventQuery) -> Page[EventRow]:
     """One page of events matching the query, with the total count and the cursor of the next page."""
-    limit = max(1, min(query.limit, MAX_LIMIT))
+    limit = max(1, min(query.limit or DEFAULT_LIMIT, MAX_LIMIT))
     count = count_events(session, query)
     many = _is_large_share(session, query, count)
-    statement = select(*_row_columns(), Event.date_start).where(*_conditions(session, query, many))
+    statement = select(*_row_columns(), Event.date_start).where(*conditions(session, query, many))
     if query.cursor:
         statement = statement.where(_after_cursor(query.order, *_decode_cursor(query.cursor, query.order)))
     elif query.offset:
@@ -418,13 +233,28 @@ def search_events(session: Session, query: EventQuery) -> Page[EventRow]:
     return Page(rows, count, limit, query.offset, next_cursor=next_cursor)
 
 
+def list_events(session: Session, query: EventQuery | None = None) -> list[EventOut]:
+    """Events matching the filters with the articles that report them (the command line's events), oldest
+    first (undated last); ``limit`` None lists every match (``order``, ``offset`` and ``cursor`` are not used)."""
+    query = query or EventQuery()
+    statement = (
+        select(Event)
+        .options(selectinload(Event.mentions).selectinload(Mention.article))
+        .where(*conditions(session, query))
+        .order_by(Event.date_start.is_(None), Event.date_start, Event.id)
+    )
+    if query.limit:
+        statement = statement.limit(query.limit)
+    return with_registry(session, [event_out(event) for event in session.scalars(statement)])
+
+
 def iter_events(session: Session, query: EventQuery, batch: int = 1000) -> Iterator[EventRow]:
     """Every event matching the filters, in the query's order, a batch at a time (exports: no limit)."""
     cursor = None
     many = _is_large_share(session, query, count_events(session, query))
-    conditions = _conditions(session, query, many)
+    where = conditions(session, query, many)
     while True:
-        statement = select(*_row_columns(), Event.date_start).where(*conditions)
+        statement = select(*_row_columns(), Event.date_start).where(*where)
         if cursor:
             statement = statement.where(_after_cursor(query.order, *_decode_cursor(cursor, query.order)))
         result = session.connection().execute(statement.order_by(*_order_by(query.order, many)).limit(batch)).all()
@@ -443,36 +273,6 @@ def event_rows(session: Session, ids: list[int]) -> list[EventRow]:
         for r in session.connection().execute(select(*_row_columns()).where(Event.id.in_(chunk))):
             found[r.id] = _to_row(r)
     return [found[i] for i in ids if i in found]
-
-
-_INTERVAL = "/"
-_PRECISION_BY_PARTS = {1: "year", 2: "month", 3: "day"}
-
-
-@functools.lru_cache(maxsize=4096)
-def date_precision(edtf: str | None) -> str | None:
-    """How precise an EDTF date is: day, month, season, year, decade, century, interval (None when undated).
-
-    Unknown digits lower the precision: ``2015-XX`` is a year, ``201X`` a decade, ``XXXX-07-08`` a day
-    (of an unknown year).
-    """
-    if not edtf:
-        return None
-    value = edtf.strip().rstrip("?~%")
-    if _INTERVAL in value:
-        return "interval"
-    value = value.lstrip("-").replace("?", "").replace("~", "").replace("%", "")
-    parts = value.split("-")
-    year = parts[0]
-    if len(parts) >= 2 and re.fullmatch(r"2[1-9]|3\d|4[01]", parts[1]):
-        return "season"
-    # drop trailing parts that are wholly unknown ("2015-XX" -> year)
-    while len(parts) > 1 and set(parts[-1]) <= {"X"}:
-        parts = parts[:-1]
-    if len(parts) == 1:
-        unknown = len(year) - len(year.rstrip("X"))
-        return {0: "year", 1: "decade", 2: "century"}.get(unknown, "unknown")
-    return _PRECISION_BY_PARTS.get(len(parts), "day")
 
 
 # ---------------------------------------------------------------------------------------------- detail
@@ -608,17 +408,7 @@ class ArticleDetail:
 
 
 def _article_row(a: Article) -> ArticleRow:
-    return ArticleRow(
-        id=a.id,
-        url=a.url,
-        title=a.title,
-        published=a.published,
-        language=a.language,
-        source_path=a.source_path,
-        event_count=a.event_count,
-        story_id=a.story_id,
-        ingested_at=a.ingested_at,
-    )
+    return dataclass_from(ArticleRow, a)
 
 
 def article_detail(session: Session, article_id: int) -> ArticleDetail | None:
@@ -631,24 +421,7 @@ def article_detail(session: Session, article_id: int) -> ArticleDetail | None:
     return ArticleDetail(
         article=_article_row(article),
         text=article.text,
-        mentions=[
-            ArticleMention(
-                mention_id=m.id,
-                event_id=m.event_id,
-                type=m.type,
-                subtype=m.subtype,
-                status=m.status,
-                date=m.date,
-                targets=list(m.targets or []),
-                actor=m.actor,
-                evidence=m.evidence,
-                evidence_start=m.evidence_start,
-                evidence_end=m.evidence_end,
-                confidence=m.confidence,
-                boilerplate=m.boilerplate,
-            )
-            for m in mentions
-        ],
+        mentions=[dataclass_from(ArticleMention, m, mention_id=m.id, targets=m.targets or []) for m in mentions],
     )
 
 
@@ -696,8 +469,8 @@ def search_entities(
             .group_by(EventEntity.entity_id)
         ).all()
     )
-    count_key = ("count_entities", _db_key(session), _newest(session, Entity), name, kind)
-    total = _cache.get_or_compute(
+    count_key = ("count_entities", db_key(session), newest(session, Entity), name, kind)
+    total = cache.get_or_compute(
         count_key, lambda: session.scalar(select(func.count()).select_from(Entity).where(*terms)) or 0
     )
     rows = [EntityRow(r.id, r.key, r.name, r.kind, counts.get(r.id, 0)) for r in page]
@@ -740,8 +513,8 @@ def search_articles(session: Session, query: ArticleQuery) -> Page[ArticleRow]:
     )
     found = session.execute(statement).all()
     rows = [ArticleRow(*r) for r in found[:limit]]
-    key = ("count_articles", _db_key(session), _newest(session, Article), tuple(asdict(query).items())[:5])
-    total = _cache.get_or_compute(
+    key = ("count_articles", db_key(session), newest(session, Article), tuple(asdict(query).items())[:5])
+    total = cache.get_or_compute(
         key, lambda: session.scalar(select(func.count()).select_from(Article).where(*terms)) or 0
     )
     return Page(rows, total, limit, offset, next_offset=offset + limit if len(found) > limit else None)
@@ -780,8 +553,8 @@ class Dashboard:
 def dashboard(session: Session, latest: int = 10, top: int = 10) -> Dashboard:
     """The dashboard's numbers (cached for DASHBOARD_TTL_S per database; ``invalidate_caches`` renews them)."""
     # keyed by database only: new events show up when the entry is renewed (DASHBOARD_TTL_S), without a stall
-    key = ("dashboard", _db_key(session), latest, top)
-    return _cache.get_or_compute(key, lambda: _dashboard(session, latest, top), ttl=DASHBOARD_TTL_S)
+    key = ("dashboard", db_key(session), latest, top)
+    return cache.get_or_compute(key, lambda: _dashboard(session, latest, top), ttl=DASHBOARD_TTL_S)
 
 
 def _month(session: Session):
@@ -866,8 +639,8 @@ class Facets:
 
 
 def facets(session: Session) -> Facets:
-    key = ("facets", _db_key(session))
-    return _cache.get_or_compute(key, lambda: _facets(session), ttl=DASHBOARD_TTL_S)
+    key = ("facets", db_key(session))
+    return cache.get_or_compute(key, lambda: _facets(session), ttl=DASHBOARD_TTL_S)
 
 
 def _facets(session: Session) -> Facets:
@@ -876,8 +649,8 @@ def _facets(session: Session) -> Facets:
     return Facets(
         types={t: list(subtypes) for t, subtypes in EVENT_TYPES.items()},
         statuses=list(STATUSES),
-        countries=sorted(countries),
-        languages=sorted(languages),
+        countries=sorted(c for c in countries if c),
+        languages=sorted(lang for lang in languages if lang),
         review_states=list(REVIEW_STATES),
         orders=list(ORDERS),
     )

@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported in the functions that migrate: a program that only reads (the web app) never loads it.
 
 ENV_VAR = "CIVICWATCH_DB"
 DEFAULT_FILE_DOC = "$XDG_DATA_HOME/civicwatch/civicwatch.db (~/.local/share/civicwatch/civicwatch.db)"
@@ -96,6 +98,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _alembic_config(connection=None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -104,18 +108,24 @@ def _alembic_config(connection=None) -> Config:
 
 def head_revision() -> str:
     """The schema revision this version of civicwatch expects."""
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(_alembic_config())
     return str(script.get_current_head())
 
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at; None when it has no civicwatch tables yet."""
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
 def upgrade(engine: Engine) -> tuple[str | None, str]:
     """Migrate the database to the newest schema; returns (revision before, revision after)."""
+    from alembic import command
+
     _ensure_parent(engine)
     try:
         before = current_revision(engine)
@@ -179,6 +189,8 @@ def make_revision(message: str, rev_id: str | None = None) -> None:
     It compares the models with a scratch SQLite database migrated to the current head.
     """
     import tempfile
+
+    from alembic import command
 
     with tempfile.TemporaryDirectory() as scratch:
         engine = make_engine(f"sqlite:///{scratch}/scratch.db")

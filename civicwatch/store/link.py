@@ -56,8 +56,8 @@ from datetime import date, timedelta
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from civicwatch.resolve import EXACT, VARIANT, match_strength, name_keys
-from civicwatch.store.merge import date_range
+from civicwatch.core.dates import date_range
+from civicwatch.resolve import EXACT, VARIANT, match_strength, name_keys, split_list
 from civicwatch.store.models import (
     Alias,
     Event,
@@ -111,8 +111,8 @@ def news_events(session: Session, events: Iterable[Event] | None = None) -> list
     ids = [event.id for event in candidates]
     registered: set[int] = set()
     for at in range(0, len(ids), 500):
-        query = select(RegistryEventSource.event_id).where(RegistryEventSource.event_id.in_(ids[at : at + 500]))
-        registered.update(session.scalars(query))
+        chunk = select(RegistryEventSource.event_id).where(RegistryEventSource.event_id.in_(ids[at : at + 500]))
+        registered.update(session.scalars(chunk))
     return [event for event in candidates if event.id not in registered]
 
 
@@ -181,7 +181,7 @@ def judge(session: Session, event: Event, latest: dict[str, date | None]) -> Ver
     span = reported_range(event)
     if span is None:
         return Verdict("not_checked", "the event has no date and no publication date")
-    judging = [r for r in imported if latest[r] is None or latest[r] >= span[0]]
+    judging = [r for r in imported if (as_of := latest[r]) is None or as_of >= span[0]]
     if not judging:
         newest = ", ".join(f"{r} as of {latest[r]}" for r in imported)
         return Verdict("not_checked", f"the register snapshots ({newest}) predate the reported date")
@@ -218,15 +218,18 @@ def _compare(
         return f"{record.register} entry {record.entry_id} ({record.name})"
 
     verb = "included" if designation else "excluded"
-    dated = [(record, how, decided(record)) for record, how in found if decided(record) is not None]
+    dated = [(record, how, day) for record, how in found if (day := decided(record)) is not None]
     within = [item for item in dated if start - window <= item[2] <= end + window]
     if within:
         days, record, how, day = nearest(within)
         return Verdict("confirmed", f"{describe(record)}: {verb} on {day.isoformat()}", record, day, days, how)
     strong = [(record, how) for record, how in found if how in STRONG]
     if not strong:  # only namesakes of the same name family (a shared quoted or reduced key): no contradiction
-        days, record, _, day = nearest(dated) if dated else (None, found[0][0], None, None)
-        when = f"{verb} on {day.isoformat()}" if day else "undated"
+        if dated:
+            _, record, _, day = nearest(dated)
+            when = f"{verb} on {day.isoformat()}"
+        else:
+            record, when = found[0][0], "undated"
         reason = f"no entry of the register is this entity; {describe(record)}, which shares its name, was {when}"
         return Verdict("absent", reason)
     strong_dated = [item for item in dated if item[1] in STRONG]
@@ -263,8 +266,6 @@ def _numbers(texts: Iterable[str]) -> tuple[set[str], set[str]]:
 
 
 def target_names(event: Event) -> list[str]:
-    from civicwatch.store.ingest import split_list  # ingest calls this module: imported here, not at the top
-
     return list(dict.fromkeys(part for target in event.targets for part in split_list(target)))
 
 
@@ -326,7 +327,7 @@ def _pair_match(news: str, registered: str, is_person: bool | None, generated: b
     if strength < VARIANT or person or generated:
         return None
     shared = ({a.core, a.reduced} | a.alternates) & ({b.core, b.reduced} | b.alternates)
-    shared -= a.acronyms | b.acronyms | {None}
-    if any(sum(ch.isalpha() for ch in key) >= MIN_SHARED_KEY_LETTERS for key in shared):
+    shared -= a.acronyms | b.acronyms
+    if any(key and sum(ch.isalpha() for ch in key) >= MIN_SHARED_KEY_LETTERS for key in shared):
         return "shared-key"
     return None

@@ -2,15 +2,15 @@
 
 A new report (an event the extractor found in one article) joins a stored event when:
 
-* the type is the same and the subtypes agree (the extractor's rule: equal, or "vandalism"/"assault",
-  "condemnation"/"appeal");
+* the type is the same and the subtypes agree (the extractor's rule, ``civicwatch.core.schema.subtypes_agree``:
+  equal, or "vandalism"/"assault", "condemnation"/"appeal");
 * they share a target entity: the same canonical key from ``civicwatch.resolve.identity``, so
   "Memorial", "«Мемориал»" and "International Memorial" meet;
 * the countries, when both are known, are the same (Georgia's foreign agents law is not Russia's);
 * for reactions, the speakers are the same entity when both are named (different speakers make
   different reactions);
 * the dates agree: when both are dated, one is a prefix of the other ("2015-07" agrees with
-  "2015-07-08", X matches any digit: the extractor's ``dates_agree``); when one is undated, it is
+  "2015-07-08", X matches any digit: ``civicwatch.core.dates.dates_agree``); when one is undated, it is
   within ``WINDOW_DAYS`` (14) days of the other: the undated report's publication date must lie
   within 14 days of the stored event's date range or of the span of its reports' publication
   dates (for a dated report and an undated stored event, the report's date range against that
@@ -29,14 +29,14 @@ targets of every report, and counts its sources.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
-from civicwatch.extract.merge import _COMPATIBLE_SUBTYPES, dates_agree
+from civicwatch.core.dates import date_range, dates_agree, precision
+from civicwatch.core.schema import compatible_subtypes, field_values, subtypes_agree
 from civicwatch.resolve import entity_key, same_entity
 from civicwatch.store.models import Event, EventEntity, Mention, RegistryEventSource
 
@@ -44,8 +44,6 @@ WINDOW_DAYS = 14
 SOURCE_BONUS = 0.05  # confidence gained per further source
 MAX_CONFIDENCE = 0.99
 _STATUS_RANK = {"threatened": 0, "planned": 1, "occurred": 2}
-_SEASONS = {"21": ((3, 0), (5, 0)), "22": ((6, 0), (8, 0)), "23": ((9, 0), (11, 0)), "24": ((12, 0), (2, 1))}
-_EDTF_DAY = re.compile(r"^(\d{4})(?:-(\d{2}|XX))?(?:-(\d{2}|XX))?$")
 
 
 @dataclass
@@ -55,43 +53,6 @@ class Report:
     mention: Mention
     published: date | None  # its article's publication date
     target_ids: set[int]  # entities of its targets
-
-
-def subtypes_agree(a: str, b: str) -> bool:
-    return a == b or any(a in group and b in group for group in _COMPATIBLE_SUBTYPES)
-
-
-def date_range(edtf: str | None) -> tuple[date, date] | None:
-    """The days an EDTF date covers: "2015-07" -> (2015-07-01, 2015-07-31); None when the year is unknown."""
-    if not edtf:
-        return None
-    if "/" in edtf:
-        start, _, end = edtf.partition("/")
-        first, last = date_range(start), date_range(end)
-        return (first[0], last[1]) if first and last else None
-    match = _EDTF_DAY.match(edtf.rstrip("?~%"))
-    if not match:
-        return None
-    year, month, day = int(match[1]), match[2], match[3]
-    try:
-        if not month or month == "XX":
-            return date(year, 1, 1), date(year, 12, 31)
-        if month in _SEASONS:  # EDTF level 1 seasons: "2012-22" is summer 2012
-            (m1, y1), (m2, y2) = _SEASONS[month]
-            last = date(year + y2, m2 % 12 + 1, 1) - timedelta(days=1) if m2 < 12 else date(year + y2, 12, 31)
-            return date(year + y1, m1, 1), last
-        first_of_month = date(year, int(month), 1)
-        last_of_month = (first_of_month + timedelta(days=31)).replace(day=1) - timedelta(days=1)
-        if not day or day == "XX":
-            return first_of_month, last_of_month
-        return (date(year, int(month), int(day)),) * 2
-    except ValueError:  # "2015-13", "2015-02-30"
-        return None
-
-
-def precision(edtf: str | None) -> int:
-    """How much of a date is known: the count of its non-X characters."""
-    return len(edtf.replace("X", "")) if edtf else 0
 
 
 def assign(session: Session, reports: list[Report], article_id: int) -> list[Event | None]:
@@ -142,7 +103,7 @@ def _stored_targets(session: Session, reports: list[Report], article_id: int) ->
 def _wanted(report: Report):
     """The SQL condition for stored events this report may merge with (a superset of ``_fit``)."""
     m = report.mention
-    subtypes = {m.subtype} | set().union(*(group for group in _COMPATIBLE_SUBTYPES if m.subtype in group))
+    subtypes = compatible_subtypes(m.subtype)
     same_kind = and_(Event.type == m.type, Event.subtype.in_(subtypes), EventEntity.entity_id.in_(report.target_ids))
     window = timedelta(days=WINDOW_DAYS)
     if m.date is None:
@@ -191,14 +152,16 @@ def _days_apart(event: Event, report: Report) -> tuple[int, int] | None:
     """(days for the window, days for ranking) between the undated side and the other side; None when
     there is nothing to compare. A dated event is ranked by its own date, an undated one by its reports'
     publication dates: an undated report of Thursday's court ruling goes to Thursday's event."""
-    reported = [(event.first_published, event.last_published)] if event.first_published else []
+    first, last = event.first_published, event.last_published or event.first_published
+    reported: list[tuple[date, date]] = [(first, last)] if first and last else []
     span = date_range(event.date)
     if report.mention.date is None:
         if report.published is None:
             return None
         day = [(report.published, report.published)]
         window = _gap(day, reported + ([span] if span else []))
-        return None if window is None else (window, _gap(day, [span]) if span else window)
+        ranking = _gap(day, [span]) if span else window
+        return None if window is None or ranking is None else (window, ranking)
     own = date_range(report.mention.date)
     window = _gap([own], reported) if own else None
     return None if window is None else (window, window)
@@ -215,22 +178,10 @@ def new_event(report: Report) -> Event:
     m = report.mention
     span = date_range(m.date)
     return Event(
-        type=m.type,
-        subtype=m.subtype,
-        status=m.status,
-        targets=list(m.targets),
-        actor=m.actor,
-        date=m.date,
+        **field_values(m),
         date_start=span[0] if span else None,
         date_end=span[1] if span else None,
-        location=m.location,
-        country=m.country,
-        evidence=m.evidence,
         evidence_article_id=m.article_id,
-        evidence_start=m.evidence_start,
-        evidence_end=m.evidence_end,
-        confidence=m.confidence,
-        boilerplate=m.boilerplate,
         source_count=1,
         first_published=report.published,
         last_published=report.published,

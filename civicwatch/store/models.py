@@ -51,6 +51,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+Day = date  # within Event, "date" is a column
 ROLES = ("target", "actor", "location")
 REVIEW_STATES = ("unreviewed", "confirmed", "rejected", "edited")
 USER_ROLES = ("analyst", "admin")
@@ -94,34 +95,42 @@ class Article(Base):
     mentions: Mapped[list[Mention]] = relationship(back_populates="article", cascade="all, delete-orphan")
 
 
-class Event(Base):
+class ReportColumns:
+    """The columns of one report of an event, ``civicwatch.core.schema.REPORT_FIELDS``: an ``Event`` holds its
+    best report's values, a ``Mention`` the values one article gave."""
+
+    type: Mapped[str] = mapped_column(String(32))
+    subtype: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    targets: Mapped[list[str]] = mapped_column(JSON)  # surface names
+    actor: Mapped[str | None] = mapped_column(Text)
+    date: Mapped[str | None] = mapped_column(String(32))  # EDTF
+    location: Mapped[str | None] = mapped_column(Text)
+    country: Mapped[str | None] = mapped_column(String(2))
+    evidence: Mapped[str] = mapped_column(Text)
+    evidence_start: Mapped[int] = mapped_column(Integer, default=0)
+    evidence_end: Mapped[int] = mapped_column(Integer, default=0)
+    confidence: Mapped[float] = mapped_column(Float)
+    boilerplate: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Event(ReportColumns, Base):
     __tablename__ = "events"
     __table_args__ = (
         Index("ix_events_type_subtype", "type", "subtype"),
         Index("ix_events_date_start", "date_start"),
     )
 
+    # the ReportColumns hold the best report's values: the targets of every report, the most precise date
+    # (as a day range below), the best evidence; boilerplate when every report is
     id: Mapped[int] = mapped_column(primary_key=True)
-    type: Mapped[str] = mapped_column(String(32))
-    subtype: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16))
-    targets: Mapped[list[str]] = mapped_column(JSON)  # surface names, from every report
-    actor: Mapped[str | None] = mapped_column(Text)
-    date: Mapped[str | None] = mapped_column(String(32))  # EDTF, the most precise of its reports
-    date_start: Mapped[date | None] = mapped_column(Date)
-    date_end: Mapped[date | None] = mapped_column(Date)
-    location: Mapped[str | None] = mapped_column(Text)
-    country: Mapped[str | None] = mapped_column(String(2))
-    evidence: Mapped[str] = mapped_column(Text)  # the best report's evidence
+    date_start: Mapped[Day | None] = mapped_column(Date)
+    date_end: Mapped[Day | None] = mapped_column(Date)
     evidence_article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
-    evidence_start: Mapped[int] = mapped_column(Integer, default=0)
-    evidence_end: Mapped[int] = mapped_column(Integer, default=0)
-    confidence: Mapped[float] = mapped_column(Float)
-    boilerplate: Mapped[bool] = mapped_column(Boolean, default=False)  # every report is boilerplate
     source_count: Mapped[int] = mapped_column(Integer, default=1)
     # the span of its reports' publication dates: the window for undated reports (see merge.py)
-    first_published: Mapped[date | None] = mapped_column(Date)
-    last_published: Mapped[date | None] = mapped_column(Date)
+    first_published: Mapped[Day | None] = mapped_column(Date)
+    last_published: Mapped[Day | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
     # the analyst review (civicwatch.store.review): one of REVIEW_STATES, who reviewed it last and when, and
@@ -135,26 +144,13 @@ class Event(Base):
     entity_links: Mapped[list[EventEntity]] = relationship(back_populates="event", cascade="all, delete-orphan")
 
 
-class Mention(Base):
+class Mention(ReportColumns, Base):
     __tablename__ = "mentions"
     __table_args__ = (UniqueConstraint("event_id", "article_id", name="uq_mentions_event_article"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
-    type: Mapped[str] = mapped_column(String(32))
-    subtype: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16))
-    targets: Mapped[list[str]] = mapped_column(JSON)
-    actor: Mapped[str | None] = mapped_column(Text)
-    date: Mapped[str | None] = mapped_column(String(32))
-    location: Mapped[str | None] = mapped_column(Text)
-    country: Mapped[str | None] = mapped_column(String(2))
-    evidence: Mapped[str] = mapped_column(Text)
-    evidence_start: Mapped[int] = mapped_column(Integer)
-    evidence_end: Mapped[int] = mapped_column(Integer)
-    confidence: Mapped[float] = mapped_column(Float)
-    boilerplate: Mapped[bool] = mapped_column(Boolean)
     extra: Mapped[dict] = mapped_column(JSON, default=dict)  # the extractor's extras (trigger, headline...)
 
     event: Mapped[Event] = relationship(back_populates="mentions")

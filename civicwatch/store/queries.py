@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import date
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from civicwatch.core.schema import dataclass_from
 from civicwatch.resolve import entity_key, name_keys
 from civicwatch.store.models import (
     Alias,
@@ -31,22 +31,6 @@ from civicwatch.store.models import (
     RegistryImport,
     RegistryRecord,
 )
-from civicwatch.store.search import fulltext_event_ids
-
-
-@dataclass
-class EventFilter:
-    """Which events to list; every field left None lets everything through."""
-
-    type: str | None = None
-    subtype: str | None = None
-    since: date | None = None  # events whose date range reaches this day or later (undated ones excluded)
-    until: date | None = None  # events whose date range starts on or before this day (undated ones excluded)
-    entity: str | None = None  # events naming this entity, in any role and any spelling
-    include_boilerplate: bool = False
-    limit: int | None = None
-    q: str | None = None  # full-text search (civicwatch.store.search): every word, "phrase" or prefix* must match
-    review_state: str | None = None  # "unreviewed", "confirmed", "rejected" or "edited"
 
 
 @dataclass
@@ -132,12 +116,12 @@ def with_registry(session: Session, events: list[EventOut]) -> list[EventOut]:
                 "source": snapshot.source,
                 "as_of": snapshot.as_of.isoformat() if snapshot.as_of else None,
             }
-        query = (
+        verdicts = (
             select(RegistryCheck, RegistryRecord.entry_id)
             .outerjoin(RegistryRecord, RegistryRecord.id == RegistryCheck.record_id)
             .where(RegistryCheck.event_id.in_(chunk))
         )
-        for check, entry_id in session.execute(query):
+        for check, entry_id in session.execute(verdicts):
             checks[check.event_id] = {
                 "verdict": check.verdict,
                 "register": check.register,
@@ -153,76 +137,31 @@ def with_registry(session: Session, events: list[EventOut]) -> list[EventOut]:
     return events
 
 
-def list_events(session: Session, flt: EventFilter | None = None) -> list[EventOut]:
-    """Events matching the filter, oldest first (undated last)."""
-    flt = flt or EventFilter()
-    query = select(Event).options(selectinload(Event.mentions).selectinload(Mention.article))
-    if flt.type:
-        query = query.where(Event.type == flt.type)
-    if flt.subtype:
-        query = query.where(Event.subtype == flt.subtype)
-    if flt.since:
-        query = query.where(Event.date_end >= flt.since)
-    if flt.until:
-        query = query.where(Event.date_start <= flt.until)
-    if not flt.include_boilerplate:
-        query = query.where(Event.boilerplate.is_(False))
-    if flt.entity is not None:
-        ids = [e.id for e in find_entities(session, flt.entity)]
-        query = query.where(Event.id.in_(select(EventEntity.event_id).where(EventEntity.entity_id.in_(ids))))
-    if flt.review_state:
-        query = query.where(Event.review_state == flt.review_state)
-    if flt.q and flt.q.strip():
-        query = query.where(Event.id.in_(fulltext_event_ids(session, flt.q)))
-    query = query.order_by(Event.date_start.is_(None), Event.date_start, Event.id)
-    if flt.limit:
-        query = query.limit(flt.limit)
-    return with_registry(session, [event_out(event) for event in session.scalars(query)])
-
-
 def event_out(event: Event) -> EventOut:
     mentions = [_mention_out(m) for m in event.mentions]
     url = next((m.url for m in mentions if m.article_id == event.evidence_article_id), None)
-    return EventOut(
-        id=event.id,
-        type=event.type,
-        subtype=event.subtype,
-        status=event.status,
-        targets=list(event.targets),
-        actor=event.actor,
-        date=event.date,
-        location=event.location,
-        country=event.country,
-        evidence=event.evidence,
-        evidence_start=event.evidence_start,
-        evidence_end=event.evidence_end,
-        confidence=event.confidence,
-        boilerplate=event.boilerplate,
+    return dataclass_from(
+        EventOut,
+        event,
         sources=event.source_count,
         url=url,
         mentions=mentions,
-        review_state=event.review_state,
-        reviewed_by=event.reviewed_by,
         edited_fields=list(event.edited_fields or []),
     )
 
 
 def _mention_out(m: Mention) -> MentionOut:
     a: Article = m.article
-    return MentionOut(
+    published = a.published.isoformat() if a.published else None
+    return dataclass_from(
+        MentionOut,
+        m,
         article_id=a.id,
         url=a.url,
         source=a.source_path,
         title=a.title,
-        published=a.published.isoformat() if a.published else None,
+        published=published,
         language=a.language,
-        status=m.status,
-        date=m.date,
-        evidence=m.evidence,
-        evidence_start=m.evidence_start,
-        evidence_end=m.evidence_end,
-        confidence=m.confidence,
-        boilerplate=m.boilerplate,
     )
 
 

@@ -55,6 +55,7 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from civicwatch.core.schema import field_values
 from civicwatch.registries import RegistryEntry, RegistrySnapshot, RowProblem, read_registry
 from civicwatch.registries.text import SNILS_PATTERN
 from civicwatch.resolve import entity_key, name_keys
@@ -222,11 +223,8 @@ class _Import:
         self.snapshot = snapshot
         self.register = snapshot.registry
         self.row = RegistryImport(
+            **field_values(snapshot, ("source", "source_format", "as_of", "as_of_source")),
             register=self.register,
-            source=snapshot.source,
-            source_format=snapshot.source_format,
-            as_of=snapshot.as_of,
-            as_of_source=snapshot.as_of_source,
             sha256=sha256,
             entries=len(snapshot.entries),
             problems=len(snapshot.problems),
@@ -310,7 +308,7 @@ class _Import:
             ]
             found = entry_key(entry) if candidates else None
             names = [entry["name"], *entry["other_names"]]
-            same = [r for r in candidates if found and keys.get(r.entity_id) == found[0]]
+            same = [r for r in candidates if found and r.entity_id is not None and keys.get(r.entity_id) == found[0]]
             same = same or [r for r in candidates if link.name_match(names, r) == "exact-name"]
             same = same or [r for r in candidates if link.name_match(names, r) == "shared-key"]
             if len(same) == 1:  # several namesakes included on one day: leave them apart
@@ -379,8 +377,8 @@ class _Import:
         sources: dict[tuple[int, str], int] = {}
         for chunk in _chunks(record_ids):
             query = select(RegistryEventSource.record_id, RegistryEventSource.kind, RegistryEventSource.event_id)
-            for record_id, kind, event_id in session.execute(query.where(RegistryEventSource.record_id.in_(chunk))):
-                sources[(record_id, kind)] = event_id
+            for record_id, kind, source_event in session.execute(query.where(RegistryEventSource.record_id.in_(chunk))):
+                sources[(record_id, kind)] = source_event
         wanted: list[tuple[_RecordView, str, date]] = []
         for record in records.values():
             for kind, day in (("designation", record.date_in), ("delisting", record.date_out)):
@@ -414,6 +412,8 @@ class _Import:
     def _correct(self, event_id: int, record: _RecordView, kind: str, day: date | None) -> None:
         """A newer snapshot moved a decision date, or dropped an exclusion date."""
         event = self.session.get(Event, event_id)
+        if event is None:
+            return  # its source row names it, and the source row goes with the event (ON DELETE CASCADE)
         if day is None:
             self.session.delete(event)
             self.result.moved += 1

@@ -23,13 +23,13 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from civicwatch.extract.calendar import is_valid_edtf
-from civicwatch.model import EVENT_TYPES, STATUSES
+from civicwatch.core.dates import date_range, is_valid_edtf
+from civicwatch.core.schema import EDITABLE_FIELDS, EVENT_TYPES, STATUSES, dataclass_from, field_values
 from civicwatch.model import Event as EventIn
-from civicwatch.store.merge import date_range
+from civicwatch.store.entities import EntityResolver
+from civicwatch.store.link import check_events
 from civicwatch.store.models import Article, AuditLogEntry, Event, EventEntity, User
 
-EDITABLE_FIELDS = ("type", "subtype", "status", "date", "actor", "targets", "location", "country")
 REVIEW_ACTIONS = {"confirm": "confirmed", "reject": "rejected"}  # "reopen": back to unreviewed (or edited)
 _ROLE_OF_FIELD = {"targets": "target", "actor": "actor", "location": "location"}
 _MAX_NAME = 500
@@ -230,8 +230,6 @@ def edit_event(
         _relink(session, event, roles | ({"target"} if "type" in changed else set()))
     session.flush()
     if {"type", "subtype", "date", "targets", "country"} & set(changed):
-        from civicwatch.store.link import check_events  # the registers' verdict follows the edit
-
         check_events(session, [event])
     record_audit(session, user, "edit", "event", event.id, before, {n: _plain(v) for n, v in changed.items()}, note)
     return event
@@ -243,20 +241,12 @@ def _plain(value: Any) -> Any:
 
 def _relink(session: Session, event: Event, roles: set[str]) -> None:
     """Link the event to the entities its (edited) targets, actor and location name, as ingest does."""
-    from civicwatch.store.ingest import EntityResolver  # ingest imports the extraction stack: load it when needed
-
     session.flush()
     session.execute(delete(EventEntity).where(EventEntity.event_id == event.id, EventEntity.role.in_(roles)))
     session.expire(event, ["entity_links"])
     language = session.scalar(select(Article.language).where(Article.id == event.evidence_article_id))
     described = EventIn(
-        type=event.type,
-        subtype=event.subtype,
-        status=event.status,
-        targets=list(event.targets),
-        actor=event.actor,
-        location=event.location,
-        evidence=event.evidence,
+        **field_values(event, ("type", "subtype", "status", "targets", "actor", "location", "evidence"))
     )
     resolver = EntityResolver(session, language, [described])
     linked: set[tuple[int, str]] = set()
@@ -269,19 +259,7 @@ def _relink(session: Session, event: Event, roles: set[str]) -> None:
 
 
 def _entry(row: AuditLogEntry) -> AuditEntry:
-    at = row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)
-    return AuditEntry(
-        id=row.id,
-        at=at,
-        user_id=row.user_id,
-        username=row.username,
-        action=row.action,
-        object_type=row.object_type,
-        object_id=row.object_id,
-        before=row.before,
-        after=row.after,
-        note=row.note,
-    )
+    return dataclass_from(AuditEntry, row, at=row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC))
 
 
 def event_history(session: Session, event_id: int) -> list[AuditEntry]:

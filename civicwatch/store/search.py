@@ -24,6 +24,7 @@ import logging
 import re
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
     Dialect,
@@ -154,7 +155,7 @@ def _postgresql(terms: list[Term]):
             queries.append(func.to_tsquery("simple", literal(term.words[0] + ":*", String)))
         else:
             queries.append(func.phraseto_tsquery("simple", literal(" ".join(term.words), String)))
-    query = queries[0]
+    query: Any = queries[0]
     for more in queries[1:]:
         query = query.op("&&")(more)
     return _pg_fts.c.event_id, -func.ts_rank(document, query), document.op("@@")(query)

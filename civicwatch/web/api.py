@@ -7,21 +7,28 @@ absolute URL of the next page with the same filters (null on the last page). Err
 
 from __future__ import annotations
 
+from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, get_type_hints
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from civicwatch.store import browse
 from civicwatch.store.browse import MAX_LIMIT, ArticleQuery, BrowseError, EventQuery, Page
+from civicwatch.store.queries import AliasOut, EventOut, MentionOut
 from civicwatch.store.review import event_history
-from civicwatch.web.deps import DbSession, EventFilters, read_access
+from civicwatch.web.deps import DbSession, EventFilters, found, read_access
 
 router = APIRouter(dependencies=[Depends(read_access)], tags=["api"])
 
 T = TypeVar("T")
+# What an event's page adds to the event (browse.EventDetail), as EventDetailOut shows it
+DETAIL_FIELDS = (
+    *("date_precision", "date_start", "date_end", "language", "first_source_url", "reviewed_at"),
+    *("review_state", "reviewed_by", "edited_fields", "created_at", "updated_at"),
+)
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Rows per page (at most {MAX_LIMIT}).")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip (prefer the `next` link).")]
@@ -56,58 +63,49 @@ class PageOut(BaseModel, Generic[T]):
     next: str | None = Field(description="Absolute URL of the next page with the same filters; null on the last.")
 
 
-class EventSummary(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+def model_of(
+    source: type | tuple[type, ...],
+    descriptions: dict[str, str] | None = None,
+    names: tuple[str, ...] | None = None,
+    types: dict[str, Any] | None = None,
+) -> type[BaseModel]:
+    """A pydantic model with the fields of the store's read models (dataclasses), each required, with
+    ``descriptions`` for the OpenAPI schema: the base of their API model. ``names``: which fields, in which
+    order (default: every field of ``source``, in its order); ``types``: the types of fields it adds or
+    shows differently."""
+    classes = source if isinstance(source, tuple) else (source,)
+    hints: dict[str, Any] = {}
+    for cls in reversed(classes):  # the first class's type of a name wins
+        hints |= get_type_hints(cls)
+    hints |= types or {}
+    names = names or tuple(item.name for item in dataclass_fields(classes[0]))
+    descriptions = descriptions or {}
+    fields: dict[str, Any] = {name: (hints[name], Field(description=descriptions.get(name))) for name in names}
+    return create_model(f"{classes[0].__name__}Fields", __config__=ConfigDict(from_attributes=True), **fields)
 
-    id: int
-    type: str
-    subtype: str
-    status: str
-    date: str | None = Field(description="EDTF: 2015-07-08, 2015-07, 2015, XXXX-07-08, ...")
-    date_precision: str | None = Field(description="day, month, season, year, decade, century, interval")
-    targets: list[str]
-    actor: str | None
-    location: str | None
-    country: str | None
-    source_count: int
-    confidence: float
-    boilerplate: bool
-    evidence: str = Field(description="The sentence of the best report.")
-    evidence_article_id: int | None
-    first_source_url: str | None
-    language: str | None = Field(description="The language of the article the evidence comes from.")
-    review_state: str
-    created_at: datetime | None
-    updated_at: datetime | None
+
+# The API models of the store's read models add links (mypy cannot follow a base made at run time: misc).
+class EventSummary(
+    model_of(  # type: ignore[misc]
+        browse.EventRow,
+        {
+            "date": "EDTF: 2015-07-08, 2015-07, 2015, XXXX-07-08, ...",
+            "date_precision": "day, month, season, year, decade, century, interval",
+            "evidence": "The sentence of the best report.",
+            "language": "The language of the article the evidence comes from.",
+        },
+    )
+):
     url: str = Field(description="The event's page.")
     api_url: str
 
 
-class MentionModel(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    article_id: int
-    url: str | None
-    source: str | None
-    title: str | None
-    published: str | None
-    language: str | None
-    status: str
-    date: str | None
-    evidence: str
-    evidence_start: int
-    evidence_end: int
-    confidence: float
-    boilerplate: bool
+class MentionModel(model_of(MentionOut)):  # type: ignore[misc]
+    pass
 
 
-class LinkedEntityModel(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    name: str
-    kind: str
-    role: str
+class LinkedEntityModel(model_of(browse.LinkedEntity)):  # type: ignore[misc]
+    pass
 
 
 class HistoryModel(BaseModel):
@@ -123,59 +121,46 @@ class HistoryModel(BaseModel):
     note: str | None
 
 
-class EventDetailOut(BaseModel):
-    id: int
-    type: str
-    subtype: str
-    status: str
-    date: str | None
-    date_precision: str | None
-    date_start: date | None
-    date_end: date | None
-    targets: list[str]
-    actor: str | None
-    location: str | None
-    country: str | None
-    evidence: str
-    evidence_start: int
-    evidence_end: int
-    confidence: float
-    boilerplate: bool
-    source_count: int
-    language: str | None
-    first_source_url: str | None
-    mentions: list[MentionModel] = Field(description="Every article that reports it, with its own evidence.")
-    entities: list[LinkedEntityModel]
-    registry: dict[str, Any] | None = Field(description="For events made from a register: the entry.")
-    registry_check: dict[str, Any] | None = Field(description="For news events: what the registers say.")
-    review_state: str
-    reviewed_at: datetime | None
-    reviewed_by: str | None
-    edited_fields: list[str]
-    history: list[HistoryModel] = Field(description="The review history, oldest first.")
-    created_at: datetime | None
-    updated_at: datetime | None
-    url: str
+# An event's page as the API gives it: the event's fields and the page's (browse.EventDetail), flat, in this order
+EVENT_DETAIL_FIELDS = (
+    *("id", "type", "subtype", "status", "date", "date_precision", "date_start", "date_end", "targets", "actor"),
+    *("location", "country", "evidence", "evidence_start", "evidence_end", "confidence", "boilerplate"),
+    *("source_count", "language", "first_source_url", "mentions", "entities", "registry", "registry_check"),
+    *("review_state", "reviewed_at", "reviewed_by", "edited_fields", "history", "created_at", "updated_at", "url"),
+)
 
 
-class EntitySummary(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+class EventDetailOut(
+    model_of(  # type: ignore[misc]
+        (EventOut, browse.EventDetail),
+        {
+            "mentions": "Every article that reports it, with its own evidence.",
+            "registry": "For events made from a register: the entry.",
+            "registry_check": "For news events: what the registers say.",
+            "history": "The review history, oldest first.",
+        },
+        names=EVENT_DETAIL_FIELDS,
+        types={
+            "source_count": int,
+            "mentions": list[MentionModel],
+            "entities": list[LinkedEntityModel],
+            "registry": dict[str, Any] | None,
+            "registry_check": dict[str, Any] | None,
+            "history": list[HistoryModel],
+            "url": str,
+        },
+    )
+):
+    pass
 
-    id: int
-    key: str
-    name: str
-    kind: str
-    event_count: int
+
+class EntitySummary(model_of(browse.EntityRow)):  # type: ignore[misc]
     url: str
     api_url: str
 
 
-class AliasModel(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    name: str
-    language: str | None
-    seen: int
+class AliasModel(model_of(AliasOut)):  # type: ignore[misc]
+    pass
 
 
 class TimelineModel(BaseModel):
@@ -195,38 +180,15 @@ class EntityDetailOut(BaseModel):
     url: str
 
 
-class ArticleSummary(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    url: str | None
-    title: str | None
-    published: date | None
-    language: str | None
-    source_path: str | None
-    event_count: int
-    story_id: int | None
-    ingested_at: datetime | None
+class ArticleSummary(model_of(browse.ArticleRow)):  # type: ignore[misc]
     page_url: str
     api_url: str
 
 
-class ArticleMentionModel(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    mention_id: int
-    event_id: int
-    type: str
-    subtype: str
-    status: str
-    date: str | None
-    targets: list[str]
-    actor: str | None
-    evidence: str
-    evidence_start: int = Field(description="Offset of the evidence in `text` (characters).")
-    evidence_end: int
-    confidence: float
-    boilerplate: bool
+class ArticleMentionModel(
+    model_of(browse.ArticleMention, {"evidence_start": "Offset of the evidence in `text` (characters)."})  # type: ignore[misc]
+):
+    pass
 
 
 class ArticleDetailOut(ArticleSummary):
@@ -234,21 +196,12 @@ class ArticleDetailOut(ArticleSummary):
     mentions: list[ArticleMentionModel]
 
 
-class MonthCountModel(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    month: str
-    type: str
-    count: int
+class MonthCountModel(model_of(browse.MonthCount)):  # type: ignore[misc]
+    pass
 
 
-class TargetCountModel(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    entity_id: int
-    name: str
-    kind: str
-    events: int
+class TargetCountModel(model_of(browse.TargetCount)):  # type: ignore[misc]
+    pass
 
 
 class StatsOut(BaseModel):
@@ -259,15 +212,8 @@ class StatsOut(BaseModel):
     most_targeted: list[TargetCountModel]
 
 
-class FacetsOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    types: dict[str, list[str]]
-    statuses: list[str]
-    countries: list[str]
-    languages: list[str]
-    review_states: list[str]
-    orders: list[str]
+class FacetsOut(model_of(browse.Facets)):  # type: ignore[misc]
+    pass
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -328,31 +274,16 @@ def list_events(
 @router.get("/events/{event_id}", response_model=EventDetailOut, responses=ERROR_RESPONSES)
 def get_event(request: Request, session: DbSession, event_id: int) -> EventDetailOut:
     """One event with every field, every report (article, evidence and offsets), its entities and review state."""
-    detail = browse.event_detail(session, event_id)
-    if detail is None:
-        raise HTTPException(404, f"no event {event_id}")
-    event = detail.event.to_dict()
-    for name in ("id", "sources", "url", "review_state", "reviewed_by", "edited_fields"):
-        event.pop(name, None)
-    return EventDetailOut(
-        id=event_id,
-        **event,
-        source_count=detail.event.sources,
-        date_precision=detail.date_precision,
-        date_start=detail.date_start,
-        date_end=detail.date_end,
-        language=detail.language,
-        first_source_url=detail.first_source_url,
-        entities=[LinkedEntityModel.model_validate(e) for e in detail.entities],
-        review_state=detail.review_state,
-        reviewed_at=detail.reviewed_at,
-        reviewed_by=detail.reviewed_by,
-        edited_fields=detail.edited_fields,
-        created_at=detail.created_at,
-        updated_at=detail.updated_at,
-        history=[HistoryModel.model_validate(entry) for entry in event_history(session, event_id)],
-        url=site_url(request, f"events/{event_id}"),
-    )
+    detail = found(browse.event_detail(session, event_id), f"no event {event_id}")
+    # the event's fields, then what the detail adds (its review fields are the event's too)
+    values = detail.event.to_dict() | {name: getattr(detail, name) for name in DETAIL_FIELDS}
+    values |= {
+        "source_count": detail.event.sources,
+        "entities": [LinkedEntityModel.model_validate(e) for e in detail.entities],
+        "history": [HistoryModel.model_validate(entry) for entry in event_history(session, event_id)],
+        "url": site_url(request, f"events/{event_id}"),
+    }
+    return EventDetailOut.model_validate(values)
 
 
 @router.get("/entities", response_model=PageOut[EntitySummary], responses=ERROR_RESPONSES)
@@ -380,25 +311,21 @@ def list_entities(
 @router.get("/entities/{entity_id}", response_model=EntityDetailOut, responses=ERROR_RESPONSES)
 def get_entity(request: Request, session: DbSession, entity_id: int) -> EntityDetailOut:
     """An entity: its aliases in every language, what registers say about it, and the timeline of its events."""
-    detail = browse.entity_detail(session, entity_id)
-    if detail is None:
-        raise HTTPException(404, f"no entity {entity_id}")
+    detail = found(browse.entity_detail(session, entity_id), f"no entity {entity_id}")
     profile = detail.profile
     ids = [item.event.id for item in profile.timeline]
     rows = {row.id: row for row in _event_rows(session, ids)}
+    timeline = [
+        TimelineModel(roles=item.roles, event=event_summary(request, rows[item.event.id]))
+        for item in profile.timeline
+        if item.event.id in rows
+    ]
+    values = {name: getattr(profile, name) for name in ("id", "key", "name", "kind", "registry")}
     return EntityDetailOut(
-        id=profile.id,
-        key=profile.key,
-        name=profile.name,
-        kind=profile.kind,
+        **values,
         aliases=[AliasModel.model_validate(a) for a in profile.aliases],
         aliases_by_language=detail.aliases_by_language,
-        registry=profile.registry,
-        timeline=[
-            TimelineModel(roles=item.roles, event=event_summary(request, rows[item.event.id]))
-            for item in profile.timeline
-            if item.event.id in rows
-        ],
+        timeline=timeline,
         url=site_url(request, f"entities/{entity_id}"),
     )
 
@@ -420,17 +347,10 @@ def list_articles(
     offset: Offset = 0,
 ) -> Response:
     """Stored articles, newest published first."""
-    query = ArticleQuery(
-        language=language.lower() if language else None,
-        published_from=published_from,
-        published_to=published_to,
-        title=title,
-        with_events=with_events,
-        limit=limit,
-        offset=offset,
-    )
+    language = language.lower() if language else None
+    query = ArticleQuery(language, published_from, published_to, title, with_events, limit, offset)  # its fields' order
     page = browse.search_articles(session, query)
-    data = [_article_summary(request, row) for row in page.rows]
+    data = [ArticleSummary.model_validate(_article_summary(request, row)) for row in page.rows]
     return json_response(PageOut[ArticleSummary](data=data, count=page.count, next=next_url(request, page)))
 
 
@@ -445,9 +365,7 @@ def _article_summary(request: Request, row: browse.ArticleRow) -> dict:
 @router.get("/articles/{article_id}", response_model=ArticleDetailOut, responses=ERROR_RESPONSES)
 def get_article(request: Request, session: DbSession, article_id: int) -> ArticleDetailOut:
     """An article's text and the events found in it, with the evidence offsets into the text."""
-    detail = browse.article_detail(session, article_id)
-    if detail is None:
-        raise HTTPException(404, f"no article {article_id}")
+    detail = found(browse.article_detail(session, article_id), f"no article {article_id}")
     return ArticleDetailOut(
         **_article_summary(request, detail.article),
         text=detail.text,

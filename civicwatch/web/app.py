@@ -1,7 +1,7 @@
 """The FastAPI application: ``create_app`` wires the database, templates, static files, routers and error handlers.
 
 Errors have one JSON shape under ``/api`` (``{"error": {"status", "code", "message", "detail"?}}``) and an
-HTML page elsewhere (``pages.render_error``), whatever raised them: a missing route, a bad parameter, a
+HTML page elsewhere (``templating.render_error``), whatever raised them: a missing route, a bad parameter, a
 wrong method or a bug (which answers 500 without showing internals).
 """
 
@@ -28,13 +28,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import civicwatch
 from civicwatch.store import connect
-from civicwatch.web import api, atom, auth, exports, pages, review
-from civicwatch.web.deps import read_access
+from civicwatch.web import api, atom, exports, login, pages, review
+from civicwatch.web.deps import API_PREFIX, read_access
+from civicwatch.web.security import SecurityHeadersMiddleware
+from civicwatch.web.templating import render_error
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
 TEMPLATES_DIR = HERE / "templates"
-API_PREFIX = "/api"
 ROUTE_THREADS = 8
 DOCS_ASSETS = f"{API_PREFIX}/docs/assets"
 OPENAPI_URL = "/openapi.json"
@@ -86,7 +87,7 @@ def create_app(db: str | None = None, *, private: bool = False, secure_cookies: 
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     _add_api_docs(app)
 
-    app.include_router(auth.router)
+    app.include_router(login.router)
     app.include_router(review.router)
     app.include_router(api.router, prefix=API_PREFIX)
     app.include_router(exports.router)
@@ -94,7 +95,7 @@ def create_app(db: str | None = None, *, private: bool = False, secure_cookies: 
     app.include_router(pages.router)
 
     # security headers (CSP, nosniff, frame denial) on every response: pages, API, static files
-    app.add_middleware(auth.SecurityHeadersMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unexpected_error)
@@ -178,13 +179,14 @@ def _reason(status_code: int) -> str:
 def _respond(request: Request, status_code: int, message: str, detail: list | None = None, headers=None) -> Response:
     if is_api(request):
         return JSONResponse(error_body(status_code, message, detail), status_code=status_code, headers=headers)
-    response = pages.render_error(request, status_code, message)
+    response = render_error(request, status_code, message)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
 
 
-async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)  # registered for it (starlette types handlers loosely)
     message = exc.detail if isinstance(exc.detail, str) else _reason(exc.status_code)
     if exc.status_code == 404 and exc.detail == "Not Found":
         message = f"nothing at {request.url.path}"
@@ -193,7 +195,8 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
     return _respond(request, exc.status_code, message, headers=getattr(exc, "headers", None))
 
 
-async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
     detail = [
         {"loc": list(error.get("loc", ())), "msg": error.get("msg", ""), "type": error.get("type", "")}
         for error in exc.errors()

@@ -1,4 +1,15 @@
-"""FastAPI dependencies shared by the routers: one database session per request, the app's settings."""
+"""FastAPI dependencies shared by the routers: the database session, who is asking, CSRF, the event filters.
+
+* ``get_session`` / ``DbSession``: one database session per request.
+* Who is asking: ``authenticate_request`` finds the user from ``Authorization: Bearer TOKEN`` (scripts:
+  ``civicwatch user token``) or the session cookie (browsers, ``/login``). ``reader`` guards every read
+  route: in private mode it asks for a user or a token (pages redirect to ``/login``, the API answers 401).
+  ``reviewer`` guards the review routes: analysts and admins only.
+* CSRF: every form carries a token, the session's own once logged in, before that (the log-in form) a
+  random token also kept in a cookie (double submit); ``check_csrf`` answers 403 to a POST without it.
+  Requests with a bearer token need none.
+* ``EventFilters``: the query-string filters of every event list (API, exports, feed).
+"""
 
 from __future__ import annotations
 
@@ -6,14 +17,22 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
+from urllib.parse import quote
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, HTTPException, Query, Request
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from civicwatch.model import EVENT_TYPES, STATUSES
-from civicwatch.store.browse import ORDERS, REVIEW_STATES, EventQuery
-from civicwatch.web import auth
+from civicwatch.core.schema import ALL_SUBTYPES, EVENT_TYPES, STATUSES
+from civicwatch.store import accounts
+from civicwatch.store.filters import ORDERS, EventQuery
+from civicwatch.store.models import REVIEW_STATES
+from civicwatch.web import security
+
+T = TypeVar("T")
+API_PREFIX = "/api"
+REVIEWER_ROLES = ("analyst", "admin")
 
 
 @dataclass(frozen=True)
@@ -34,9 +53,14 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         yield session
 
 
-async def read_access(request: Request) -> None:
-    """``auth.reader`` (private mode: log-in or token required) called on the event loop, as above."""
-    auth.reader(request)
+DbSession = Annotated[Session, Depends(get_session)]
+
+
+def found(value: T | None, missing: str) -> T:
+    """The value a lookup found; 404 with the message ``missing`` when it found nothing."""
+    if value is None:
+        raise HTTPException(404, missing)
+    return value
 
 
 def get_settings(request: Request) -> Settings:
@@ -44,15 +68,153 @@ def get_settings(request: Request) -> Settings:
     return Settings(private=state.private, secure_cookies=state.secure_cookies)
 
 
+# ----------------------------------------------------------------------------------------- who is asking
+
+
+@dataclass
+class Auth:
+    """Who made the request: a user (or None), how (``session``, ``token`` or None), the session's CSRF token."""
+
+    user: Any | None = None
+    via: str | None = None
+    csrf_token: str | None = None
+
+
+def _bearer_token(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def authenticate_request(request: Request) -> Auth:
+    """The request's user from its bearer token or session cookie (looked up once per request)."""
+    cached = getattr(request.state, "auth", None)
+    if cached is not None:
+        return cached
+    auth = Auth()
+    bearer = _bearer_token(request)
+    cookie = request.cookies.get(security.SESSION_COOKIE)
+    if bearer or cookie:
+        with request.app.state.sessions() as session:
+            if bearer:
+                user = accounts.user_for_token(session, bearer)
+                if user is not None:
+                    auth = Auth(user, "token")
+            elif cookie:
+                found = accounts.user_for_session(session, cookie)
+                if found is not None:
+                    user, web_session = found
+                    auth = Auth(user, "session", web_session.csrf_token)
+            session.commit()  # the store may note when a token or session was last used
+    if auth.user is not None and getattr(auth.user, "disabled", False):
+        auth = Auth()
+    request.state.auth = auth
+    return auth
+
+
+def current_user(request: Request) -> Any | None:
+    """The logged-in user (or the owner of the API token), None for anonymous visitors."""
+    return authenticate_request(request).user
+
+
+def can_review(user: Any | None) -> bool:
+    return user is not None and getattr(user, "role", None) in REVIEWER_ROLES
+
+
+def is_api(request: Request) -> bool:
+    path = request.url.path
+    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
+
+
+def wants_html(request: Request) -> bool:
+    return not is_api(request) and "text/html" in request.headers.get("accept", "")
+
+
+def login_redirect(request: Request, message: str) -> HTTPException:
+    """A 303 to the log-in page that comes back here afterwards (the error handler keeps the Location header)."""
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return HTTPException(303, message, headers={"Location": "/login?next=" + quote(target, safe="")})
+
+
+def reader(request: Request) -> None:
+    """Dependency for every read route: in private mode it requires a logged-in user or an API token."""
+    if not request.app.state.private or current_user(request) is not None:
+        return
+    if wants_html(request):
+        raise login_redirect(request, "this instance is private: log in to read it")
+    raise HTTPException(
+        401,
+        "this instance is private: log in or send an API token (Authorization: Bearer TOKEN)",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+def reviewer(request: Request) -> Any:
+    """Dependency for the review routes: the user, who must be an analyst or admin."""
+    user = current_user(request)
+    if user is None:
+        if wants_html(request):
+            raise login_redirect(request, "log in to review events")
+        raise HTTPException(401, "log in or send an API token to review events", headers={"WWW-Authenticate": "Bearer"})
+    if not can_review(user):
+        raise HTTPException(403, "only analysts and admins can review events")
+    return user
+
+
+async def read_access(request: Request) -> None:
+    """``reader`` called on the event loop (see ``get_session``)."""
+    reader(request)
+
+
+# ----------------------------------------------------------------------------------------------- CSRF
+
+
+def csrf_token(request: Request) -> str:
+    """The token the page's forms must send back: the session's, or the log-in form's (set as a cookie)."""
+    auth = authenticate_request(request)
+    if auth.csrf_token:
+        return auth.csrf_token
+    token = request.cookies.get(security.LOGIN_CSRF_COOKIE) or getattr(request.state, "new_login_csrf", None)
+    if not token:
+        token = security.new_token()
+        request.state.new_login_csrf = token  # set_csrf_cookie puts it on the response
+    return token
+
+
+def set_csrf_cookie(request: Request, response: Response) -> None:
+    """Send the log-in form's CSRF cookie when this request made a new one."""
+    token = getattr(request.state, "new_login_csrf", None)
+    if token:
+        response.set_cookie(
+            security.LOGIN_CSRF_COOKIE,
+            token,
+            httponly=True,
+            samesite="lax",
+            secure=request.app.state.secure_cookies,
+            path="/",
+        )
+
+
+def check_csrf(request: Request, submitted: str | None) -> None:
+    """403 unless ``submitted`` is the CSRF token of this browser; requests with a bearer token need none."""
+    auth = authenticate_request(request)
+    if auth.via == "token":
+        return
+    expected = auth.csrf_token or request.cookies.get(security.LOGIN_CSRF_COOKIE)
+    if not security.same_token(expected, submitted):
+        raise HTTPException(403, "the form's security token is missing or out of date: reload the page and try again")
+
+
 # ------------------------------------------------------------------------------ event filters (query string)
 # One definition of the event filters for the API, the exports, the feed and the pages: the same names,
 # the same validation (an unknown type or a malformed date answers 422) and the same OpenAPI description.
 
-EventType = StrEnum("EventType", {name: name for name in EVENT_TYPES})
-EventSubtype = StrEnum("EventSubtype", {name: name for subtypes in EVENT_TYPES.values() for name in subtypes})
-EventStatus = StrEnum("EventStatus", {name: name for name in STATUSES})
-ReviewState = StrEnum("ReviewState", {name: name for name in REVIEW_STATES})
-EventOrder = StrEnum("EventOrder", {name: name for name in ORDERS})
+# (mypy cannot list the members of an enum made from the schema's tuples: misc)
+EventType = StrEnum("EventType", {name: name for name in EVENT_TYPES})  # type: ignore[misc]
+EventSubtype = StrEnum("EventSubtype", {name: name for name in ALL_SUBTYPES})  # type: ignore[misc]
+EventStatus = StrEnum("EventStatus", {name: name for name in STATUSES})  # type: ignore[misc]
+ReviewState = StrEnum("ReviewState", {name: name for name in REVIEW_STATES})  # type: ignore[misc]
+EventOrder = StrEnum("EventOrder", {name: name for name in ORDERS})  # type: ignore[misc]
+NEWEST = EventOrder("newest")
 
 
 async def event_filters(
@@ -77,7 +239,7 @@ async def event_filters(
         bool, Query(description="Also events reported only in boilerplate (site notices, footers).")
     ] = False,
     order: Annotated[EventOrder, Query(description="newest / oldest by event date, or added: newest stored.")] = (
-        EventOrder.newest
+        NEWEST
     ),
 ) -> EventQuery:
     """The filters of an event list, as an ``EventQuery`` (page fields left at their defaults)."""
@@ -98,4 +260,3 @@ async def event_filters(
 
 
 EventFilters = Annotated[EventQuery, Depends(event_filters)]
-DbSession = Annotated[Session, Depends(get_session)]

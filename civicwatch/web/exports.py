@@ -25,50 +25,35 @@ from civicwatch.web.deps import EventFilters, read_access
 
 router = APIRouter(dependencies=[Depends(read_access)], tags=["exports"])
 
-EXPORT_COLUMNS = (
-    "id",
-    "date",
-    "date_precision",
-    "type",
-    "subtype",
-    "status",
-    "actor",
-    "targets",
-    "location",
-    "country",
-    "source_count",
-    "first_source_url",
-    "evidence",
-    "confidence",
-    "review_state",
-    "language",
-    "url",
-)
+# The columns of an export and their Parquet types: one row per event (EventRow's fields, "url" its page)
+COLUMN_TYPES = {
+    "id": "int64",
+    "date": "string",
+    "date_precision": "string",
+    "type": "string",
+    "subtype": "string",
+    "status": "string",
+    "actor": "string",
+    "targets": "list<string>",
+    "location": "string",
+    "country": "string",
+    "source_count": "int32",
+    "first_source_url": "string",
+    "evidence": "string",
+    "confidence": "float64",
+    "review_state": "string",
+    "language": "string",
+    "url": "string",
+}
+EXPORT_COLUMNS = tuple(COLUMN_TYPES)
 BATCH = 1000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_record(row: EventRow, event_url: str) -> dict:
     """The export columns of one event (``targets`` as a list; ``url`` is the event's page)."""
-    return {
-        "id": row.id,
-        "date": row.date,
-        "date_precision": row.date_precision,
-        "type": row.type,
-        "subtype": row.subtype,
-        "status": row.status,
-        "actor": row.actor,
-        "targets": row.targets,
-        "location": row.location,
-        "country": row.country,
-        "source_count": row.source_count,
-        "first_source_url": row.first_source_url,
-        "evidence": row.evidence,
-        "confidence": row.confidence,
-        "review_state": row.review_state,
-        "language": row.language,
-        "url": event_url,
-    }
+    values = row.__dict__ | {"url": event_url}
+    return {name: values[name] for name in EXPORT_COLUMNS}
 
 
 def spreadsheet_safe(value: object) -> object:
@@ -113,27 +98,9 @@ def parquet_bytes(records: Iterable[dict]) -> bytes:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = pa.schema(
-        [
-            ("id", pa.int64()),
-            ("date", pa.string()),
-            ("date_precision", pa.string()),
-            ("type", pa.string()),
-            ("subtype", pa.string()),
-            ("status", pa.string()),
-            ("actor", pa.string()),
-            ("targets", pa.list_(pa.string())),
-            ("location", pa.string()),
-            ("country", pa.string()),
-            ("source_count", pa.int32()),
-            ("first_source_url", pa.string()),
-            ("evidence", pa.string()),
-            ("confidence", pa.float64()),
-            ("review_state", pa.string()),
-            ("language", pa.string()),
-            ("url", pa.string()),
-        ]
-    )
+    arrow = {"string": pa.string(), "int32": pa.int32(), "int64": pa.int64(), "float64": pa.float64()}
+    arrow["list<string>"] = pa.list_(pa.string())
+    schema = pa.schema([(name, arrow[kind]) for name, kind in COLUMN_TYPES.items()])
     sink = io.BytesIO()
     with pq.ParquetWriter(sink, schema, compression="zstd") as writer:
         batch: list[dict] = []

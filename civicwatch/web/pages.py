@@ -1,31 +1,30 @@
-"""Server-rendered pages: dashboard, event list, event, entity and article pages, and the error page.
+"""Server-rendered pages: dashboard, event list, event, entity and article pages.
 
-Everything shown comes from the database and is treated as hostile: templates autoescape, no ``|safe``
-on data, highlights are built as a list of text segments (escaped when printed), and links only ever
-point to http(s) URLs. The read side is ``civicwatch.store.browse``; this module turns its results into
-template contexts.
+Everything shown comes from the database and is treated as hostile (see ``templating``); highlights are
+built as a list of text segments, escaped when printed. The read side is ``civicwatch.store.browse``;
+this module turns its results into template contexts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from http import HTTPStatus
-from typing import Annotated, Any
-from urllib.parse import urlencode, urlsplit
+from typing import Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import PlainTextResponse, Response
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from civicwatch.store import browse
-from civicwatch.web import auth
-from civicwatch.web.chart import TYPE_ORDER, stacked_bars
-from civicwatch.web.deps import get_session
+from civicwatch.store.filters import EventQuery
+from civicwatch.store.review import event_history
+from civicwatch.web.chart import stacked_bars
+from civicwatch.web.deps import DbSession, found, reader
+from civicwatch.web.security import SecureRoute
+from civicwatch.web.templating import render
 
-DbSession = Annotated[Session, Depends(get_session)]
-
-router = APIRouter(route_class=auth.SecureRoute, dependencies=[Depends(auth.reader)])
+router = APIRouter(route_class=SecureRoute, dependencies=[Depends(reader)])
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -34,63 +33,6 @@ FILTERS = ("type", "subtype", "status", "country", "language", "date_from", "dat
 # WEB-CORE's export and feed endpoints take the same filters.
 EXPORTS = (("CSV", "/api/events.csv"), ("JSON Lines", "/api/events.jsonl"), ("Parquet", "/api/events.parquet"))
 FEED = "/feed.atom"
-
-
-# ------------------------------------------------------------------------------------------- rendering
-
-
-def safe_url(url: str | None) -> str | None:
-    """The URL when it is http(s), else None: a stored ``javascript:`` or ``data:`` URL is never a link."""
-    if not url:
-        return None
-    try:
-        scheme = urlsplit(url.strip()).scheme.lower()
-    except ValueError:
-        return None
-    return url.strip() if scheme in ("http", "https") else None
-
-
-def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> Response:
-    """A page from ``templates/``, with who is logged in, the forms' CSRF token and pending flash messages."""
-    user = auth.current_user(request)
-    full = {
-        "request": request,
-        "user": user,
-        "can_review": auth.can_review(user),
-        # anonymous pages have no form but the log-in form: no token (and no cookie) for them
-        "csrf_token": auth.csrf_token(request) if user is not None or template == "login.html" else "",
-        "flashes": auth.take_flashes(request),
-        "safe_url": safe_url,
-        "chart_types": TYPE_ORDER,
-        **context,
-    }
-    response = request.app.state.templates.TemplateResponse(request, template, full, status_code=status_code)
-    auth.set_csrf_cookie(request, response)
-    if request.cookies.get(auth.FLASH_COOKIE):
-        response.delete_cookie(auth.FLASH_COOKIE, path="/")
-    response.headers["Cache-Control"] = "no-store" if user is not None else "no-cache"
-    return auth.add_security_headers(response)
-
-
-def render_error(request: Request, status_code: int, message: str) -> Response:
-    """The error page for paths outside /api (redirects raised as errors, such as to /login, pass through)."""
-    if 300 <= status_code < 400:
-        return auth.add_security_headers(PlainTextResponse(message, status_code=status_code))
-    try:
-        reason = HTTPStatus(status_code).phrase
-    except ValueError:
-        reason = "Error"
-    try:
-        return render(
-            request,
-            "error.html",
-            {"status_code": status_code, "reason": reason, "message": message, "nav": None},
-            status_code=status_code,
-        )
-    except Exception:  # the error page must not fail in turn (say the database is down)
-        return auth.add_security_headers(
-            PlainTextResponse(f"{status_code} {reason}: {message}", status_code=status_code)
-        )
 
 
 # -------------------------------------------------------------------------------------------- dashboard
@@ -107,7 +49,7 @@ def dashboard_page(request: Request, session: DbSession) -> Response:
 
 
 @dataclass
-class EventFilters:
+class FilterForm:
     """The /events form's values as typed (strings), and the problems found reading them."""
 
     values: dict[str, str] = field(default_factory=dict)
@@ -128,13 +70,13 @@ def _parse_day(name: str, value: str, problems: list[str]) -> date | None:
         return None
 
 
-def read_filters(request: Request) -> tuple[EventFilters, browse.EventQuery]:
+def read_filters(request: Request) -> tuple[FilterForm, EventQuery]:
     """The filters of a GET form: empty fields are no filter, unreadable ones are ignored with a message."""
     params = request.query_params
-    filters = EventFilters({name: params.get(name, "").strip() for name in FILTERS})
+    filters = FilterForm({name: params.get(name, "").strip() for name in FILTERS})
     v = filters.values
     problems = filters.problems
-    query = browse.EventQuery(
+    query = EventQuery(
         type=v["type"] or None,
         subtype=v["subtype"] or None,
         status=v["status"] or None,
@@ -199,11 +141,7 @@ class ReviewView:
 
 
 def event_context(request: Request, session: Session, event_id: int, error: Any = None) -> dict[str, Any]:
-    detail = browse.event_detail(session, event_id)
-    if detail is None:
-        raise HTTPException(404, f"there is no event {event_id}")
-    from civicwatch.store.review import event_history
-
+    detail = found(browse.event_detail(session, event_id), f"there is no event {event_id}")
     event = detail.event
     form = {
         "type": event.type,
@@ -244,9 +182,7 @@ def event_page(event_id: int, request: Request, session: DbSession) -> Response:
 
 @router.get("/entities/{entity_id}", include_in_schema=False)
 def entity_page(entity_id: int, request: Request, session: DbSession) -> Response:
-    detail = browse.entity_detail(session, entity_id)
-    if detail is None:
-        raise HTTPException(404, f"there is no entity {entity_id}")
+    detail = found(browse.entity_detail(session, entity_id), f"there is no entity {entity_id}")
     return render(request, "entity.html", {"nav": None, "detail": detail, "profile": detail.profile})
 
 
@@ -292,9 +228,7 @@ def highlight(text: str, mentions: list[browse.ArticleMention]) -> list[Highligh
 
 @router.get("/articles/{article_id}", include_in_schema=False)
 def article_page(article_id: int, request: Request, session: DbSession) -> Response:
-    detail = browse.article_detail(session, article_id)
-    if detail is None:
-        raise HTTPException(404, f"there is no article {article_id}")
+    detail = found(browse.article_detail(session, article_id), f"there is no article {article_id}")
     context = {
         "nav": None,
         "detail": detail,

@@ -13,21 +13,24 @@ routes with ``Authorization: Bearer TOKEN``:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Body, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from civicwatch.core.schema import EDITABLE_FIELDS
 from civicwatch.store import browse
-from civicwatch.store.review import EDITABLE_FIELDS, ReviewError, edit_event, event_history, review_event
-from civicwatch.web import auth, pages
-from civicwatch.web.deps import get_session
+from civicwatch.store.review import ReviewError, edit_event, event_history, review_event
+from civicwatch.web import deps
+from civicwatch.web.deps import DbSession
+from civicwatch.web.pages import event_context
+from civicwatch.web.security import CSRF_HEADER, SecureRoute
+from civicwatch.web.templating import flash, render
 
-DbSession = Annotated[Session, Depends(get_session)]
-
-router = APIRouter(route_class=auth.SecureRoute)
+router = APIRouter(route_class=SecureRoute)
 
 DONE = {"confirm": "Event confirmed.", "reject": "Event rejected.", "reopen": "Event reopened."}
 
@@ -55,8 +58,26 @@ def _edit_form_changes(form: dict[str, Any], current: dict[str, str]) -> dict[st
 
 def _event_page_with_error(request: Request, session: Session, event_id: int, error: ReviewError) -> Response:
     session.rollback()
-    context = pages.event_context(request, session, event_id, error=error)
-    return pages.render(request, "event.html", context, status_code=422)
+    context = event_context(request, session, event_id, error=error)
+    return render(request, "event.html", context, status_code=422)
+
+
+def _apply(session: Session, change: Callable[[], object]) -> ReviewError | None:
+    """Make one review change and commit it (cached counts renewed), or say why it was refused."""
+    try:
+        change()
+    except ReviewError as exc:
+        return exc
+    session.commit()
+    browse.invalidate_caches()
+    return None
+
+
+def _back_to_event(event_id: int, message: str) -> Response:
+    """Redirect after a form's POST: the event page, with a message shown once."""
+    response = RedirectResponse(f"/events/{event_id}", status_code=303)
+    flash(response, "ok", message)
+    return response
 
 
 # ------------------------------------------------------------------------------------------ browser forms
@@ -71,20 +92,15 @@ def review_form(
     note: Annotated[str, Form()] = "",
     csrf_token: Annotated[str | None, Form()] = None,
 ) -> Response:
-    auth.check_csrf(request, csrf_token)
-    user = auth.reviewer(request)
+    deps.check_csrf(request, csrf_token)
+    user = deps.reviewer(request)
     _require_event(session, event_id)
     if action not in DONE:
         raise HTTPException(400, f"unknown review action {action!r}: use confirm, reject or reopen")
-    try:
-        review_event(session, event_id, user, action, note.strip() or None)
-    except ReviewError as exc:
-        return _event_page_with_error(request, session, event_id, exc)
-    session.commit()
-    browse.invalidate_caches()
-    response = RedirectResponse(f"/events/{event_id}", status_code=303)
-    auth.flash(response, "ok", DONE[action])
-    return response
+    error = _apply(session, lambda: review_event(session, event_id, user, action, note.strip() or None))
+    if error is not None:
+        return _event_page_with_error(request, session, event_id, error)
+    return _back_to_event(event_id, DONE[action])
 
 
 @router.post("/events/{event_id}/edit", include_in_schema=False)
@@ -103,24 +119,18 @@ def edit_form(
     note: Annotated[str, Form()] = "",
     csrf_token: Annotated[str | None, Form()] = None,
 ) -> Response:
-    auth.check_csrf(request, csrf_token)
-    user = auth.reviewer(request)
-    context = pages.event_context(request, session, event_id)  # 404 for an unknown event
+    deps.check_csrf(request, csrf_token)
+    user = deps.reviewer(request)
+    context = event_context(request, session, event_id)  # 404 for an unknown event
     sent = {"type": type, "subtype": subtype, "status": status, "date": date, "actor": actor, "targets": targets}
     sent |= {"location": location, "country": country}
     changes = _edit_form_changes({k: v for k, v in sent.items() if v is not None}, context["review"].form)
-    response = RedirectResponse(f"/events/{event_id}", status_code=303)
     if not changes:
-        auth.flash(response, "ok", "Nothing changed.")
-        return response
-    try:
-        edit_event(session, event_id, user, changes, note.strip() or None)
-    except ReviewError as exc:
-        return _event_page_with_error(request, session, event_id, exc)
-    session.commit()
-    browse.invalidate_caches()
-    auth.flash(response, "ok", f"Event edited: {', '.join(changes)}.")
-    return response
+        return _back_to_event(event_id, "Nothing changed.")
+    error = _apply(session, lambda: edit_event(session, event_id, user, changes, note.strip() or None))
+    if error is not None:
+        return _event_page_with_error(request, session, event_id, error)
+    return _back_to_event(event_id, f"Event edited: {', '.join(changes)}.")
 
 
 # ---------------------------------------------------------------------------------------------- JSON API
@@ -151,8 +161,8 @@ class EventEdit(BaseModel):
 
 def _api_user(request: Request) -> Any:
     """The reviewer of an API call: a bearer token, or a browser session that sends its CSRF token in a header."""
-    user = auth.reviewer(request)
-    auth.check_csrf(request, request.headers.get(auth.CSRF_HEADER))
+    user = deps.reviewer(request)
+    deps.check_csrf(request, request.headers.get(CSRF_HEADER))
     return user
 
 
@@ -166,32 +176,24 @@ def review_result(session: Session, event_id: int) -> dict:
     }
 
 
-@router.post("/api/events/{event_id}/review", tags=["review"], summary="Confirm, reject or reopen an event")
-def review_api(
-    event_id: int,
-    request: Request,
-    session: DbSession,
-    body: Annotated[ReviewRequest, Body()],
-) -> dict:
-    """Needs an analyst's API token (``Authorization: Bearer TOKEN``). Written to the audit log."""
-    user = _api_user(request)
-    _require_event(session, event_id)
-    try:
-        review_event(session, event_id, user, body.action, body.note)
-    except ReviewError as exc:
-        raise HTTPException(422, str(exc)) from exc
-    session.commit()
-    browse.invalidate_caches()
+def _answer(session: Session, event_id: int, change: Callable[[], object]) -> dict:
+    """An API call's change made: the event and its history; 422 with the reason when it was refused."""
+    error = _apply(session, change)
+    if error is not None:
+        raise HTTPException(422, str(error)) from error
     return review_result(session, event_id)
 
 
+@router.post("/api/events/{event_id}/review", tags=["review"], summary="Confirm, reject or reopen an event")
+def review_api(event_id: int, request: Request, session: DbSession, body: Annotated[ReviewRequest, Body()]) -> dict:
+    """Needs an analyst's API token (``Authorization: Bearer TOKEN``). Written to the audit log."""
+    user = _api_user(request)
+    _require_event(session, event_id)
+    return _answer(session, event_id, lambda: review_event(session, event_id, user, body.action, body.note))
+
+
 @router.patch("/api/events/{event_id}", tags=["review"], summary="Edit an event's fields")
-def edit_api(
-    event_id: int,
-    request: Request,
-    session: DbSession,
-    body: Annotated[EventEdit, Body()],
-) -> dict:
+def edit_api(event_id: int, request: Request, session: DbSession, body: Annotated[EventEdit, Body()]) -> dict:
     """Change any of the editable fields (type, subtype, status, date, actor, targets, location, country); the
     event becomes "edited". Needs an analyst's API token. Written to the audit log with ``note``."""
     user = _api_user(request)
@@ -200,10 +202,4 @@ def edit_api(
     note = changes.pop("note", None)
     if not changes:
         raise HTTPException(422, f"nothing to change: send any of {', '.join(EDITABLE_FIELDS)}")
-    try:
-        edit_event(session, event_id, user, changes, note)
-    except ReviewError as exc:
-        raise HTTPException(422, str(exc)) from exc
-    session.commit()
-    browse.invalidate_caches()
-    return review_result(session, event_id)
+    return _answer(session, event_id, lambda: edit_event(session, event_id, user, changes, note))

@@ -1,8 +1,13 @@
-"""Per-document processing shared by the CLI and, later, the database and Spark jobs.
+"""The pipeline: read, screen, extract and store, one document at a time, for the CLI and the Spark jobs.
 
-Nothing here prints: each input becomes a ``FileResult`` that says what was
-read, what was found and what went wrong, and the caller decides how to show it.
-One bad document never stops a batch.
+Nothing here prints: each input becomes a ``FileResult`` (``ingest``: an ``IngestResult``) that says what
+was read, what was found and what went wrong, and the caller decides how to show it. One bad document
+never stops a batch.
+
+* this module: text files read and extracted (``civicwatch extract``); ``extract_article`` is the one
+  guarded call of the extractor (the CLI, ``ingest`` and the Spark executors all extract through it);
+* ``ingest``: every kind of input read, screened, deduplicated, extracted and stored in the database
+  (``civicwatch ingest``, ``civicwatch watch``). The store only persists what it is given.
 """
 
 from __future__ import annotations
@@ -33,14 +38,15 @@ class FileResult:
         return self.error is None
 
 
+Extractor = Callable[[Article], list[Event]]
+
+
 def process_article(article: Article) -> list[Event]:
     """Extract the events of one article."""
     return extract(article.text, published=article.published, url=article.url, language=article.language)
 
 
-def extract_article(
-    article: Article, extractor: Callable[[Article], list[Event]] | None = None
-) -> tuple[list[Event], str | None]:
+def extract_article(article: Article, extractor: Extractor | None = None) -> tuple[list[Event], str | None]:
     """The events of one article, or no events and why extraction failed: an extractor bug on one
     text must not end a batch (the CLI, ``ingest`` and the Spark executors all extract through here).
     ``extractor``: what to run instead of ``process_article`` (a job's own, or a test's)."""
@@ -50,10 +56,10 @@ def extract_article(
         return [], f"extraction failed: {type(exc).__name__}: {exc}"
 
 
-def process_file(
+def read_file(
     path: Path, published: date | None = None, url: str | None = None, language: str | None = None
 ) -> FileResult:
-    """Read and extract one text file; failures are returned in ``error``, never raised."""
+    """Read one text file (no extraction yet); failures are returned in ``error``, never raised."""
     try:
         loaded = load_article(path, published=published, url=url)
     except SourceError as exc:
@@ -63,7 +69,16 @@ def process_file(
     result = FileResult(path=path, article=loaded.article, warning=loaded.meta_warning)
     if loaded.decoded_from_legacy:
         result.notice = f"not UTF-8, decoded as {loaded.encoding}"
-    result.events, result.error = extract_article(loaded.article)
+    return result
+
+
+def process_file(
+    path: Path, published: date | None = None, url: str | None = None, language: str | None = None
+) -> FileResult:
+    """Read and extract one text file; failures are returned in ``error``, never raised."""
+    result = read_file(path, published=published, url=url, language=language)
+    if result.article is not None:
+        result.events, result.error = extract_article(result.article)
     return result
 
 

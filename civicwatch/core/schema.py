@@ -1,0 +1,87 @@
+"""The event schema, declared once (``shared/eval/SCHEMA.md``).
+
+* ``EVENT_TYPES`` and ``STATUSES``: the vocabulary an event's type, subtype and status take.
+* ``COMPATIBLE_SUBTYPES``: subtypes that may name one act ("vandalism"/"assault", "condemnation"/"appeal");
+  ``subtypes_agree`` is the rule the extractor (within an article) and the store (across articles) share.
+* ``REPORT_FIELDS``: the fields of one report of an event, as the extractor gives them
+  (``civicwatch.model.Event`` without its extras). The stored event, its mentions, the read models and the
+  API carry these fields under these names.
+
+``field_values`` and ``dataclass_from`` copy fields by name from one shape to another (an extracted event to a
+mention, a row to a read model), so that each mapping is written once, as the list of names it keeps.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+EVENT_TYPES: dict[str, tuple[str, ...]] = {
+    "designation": ("foreign_agent", "undesirable", "extremist", "terrorist", "other"),
+    "delisting": ("foreign_agent", "undesirable", "extremist", "terrorist", "other"),
+    "law": ("proposed", "adopted", "signed", "in_force", "amended"),
+    "sanction": ("fine", "warning", "inspection", "block", "ban", "asset_freeze"),
+    "prosecution": ("raid", "detention", "criminal_case", "conviction", "lawsuit"),
+    "closure": ("self_liquidation", "forced_liquidation", "suspension", "relocation"),
+    "attack": ("assault", "arson", "vandalism", "harassment", "killing"),
+    "reaction": ("condemnation", "appeal"),
+}
+STATUSES = ("occurred", "planned", "threatened")
+ALL_SUBTYPES = tuple(dict.fromkeys(subtype for subtypes in EVENT_TYPES.values() for subtype in subtypes))
+
+COMPATIBLE_SUBTYPES: tuple[frozenset[str], ...] = (
+    frozenset({"vandalism", "assault"}),
+    frozenset({"condemnation", "appeal"}),
+)
+
+# What an analyst may change on a stored event (civicwatch.store.review).
+EDITABLE_FIELDS = ("type", "subtype", "status", "date", "actor", "targets", "location", "country")
+
+# One report of an event: the extractor's fields, in SCHEMA.md order, extras aside.
+REPORT_FIELDS = (
+    "type",
+    "subtype",
+    "status",
+    "targets",
+    "actor",
+    "date",
+    "location",
+    "country",
+    "evidence",
+    "evidence_start",
+    "evidence_end",
+    "confidence",
+    "boilerplate",
+)
+
+
+def subtypes_agree(a: str, b: str) -> bool:
+    """Whether two subtypes may name one act: equal, or in one group of ``COMPATIBLE_SUBTYPES``."""
+    return a == b or any(a in group and b in group for group in COMPATIBLE_SUBTYPES)
+
+
+def compatible_subtypes(subtype: str) -> set[str]:
+    """The subtypes that agree with ``subtype`` (itself included)."""
+    return {subtype}.union(*(group for group in COMPATIBLE_SUBTYPES if subtype in group))
+
+
+def field_values(source: Any, names: tuple[str, ...] = REPORT_FIELDS) -> dict[str, Any]:
+    """``{name: source.name}`` for the named fields (a fresh list for ``targets``)."""
+    values = {name: getattr(source, name) for name in names}
+    if "targets" in values:
+        values["targets"] = list(values["targets"] or [])
+    return values
+
+
+def dataclass_from(cls: type[T], obj: Any, /, **given: Any) -> T:
+    """An instance of the dataclass ``cls``: the fields named in ``given`` take those values, the others the
+    values of ``obj``'s attributes of the same names (fields ``obj`` lacks keep their defaults)."""
+    values = dict(given)
+    for item in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if item.name not in values and item.init and hasattr(obj, item.name):
+            values[item.name] = getattr(obj, item.name)
+    if isinstance(values.get("targets"), list | tuple):
+        values["targets"] = list(values["targets"])
+    return cls(**values)

@@ -1,0 +1,25 @@
+"""Several names written as one: "Agora, Public Verdict and Memorial" is three targets."""
+
+from __future__ import annotations
+
+import re
+
+from civicwatch.resolve.identity import entity_key
+
+# "Agora, Public Verdict and Memorial": a list in one target, split for entity links
+_LIST_SEPARATORS = re.compile(r"\s*[,;]\s*(?:and\s+|и\s+)?|\s+(?:and|и)\s+")
+_LIST_MAX_WORDS = 6
+
+
+def split_list(name: str) -> list[str]:
+    """A list named as one target ("Agora, Public Verdict and Memorial") as its names; else [name].
+
+    Split only when there are three or more parts, each a short name with a key of its own, so that
+    "Committee for Human Rights and Freedoms" or "Golos, an election monitor" stay whole.
+    """
+    parts = [p.strip() for p in _LIST_SEPARATORS.split(name) if p and p.strip()]
+    if len(parts) < 3 or "," not in name:
+        return [name]
+    if any(len(p.split()) > _LIST_MAX_WORDS or entity_key(p) is None for p in parts):
+        return [name]
+    return parts

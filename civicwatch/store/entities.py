@@ -1,0 +1,113 @@
+"""The entities a report names, found or created: one per canonical key, with every name as an alias.
+
+Entities are keyed by ``civicwatch.resolve.identity``: within an article an ``AliasTable`` links the names
+it defines ("Committee Against Torture (KPP)" ... "KPP"); across articles a name finds its entity by the
+entity's canonical key, or by an alias recorded earlier whose own key is the name's (a bare "KPP" after an
+article that spelled it out). Used when an article is stored (``ingest``) and when an analyst edits an
+event's names (``review``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from civicwatch.model import Event as EventIn
+from civicwatch.resolve import AliasTable, entity_key, name_keys, split_list
+from civicwatch.store.models import Alias, Entity
+
+_PARENTHESES = re.compile(r"\(([^()]+)\)")
+
+
+class EntityResolver:
+    """The entities an article names, found or created (one per canonical key), with their aliases.
+
+    What the article's names already have in the database (entities, aliases) is read in three
+    queries up front; new entities and aliases are added to the session.
+    """
+
+    def __init__(self, session: Session, language: str | None, events: list[EventIn]) -> None:
+        self.session = session
+        self.language = language
+        self.table = AliasTable()
+        for event in events:  # names that define their acronyms: "Committee Against Torture (KPP)"
+            for name in [*event.targets, event.actor]:
+                if name:
+                    self.table.add(name)
+        names = {name for event in events for name, _, _ in _named(event)}
+        keys = {key for key in map(self.table.key, names) if key}
+        self._entities: dict[str, Entity] = {
+            e.key: e for e in session.scalars(select(Entity).where(Entity.key.in_(keys)))
+        }
+        self._alias_owner = self._owners_by_alias(keys - set(self._entities))
+        ids = [e.id for e in self._entities.values()] + list(self._alias_owner.values())
+        self._aliases: dict[tuple[int, str], Alias] = {
+            (a.entity_id, a.name): a for a in session.scalars(select(Alias).where(Alias.entity_id.in_(ids)))
+        }
+        self._seen_here: set[tuple[int, str]] = set()  # (id() of the entity object, alias name)
+
+    def _owners_by_alias(self, keys: set[str]) -> dict[str, int]:
+        """Keys recorded earlier as an alias of exactly one entity ("KPP" of the Committee Against Torture)."""
+        owners: dict[str, set[int]] = {}
+        for key, entity_id in self.session.execute(select(Alias.key, Alias.entity_id).where(Alias.key.in_(keys))):
+            if key is not None:  # (the query asks for given keys only)
+                owners.setdefault(key, set()).add(entity_id)
+        return {key: ids.pop() for key, ids in owners.items() if len(ids) == 1}
+
+    def links(self, event: EventIn) -> list[tuple[Entity, str]]:
+        """(entity, role) for each target, actor and location of the event that has a key."""
+        out: list[tuple[Entity, str]] = []
+        for name, role, kind in _named(event):
+            entity = self.entity(name, kind)
+            if entity is not None and (entity, role) not in out:
+                out.append((entity, role))
+        return out
+
+    def entity(self, name: str, kind: str | None = None) -> Entity | None:
+        """The entity ``name`` stands for, created when new; None for generic names ("the group")."""
+        key = self.table.key(name)
+        if key is None:
+            return None
+        entity = self._entities.get(key)
+        if entity is None and key in self._alias_owner:
+            entity = self.session.get(Entity, self._alias_owner[key])
+        if entity is None:
+            if kind is None:
+                kind = "person" if name_keys(name).person else "organization"
+            entity = Entity(key=key, name=name, kind=kind)
+            self.session.add(entity)
+        self._entities[key] = entity
+        self._alias(entity, name)
+        return entity
+
+    def _alias(self, entity: Entity, name: str) -> None:
+        """Record the name (counted once per article), and the acronyms it defines: "Committee Against
+        Torture (KPP)" also gives the alias "KPP", so a later article's bare "KPP" finds this entity."""
+        names = [(name, entity_key(name))]
+        for acronym in sorted(name_keys(name).acronyms - {entity.key, entity_key(name)}):
+            spelled = [inner for inner in _PARENTHESES.findall(name) if entity_key(inner) == acronym]
+            names.append((spelled[0] if spelled else acronym.upper(), acronym))
+        for alias_name, key in names:
+            if (id(entity), alias_name) in self._seen_here:
+                continue
+            self._seen_here.add((id(entity), alias_name))  # the object: a new entity has no id until a flush
+            alias = self._aliases.get((entity.id, alias_name)) if entity.id is not None else None
+            if alias is None:
+                entity.aliases.append(
+                    Alias(name=alias_name, name_folded=alias_name.casefold(), key=key, language=self.language)
+                )
+            else:
+                alias.seen = alias.seen + 1
+
+
+def _named(event: EventIn) -> list[tuple[str, str, str | None]]:
+    """(name, role, kind if the role decides it) for the targets, actor and location of an event."""
+    target_kind = "law" if event.type == "law" else None
+    named = [(part, "target", target_kind) for target in event.targets for part in split_list(target)]
+    if event.actor:
+        named.append((event.actor, "actor", None))
+    if event.location:
+        named.append((event.location, "location", "place"))
+    return named
