@@ -184,14 +184,6 @@ def argument_features(
     return f
 
 
-def pair_features(candidate_features: list[str], hint_types: list[str], argument: Argument) -> list[str]:
-    """A (trigger, argument) pair: both sides, and the argument's features crossed with each type
-    the trigger's lexicon entries suggest ("sanction|a:path=>obj")."""
-    own = ["a:" + f for f in argument.features]
-    crossed = [f"{kind}|{f}" for kind in hint_types for f in own]
-    return candidate_features + own + crossed
-
-
 def argument_summary(arguments: list[Argument]) -> list[str]:
     """What the trigger's frames found: "a named organisation as object" speaks for an event."""
     found = set()

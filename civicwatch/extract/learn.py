@@ -93,24 +93,15 @@ class Models:
     subtypes: LinearModel
     targets: LinearModel
     actors: LinearModel
-    pairs: LinearModel
-    mode: str = "pairs"  # "pairs": (trigger, argument) pairs decide type and targets; "events": two steps
-    thresholds: dict[str, float] = field(default_factory=lambda: {"event": 0.5, "target": 0.5, "actor": 0.5, "pair": 0.5})
+    thresholds: dict[str, float] = field(
+        default_factory=lambda: {"event": 0.4, "target": 0.15, "target_weight": 0.3, "actor": 0.45}
+    )
 
     def threshold(self, name: str) -> float:
         return self.thresholds[name]
 
     def event_probabilities(self, features: list[str]) -> dict[str, float]:
         return self.events.probabilities(with_language(features, self.language))
-
-    def event_type(self, features: list[str]) -> tuple[str | None, float]:
-        probabilities = self.events.probabilities(with_language(features, self.language))
-        kind = max(probabilities, key=probabilities.__getitem__)
-        if kind == NONE:
-            return None, probabilities[kind]
-        if probabilities[kind] < self.thresholds["event"]:
-            return None, probabilities[kind]
-        return kind, probabilities[kind]
 
     def subtype(self, kind: str, features: list[str], allowed_subtypes: set[str] | None = None) -> str:
         """The most probable subtype of the type, among ``allowed_subtypes`` when given."""
@@ -128,20 +119,15 @@ class Models:
     def actor_score(self, kind: str, features: list[str]) -> float:
         return self.actors.probabilities(with_language(crossed(kind, features), self.language)).get("yes", 0.0)
 
-    def pair_types(self, features: list[str]) -> dict[str, float]:
-        return self.pairs.probabilities(with_language(features, self.language))
-
     def to_json(self) -> dict:
         return {
             "version": self.version,
             "language": self.language,
             "thresholds": self.thresholds,
-            "mode": self.mode,
             "events": self.events.to_json(),
             "subtypes": self.subtypes.to_json(),
             "targets": self.targets.to_json(),
             "actors": self.actors.to_json(),
-            "pairs": self.pairs.to_json(),
         }
 
     @classmethod
@@ -153,9 +139,7 @@ class Models:
             subtypes=LinearModel.from_json(data["subtypes"]),
             targets=LinearModel.from_json(data["targets"]),
             actors=LinearModel.from_json(data["actors"]),
-            pairs=LinearModel.from_json(data["pairs"]),
             thresholds=dict(data["thresholds"]),
-            mode=data.get("mode", "pairs"),
         )
 
     def save(self, path: Path) -> None:

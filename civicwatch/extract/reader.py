@@ -22,7 +22,7 @@ from civicwatch.clean.boilerplate import mark_lines
 from civicwatch.extract import syntax
 from civicwatch.extract.dates import parse_published
 from civicwatch.extract.entities import ArticleContext
-from civicwatch.extract.features import argument_features, argument_summary, candidate_features, pair_features
+from civicwatch.extract.features import argument_features, argument_summary, candidate_features
 from civicwatch.extract.learn import NONE
 from civicwatch.extract.frames import FrameMatch, FrameMatcher, load_frames
 from civicwatch.extract.labels import mask_labels
@@ -144,8 +144,13 @@ class Reader:
         analysis.extra["civic_sentences"] = civic
         analysis.extra["text_lower"] = text.lower()
         for n, item in enumerate(items):
+            lowers = {t.lower for t in item.parsed.tokens}
             for token in item.parsed.tokens:
-                hints = tuple(self.lexicon.triggers_for_token(token.lemma, token.lower, token.upos))
+                hints = tuple(
+                    h
+                    for h in self.lexicon.triggers_for_token(token.lemma, token.lower, token.upos)
+                    if not h.requires_word or h.requires_word & lowers  # "open" is a trigger with "case" only
+                )
                 if hints:
                     analysis.candidates.append(self._candidate(analysis, n, item, token, hints))
         return analysis
@@ -340,24 +345,6 @@ class Reader:
 
     def _judge(self, candidate: Candidate, models) -> tuple[str, float, list[Argument]] | None:
         """Whether a candidate is an event: its type, probability and target arguments, or None."""
-        if models.mode in ("pairs", "combined"):
-            hint_types = sorted({h.type for h in candidate.hints})
-            scored = [
-                (models.pair_types(pair_features(candidate.features, hint_types, a)), a) for a in candidate.arguments
-            ]
-            best = max(
-                ((p, kind) for probabilities, _ in scored for kind, p in probabilities.items() if kind != NONE),
-                default=None,
-            )
-            if best is None:
-                return None
-            probability, kind = best
-            if models.mode == "combined":  # the pair's word and the trigger's, averaged
-                probability = (probability + models.event_probabilities(candidate.features).get(kind, 0.0)) / 2
-            if probability < models.threshold("pair"):
-                return None
-            targets = [a for probabilities, a in scored if probabilities.get(kind, 0.0) >= models.threshold("pair_target")]
-            return kind, probability, targets
         probabilities = models.event_probabilities(candidate.features)
         kind = max(probabilities, key=probabilities.__getitem__)
         if kind == NONE:

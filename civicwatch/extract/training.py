@@ -28,7 +28,6 @@ from hashlib import sha256
 from pathlib import Path
 
 from civicwatch.extract.backends import one_thread
-from civicwatch.extract.features import pair_features
 from civicwatch.extract.learn import NONE, LinearModel, Models, crossed, with_language
 from civicwatch.extract.reader import Analysis, Candidate, Reader
 from civicwatch.extract.scoring import entity_names, name_matches, score
@@ -41,10 +40,8 @@ SETTINGS = (
     ("subtypes", 0.5, False),
     ("targets", 0.5, False),
     ("actors", 0.5, False),
-    ("pairs", 0.5, True),
 )
-THRESHOLDS = {"event": 0.3, "target": 0.2, "target_weight": 0.0, "actor": 0.45, "pair": 0.5, "pair_target": 0.4}
-MODE = "events"
+THRESHOLDS = {"event": 0.4, "target": 0.15, "target_weight": 0.3, "actor": 0.45}
 
 
 @dataclass
@@ -63,7 +60,6 @@ class Labels:
     events: list[tuple[list[str], str]] = field(default_factory=list)
     subtypes: list[tuple[list[str], str]] = field(default_factory=list)
     targets: list[tuple[list[str], str]] = field(default_factory=list)
-    pairs: list[tuple[list[str], str]] = field(default_factory=list)
     actors: list[tuple[list[str], str]] = field(default_factory=list)
     found: int = 0  # gold events with a candidate
     reachable: int = 0  # ... and a candidate argument naming a target
@@ -191,11 +187,6 @@ def label(doc: Document, analysis: Analysis) -> Labels:
             continue
         event = assigned.get(index)
         labels.events.append((candidate.features, event["type"] if event else NONE))
-        names = _target_names(gold, event) if event else []
-        hint_types = sorted({h.type for h in candidate.hints})
-        for argument in candidate.arguments:
-            named = event is not None and name_matches(argument.name, names)
-            labels.pairs.append((pair_features(candidate.features, hint_types, argument), event["type"] if named else NONE))
         if event is None:
             continue
         subtype = event.get("subtype")
@@ -258,7 +249,7 @@ def fit(labelled: list[tuple[str, Labels]], version: str, thresholds: dict[str, 
     for attr, c, balanced in SETTINGS:
         data, langs = rows(attr)
         models[attr] = _fit(data, c, langs, balanced)
-    return Models(version, "*", mode=MODE, thresholds=dict(thresholds or THRESHOLDS), **models)
+    return Models(version, "*", thresholds=dict(thresholds or THRESHOLDS), **models)
 
 
 def for_language(models: Models, language: str) -> Models:
@@ -275,8 +266,6 @@ def for_language(models: Models, language: str) -> Models:
         keep(models.subtypes),
         keep(models.targets),
         keep(models.actors),
-        keep(models.pairs),
-        models.mode,
         dict(models.thresholds),
     )
 
