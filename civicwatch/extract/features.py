@@ -195,6 +195,9 @@ def argument_summary(arguments: list[Argument]) -> list[str]:
             found.add(f"arg={role.split(':')[0]}|{argument.kind}|{ent}")
             if "state" in argument.features:
                 found.add(f"arg={role.split(':')[0]}|state")
+        if any(r.startswith("target") for r in roles):
+            # what kind of body the act falls on: "institute", "journalist" or "bank", "club"
+            found.update(f"target_{f}" for f in argument.features if f.startswith(("word=", "cls=", "hlem=")))
     if not found:
         found.add("arg=none")
     return sorted(found)

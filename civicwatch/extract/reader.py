@@ -171,7 +171,7 @@ class Reader:
             for t in sentence.tokens
             if t.i != trigger.i
             and t.upos in syntax.NOMINAL
-            and (t.upos != "ADJ" or t.ent in ("ORG", "PER", "NORP"))
+            and (t.upos != "ADJ" or t.ent in ("ORG", "PER", "NORP") or t.dep in ("nsubj", "nsubj:pass", "obj"))
             and t.dep not in ("compound", "flat", "flat:name", "flat:foreign", "fixed", "det", "nummod", "amod", "case")
         ]
         heads.sort(key=lambda t: abs(t.i - trigger.i))
@@ -236,13 +236,27 @@ class Reader:
             if not options:
                 return [Argument(head.i, start, end, name, "generic", [])]
             return [Argument(head.i, start, end, n, "description", [], True, how) for how, n in options]
-        if lemma in words["never_targets"] and not named:
+        if not named and (lemma in words["never_targets"] or self._names_a_measure(head)):
             return [Argument(head.i, start, end, name, "measure", [])]
         if lemma in words["generic_targets"] and not named:
             return [Argument(head.i, start, end, name, "generic", [])]
         if head.upos == "PROPN" or named or head.ent in ("ORG", "PER", "NORP", "MISC"):
             name = ctx.canonical(name)
         return [Argument(head.i, start, end, name, "name", [])]
+
+    def _news_date(self, analysis: Analysis, item: Item, trigger: Token, kind: str) -> str | None:
+        """An act the article reports as its news with no time given happened on the day of
+        publication (SCHEMA: such acts accept the publication date): the acts of the lead, and
+        reactions, which are news when they are reported."""
+        if analysis.published is None or not (item.index <= 1 or kind == "reaction"):
+            return None
+        return analysis.published.isoformat()
+
+    def _names_a_measure(self, token: Token) -> bool:
+        """ "the suspension", "the arrests", "ликвидацию": a noun naming an act, not who it hit."""
+        return token.upos == "NOUN" and any(
+            h.type != "reaction" for h in self.lexicon.triggers_for_token(token.lemma, token.lower, token.upos)
+        )
 
     def _country(self, lines) -> str | None:
         counts: Counter[str] = Counter()
@@ -329,7 +343,7 @@ class Reader:
             targets=targets,
             evidence=item.sentence.text,
             actor=actor,
-            date=dates.get(trigger.i),
+            date=dates.get(trigger.i) or self._news_date(analysis, item, trigger, kind),
             location=location,
             country=self._country_of(location) or analysis.country,
             confidence=round(probability * (0.5 if item.sentence.boilerplate else 1.0), 3),
