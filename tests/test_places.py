@@ -34,7 +34,7 @@ CYRILLIC = re.compile(r"[а-яё]", re.I)
 
 @cache
 def gazetteer(language: str) -> dict:
-    path = resources.files("civicwatch.extract").joinpath(f"data/{language}/places.json")
+    path = resources.files("civicwatch.lexicons").joinpath(f"data/{language}/places.json")
     return json.loads(path.read_text(encoding="utf-8"))
 
 

@@ -15,7 +15,7 @@ from civicwatch.clean.prefilter import (
     regex_stems,
     self_sufficient_lemmas,
 )
-from civicwatch.extract.lexicon import load_lexicon
+from civicwatch.lexicons import load_lexicon
 
 REPO = Path(__file__).resolve().parents[1]
 DEV = REPO.parent / "shared" / "eval" / "dev"

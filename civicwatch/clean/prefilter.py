@@ -11,9 +11,9 @@ Keywords are of three kinds:
   "undesirable organization"). Outside civic-space reporting they are almost
   never used, so one is enough.
 - **trigger**: the words that anchor events in the extractor's lexicons, so the
-  two cannot drift apart: English trigger lemmas (``extract/data/en/triggers.json``)
+  two cannot drift apart: English trigger lemmas (``lexicons/data/en/triggers.json``)
   in their inflected forms, Russian sentence-screen stems
-  (``extract/data/ru/lexicon.json``), and the other list words ("undesirable",
+  (``lexicons/data/ru/lexicon.json``), and the other list words ("undesirable",
   "extremist"). Left out: triggers the extractor accepts only beside a list or law
   word or a companion word ("add", "sign", "take", "call"), and forms whose everyday
   sense dominates ("fine", "suit", "closed"; Russian "значит", "указ").
@@ -42,7 +42,7 @@ from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.encoding import detect_encoding
 from resiliparse.parse.html import HTMLTree
 
-from civicwatch.extract.lexicon import Lexicon, load_lexicon
+from civicwatch.lexicons import Lexicon, load_lexicon
 
 STRONG, ANCHOR, TRIGGER = "strong", "anchor", "trigger"  # in order of precedence
 DEFAULT_MIN_TRIGGERS = 1
@@ -223,7 +223,7 @@ def cheap_text(html: bytes | str, charset: str | None = None) -> str:
     ``charset``: what the HTTP header declared, if anything; else the page's meta tag or a guess.
     """
     if isinstance(html, bytes):
-        encoding = charset or detect_encoding(html[:_CHARSET_SNIFF_BYTES], from_html_meta=True)
+        encoding = charset or detect_encoding(html[:_CHARSET_SNIFF_BYTES], from_html_meta=True) or "utf-8"
         tree = HTMLTree.parse_from_bytes(html, encoding, errors="replace")
     else:
         tree = HTMLTree.parse(html)
@@ -288,7 +288,7 @@ def english_forms(lemma: str) -> set[str]:
 
 
 def _russian_triggers(lexicon: Lexicon, everyday: frozenset[str]) -> list[Keyword]:
-    stems = [stem.lower() for stem in lexicon.screen.pattern.replace("\\", "").split("|")]
+    stems = list(lexicon.core_stems)
     keywords: list[Keyword] = []
     for stem in stems:
         if stem not in everyday:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from civicwatch.extract.lexicon import Lexicon
+from civicwatch.lexicons import Lexicon
 
 _UPPER = "A-ZА-ЯЁ"
 _JOINERS = "of|for|the|and|on|against|in|to|по|против|при|за|для|и|в"

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from civicwatch.extract import syntax
-from civicwatch.extract.lexicon import Lexicon, Trigger
-from civicwatch.extract.parse import Token, is_passive
+from civicwatch.extract.parse import ParsedSentence, Token, is_passive
+from civicwatch.lexicons import Lexicon, Trigger
 
 if TYPE_CHECKING:
     from civicwatch.extract.places import Gazetteer
@@ -35,34 +35,59 @@ _CLASSES = (
 _SENTENCE_LIMIT = 60  # content words of the sentence taken as a bag
 
 
-def candidate_features(lexicon: Lexicon, analysis: Analysis, item: Item, token: Token, hints: tuple[Trigger, ...]) -> list[str]:
+def candidate_features(
+    lexicon: Lexicon, analysis: Analysis, item: Item, token: Token, hints: tuple[Trigger, ...]
+) -> list[str]:
+    """A trigger in its sentence: the word, what the lexicon says of it, its syntax, its sentence."""
     sentence = item.parsed
-    words = lexicon.words
-    lowers = {t.lower for t in sentence.tokens}
-    lemmas = {t.lemma for t in sentence.tokens}
-    text = sentence.text
     f = [f"lem={token.lemma}", f"lem_pos={token.lemma}|{token.upos}", f"upos={token.upos}", f"dep={token.dep}"]
+    f += _hint_features(lexicon, item, hints)
+    f += _governor_features(lexicon, sentence, token)
+    f += _child_features(lexicon, sentence, token)
+    if is_passive(sentence, token):
+        f.append("passive")
+    if syntax.has_negation(sentence, token, lexicon):
+        f.append("negated")
+    if syntax.is_conditional(sentence, token, lexicon):
+        f.append("conditional")
+    f += [f"modal={word}" for word in syntax.modal_chain(sentence, token)]
+    f += [f"anc={ancestor.lemma}" for ancestor in sentence.ancestors(token, 3)]
+    f += [
+        f"win={other.lemma}"
+        for other in sentence.tokens[max(0, token.i - 3) : token.i + 4]
+        if other.i != token.i and other.upos in _CONTENT
+    ]
+    return f + sentence_features(lexicon, analysis, item)
+
+
+def _hint_features(lexicon: Lexicon, item: Item, hints: tuple[Trigger, ...]) -> list[str]:
+    f = []
     for hint in hints:
         f += [f"hint={hint.type}", f"hint_sub={hint.type}/{hint.subtype}", f"hint_frame={hint.frame}"]
-        if hint.requires_word:
-            f.append(f"req={'ok' if hint.requires_word & lowers else 'no'}|{hint.type}")
         if hint.needs == "list":
-            f.append(f"list={'yes' if lexicon.list_pattern.search(text) else 'no'}|{hint.type}")
+            f.append(f"list={'yes' if lexicon.list_pattern.search(item.parsed.text) else 'no'}|{hint.type}")
         if hint.needs == "law":
-            f.append(f"law={'yes' if lemmas & words['law_nouns'] else 'no'}|{hint.type}")
+            has_law = any(t.lemma in lexicon.words["law_nouns"] for t in item.parsed.tokens)
+            f.append(f"law={'yes' if has_law else 'no'}|{hint.type}")
         if hint.people_only:
             f.append("people_only")
+    return f
+
+
+def _governor_features(lexicon: Lexicon, sentence: ParsedSentence, token: Token) -> list[str]:
     head = sentence.head(token)
-    if head is not None:
-        f += [f"head={head.lemma}", f"head_rel={token.dep}|{head.upos}"]
-        for cls in _CLASSES:
-            if head.lemma in words[cls]:
-                f.append(f"head_cls={cls}")
-        grand = sentence.head(head)
-        if grand is not None:
-            f.append(f"grand={grand.lemma}")
-    else:
-        f.append("root")
+    if head is None:
+        return ["root"]
+    f = [f"head={head.lemma}", f"head_rel={token.dep}|{head.upos}"]
+    f += [f"head_cls={cls}" for cls in _CLASSES if head.lemma in lexicon.words[cls]]
+    grand = sentence.head(head)
+    if grand is not None:
+        f.append(f"grand={grand.lemma}")
+    return f
+
+
+def _child_features(lexicon: Lexicon, sentence: ParsedSentence, token: Token) -> list[str]:
+    f = []
     for child in sentence.children(token):
         label = sentence.label(child)
         f.append(f"child={label}")
@@ -70,25 +95,17 @@ def candidate_features(lexicon: Lexicon, analysis: Analysis, item: Item, token: 
             f.append(f"child_lem={label}|{child.lemma}")
         if child.ent:
             f.append(f"child_ent={label}|{child.ent}")
-        for cls in _CLASSES:
-            if child.lemma in words[cls]:
-                f.append(f"child_cls={label}|{cls}")
-    if is_passive(sentence, token):
-        f.append("passive")
-    if syntax.has_negation(sentence, token, lexicon):
-        f.append("negated")
-    if syntax.is_conditional(sentence, token, lexicon):
-        f.append("conditional")
-    for word in syntax.modal_chain(sentence, token):
-        f.append(f"modal={word}")
-    for n, ancestor in enumerate(sentence.ancestors(token, 3)):
-        f.append(f"anc={ancestor.lemma}")
-    for other in sentence.tokens[max(0, token.i - 3) : token.i + 4]:
-        if other.i != token.i and other.upos in _CONTENT:
-            f.append(f"win={other.lemma}")
-    for other in sentence.tokens[:_SENTENCE_LIMIT]:
-        if other.upos in _CONTENT and other.i != token.i:
-            f.append(f"w={other.lemma}")
+        f += [f"child_cls={label}|{cls}" for cls in _CLASSES if child.lemma in lexicon.words[cls]]
+    return f
+
+
+def sentence_features(lexicon: Lexicon, analysis: Analysis, item: Item) -> list[str]:
+    """What every candidate of a sentence shares; computed once per sentence."""
+    if item.features is not None:
+        return item.features
+    sentence = item.parsed
+    text = sentence.text
+    f = [f"w={t.lemma}" for t in sentence.tokens[:_SENTENCE_LIMIT] if t.upos in _CONTENT]
     for match in lexicon.list_pattern.finditer(text):
         subtype = lexicon.list_subtype(match.group())
         if subtype:
@@ -97,9 +114,8 @@ def candidate_features(lexicon: Lexicon, analysis: Analysis, item: Item, token: 
         f.append("civic_sentence")
     civic = analysis.extra.get("civic_sentences", 0)
     f.append(f"civic_article={civic if civic < 3 else '3-5' if civic < 6 else '6+'}")
-    labels = {e.label for e in sentence.entities}
-    f += [f"has={label}" for label in sorted(labels)]
-    if any(t.lemma in words["state_bodies"] for t in sentence.tokens):
+    f += [f"has={label}" for label in sorted({e.label for e in sentence.entities})]
+    if any(t.lemma in lexicon.words["state_bodies"] for t in sentence.tokens):
         f.append("has_state")
     if item.sentence.headline:
         f.append("headline")
@@ -110,6 +126,7 @@ def candidate_features(lexicon: Lexicon, analysis: Analysis, item: Item, token: 
         f.append("dated")
     if text[:1] in "\"“«„'‘" or text.rstrip()[-1:] in "\"”»'’":
         f.append("quoted")
+    item.features = f
     return f
 
 
@@ -123,26 +140,60 @@ def argument_features(
     frame_roles: tuple[str, ...] | list[str],
     places: Gazetteer,
 ) -> list[str]:
-    sentence = item.parsed
-    words = lexicon.words
+    """An argument of a trigger: how it relates to the trigger, and what it names."""
+    return _relation_features(lexicon, item.parsed, trigger, head, argument, frame_roles) + _name_features(
+        lexicon, analysis, item, head, argument, places
+    )
+
+
+def _relation_features(
+    lexicon: Lexicon,
+    sentence: ParsedSentence,
+    trigger: Token,
+    head: Token,
+    argument: Argument,
+    frame_roles: tuple[str, ...] | list[str],
+) -> list[str]:
     path = sentence.path(trigger, head, 4) or "far"
+    distance = head.i - trigger.i
     f = [
         f"path={path}",
         f"path1={_first_step(path)}",
         f"plen={min(path.count('>') + path.count('^'), 4)}",
-        f"kind={argument.kind}",
-        f"upos={head.upos}",
-        f"ent={head.ent or 'none'}",
-        f"rel={sentence.label(head)}",
         f"tl_path={trigger.lemma}|{path}",
+        "before" if distance < 0 else "after",
+        f"dist={_bucket(abs(distance))}",
     ]
-    for cls in _CLASSES:
-        if head.lemma in words[cls]:
-            f.append(f"cls={cls}")
+    for role in frame_roles:
+        f += [f"frame={role}", f"frame_role={role.split(':')[0]}"]
+    if not frame_roles:
+        f.append("no_frame")
+    governor = sentence.head(head)
+    if governor is not None and governor.lemma in lexicon.words["speech_verbs"] and head.dep == "nsubj":
+        f.append("speaker")
+    if trigger.upos == "NOUN" and governor is not None and governor.i == trigger.head:
+        f.append(f"shares_head={sentence.label(head)}|{sentence.label(trigger)}")
+    return f
+
+
+def _name_features(
+    lexicon: Lexicon, analysis: Analysis, item: Item, head: Token, argument: Argument, places: Gazetteer
+) -> list[str]:
+    """What the argument names, whatever the trigger: the same for every candidate of its sentence."""
+    key = (item.index, argument.start, argument.end, argument.name, argument.kind, argument.resolution)
+    cache = analysis.extra.setdefault("name_features", {})
+    if key in cache:
+        return cache[key]
+    sentence = item.parsed
+    words = lexicon.words
+    f = [f"kind={argument.kind}", f"upos={head.upos}", f"ent={head.ent or 'none'}", f"rel={sentence.label(head)}"]
+    f += [f"cls={cls}" for cls in _CLASSES if head.lemma in words[cls]]
     if head.upos not in ("PROPN", "NUM"):
         f.append(f"hlem={head.lemma}")
     if argument.resolved:
         f += ["resolved", f"res={argument.kind}|{argument.resolution}"]
+    if argument.kind in ("pronoun", "relative") and head.lemma:
+        f.append(f"pron={head.lemma}")
     if analysis.context.is_state(argument.name):
         f.append("state")
     place = places.lookup(argument.name)
@@ -150,37 +201,28 @@ def argument_features(
         f.append("country" if place.country else "place")
     if argument.name[:1].isupper():
         f.append("cap")
-    if any(q in argument.name for q in "«\"“"):
+    if any(q in argument.name for q in '«"“'):
         f.append("quoted")
-    n_words = len(argument.name.split())
-    f.append(f"nwords={min(n_words, 4)}")
-    distance = head.i - trigger.i
-    f.append("before" if distance < 0 else "after")
-    f.append(f"dist={_bucket(abs(distance))}")
-    for role in frame_roles:
-        f += [f"frame={role}", f"frame_role={role.split(':')[0]}"]
-    if not frame_roles:
-        f.append("no_frame")
-    governor = sentence.head(head)
-    if governor is not None and governor.lemma in words["speech_verbs"] and head.dep == "nsubj":
-        f.append("speaker")
-    if trigger.upos == "NOUN" and governor is not None and governor.i == trigger.head:
-        f.append(f"shares_head={sentence.label(head)}|{sentence.label(trigger)}")
-    if argument.kind in ("pronoun", "relative") and head.lemma:
-        f.append(f"pron={head.lemma}")
+    f.append(f"nwords={min(len(argument.name.split()), 4)}")
     # the common words of the name say what kind of body it is ("Reserve Bank", "National Security Committee")
-    span = sentence.tokens[argument.start : argument.end] if not argument.resolved else [head]
-    for token in span:
-        if token.lemma in words["name_words"] or token.lower in words["name_words"]:
-            f.append(f"word={token.lemma if token.lemma in words['name_words'] else token.lower}")
-    # salience: the article's subjects are named again and again, and early
+    for token in sentence.tokens[argument.start : argument.end] if not argument.resolved else [head]:
+        word = token.lemma if token.lemma in words["name_words"] else token.lower
+        if word in words["name_words"]:
+            f.append(f"word={word}")
+    f += _salience_features(analysis, argument.name)
+    cache[key] = f
+    return f
+
+
+def _salience_features(analysis: Analysis, name: str) -> list[str]:
+    """The article's subjects are named again and again, and early."""
     text = analysis.extra.get("text_lower", "")
-    key = _salience_key(argument.name)
-    if key and text:
-        count = text.count(key)
-        f.append(f"mentions={_bucket(count)}")
-        if key in text[:400]:
-            f.append("in_lead")
+    key = _salience_key(name)
+    if not key or not text:
+        return []
+    f = [f"mentions={_bucket(text.count(key))}"]
+    if key in text[:400]:
+        f.append("in_lead")
     return f
 
 

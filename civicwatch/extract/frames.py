@@ -44,7 +44,7 @@ class FrameMatch:
 
 @lru_cache(maxsize=8)
 def load_frames(language: str) -> tuple[Frame, ...]:
-    path = resources.files("civicwatch.extract").joinpath(f"data/{language}/frames.json")
+    path = resources.files("civicwatch.lexicons").joinpath(f"data/{language}/frames.json")
     raw = json.loads(path.read_text(encoding="utf-8"))
     frames = []
     for entry in raw["frames"]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from civicwatch.extract.lexicon import load_lexicon
+from civicwatch.lexicons import load_lexicon
 
 _WORD = re.compile(r"\w[\w'’.-]*\w|\w")
 _MAX_WORDS = 6
@@ -76,7 +76,7 @@ def gazetteer(language: str, key: Callable[[str], str]) -> Gazetteer:
     lexicon = load_lexicon(language)
     sources: list[dict[str, dict[str, list[str]]]] = []
     ambiguous: set[str] = set()
-    path = resources.files("civicwatch.extract").joinpath(f"data/{language}/places.json")
+    path = resources.files("civicwatch.lexicons").joinpath(f"data/{language}/places.json")
     if path.is_file():
         raw = json.loads(path.read_text(encoding="utf-8"))
         sources.append(raw.get("countries", {}))

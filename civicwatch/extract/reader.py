@@ -13,7 +13,6 @@ candidates a model is trained on are exactly those it later judges.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -23,15 +22,15 @@ from civicwatch.extract import syntax
 from civicwatch.extract.dates import parse_published
 from civicwatch.extract.entities import ArticleContext
 from civicwatch.extract.features import argument_features, argument_summary, candidate_features
-from civicwatch.extract.learn import NONE
 from civicwatch.extract.frames import FrameMatch, FrameMatcher, load_frames
 from civicwatch.extract.labels import mask_labels
 from civicwatch.extract.languages import DateSpan, Language, get_language
-from civicwatch.extract.lexicon import Lexicon, Trigger, load_lexicon
+from civicwatch.extract.learn import NONE
 from civicwatch.extract.merge import merge_events
 from civicwatch.extract.parse import ParsedSentence, Token
 from civicwatch.extract.places import gazetteer
 from civicwatch.extract.sentences import Sentence, split_sentences
+from civicwatch.lexicons import Lexicon, Trigger, load_lexicon
 from civicwatch.model import EVENT_TYPES, Event
 
 MAX_SENTENCE_CHARS = 600  # longer "sentences" (lists, broken pages) are read in pieces
@@ -47,6 +46,7 @@ class Item:
     sentence: Sentence
     parsed: ParsedSentence
     dates: list[DateSpan]
+    features: list[str] | None = None  # what its candidates share (features.sentence_features)
 
 
 @dataclass
@@ -130,7 +130,9 @@ class Reader:
                 for entity in parsed.entities:
                     if entity.label in ("ORG", "PER"):
                         tokens = parsed.tokens[entity.start : entity.end]
-                        context.observe(i, self.language.name(parsed, tokens), "PERSON" if entity.label == "PER" else "ORG")
+                        context.observe(
+                            i, self.language.name(parsed, tokens), "PERSON" if entity.label == "PER" else "ORG"
+                        )
         analysis = Analysis(
             language=code,
             published=published_date,
@@ -175,7 +177,7 @@ class Reader:
             and t.dep not in ("compound", "flat", "flat:name", "flat:foreign", "fixed", "det", "nummod", "amod", "case")
         ]
         heads.sort(key=lambda t: abs(t.i - trigger.i))
-        by_token = {}
+        by_token: dict[int, list[str]] = {}
         for match in frames:
             by_token.setdefault(match.token, []).append(f"{match.role}:{match.frame}")
         found = []
@@ -198,21 +200,8 @@ class Reader:
         lemma = head.lemma
         if head.ent in ("DATE", "MONEY") or head.upos == "NUM" and head.ent != "ORG":
             return []
-        if lemma in words["relative_pronouns"] and head.upos in ("PRON", "DET"):
-            antecedent = _antecedent(sentence, head)
-            if antecedent is None:
-                return []
-            tokens = syntax.phrase(sentence, antecedent, self.lexicon)
-            name = self.language.name(sentence, tokens)
-            return [Argument(head.i, tokens[0].i, tokens[-1].i + 1, name, "relative", [])]
-        if head.upos == "PRON":
-            if lemma in words["person_pronouns"]:
-                options = _antecedents(ctx, "PERSON", item.index)
-            elif lemma in words["org_pronouns"]:
-                options = _antecedents(ctx, "ORG", item.index)
-            else:
-                return []
-            return [Argument(head.i, head.i, head.i + 1, name, "pronoun", [], True, how) for how, name in options]
+        if head.upos in ("PRON", "DET") and (head.upos == "PRON" or lemma in words["relative_pronouns"]):
+            return self._pronoun(analysis, item, head)
         law = lemma in words["law_nouns"]
         tokens = syntax.phrase(sentence, head, self.lexicon, law=law)
         name = self.language.name(sentence, tokens)
@@ -258,12 +247,32 @@ class Reader:
             h.type != "reaction" for h in self.lexicon.triggers_for_token(token.lemma, token.lower, token.upos)
         )
 
+    def _pronoun(self, analysis: Analysis, item: Item, head: Token) -> list[Argument]:
+        """ "X, which was fined": the antecedent; "it", "he", "они": the names it may stand for."""
+        words = self.lexicon.words
+        if head.lemma in words["relative_pronouns"]:
+            antecedent = _antecedent(item.parsed, head)
+            if antecedent is None:
+                return []
+            tokens = syntax.phrase(item.parsed, antecedent, self.lexicon)
+            name = self.language.name(item.parsed, tokens)
+            return [Argument(head.i, tokens[0].i, tokens[-1].i + 1, name, "relative", [])]
+        if head.lemma in words["person_pronouns"]:
+            options = _antecedents(analysis.context, "PERSON", item.index)
+        elif head.lemma in words["org_pronouns"]:
+            options = _antecedents(analysis.context, "ORG", item.index)
+        else:
+            return []
+        return [Argument(head.i, head.i, head.i + 1, name, "pronoun", [], True, how) for how, name in options]
+
     def _country(self, lines) -> str | None:
-        counts: Counter[str] = Counter()
+        counts: dict[str, float] = {}
         body = " ".join(line.text for line in lines if not line.boilerplate)
         for place, _ in self.places.scan(body):
-            counts[place.code] += 0.5 if place.code in self.lexicon.foreign_voices else 1.0
-        return counts.most_common(1)[0][0] if counts else self.lexicon.default_country
+            counts[place.code] = counts.get(place.code, 0.0) + (
+                0.5 if place.code in self.lexicon.foreign_voices else 1.0
+            )
+        return max(counts, key=counts.__getitem__) if counts else self.lexicon.default_country
 
     def _main_law(self, items: list[Item]) -> str | None:
         """The restrictive law the article is about: its first named mention in a civic-space sentence."""
@@ -287,7 +296,7 @@ class Reader:
         for candidate in analysis.candidates:
             by_item.setdefault(candidate.item, []).append(candidate)
         for n, item in enumerate(analysis.items):
-            chosen: list[tuple[Candidate, str, float]] = []
+            chosen: list[tuple[Candidate, str, float, list[Argument]]] = []
             for candidate in by_item.get(n, []):
                 trigger = item.parsed.tokens[candidate.trigger]
                 if syntax.is_conditional(item.parsed, trigger, self.lexicon):
@@ -364,7 +373,10 @@ class Reader:
         if kind == NONE:
             kinds = sorted((p, k) for k, p in probabilities.items() if k != NONE)
             kind = kinds[-1][1]
-        scores = [(models.target_score(kind, a.features), models.actor_score(kind, a.features), a) for a in candidate.arguments]
+        scores = [
+            (models.target_score(kind, a.features), models.actor_score(kind, a.features), a)
+            for a in candidate.arguments
+        ]
         targets = [a for pt, pa, a in scores if pt >= models.threshold("target") and pt >= pa]
         best = max((pt for pt, _, _ in scores), default=0.0)
         # an event needs both: a trigger read as that type, and someone it is done to
@@ -409,16 +421,20 @@ class Reader:
             if place is not None and place.country:
                 continue
             head = sentence.head(token)
-            if head is not None and head.lemma in self.lexicon.words["state_bodies"] and token.dep in (
-                "compound",
-                "nmod:poss",
-                "amod",
+            if (
+                head is not None
+                and head.lemma in self.lexicon.words["state_bodies"]
+                and token.dep
+                in (
+                    "compound",
+                    "nmod:poss",
+                    "amod",
+                )
             ):
                 if head.lemma not in self.lexicon.words["courts"]:
                     continue  # "Moscow police" acts; "a Moscow court" sits in Moscow
             return name
         return None
-
 
     def _country_of(self, location: str | None) -> str | None:
         place = self.places.lookup(location) if location else None
@@ -477,7 +493,9 @@ def _owner(sentence: ParsedSentence, token: Token) -> Token | None:
             return child
     for child in sentence.children(token, "nmod"):
         case = sentence.case_of(child)
-        if child.upos in ("PROPN", "NOUN") and (case in ("of", "у", "с") or (not case and child.feats.get("Case") == "Gen")):
+        if child.upos in ("PROPN", "NOUN") and (
+            case in ("of", "у", "с") or (not case and child.feats.get("Case") == "Gen")
+        ):
             return child
     for child in sentence.children(token, "compound"):
         if child.upos == "PROPN":

@@ -99,7 +99,8 @@ def match_article(gold: dict, predicted: list[dict]) -> tuple[list[tuple[dict, d
     false = [
         p
         for i, p in enumerate(predicted)
-        if i not in used_pred and not any(p.get("type") == o.get("type") and targets_match(p, o, gold) for o in optional)
+        if i not in used_pred
+        and not any(p.get("type") == o.get("type") and targets_match(p, o, gold) for o in optional)
     ]
     return pairs, missed, false
 

@@ -7,8 +7,8 @@ language's lexicon (``Lexicon.words``), so English and Russian share it. Walks a
 from __future__ import annotations
 
 from civicwatch.extract.languages import DateSpan
-from civicwatch.extract.lexicon import Lexicon
 from civicwatch.extract.parse import ParsedSentence, Token
+from civicwatch.lexicons import Lexicon
 
 NOMINAL = ("NOUN", "PROPN", "PRON", "NUM", "X", "ADJ")
 _INSIDE_NAME = ("compound", "flat", "flat:name", "flat:foreign", "fixed", "amod", "nummod", "det", "det:predet")
@@ -27,23 +27,7 @@ def phrase(sentence: ParsedSentence, head: Token, lexicon: Lexicon, law: bool = 
         nxt = []
         for node in frontier:
             for child in sentence.children(node):
-                if child.i in keep:
-                    continue
-                case = sentence.case_of(child)
-                take = False
-                if child.dep in _INSIDE_NAME or (child.dep == "punct" and child.text in _QUOTE_MARKS):
-                    take = True
-                elif child.dep == "nmod" and child.upos != "PRON":
-                    genitive = not case and child.feats.get("Case") == "Gen"
-                    take = genitive or (
-                        case in name_preps
-                        and (law or not lexicon.names_capitalised or _name_like(sentence, node, child))
-                    )
-                elif child.dep == "appos" and child.i == max(keep) + 1 and child.upos in ("PROPN", "NOUN"):
-                    take = True
-                elif child.dep == "acl" and law and child.i > head.i:
-                    take = True  # "a law requiring NGOs to register"
-                if take:
+                if child.i not in keep and _belongs_to_name(sentence, node, child, keep, lexicon, law, name_preps):
                     keep.add(child.i)
                     keep.update(c.i for c in sentence.children(child, "case"))
                     nxt.append(child)
@@ -67,11 +51,34 @@ def phrase(sentence: ParsedSentence, head: Token, lexicon: Lexicon, law: bool = 
 
 
 _QUOTE_MARKS = "«»\"„“”'‘’"
-_OPENING = "«\"„“‘"
-_CLOSING = "»\"”’"
 
 
-def _name_like(sentence: ParsedSentence, node: Token, child: Token) -> bool:
+def _belongs_to_name(
+    sentence: ParsedSentence,
+    node: Token,
+    child: Token,
+    keep: set[int],
+    lexicon: Lexicon,
+    law: bool,
+    name_preps: frozenset[str],
+) -> bool:
+    if child.dep in _INSIDE_NAME or (child.dep == "punct" and child.text in _QUOTE_MARKS):
+        return True
+    if child.dep == "nmod" and child.upos != "PRON":
+        case = sentence.case_of(child)
+        if not case and child.feats.get("Case") == "Gen":
+            return True
+        return case in name_preps and (law or not lexicon.names_capitalised or _name_like(node, child))
+    if child.dep == "appos":
+        return child.i == max(keep) + 1 and child.upos in ("PROPN", "NOUN")
+    return child.dep == "acl" and law and child.i > node.i  # "a law requiring NGOs to register"
+
+
+_OPENING = '«"„“‘'
+_CLOSING = '»"”’'
+
+
+def _name_like(node: Token, child: Token) -> bool:
     """A complement is part of a name when the name is capitalised ("Committee Against Torture")."""
     return node.text[:1].isupper() and (child.text[:1].isupper() or child.upos == "PROPN")
 
@@ -82,7 +89,10 @@ def has_negation(sentence: ParsedSentence, token: Token, lexicon: Lexicon) -> bo
     refusals = lexicon.words["refusals"]
     node = token
     for depth in range(3):
-        if any(c.lemma in negators and c.dep in ("advmod", "neg", "aux", "discourse", "det") for c in sentence.children(node)):
+        if any(
+            c.lemma in negators and c.dep in ("advmod", "neg", "aux", "discourse", "det")
+            for c in sentence.children(node)
+        ):
             return True
         if depth and node.lemma in refusals:
             return True

@@ -118,7 +118,7 @@ def _evidence_span(text: str, evidence: str) -> tuple[int, int] | None:
 
 def _types(event: dict) -> set[str]:
     kind = event.get("type")
-    return set(kind) if isinstance(kind, list) else {kind}
+    return set(kind) if isinstance(kind, list) else {str(kind)}
 
 
 def _names(gold: dict, values) -> list[str]:
@@ -155,7 +155,9 @@ def label(doc: Document, analysis: Analysis) -> Labels:
             hinted = bool(_types(event) & {h.type for h in candidate.hints})
             named = any(name_matches(a.name, names) for a in candidate.arguments)
             framed = any(
-                name_matches(a.name, names) for a in candidate.arguments if any(f.startswith("frame=target") for f in a.features)
+                name_matches(a.name, names)
+                for a in candidate.arguments
+                if any(f.startswith("frame=target") for f in a.features)
             )
             pool.append((3 * hinted + 2 * named + framed, -abs(candidate.trigger), index, named))
         if not pool:
@@ -169,7 +171,10 @@ def label(doc: Document, analysis: Analysis) -> Labels:
             ignored.add(best[2])
     # other mentions of a gold act teach nothing either way: a candidate of a gold event's type in its
     # evidence sentence, or one with an argument naming the event's target
-    spans = [(_types(e), _evidence_span(doc.text, e.get("evidence", "")), _target_names(gold, e)) for e, _ in required + optional]
+    spans = [
+        (_types(e), _evidence_span(doc.text, e.get("evidence", "")), _target_names(gold, e))
+        for e, _ in required + optional
+    ]
     for index, candidate in enumerate(candidates):
         if index in assigned or index in ignored:
             continue
@@ -238,7 +243,8 @@ def fit(labelled: list[tuple[str, Labels]], version: str, thresholds: dict[str, 
     """One model set from labelled articles of one or several languages (features get a language copy)."""
 
     def rows(attr: str) -> tuple[list[tuple[list[str], str]], list[str | None]]:
-        out, langs = [], []
+        out: list[tuple[list[str], str]] = []
+        langs: list[str | None] = []
         for language, labels in labelled:
             part = getattr(labels, attr)
             out += part
@@ -339,7 +345,8 @@ def train(
     log(f"gold events {gold}: with a candidate {found}, with a candidate naming a target {reachable}")
     cv, _ = cross_validate(documents, analyses, k)
     for name, result in cv.items():
-        log(f"cross-validated ({k} folds) {name}: P {result['precision']:.3f} R {result['recall']:.3f} F1 {result['f1']:.3f}")
+        scores = f"P {result['precision']:.3f} R {result['recall']:.3f} F1 {result['f1']:.3f}"
+        log(f"cross-validated ({k} folds) {name}: {scores}")
     version = datetime.now(UTC).strftime("%Y.%m.%d") + "-" + corpus_digest(documents)[:8]
     models = fit(labelled, version)
     for language in sorted({d.language for d in documents}):

@@ -1,4 +1,11 @@
-"""Per-language lexicons and trigger tables, loaded from ``data/<lang>/``."""
+"""What each language's news says and how: trigger words, word lists, frames and places, as data.
+
+``data/<lang>/`` holds a language's knowledge: ``triggers.json`` (the words that anchor events),
+``lexicon.json`` (word lists: state bodies, descriptions, list phrases, civic cues...),
+``frames.json`` (how a trigger's syntax maps to roles) and ``places.json`` (a gazetteer).
+The extractor reads all of it; the relevance prefilter (``clean``) reads the trigger words, so
+this package sits below both. Adding a language starts here.
+"""
 
 from __future__ import annotations
 
@@ -37,6 +44,7 @@ class Lexicon:
     foreign_voices: frozenset[str]
     org_suffixes: frozenset[str]
     list_regexes: dict[str, str] = field(default_factory=dict)  # subtype -> regex, for inflected languages
+    core_stems: tuple[str, ...] = ()  # stems of the triggers that stand on their own (the prefilter's)
     default_country: str | None = None  # the state most of this language's news concerns
     names_capitalised: bool = True  # every word of a name starts with a capital ("Committee Against Torture")
     list_pattern: re.Pattern[str] = field(init=False)
@@ -77,27 +85,33 @@ class Lexicon:
 
 
 def _data(language: str, name: str) -> dict:
-    path = resources.files("civicwatch.extract").joinpath(f"data/{language}/{name}")
+    path = resources.files("civicwatch.lexicons").joinpath(f"data/{language}/{name}")
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _screen(raw: dict, triggers: dict[tuple[str, str], list[Trigger]]) -> re.Pattern[str]:
-    """Words a sentence must contain to be parsed: the stems of the trigger lemmas ("designat" for
-    designate, designated, designation; "штраф" for штрафовать, штрафовали), plus the lexicon's own
-    ``screen`` stems for forms a stem misses (irregular verbs: "held", "пришли")."""
+def _stems(raw: dict, triggers: dict[tuple[str, str], list[Trigger]], core: bool) -> list[str]:
+    """The stems of the trigger lemmas ("designat" for designate, designated, designation; "штраф" for
+    штрафовать, штрафовали), plus the lexicon's own ``screen`` stems for forms a stem misses (irregular
+    verbs: "held", "пришли"). ``core``: only triggers that stand on their own (no companion word needed)."""
     cut = raw.get("screen_cut", 1)  # letters an inflection may change at the end of a lemma
+    minimum = raw.get("screen_min", 4)
     stems = set()
-    for lemma, _ in triggers:
-        if " " in lemma:
+    for (lemma, _), entries in triggers.items():
+        if " " in lemma or (core and not any(not t.needs and not t.requires_word for t in entries)):
             continue
-        keep = max(4, len(lemma) - cut) if len(lemma) > 4 else len(lemma)
-        stems.add(lemma[:keep])
-    stems |= {s.lower() for s in raw.get("screen", [])} | {s.lower() for s in raw.get("screen_extra", [])}
-    alternatives = "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternatives})", re.I)
+        stems.add(lemma[: max(minimum, len(lemma) - cut)] if len(lemma) > minimum else lemma)
+    stems |= {s.lower() for s in raw.get("screen", [])}
+    if not core:
+        stems |= {s.lower() for s in raw.get("screen_extra", [])}
+    return sorted(stems, key=lambda s: (-len(s), s))
 
 
-_NOT_WORDS = {"screen", "screen_extra", "org_suffixes", "civic_cues", "foreign_voices"}
+def _screen(stems: list[str]) -> re.Pattern[str]:
+    """Words a sentence must contain to be parsed: any of the stems, at the start of a word."""
+    return re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(s) for s in stems)})", re.I)
+
+
+_NOT_WORDS = {"screen", "screen_extra", "org_suffixes", "civic_cues", "foreign_voices"}  # not word lists
 
 
 @lru_cache(maxsize=4)
@@ -126,7 +140,7 @@ def load_lexicon(language: str = "en") -> Lexicon:
         for key, value in raw.items()
         if isinstance(value, list) and key not in _NOT_WORDS and all(isinstance(w, str) for w in value)
     }
-    screen = _screen(raw, triggers)
+    screen = _screen(_stems(raw, triggers, core=False))
     return Lexicon(
         language=language,
         triggers=triggers,
@@ -134,6 +148,7 @@ def load_lexicon(language: str = "en") -> Lexicon:
         words=words,
         civic_cues=tuple(raw["civic_cues"]),
         screen=screen,
+        core_stems=tuple(_stems(raw, triggers, core=True)),
         countries=raw["countries"],
         default_country=raw.get("default_country"),
         names_capitalised=raw.get("names_capitalised", True),
