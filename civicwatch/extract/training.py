@@ -21,7 +21,7 @@ import json
 import random
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from hashlib import sha256
@@ -33,6 +33,7 @@ from civicwatch.extract.reader import Analysis, Candidate, Reader
 from civicwatch.extract.scoring import entity_names, name_matches, score
 
 SEED = 13
+SEED_CORPUS = Path(__file__).parent / "seed"  # hand-written items of canonical constructions (our own words)
 FOLDS = 5
 # per model: regularisation C, and whether classes are weighted to balance (chosen by cross-validation)
 SETTINGS = (
@@ -80,15 +81,6 @@ def load_corpus(folder: Path) -> list[Document]:
         text = text_path.read_text(encoding="utf-8")
         documents.append(Document(name, gold.get("language") or "en", text, published, gold))
     return documents
-
-
-def corpus_digest(documents: list[Document]) -> str:
-    digest = sha256()
-    for doc in sorted(documents, key=lambda d: d.name):
-        digest.update(doc.name.encode())
-        digest.update(json.dumps(doc.gold, sort_keys=True, ensure_ascii=False).encode())
-        digest.update(doc.text.encode())
-    return digest.hexdigest()
 
 
 def analyze_all(documents: list[Document], progress: Callable[[int, int], None] | None = None) -> list[Analysis]:
@@ -299,13 +291,15 @@ def cross_validate(
     analyses: list[Analysis],
     k: int = FOLDS,
     thresholds: dict[str, float] | None = None,
+    always: list[tuple[str, Labels]] | None = None,
 ) -> tuple[dict[str, dict], list[list[dict]]]:
-    """Scores over all articles, each predicted by models trained on the other folds."""
+    """Scores over all articles, each predicted by models trained on the other folds (and on
+    ``always``, labelled examples that are never scored: the seed corpus)."""
     labelled = [(d.language, label(d, a)) for d, a in zip(documents, analyses, strict=True)]
     fold = folds_of(documents, k)
     predicted: list[list[dict]] = [[] for _ in documents]
     for f in range(k):
-        train = [labelled[i] for i in range(len(documents)) if fold[i] != f]
+        train = [labelled[i] for i in range(len(documents)) if fold[i] != f] + list(always or [])
         models = fit(train, f"cv-{f}", thresholds)
         for i in range(len(documents)):
             if fold[i] == f:
@@ -321,47 +315,60 @@ def report(documents: list[Document], predicted: list[list[dict]]) -> dict[str, 
     return result
 
 
+def gold_digest(folder: Path) -> str:
+    """sha256 over the sorted gold file names and bytes (the evaluation gate pins the same digest)."""
+    digest = sha256()
+    for path in sorted(Path(folder).glob("*.gold.json")):
+        data, name = path.read_bytes(), path.name.encode("utf-8")
+        digest.update(len(name).to_bytes(4, "big") + name + len(data).to_bytes(8, "big") + data)
+    return "sha256:" + digest.hexdigest()
+
+
 def train(
-    corpus: Path,
-    out: Path,
-    k: int = FOLDS,
-    log: Callable[[str], None] = print,
-    extra_documents: Iterable[Document] = (),
+    corpus: Path, out: Path, k: int = FOLDS, log: Callable[[str], None] = print, seed: Path | None = SEED_CORPUS
 ) -> dict:
-    """Analyse the corpus, cross-validate, fit on everything, write models and report to ``out``."""
+    """Analyse the corpus, cross-validate, fit on everything, write models and report to ``out``.
+
+    The seed corpus (hand-written items of canonical constructions, shipped in the package) is
+    part of every training set and of no test fold."""
     started = time.perf_counter()
-    documents = load_corpus(corpus) + list(extra_documents)
-    log(f"{len(documents)} articles from {corpus}")
+    documents = load_corpus(corpus)
+    seeds = load_corpus(seed) if seed is not None and seed.is_dir() else []
+    log(f"{len(documents)} articles from {corpus}, {len(seeds)} seed items")
 
     def progress(n: int, total: int) -> None:
         if n % 20 == 0 or n == total:
             log(f"  analysed {n}/{total}")
 
-    analyses = analyze_all(documents, progress)
-    labelled = [(d.language, label(d, a)) for d, a in zip(documents, analyses, strict=True)]
-    gold = sum(lab.gold for _, lab in labelled)
-    found = sum(lab.found for _, lab in labelled)
-    reachable = sum(lab.reachable for _, lab in labelled)
+    analyses = analyze_all(documents + seeds, progress)
+    labelled = [(d.language, label(d, a)) for d, a in zip(documents + seeds, analyses, strict=True)]
+    corpus_labels, seed_labels = labelled[: len(documents)], labelled[len(documents) :]
+    gold = sum(lab.gold for _, lab in corpus_labels)
+    found = sum(lab.found for _, lab in corpus_labels)
+    reachable = sum(lab.reachable for _, lab in corpus_labels)
     log(f"gold events {gold}: with a candidate {found}, with a candidate naming a target {reachable}")
-    cv, _ = cross_validate(documents, analyses, k)
+    cv, _ = cross_validate(documents, analyses[: len(documents)], k, always=seed_labels)
     for name, result in cv.items():
         scores = f"P {result['precision']:.3f} R {result['recall']:.3f} F1 {result['f1']:.3f}"
         log(f"cross-validated ({k} folds) {name}: {scores}")
-    version = datetime.now(UTC).strftime("%Y.%m.%d") + "-" + corpus_digest(documents)[:8]
-    models = fit(labelled, version)
+    models = fit(labelled, "")
+    weights = json.dumps(models.to_json(), sort_keys=True).encode("utf-8")
+    models.version = datetime.now(UTC).strftime("%Y.%m.%d") + "-" + sha256(weights).hexdigest()[:8]
+    out.mkdir(parents=True, exist_ok=True)
     for language in sorted({d.language for d in documents}):
         for_language(models, language).save(out / f"{language}.json.gz")
     summary = {
-        "model_version": version,
+        "model_version": models.version,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "corpus": {"articles": len(documents), "digest": corpus_digest(documents), "gold_events": gold},
+        "corpus": {"articles": len(documents), "digest": gold_digest(corpus), "gold_events": gold},
+        "seed": {"items": len(seeds), "gold_events": sum(lab.gold for _, lab in seed_labels)},
         "candidates": {"gold_with_candidate": found, "gold_with_target_candidate": reachable},
         "thresholds": THRESHOLDS,
         "cv": {"folds": k, "seed": SEED, **cv},
         "seconds": round(time.perf_counter() - started, 1),
     }
     (out / "report.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    log(f"models {version} written to {out} in {summary['seconds']} s")
+    log(f"models {models.version} written to {out} in {summary['seconds']} s")
     return summary
 
 
@@ -376,10 +383,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("corpus", type=Path, help="folder of annotated articles (e.g. ../shared/eval/train)")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "models", help="where the models go")
     parser.add_argument("--folds", type=int, default=FOLDS, help=f"cross-validation folds (default {FOLDS})")
+    parser.add_argument("--no-seed", action="store_true", help="leave out the shipped seed corpus")
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         parser.error(f"{args.corpus} is not a folder")
-    train(args.corpus, args.out, args.folds)
+    train(args.corpus, args.out, args.folds, seed=None if args.no_seed else SEED_CORPUS)
     return 0
 
 

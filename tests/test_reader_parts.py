@@ -1,0 +1,191 @@
+"""The parts of the one reader: the common parsed view, both backends, frames, the language registry,
+the gazetteer and the syntax helpers. Real parsers, hand-written sentences."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from civicwatch.extract import syntax
+from civicwatch.extract.frames import Frame, FrameMatcher, load_frames
+from civicwatch.extract.languages import Language, get_language, register, supported
+from civicwatch.extract.parse import Entity, ParsedSentence, Token
+from civicwatch.extract.places import gazetteer
+from civicwatch.lexicons import load_lexicon
+
+
+def parse(language: str, text: str) -> ParsedSentence:
+    return next(iter(get_language(language).parser.parse([text])))
+
+
+def token(sentence: ParsedSentence, text: str) -> Token:
+    return next(t for t in sentence.tokens if t.text == text)
+
+
+# -- the common view -------------------------------------------------------------------------------
+def test_english_prepositions_hang_from_their_noun_as_case() -> None:
+    sentence = parse("en", "The office was raided by police in Grozny.")
+    police = token(sentence, "police")
+    assert police.dep == "obl:agent"
+    assert sentence.head(police).text == "raided"
+    assert [c.text for c in sentence.children(police, "case")] == ["by"]
+    assert sentence.path(token(sentence, "raided"), police) == ">obl:agent"
+    assert sentence.path(token(sentence, "raided"), token(sentence, "office")) == ">nsubj:pass"
+
+
+def test_russian_view_keeps_case_and_prepositions() -> None:
+    sentence = parse("ru", "Суд в Москве оштрафовал «Мемориал» на 300 тысяч рублей.")
+    fined = token(sentence, "оштрафовал")
+    assert fined.lemma == "оштрафовать"
+    target = token(sentence, "Мемориал")
+    assert sentence.path(fined, target) == ">obj"
+    moscow = token(sentence, "Москве")
+    assert moscow.ent == "LOC" and sentence.case_of(moscow) == "в"
+    assert sentence.label(moscow) == "nmod:в"
+
+
+def test_walks_are_bounded_even_on_a_cyclic_parse() -> None:
+    tokens = [Token(i, f"w{i}", f"w{i}", "NOUN", "dep", (i + 1) % 3, i * 3, i * 3 + 2) for i in range(3)]
+    sentence = ParsedSentence("w0 w1 w2", tokens, [])
+    assert len(sentence.ancestors(tokens[0])) <= 2
+    assert {t.i for t in sentence.subtree(tokens[0])} == {0, 1, 2}
+    assert sentence.path(tokens[0], tokens[2]) is not None or True  # terminates
+
+
+def test_entities_map_tokens_to_their_span() -> None:
+    tokens = [Token(i, w, w.lower(), "PROPN", "flat", 0, 0, 0) for i, w in enumerate(["Human", "Rights", "Watch"])]
+    sentence = ParsedSentence("Human Rights Watch", tokens, [Entity(0, 3, "ORG")])
+    assert sentence.entity_of(tokens[1]) == Entity(0, 3, "ORG")
+
+
+# -- frames as data ----------------------------------------------------------------------------------
+def test_frames_find_object_subject_and_agent() -> None:
+    lexicon = load_lexicon("en")
+    matcher = FrameMatcher(load_frames("en"), lexicon.words)
+    sentence = parse("en", "The ministry fined the Northern Light Foundation on Monday.")
+    found = {(m.frame, sentence.tokens[m.token].text) for m in matcher.match(sentence, token(sentence, "fined"))}
+    assert ("object", "Foundation") in found
+    assert ("active-subject", "ministry") in found
+    passive = parse("en", "The foundation was fined by a court.")
+    found = {(m.frame, passive.tokens[m.token].text) for m in matcher.match(passive, token(passive, "fined"))}
+    assert ("passive-subject", "foundation") in found
+    assert ("agent", "court") in found
+
+
+def test_russian_frames_read_the_instrumental_agent() -> None:
+    matcher = FrameMatcher(load_frames("ru"), load_lexicon("ru").words)
+    sentence = parse("ru", "Фонд был оштрафован судом.")
+    found = {(m.role, sentence.tokens[m.token].text) for m in matcher.match(sentence, token(sentence, "оштрафован"))}
+    assert ("target", "Фонд") in found
+    assert ("actor", "судом") in found
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        [{"RIGHT_ID": "x", "RIGHT_ATTRS": {}}],  # must start at the trigger
+        [{"RIGHT_ID": "trigger", "RIGHT_ATTRS": {}}],  # must name an arg
+        [{"RIGHT_ID": "trigger"}, {"LEFT_ID": "nowhere", "REL_OP": ">", "RIGHT_ID": "arg"}],
+        [{"RIGHT_ID": "trigger"}, {"LEFT_ID": "trigger", "REL_OP": "$+", "RIGHT_ID": "arg"}],
+    ],
+)
+def test_malformed_frames_are_refused(tmp_path, monkeypatch, pattern) -> None:
+    frames = sys.modules["civicwatch.extract.frames"]
+    data = tmp_path / "data" / "xx"
+    data.mkdir(parents=True)
+    (data / "frames.json").write_text(json.dumps({"frames": [{"id": "bad", "role": "target", "pattern": pattern}]}))
+    monkeypatch.setattr(frames.resources, "files", lambda package: tmp_path)
+    load_frames.cache_clear()
+    try:
+        with pytest.raises(ValueError):
+            load_frames("xx")
+    finally:
+        load_frames.cache_clear()
+
+
+def test_a_frame_attribute_the_matcher_does_not_know_is_an_error() -> None:
+    sentence = parse("en", "Police raided the office.")
+    frame = Frame("odd", "target", ({"RIGHT_ID": "trigger", "RIGHT_ATTRS": {"COLOUR": "red"}}, {}))
+    with pytest.raises(ValueError):
+        FrameMatcher((frame,), {}).match(sentence, token(sentence, "raided"))
+
+
+# -- the registry of languages --------------------------------------------------------------------
+def test_languages_are_found_through_the_registry() -> None:
+    assert {"en", "ru"} <= set(supported())
+    assert get_language("ru").code == "ru"
+    with pytest.raises(KeyError):
+        get_language("xx")
+
+
+def test_a_new_language_is_a_registration() -> None:
+    language = Language(
+        "zz",
+        backend=lambda: None,  # type: ignore[arg-type,return-value]
+        dates=lambda sentence, published: [],
+        name=lambda sentence, tokens: " ".join(t.text for t in tokens),
+        lemmatize=str.lower,
+        place_key=str,
+        cite=str,
+    )
+    register(language)
+    assert get_language("zz") is language
+    assert "zz" in supported()
+
+
+# -- places --------------------------------------------------------------------------------------
+def test_gazetteer_tells_places_from_countries_in_both_languages() -> None:
+    english = gazetteer("en", get_language("en").place_key)
+    assert english.lookup("Bishkek").code == "KG" and not english.lookup("Bishkek").country
+    assert english.lookup("Kyrgyzstan").country
+    assert english.lookup("us") is None  # the pronoun is not the country
+    russian = gazetteer("ru", get_language("ru").place_key)
+    found = {(p.code, surface) for p, surface in russian.scan("Суд в Махачкале и полиция в Бишкеке")}
+    assert found == {("RU", "Махачкале"), ("KG", "Бишкеке")}
+
+
+# -- syntax --------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "trigger", "status"),
+    [
+        ("The group will be liquidated next month.", "liquidated", "planned"),
+        ("The ministry warned that the group will be fined.", "fined", "threatened"),
+        ("The court fined the group on Monday.", "fined", "occurred"),
+    ],
+)
+def test_status_from_modality(text: str, trigger: str, status: str) -> None:
+    sentence = parse("en", text)
+    kind = "closure" if trigger == "liquidated" else "sanction"
+    assert syntax.status(sentence, token(sentence, trigger), kind, load_lexicon("en")) == status
+
+
+def test_negation_and_conditions_are_read() -> None:
+    lexicon = load_lexicon("en")
+    refused = parse("en", "The court refused to liquidate the group.")
+    assert syntax.has_negation(refused, token(refused, "liquidate"), lexicon)
+    conditional = parse("en", "If the group is fined, it will close.")
+    assert syntax.is_conditional(conditional, token(conditional, "fined"), lexicon)
+    plain = parse("en", "The group was fined.")
+    assert not syntax.has_negation(plain, token(plain, "fined"), lexicon)
+
+
+def test_names_keep_their_complements() -> None:
+    lexicon = load_lexicon("en")
+    sentence = parse("en", "Police raided the Committee Against Torture in Grozny.")
+    committee = token(sentence, "Committee")
+    name = get_language("en").name(sentence, syntax.phrase(sentence, committee, lexicon))
+    assert name.startswith("Committee Against Torture")
+
+
+def test_russian_names_are_given_in_the_nominative() -> None:
+    lexicon = load_lexicon("ru")
+    sentence = parse("ru", "Суд оштрафовал Комитет против пыток.")
+    committee = token(sentence, "Комитет")
+    assert get_language("ru").name(sentence, syntax.phrase(sentence, committee, lexicon)) == "Комитет против пыток"
+    sentence = parse("ru", "Прокуратура проверила Фонд поддержки свободной прессы.")
+    fund = token(sentence, "Фонд")
+    assert (
+        get_language("ru").name(sentence, syntax.phrase(sentence, fund, lexicon)) == "Фонд поддержки свободной прессы"
+    )
