@@ -68,7 +68,10 @@ def _belongs_to_name(
         case = sentence.case_of(child)
         if not case and child.feats.get("Case") == "Gen":
             return True
-        return case in name_preps and (law or not lexicon.names_capitalised or _name_like(node, child))
+        if case in name_preps and (law or not lexicon.names_capitalised or _name_like(node, child)):
+            return True
+        # "the accountant of the media outlet", "the head of the group": who, by whose name
+        return case in lexicon.words["of_preps"] and node.upos == "NOUN" and child.upos in ("NOUN", "PROPN")
     if child.dep == "appos":
         return child.i == max(keep) + 1 and child.upos in ("PROPN", "NOUN")
     return child.dep == "acl" and law and child.i > node.i  # "a law requiring NGOs to register"
