@@ -30,7 +30,7 @@ def merge_events(events: list[Event]) -> list[Event]:
 def same_act(a: Event, b: Event) -> bool:
     if a.type != b.type or not _subtypes_agree(a.subtype, b.subtype):
         return False
-    if not dates_agree(a.date, b.date):
+    if not dates_agree(_stated(a), _stated(b)):
         return False
     if a.type == "reaction" and a.actor and b.actor:
         return actors_overlap(a.actor, b.actor)  # different speakers are different reactions
@@ -128,9 +128,15 @@ def _better_evidence(kept: Event, new: Event) -> bool:
     return rank(new) > rank(kept)
 
 
+def _stated(event: Event) -> str | None:
+    """The event's date as the text states it: a date assumed from the publication day is none."""
+    return None if event.extra.get("date_source") == "published" else event.date
+
+
 def _absorb(kept: Event, new: Event) -> None:
-    if _precision(new.date) > _precision(kept.date):
+    if _stated(new) and (not _stated(kept) or _precision(new.date) > _precision(kept.date)):
         kept.date = new.date
+        kept.extra.pop("date_source", None)
     if _better_evidence(kept, new):
         kept.evidence, kept.evidence_start, kept.evidence_end = (
             new.evidence,

@@ -345,6 +345,8 @@ class Reader:
         actor = actor_choice[1].name if actor_choice is not None else None
         subtype = models.subtype(kind, candidate.features, self._subtypes(item, trigger, candidate, kind))
         location = None if kind == "reaction" else self._location(analysis, item, trigger, chosen)
+        stated = dates.get(trigger.i)
+        assumed = None if stated else self._news_date(analysis, item, trigger, kind)
         return Event(
             type=kind,
             subtype=subtype,
@@ -352,7 +354,7 @@ class Reader:
             targets=targets,
             evidence=item.sentence.text,
             actor=actor,
-            date=dates.get(trigger.i) or self._news_date(analysis, item, trigger, kind),
+            date=stated or assumed,
             location=location,
             country=self._country_of(location) or analysis.country,
             confidence=round(probability * (0.5 if item.sentence.boilerplate else 1.0), 3),
@@ -363,6 +365,7 @@ class Reader:
                 "trigger": trigger.text,
                 "headline": item.sentence.headline,
                 "model_version": models.version,
+                **({"date_source": "published"} if assumed else {}),
             },
         )
 

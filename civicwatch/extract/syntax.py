@@ -34,6 +34,8 @@ def phrase(sentence: ParsedSentence, head: Token, lexicon: Lexicon, law: bool = 
         frontier = nxt
         if not frontier or len(keep) > _MAX_PHRASE:
             break
+    if law:
+        keep |= _detached_complement(sentence, max(keep), name_preps)
     entity = sentence.entity_of(head)
     if entity is not None and entity.label in ("ORG", "PER", "LOC", "MISC", "LAW", "NORP"):
         keep.update(range(entity.start, entity.end))
@@ -51,6 +53,19 @@ def phrase(sentence: ParsedSentence, head: Token, lexicon: Lexicon, law: bool = 
 
 
 _QUOTE_MARKS = "«»\"„“”'‘’"
+
+
+def _detached_complement(sentence: ParsedSentence, last: int, preps: frozenset[str]) -> set[int]:
+    """ "signed the law on foreign agents" parsed with "on foreign agents" on the verb: the law's
+    complement all the same, when it follows the law's name at once."""
+    following = last + 1
+    if following >= len(sentence.tokens):
+        return set()
+    preposition = sentence.tokens[following]
+    noun = sentence.head(preposition)
+    if preposition.dep != "case" or preposition.lower not in preps or noun is None or noun.i <= last:
+        return set()
+    return {t.i for t in sentence.subtree(noun, 30) if t.i >= following}
 
 
 def _belongs_to_name(

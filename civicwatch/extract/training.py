@@ -42,7 +42,7 @@ SETTINGS = (
     ("targets", 0.5, False),
     ("actors", 0.5, False),
 )
-THRESHOLDS = {"event": 0.4, "target": 0.15, "target_weight": 0.3, "actor": 0.45}
+THRESHOLDS = {"event": 0.5, "target": 0.15, "target_weight": 0.3, "actor": 0.45}
 
 
 @dataclass
