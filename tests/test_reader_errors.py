@@ -143,3 +143,13 @@ def test_reason_kinds_are_short_labels() -> None:
     assert reason_kind("binary file (contains NUL bytes)") == "binary-file"
     assert SourceError("x", "file too large (9.0 MB, limit 5.0 MB)").kind == "file-too-large"
     assert SourceError("x", "a\nb\x00c").reason == "a b c"
+
+
+@pytest.mark.parametrize("content", [b"[" * 100_000, b'{"version": ' + b"9" * 5000 + b"}"])
+def test_a_feed_state_file_that_breaks_the_json_reader_is_an_error_not_a_crash(tmp_path: Path, content: bytes) -> None:
+    from civicwatch.sources.feeds import FeedState
+
+    path = tmp_path / "feed-state.json"
+    path.write_bytes(content)
+    with pytest.raises(SourceError, match="unreadable feed state"):
+        FeedState(path)

@@ -213,8 +213,8 @@ class FeedState:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return {}
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise SourceError(self.path, f"unreadable feed state ({exc})") from exc
+        except (OSError, ValueError, RecursionError) as exc:  # ValueError: bad UTF-8 or JSON, 4,300-digit numbers
+            raise SourceError(self.path, f"unreadable feed state ({type(exc).__name__}: {exc})") from exc
         if not isinstance(raw, dict) or raw.get("version") != STATE_VERSION or not _is_feed_map(raw.get("feeds")):
             raise SourceError(self.path, f"not a civicwatch feed state (version {STATE_VERSION})")
         return {url: dict.fromkeys(keys) for url, keys in raw["feeds"].items()}
