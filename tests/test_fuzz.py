@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 import zipfile
 from pathlib import Path
 
@@ -42,6 +43,7 @@ from civicwatch.sources.html import article_from_html
 from civicwatch.sources.jsonl import iter_jsonl_articles
 from civicwatch.sources.warc import WarcPage, WarcStats, article_from_page, iter_warc_pages
 
+CANARY = re.compile(r"(?<!\d)(?:777-888-999 02|77788899903)(?!\d)|дата рождения 14\.08\.1912")
 CHARSETS = st.sampled_from([None, "utf-8", "cp1251", "koi8-r", "latin-1", "rot13", "idna", "utf-16", "bogus", ""])
 
 
@@ -188,7 +190,7 @@ def read_register(data: bytes, name: str, kind: str) -> RegistrySnapshot | None:
         assert problem.line >= 1 and problem.reason
     for entry in snapshot.entries:  # a canary planted by a mutation never survives
         text = repr(entry)
-        assert "777-888-999 02" not in text and "77788899903" not in text and "14.08.1912" not in text
+        assert not CANARY.search(text), text
     return snapshot
 
 

@@ -128,10 +128,10 @@ def _absolute_link(link: object, base_url: str) -> str | None:
         return None
     try:
         absolute = urllib.parse.urljoin(base_url, link)
-        scheme = urllib.parse.urlsplit(absolute).scheme
+        parts = urllib.parse.urlsplit(absolute)
     except ValueError:  # "http://[::1" and other links urllib cannot parse: nothing to fetch
         return None
-    return absolute if scheme in ("http", "https") else None
+    return absolute if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def _timestamp(parsed_time: Any) -> datetime | None:
