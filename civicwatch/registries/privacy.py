@@ -34,7 +34,8 @@ _NUMBER_LABEL = (
     r"|reg\.?\s*(?:number|no\.?))\s*[:№#]?\s*"
 )
 SNILS_PATTERN = re.compile(
-    rf"(?P<label>{_NUMBER_LABEL})?(?P<number>(?<!\d)\d{{3}}{_SEP}\d{{3}}{_SEP}\d{{3}}{_SEP}\d{{2}}(?!\d))",
+    # the lookahead names the characters a match can start with, so the search skips the others quickly
+    rf"(?=[рнr\d])(?P<label>{_NUMBER_LABEL})?(?P<number>(?<!\d)\d{{3}}{_SEP}\d{{3}}{_SEP}\d{{3}}{_SEP}\d{{2}}(?!\d))",
     re.IGNORECASE,
 )
 _LABELLED_NUMBER = re.compile(rf"{_NUMBER_LABEL}(\d{{11}})(?!\d)", re.IGNORECASE)
@@ -51,10 +52,10 @@ _DATE = (
     r"(?:\s*(?:г\.|года|год|г\b))?"
 )
 _BEFORE = (
-    r"(?:дат[аыуе]\s*рожд(?:ения|\.)?|д\.\s*р\.|г\.\s*р\.|год\s*рождения|родил(?:ся|ась)|род\."
+    r"(?:дат[аыуе]\s*рожд(?:ения|\.)?|д\.\s*р\b\.?|г\.\s*р\b\.?|год\s*рождения|родил(?:ся|ась)|род\."
     r"|date\s*of\s*birth|birth\s*date|birthdate|date\s*born|\bborn\b|\bd\.?\s*o\.?\s*b\b\.?)"
 )
-_AFTER = r"(?:г\.\s*р\.|г\.р\b|года\s*рождения|г\.\s*рождения|year\s*of\s*birth)"
+_AFTER = r"(?:г\.\s*р\b\.?|года\s*рождения|г\.\s*рождения|year\s*of\s*birth)"
 BIRTH_DATE_PATTERN = re.compile(
     rf"{_BEFORE}[\s:=,\-\u2013\u2014]{{0,4}}(?:(?:в|on|in)\s+)?{_DATE}|{_DATE}\s*\(?{_AFTER}",
     re.IGNORECASE,
@@ -66,13 +67,20 @@ _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-
 
 # Cheap tests that skip the full patterns for the many cells that cannot hold a match.
 _SIX_DIGITS = re.compile(rf"\d{{3}}{_SEP}\d{{3}}")
+_ELEVEN_DIGITS = re.compile(r"\d{11}")
 _DIGIT = re.compile(r"\d")
-_MARKER_HINTS = ("рожд", "р.", "родил", "род", "birth", "born", "dob", "d.o.b", "d. o. b", "d o b")
+# Every birth-date match holds one of its markers, so a cell without a marker is not searched for dates.
+_BIRTH_MARKER = re.compile(rf"(?=[дгрdby])(?:{_BEFORE}|{_AFTER})", re.IGNORECASE)
 
 
 def labelled_numbers(texts: Iterable[object]) -> frozenset[str]:
     """Eleven-digit numbers that these texts (the cells of one row) label as registration numbers."""
-    return frozenset(match[1] for text in texts if isinstance(text, str) for match in _LABELLED_NUMBER.finditer(text))
+    return frozenset(
+        match[1]
+        for text in texts
+        if isinstance(text, str) and _ELEVEN_DIGITS.search(text)
+        for match in _LABELLED_NUMBER.finditer(text)
+    )
 
 
 def scrub(text: str, keep: frozenset[str] = frozenset()) -> str:
@@ -80,13 +88,14 @@ def scrub(text: str, keep: frozenset[str] = frozenset()) -> str:
 
     ``keep``: eleven-digit numbers its row labels as registration numbers (``labelled_numbers``).
     """
-    text = _CONTROLS.sub("", text)
+    if not text.isprintable():  # every character _CONTROLS removes is non-printable; most cells have none
+        text = _CONTROLS.sub("", text)
+    if not _DIGIT.search(text):  # both patterns need a digit; most names have none
+        return text
     if _SIX_DIGITS.search(text):
         text = SNILS_PATTERN.sub(partial(_pension_number, keep=keep), text)
-    if _DIGIT.search(text):
-        lower = text.casefold()
-        if any(hint in lower for hint in _MARKER_HINTS):
-            text = BIRTH_DATE_PATTERN.sub(REMOVED, text)
+    if _BIRTH_MARKER.search(text):
+        text = BIRTH_DATE_PATTERN.sub(REMOVED, text)
     return text
 
 

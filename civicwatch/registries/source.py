@@ -151,11 +151,16 @@ def _load_xlsx(source: str, data: bytes) -> Table:
         raw_rows = _xlsx_rows(source, workbook.worksheets[0])
     finally:
         workbook.close()
-    rows = [tuple(scrub_cell(cell, labelled_numbers(row)) for cell in row) for row in raw_rows]
+    rows = [_scrubbed_row(row) for row in raw_rows]
     header = _xlsx_header_row(rows)
     columns = [norm(cell) for cell in rows[header]] if len(rows) > header else []
     as_of_cell = rows[header - 1][0] if 0 < header <= len(rows) and rows[header - 1] else None
     return Table(source, "xlsx", columns, rows, header, as_of_cell, scrubbed=_scrubbed(raw_rows, rows))
+
+
+def _scrubbed_row(row: tuple) -> tuple:
+    keep = labelled_numbers(row)  # once per row: the row's labels hold for each of its cells
+    return tuple(scrub_cell(cell, keep) for cell in row)
 
 
 def _xlsx_rows(source: str, sheet) -> list[tuple]:
