@@ -43,7 +43,11 @@ from civicwatch.sources.html import article_from_html
 from civicwatch.sources.jsonl import iter_jsonl_articles
 from civicwatch.sources.warc import WarcPage, WarcStats, article_from_page, iter_warc_pages
 
-CANARY = re.compile(r"(?<!\d)(?:777-888-999 02|77788899903)(?!\d)|дата рождения 14\.08\.1912")
+# A planted pension number or birth date, as ``privacy`` defines them: eleven digits that are not part of a
+# longer number, nor of a URL or an ASCII identifier ("/profile/77788899903" and "id77788899903" are kept).
+CANARY = re.compile(
+    r"(?<!\d)777-888-999 02(?!\d)|(?<![\dA-Za-z/=#@&?%+._])77788899903(?!\d)|дата рождения 14\.08\.1912"
+)
 CHARSETS = st.sampled_from([None, "utf-8", "cp1251", "koi8-r", "latin-1", "rot13", "idna", "utf-16", "bogus", ""])
 
 

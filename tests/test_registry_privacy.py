@@ -198,3 +198,20 @@ def test_no_canary_reaches_any_table_or_byte_of_the_database(tmp_path: Path, nam
     for file in tmp_path.glob("events.db*"):  # the database and any journal beside it, as raw bytes
         raw = file.read_bytes().decode("utf-8", "replace")
         assert not leaks(raw), file.name
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("https://ok.ru/profile/77788899903", "https://ok.ru/profile/77788899903"),  # a URL keeps its digits
+        ("vk.com/id77788899903", "vk.com/id77788899903"),  # glued to a Latin identifier
+        ("регистрационный номер 77788899903", "регистрационный номер 77788899903"),  # labelled as what it is
+        ("Фонд 77788899903", "Фонд [removed]"),
+        ("СНИЛС77788899903", "СНИЛС[removed]"),  # glued to a Cyrillic word: no identifier
+        ("snils77788899903", "snils[removed]"),
+        ("\u00c277788899903\u00ab", "\u00c2[removed]\u00ab"),  # '«' read in the wrong code page leaves 'Â'
+        ("1777-888-999 02", "1777-888-999 02"),  # twelve digits: not a pension number
+    ],
+)
+def test_eleven_bare_digits_are_kept_only_where_they_are_plainly_something_else(text: str, expected: str) -> None:
+    assert scrub(text) == expected

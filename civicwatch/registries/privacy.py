@@ -10,9 +10,10 @@ scrubbed again before it leaves ``read_registry``; the database importer scrubs 
   No checksum is required: a mistyped number is still somebody's. INN (10 or 12 digits), OGRN (13) and
   longer numbers are not touched: the 11 digits must not be part of a longer run of digits. Eleven bare
   digits are kept in two places only, where they are something else: inside a URL or an identifier
-  (``ok.ru/profile/76317416279``, ``id77788899903``), and where the same row labels them as a
-  registration number (``регистрационный номер 40103797863``, a Latvian company, in the name cell; the
-  same digits alone in the registration-number cell). Everywhere else they are removed, the
+  (``ok.ru/profile/76317416279``, ``id77788899903``: after URL punctuation or glued to a Latin letter, as
+  identifiers are; not after a Cyrillic or accented letter, nor after ``snils``), and where the same row
+  labels them as a registration number (``регистрационный номер 40103797863``, a Latvian company, in the
+  name cell; the same digits alone in the registration-number cell). Everywhere else they are removed, the
   registration-number column included: a lost number is cheap, a kept pension number is not.
 - A birth date is a date (numeric, ISO, with a month name, or a bare year) after a marker such as
   "дата рождения", "д.р.", "родился", "born", "DOB", "date of birth", or before "г.р." / "года рождения".
@@ -102,10 +103,21 @@ def scrub(text: str, keep: frozenset[str] = frozenset()) -> str:
 def _pension_number(match: re.Match, keep: frozenset[str]) -> str:
     number, label = match["number"], match["label"] or ""
     if number.isdigit():  # eleven bare digits: removed unless they are plainly something else
-        before = match.string[match.start() - 1] if match.start() else ""
-        if label or number in keep or before.isalpha() or before in _IDENTIFIER_BEFORE:
+        if label or number in keep or _in_identifier(match.string, match.start()):
             return match.group()
     return label + REMOVED
+
+
+def _in_identifier(text: str, start: int) -> bool:
+    """Whether digits starting at ``start`` continue a URL or an ASCII identifier (``/profile/``, ``id``).
+
+    Only a Latin letter counts: "СНИЛС77788899903", or a guillemet read in the wrong code page ("Â"), is
+    no identifier.
+    """
+    before = text[start - 1] if start else ""
+    if before in _IDENTIFIER_BEFORE:
+        return True
+    return before.isascii() and before.isalpha() and text[max(start - 5, 0) : start].casefold() != "snils"
 
 
 def has_personal_data(text: str) -> bool:

@@ -77,6 +77,12 @@ def main() -> None:
     write("registers/ru-undesirable--not-a-list.json", b"42")
     chekazoid = [{"name": "Фонд «Третий»", "dateIn": "01.02.2020", "aliases": 5, "type": "undesirable"}]
     write("registers/ru-undesirable--aliases-not-a-list.json", json.dumps(chekazoid, ensure_ascii=False))
+    # eleven digits glued to a letter were kept as an identifier, also where the "letter" is half of a '«'
+    # that a file which is not UTF-8 (read as latin-1) turned into 'Â': only Latin letters start identifiers
+    misread = json.dumps([{"name": "«Фонд Четвёртый»", "dateIn": "01.02.2020", "aliases": [], "type": "undesirable"}],
+                         ensure_ascii=False).encode()  # fmt: skip
+    write("registers/ru-undesirable--pension-number-after-a-misread-letter.json",
+          misread.replace("«".encode(), b"\xc277788899903\xab", 1))  # fmt: skip
     write("registers/ru-foreign-agents--huge-integer.json", b'[{"id": ' + b"9" * 5000 + b"}]")
     agents = [{"id": "1", "fullName": "Организация", "dateIn": "01.02.2023", "dateOut": "", "law": "ст. 4",
                "inn": "1234567890123456789", "ogrn": "x"}]  # fmt: skip
