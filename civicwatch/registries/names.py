@@ -54,16 +54,23 @@ class SplitName:
     country: str | None = None
     qualifiers: list[str] = field(default_factory=list)  # trailing brackets that are not names (addresses)
     _keys: set[str] = field(default_factory=set, repr=False, compare=False)
+    _name_key: tuple[str, str] = field(default=("", ""), repr=False, compare=False)
 
     def add(self, alias: str, generated: bool = False) -> None:
         alias = clean_alias(alias)
         key = _same_key(alias)
-        if not alias or key == _same_key(self.name) or key in self._known():
+        if not alias or key == self._main_key() or key in self._known():
             return
         self.other_names.append(alias)
         self._keys.add(key)
         if generated:
             self.generated.append(alias)
+
+    def _main_key(self) -> str:
+        """The key of ``name``, computed once per name: thousands of other names must not fold it each time."""
+        if self._name_key[0] is not self.name:
+            self._name_key = (self.name, _same_key(self.name))
+        return self._name_key[1]
 
     def _known(self) -> set[str]:
         """Keys of the other names, in step with ``other_names``: a set, so thousands of names stay linear."""
