@@ -100,15 +100,24 @@ def _scrub_problem(problem: RowProblem) -> RowProblem:
     return dataclasses.replace(problem, reason=scrub(problem.reason), raw=scrub(problem.raw))
 
 
+_ENTRY_FIELDS = tuple(field.name for field in dataclasses.fields(RegistryEntry))
+
+
 def _scrub(entry: RegistryEntry) -> tuple[RegistryEntry, bool]:
-    values = {field.name: getattr(entry, field.name) for field in dataclasses.fields(entry)}
-    keep = labelled_numbers(json_strings(list(values.values())))  # a registration number the entry labels as one
+    values = {name: getattr(entry, name) for name in _ENTRY_FIELDS}
+    changes = _changes(values, frozenset())
+    if changes:  # only then look for registration numbers the entry labels as such: keeping one removes less
+        changes = _changes(values, labelled_numbers(json_strings(list(values.values()))))
+    return (dataclasses.replace(entry, **changes), True) if changes else (entry, False)
+
+
+def _changes(values: dict[str, object], keep: frozenset[str]) -> dict[str, object]:
     changes = {}
     for name, value in values.items():
         cleaned = _scrub_value(value, keep)
         if cleaned != value:
             changes[name] = cleaned
-    return (dataclasses.replace(entry, **changes), True) if changes else (entry, False)
+    return changes
 
 
 def _scrub_value(value: object, keep: frozenset[str]) -> object:

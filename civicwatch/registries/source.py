@@ -159,8 +159,11 @@ def _load_xlsx(source: str, data: bytes) -> Table:
 
 
 def _scrubbed_row(row: tuple) -> tuple:
+    cleaned = tuple(scrub_cell(cell) for cell in row)
+    if cleaned == row:  # nothing to remove; a registration number the row labels would only keep more
+        return row
     keep = labelled_numbers(row)  # once per row: the row's labels hold for each of its cells
-    return tuple(scrub_cell(cell, keep) for cell in row)
+    return tuple(scrub_cell(cell, keep) for cell in row) if keep else cleaned
 
 
 def _xlsx_rows(source: str, sheet) -> list[tuple]:
