@@ -22,9 +22,13 @@ _ACRONYM = re.compile(
     rf"((?:[{_UPPER}][\w'’.-]*\s+)(?:(?:{_JOINERS})\s+|[\w'’.-]+\s+){{0,6}}?[\w'’.-]+)"
     rf"\s+\(([{_UPPER}][{_UPPER}a-zа-яё]{{1,7}})\)"
 )
-# English names are capitalised word by word; their acronym may come from another language ("KPP")
+# English names are capitalised word by word; their acronym may come from another language ("KPP").
+# At most _MAX_NAME_WORDS words: an unbounded run made the search quadratic in a long run of capitalised
+# words (29 s for a run of 10,000); no organisation's name before its acronym is that long.
+_MAX_NAME_WORDS = 16
 _ACRONYM_CAPS = re.compile(
-    r"((?:[A-Z][\w'’.-]*\s+)(?:(?:of|for|the|and|on|against|in|to)\s+|[A-Z][\w'’.-]*\s+)*[A-Z][\w'’.-]*)\s+\(([A-Z][A-Za-z]{1,7})\)"
+    r"((?:[A-Z][\w'’.-]*\s+)(?:(?:of|for|the|and|on|against|in|to)\s+|[A-Z][\w'’.-]*\s+)"
+    rf"{{0,{_MAX_NAME_WORDS - 2}}}[A-Z][\w'’.-]*)\s+\(([A-Z][A-Za-z]{{1,7}})\)"
 )
 _QUOTED_NAME = re.compile(r"[\"“«„]([A-Z][^\"”»“«]{1,60}?)[\"”»“]")
 
