@@ -48,6 +48,9 @@ class ArticleContext:
     aliases: dict[str, str] = field(default_factory=dict)  # lower-case alias -> canonical name
     kinds: dict[str, str] = field(default_factory=dict)  # canonical name -> ORG / PERSON
     mentions: list[Mention] = field(default_factory=list)
+    # answers of latest / with_noun / salient, by their arguments and the number of mentions then: each
+    # scans every mention, and a long article asks the same question for many of its pronouns
+    _answers: dict[tuple, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     def scan_text(self, text: str) -> None:
         """Aliases the raw text defines: "Full Name (ACR)"."""
@@ -113,6 +116,12 @@ class ArticleContext:
 
     def latest(self, kind: str, before: int, include_state: bool = False) -> str | None:
         """The most recent mention of that kind before sentence ``before``, else in it."""
+        key = ("latest", kind, before, include_state, len(self.mentions))
+        if key not in self._answers:
+            self._answers[key] = self._latest(kind, before, include_state)
+        return self._answers[key]
+
+    def _latest(self, kind: str, before: int, include_state: bool) -> str | None:
         for same_sentence in (False, True):
             for mention in reversed(self.mentions):
                 earlier = mention.order < before or (same_sentence and mention.order == before)
@@ -122,6 +131,12 @@ class ArticleContext:
 
     def with_noun(self, word: str, before: int) -> str | None:
         """ "the union", "фонд": the latest organization whose name holds that noun."""
+        key = ("with_noun", word, before, len(self.mentions))
+        if key not in self._answers:
+            self._answers[key] = self._with_noun(word, before)
+        return self._answers[key]
+
+    def _with_noun(self, word: str, before: int) -> str | None:
         for mention in reversed(self.mentions):
             if mention.kind == "ORG" and not mention.state and mention.order <= before:
                 words = {self.lemmatize(w) if self.lemmatize else w for w in mention.name.lower().split()}
@@ -131,6 +146,12 @@ class ArticleContext:
 
     def salient(self, kind: str, include_state: bool = False, before: int | None = None) -> str | None:
         """The most mentioned name of that kind (up to sentence ``before``); ties go to the latest."""
+        key = ("salient", kind, include_state, before, len(self.mentions))
+        if key not in self._answers:
+            self._answers[key] = self._salient(kind, include_state, before)
+        return self._answers[key]
+
+    def _salient(self, kind: str, include_state: bool, before: int | None) -> str | None:
         counts: dict[str, tuple[int, int]] = {}
         for mention in self.mentions:
             if before is not None and mention.order > before:
