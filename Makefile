@@ -9,7 +9,7 @@ DEMO_USER ?= demo
 DEMO_PASSWORD ?= demo-password
 DEMO_PORT ?= 8000
 
-.PHONY: setup demo test eval train bench lint clean
+.PHONY: setup demo test fuzz eval train bench lint clean
 
 setup: $(STAMP)
 
@@ -33,6 +33,14 @@ demo: setup
 
 test: setup
 	$(BIN)/pytest
+
+# Every reader (text, HTML, WARC, JSONL, feeds, each register format, register names) with 10,000 fuzz cases
+# each, mutations of the real files in $(SHARED); the counts and times per reader are printed at the end.
+# `make test` runs the same tests with a few cases each, plus the regression corpus in tests/data/fuzz/.
+FUZZ_EXAMPLES ?= 10000
+fuzz: setup
+	CIVICWATCH_FUZZ_PROFILE=fuzz CIVICWATCH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/test_fuzz.py \
+		-p no:cacheprovider --hypothesis-show-statistics -k "fuzz_"
 
 # make eval EVAL_ARGS='--split dev --verbose' scores one split and lists its misses
 eval: setup

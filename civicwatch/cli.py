@@ -956,6 +956,9 @@ def registry_import(
     except OSError as exc:
         err.print(f"error: {file}: cannot read ({exc.strerror or exc})")
         raise typer.Exit(2) from exc
+    except Exception as exc:  # whatever the file holds: one line, never a traceback
+        err.print(f"error: {file}: cannot be read as {kind.value} ({type(exc).__name__}: {' '.join(str(exc).split())})")
+        raise typer.Exit(2) from exc
     for problem in snapshot.problems:
         err.print(f"problem: {file.name} line {problem.line}: {problem.reason}; skipped")
     with _store_errors(err):

@@ -7,7 +7,9 @@
 Formats per kind (detected from the content, not the extension): ru-foreign-agents — Minjust XLSX,
 camelot CSV, fz255 JSON; ru-undesirable — fz255 JSON, chekazoid JSON; us-fara-registrants — FARA bulk
 CSV; us-fara-principals — FARA bulk CSV, eFile browse export CSV. A file of another kind, or whose
-columns changed, raises RegistryFormatError (file, expected columns, found columns).
+columns changed, raises RegistryFormatError (file, expected columns, found columns); so does a file that
+cannot be read at all (damaged XLSX, JSON nested too deeply, ...), and nothing else does. A row that cannot
+be read is skipped and listed in ``problems`` (line, reason): it never costs the file.
 
 entry_id (unique within a snapshot; duplicates are merged, the dropped rows listed in warnings):
     ru-foreign-agents    № п/п                          ru-undesirable (fz255)   № п/п
@@ -30,7 +32,9 @@ extra keys (present only when they have a value; dates as ISO strings):
     us-fara-registrants  business_name; address (organisations only)
     us-fara-principals   country_code, registrant_name, registrant_date; address (organisations only)
 
-Never kept: pension numbers (СНИЛС), dates of birth, bank account numbers, individuals' addresses.
+Never kept: pension numbers (СНИЛС), dates of birth, bank account numbers, individuals' addresses. Pension
+numbers in any separator form and birth dates after a marker are removed from every cell as the file is
+loaded (``privacy``), whatever column they are in.
 """
 
 from .diff import changed_fields, diff_snapshots
@@ -43,7 +47,7 @@ from .model import (
     RowProblem,
     SnapshotDiff,
 )
-from .reader import read_registry
+from .reader import read_registry, read_registry_bytes
 
 __all__ = [
     "KINDS",
@@ -56,4 +60,5 @@ __all__ = [
     "changed_fields",
     "diff_snapshots",
     "read_registry",
+    "read_registry_bytes",
 ]

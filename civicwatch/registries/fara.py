@@ -61,7 +61,7 @@ _LETTERS = r"[^\W\d_](?:[^\W\d_]|['’.\-])*"  # a name token: letters, apostrop
 _SUFFIX = r"(?:Jr|Sr|II|III|IV|Esq)\.?"
 _LAST_FIRST = re.compile(rf"{_LETTERS}(?: {_LETTERS})*,\s*{_LETTERS}(?: {_LETTERS})*(?:, {_SUFFIX})?")
 _FIRST_LAST_SUFFIX = re.compile(rf"{_LETTERS}(?: {_LETTERS})+, {_SUFFIX}")  # 'Irwin W. Stolz, Jr.'
-_NICKNAME = re.compile(r"\s*\([^)]*\)|\s*\"[^\"]*\"")  # 'Jones, Theodore L. (TED)', 'McCrary, John ("Tex")'
+_NICKNAME = re.compile(r"\s?\([^()]*\)|\s?\"[^\"]*\"")  # 'Jones, Theodore L. (TED)', 'McCrary, John ("Tex")'
 _HONORIFIC = re.compile(r"(?:Mr|Mrs|Ms|Dr|H\.\s?E|Sheikh|Prince|Princess|Ambassador)\.?\s", re.IGNORECASE)
 
 
@@ -156,7 +156,8 @@ def parse_registrants(table: Table) -> Parsed:
     parsed = Parsed("fara-bulk-csv")
     dates = ("Registration Date", "Termination Date")
     for record, row in _records(table, parsed, dates, "Registration Number", REGISTRANT_COLUMNS):
-        parsed.add(_registrant(record, row, parsed.warnings), record.line, record.raw)
+        with parsed.row(record.line, record.raw):
+            parsed.add(_registrant(record, row, parsed.warnings), record.line, record.raw)
     return parsed
 
 
@@ -207,24 +208,29 @@ def parse_principals(table: Table) -> Parsed:
     parsed = Parsed("fara-bulk-csv")
     dates = ("Foreign Principal Termination Date", "Foreign Principal Registration Date", "Registrant Date")
     for record, row in _records(table, parsed, dates, "Registration Number", PRINCIPAL_COLUMNS):
-        address = _address(row["Address 1"], row["Address 2"], row["City"], row["State"], row["Zip"])
-        parsed.add(
-            _principal(
-                record,
-                parsed.warnings,
-                name=row["Foreign Principal"],
-                registered=row["Foreign Principal Registration Date"],
-                terminated=row["Foreign Principal Termination Date"],
-                country=row["Country/Location Represented"],
-                reg_number=row["Registration Number"],
-                registrant=row["Registrant Name"],
-                registrant_date=row["Registrant Date"],
-                address=address,
-            ),
-            record.line,
-            record.raw,
-        )
+        with parsed.row(record.line, record.raw):
+            _add_principal(parsed, record, row)
     return parsed
+
+
+def _add_principal(parsed: Parsed, record: Record, row: dict[str, str]) -> None:
+    address = _address(row["Address 1"], row["Address 2"], row["City"], row["State"], row["Zip"])
+    parsed.add(
+        _principal(
+            record,
+            parsed.warnings,
+            name=row["Foreign Principal"],
+            registered=row["Foreign Principal Registration Date"],
+            terminated=row["Foreign Principal Termination Date"],
+            country=row["Country/Location Represented"],
+            reg_number=row["Registration Number"],
+            registrant=row["Registrant Name"],
+            registrant_date=row["Registrant Date"],
+            address=address,
+        ),
+        record.line,
+        record.raw,
+    )
 
 
 def parse_browse(table: Table) -> Parsed:
@@ -232,23 +238,28 @@ def parse_browse(table: Table) -> Parsed:
     parsed = Parsed("fara-browse-csv")
     dates = ("Foreign PrincipalRegistration Date", "RegistrationDate")
     for record, row in _records(table, parsed, dates, "Registration #", BROWSE_COLUMNS):
-        parsed.add(
-            _principal(
-                record,
-                parsed.warnings,
-                name=unhtml(row["Foreign Principal"]),
-                registered=row["Foreign PrincipalRegistration Date"],
-                terminated="",
-                country=unhtml(row["Country/LocationRepresented"]),
-                reg_number=row["Registration #"],
-                registrant=unhtml(row["Registrant"]),
-                registrant_date=row["RegistrationDate"],
-                address=_address(unhtml(row["Address"]), unhtml(row["State"])),
-            ),
-            record.line,
-            record.raw,
-        )
+        with parsed.row(record.line, record.raw):
+            _add_browsed(parsed, record, row)
     return parsed
+
+
+def _add_browsed(parsed: Parsed, record: Record, row: dict[str, str]) -> None:
+    parsed.add(
+        _principal(
+            record,
+            parsed.warnings,
+            name=unhtml(row["Foreign Principal"]),
+            registered=row["Foreign PrincipalRegistration Date"],
+            terminated="",
+            country=unhtml(row["Country/LocationRepresented"]),
+            reg_number=row["Registration #"],
+            registrant=unhtml(row["Registrant"]),
+            registrant_date=row["RegistrationDate"],
+            address=_address(unhtml(row["Address"]), unhtml(row["State"])),
+        ),
+        record.line,
+        record.raw,
+    )
 
 
 def _principal(record: Record, warnings: list[RowProblem], **row: str | None) -> RegistryEntry:

@@ -12,6 +12,10 @@ Russian registers pack several names into one cell:
 Only trailing brackets are read as other names: brackets inside a name are part of it
 (``... образования (повышение квалификации) специалистов ...``). The main name keeps its quotes as
 published; other names are given without their outer quotes.
+
+Every step is linear in the length of the name: no pattern here can backtrack over the whole name from
+each position (the register's own longest name has 212 characters, but a damaged file can hold a cell of
+megabytes), and at most ``MAX_TRAILING_PARTS`` trailing parts are taken off a name.
 """
 
 from __future__ import annotations
@@ -29,12 +33,16 @@ _BRACKET_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _PSEUDONYM_PREFIX = re.compile(r"^псевдоним\b", re.IGNORECASE)
-_PERSON_QUOTED = re.compile(r"\"([^\"]+)\"?|«([^»]+)»?|“([^”]+)”")
+_PERSON_QUOTED = re.compile(r"\"([^\"]+)\"?|«([^»]+)»?|“([^“”]+)”")
 _LEGAL_SUFFIXES = {"LLC", "LTD", "INC", "GMBH", "AG", "SA", "NV", "BV", "PLC", "LLP", "UG", "EV", "AB", "AS", "OY"}
 _TRAILING_ABBREVIATION = re.compile(r",\s*([A-Z]{2,8})$")
 _TRAILING_COMMA_PART = re.compile(r",\s*([^,()«»\"]+?)\s*$")
 _ALSO_NAMED = re.compile(r",\s*(?:другое используемое|сокращенное|также)\s+наименование\s*:?\s*(.+)$", re.IGNORECASE)
 _TRAILING_AFTER_CLOSE = re.compile(r"[)»\"]\s+([^,()«»\"]+?)\s*$")  # '(...) Эстонская Республика'
+# Only a word right after a space (or at the start) may open the match: a plain '(\S+) \(' is tried from
+# every character of a long word and backtracks over all of it, which made a 60,000-character name take 23 s.
+_INNER_PERSON_BRACKET = re.compile(r"(?<!\S)(\S+) \(([^()\s]+)\)")
+MAX_TRAILING_PARTS = 12  # brackets, countries and abbreviations taken off the end of one name; real ones have 3
 _COUNTRY_CITY = re.compile(r",\s*([^,()«»\"]+?),\s*([А-ЯЁA-Z][^,()«»\"\s]*)\s*$")  # ', Великобритания, Лондон'
 
 
@@ -45,18 +53,38 @@ class SplitName:
     generated: list[str] = field(default_factory=list)  # other names we composed, not printed as such
     country: str | None = None
     qualifiers: list[str] = field(default_factory=list)  # trailing brackets that are not names (addresses)
+    _keys: set[str] = field(default_factory=set, repr=False, compare=False)
+    _name_key: tuple[str, str] = field(default=("", ""), repr=False, compare=False)
 
     def add(self, alias: str, generated: bool = False) -> None:
         alias = clean_alias(alias)
-        if not alias or _same(alias, self.name) or any(_same(alias, known) for known in self.other_names):
+        key = _same_key(alias)
+        if not alias or key == self._main_key() or key in self._known():
             return
         self.other_names.append(alias)
+        self._keys.add(key)
         if generated:
             self.generated.append(alias)
 
+    def _main_key(self) -> str:
+        """The key of ``name``, computed once per name: thousands of other names must not fold it each time."""
+        if self._name_key[0] is not self.name:
+            self._name_key = (self.name, _same_key(self.name))
+        return self._name_key[1]
+
+    def _known(self) -> set[str]:
+        """Keys of the other names, in step with ``other_names``: a set, so thousands of names stay linear."""
+        if len(self._keys) != len(self.other_names):
+            self._keys = {_same_key(known) for known in self.other_names}
+        return self._keys
+
+
+def _same_key(text: str) -> str:
+    return text.strip(_QUOTES).casefold()
+
 
 def _same(a: str, b: str) -> bool:
-    return a.strip(_QUOTES).casefold() == b.strip(_QUOTES).casefold()
+    return _same_key(a) == _same_key(b)
 
 
 def clean_alias(text: str) -> str:
@@ -172,7 +200,10 @@ def split_person(text: object) -> SplitName:
         pseudonyms.extend(_split_top_commas(next(group for group in match.groups() if group)))
     rest = norm(_PERSON_QUOTED.sub(" ", rest))
     former: list[str] = []
-    while found := _trailing_bracket(rest):
+    for _ in range(MAX_TRAILING_PARTS):
+        found = _trailing_bracket(rest)
+        if not found:
+            break
         former.insert(0, found[1])
         rest = norm(rest[: found[0]])
     rest, substituted = _inner_person_brackets(rest)
@@ -201,7 +232,7 @@ def _add_former_person_name(result: SplitName, content: str) -> None:
 
 def _inner_person_brackets(text: str) -> tuple[str, list[str]]:
     """'Бортник Егор (Игорь) Михайлович' -> ('Бортник Егор Михайлович', ['Бортник Игорь Михайлович'])."""
-    match = re.search(r"(\S+) \(([^()\s]+)\)", text)
+    match = _INNER_PERSON_BRACKET.search(text)
     if not match:
         return text, []
     main = norm(text[: match.start()] + match[1] + text[match.end() :])
@@ -227,12 +258,17 @@ def split_organisation(text: object) -> SplitName:
     """Main name, other names, country and address-like qualifiers of an organisation cell."""
     result = SplitName(name=norm(text))
     aliases: list[str] = []
-    while _strip_trailing_part(result, aliases):
-        pass
+    _strip_trailing_parts(result, aliases)
     result.name, listed = _split_quoted_list(result.name)
     for alias in [*listed, *aliases]:
         result.add(alias)
     return result
+
+
+def _strip_trailing_parts(result: SplitName, aliases: list[str]) -> None:
+    for _ in range(MAX_TRAILING_PARTS):
+        if not _strip_trailing_part(result, aliases):
+            return
 
 
 def _strip_trailing_part(result: SplitName, aliases: list[str]) -> bool:
@@ -291,8 +327,7 @@ def _read_bracket(result: SplitName, content: str) -> list[str]:
     """The other names in a trailing bracket; a country goes to result.country, an address to qualifiers."""
     inner = SplitName(name=content)
     nested: list[str] = []
-    while _strip_trailing_part(inner, nested):  # '(CST, «...» («...») (США)' with a lost ')'
-        pass
+    _strip_trailing_parts(inner, nested)  # '(CST, «...» («...») (США)' with a lost ')'
     result.country = result.country or inner.country
     result.qualifiers[:0] = inner.qualifiers
     parts = _split_top_commas(inner.name)
@@ -310,7 +345,7 @@ def _read_bracket(result: SplitName, content: str) -> list[str]:
 
 def _has_number(text: str) -> bool:
     """A postcode / registration number / registration date, not 'B4Ukraine', «Процесс 2021» or 'Фонд 24.02'."""
-    return bool(re.search(r"\b\d{5,}\b|регистрац", re.sub(r"«[^»]*»", "", text), re.IGNORECASE))
+    return bool(re.search(r"\b\d{5,}\b|регистрац", re.sub(r"«[^«»]*»", "", text), re.IGNORECASE))
 
 
 def _split_quoted_list(name: str) -> tuple[str, list[str]]:

@@ -10,8 +10,8 @@ from typing import Any
 
 from . import fara, ru_minjust, ru_undesirable
 from .model import KINDS, RegistryEntry, RegistryFormatError, RegistrySnapshot, RowProblem
+from .privacy import json_strings, labelled_numbers, scrub
 from .source import Format, Parsed, Table, load_table
-from .text import SNILS_PATTERN
 
 FORMATS: dict[str, tuple[Format, ...]] = {
     "ru-foreign-agents": ru_minjust.FORMATS,
@@ -34,16 +34,34 @@ def read_registry(path: Path | str, kind: str) -> RegistrySnapshot:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(path)
-    table = load_table(path.name, path.read_bytes())
-    parsed = choose_format(table, kind).parse(table)
+    return read_registry_bytes(path.read_bytes(), path.name, kind)
+
+
+def read_registry_bytes(data: bytes, name: str, kind: str) -> RegistrySnapshot:
+    """``read_registry`` on a file's bytes; ``name`` is the file name (for messages and the as-of date).
+
+    Raises RegistryFormatError, and nothing else, for bytes that are not a register of that kind in a
+    known layout; a row that cannot be read is a problem of that row.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown registry kind {kind!r}; expected one of {', '.join(KINDS)}")
+    table = load_table(name, data)
+    parse = choose_format(table, kind).parse
+    try:
+        parsed = parse(table)
+    except Exception as exc:  # a parser bug outside any row: one error for the file, not a traceback
+        detail = " ".join(str(exc).split())[:200]
+        raise RegistryFormatError(f"{name}: the file could not be read ({type(exc).__name__}: {detail})") from exc
+    for line in table.scrubbed:
+        parsed.warnings.append(RowProblem(line, "pension-number or birth-date pattern removed from a cell", ""))
     entries = _drop_pension_numbers(parsed)
     parsed.problems = [_scrub_problem(problem) for problem in parsed.problems]
-    parsed.raws = [SNILS_PATTERN.sub("[removed]", raw) for raw in parsed.raws]
+    parsed.raws = [scrub(raw) for raw in parsed.raws]
     entries = _merge_duplicate_ids(entries, parsed)
-    as_of, as_of_source = _as_of(parsed, path.name, entries)
+    as_of, as_of_source = _as_of(parsed, name, entries)
     return RegistrySnapshot(
         registry=kind,
-        source=path.name,
+        source=name,
         as_of=as_of,
         as_of_source=as_of_source,
         source_format=parsed.format,
@@ -68,37 +86,48 @@ def choose_format(table: Table, kind: str) -> Format:
 
 
 def _drop_pension_numbers(parsed: Parsed) -> list[RegistryEntry]:
-    """Belt and braces: the parsers never read СНИЛС columns, but a number pasted into another cell is removed too."""
+    """Belt and braces: every cell was scrubbed as the file was loaded (``privacy``) and the parsers never read
+    the СНИЛС and birth-date columns, but a value the parser composed is checked again here."""
     entries = []
     for entry, line in zip(parsed.entries, parsed.lines, strict=True):
         cleaned, found = _scrub(entry)
         if found:
-            parsed.warnings.append(RowProblem(line, "pension-number pattern removed from a field", ""))
+            parsed.warnings.append(RowProblem(line, "pension-number or birth-date pattern removed from a field", ""))
         entries.append(cleaned)
     return entries
 
 
 def _scrub_problem(problem: RowProblem) -> RowProblem:
-    return dataclasses.replace(problem, raw=SNILS_PATTERN.sub("[removed]", problem.raw))
+    return dataclasses.replace(problem, reason=scrub(problem.reason), raw=scrub(problem.raw))
+
+
+_ENTRY_FIELDS = tuple(field.name for field in dataclasses.fields(RegistryEntry))
 
 
 def _scrub(entry: RegistryEntry) -> tuple[RegistryEntry, bool]:
-    changes: dict[str, Any] = {}
-    for field in dataclasses.fields(entry):
-        value = getattr(entry, field.name)
-        cleaned = _scrub_value(value)
-        if cleaned != value:
-            changes[field.name] = cleaned
+    values = {name: getattr(entry, name) for name in _ENTRY_FIELDS}
+    changes = _changes(values, frozenset())
+    if changes:  # only then look for registration numbers the entry labels as such: keeping one removes less
+        changes = _changes(values, labelled_numbers(json_strings(list(values.values()))))
     return (dataclasses.replace(entry, **changes), True) if changes else (entry, False)
 
 
-def _scrub_value(value: object) -> object:
+def _changes(values: dict[str, object], keep: frozenset[str]) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    for name, value in values.items():
+        cleaned = _scrub_value(value, keep)
+        if cleaned != value:
+            changes[name] = cleaned
+    return changes
+
+
+def _scrub_value(value: object, keep: frozenset[str]) -> object:
     if isinstance(value, str):
-        return SNILS_PATTERN.sub("[removed]", value)
+        return scrub(value, keep)
     if isinstance(value, tuple | list):
-        return type(value)(_scrub_value(item) for item in value)
+        return type(value)(_scrub_value(item, keep) for item in value)
     if isinstance(value, dict):
-        return {key: _scrub_value(item) for key, item in value.items()}
+        return {key: _scrub_value(item, keep) for key, item in value.items()}
     return value
 
 

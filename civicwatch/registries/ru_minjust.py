@@ -112,10 +112,11 @@ def parse_xlsx(table: Table) -> Parsed:
     wanted = {key: positions[norm(column)] for column, key in XLSX_COLUMNS.items() if key}
     _warn_unknown_columns(table.columns, XLSX_COLUMNS, table.header_row + 1, parsed.warnings)
     for index in range(table.header_row + 1, len(table.rows)):
-        cells = table.rows[index]
-        row = {key: cell_text(cells[pos]) if pos < len(cells) else "" for key, pos in wanted.items()}
-        if any(row.values()):
-            _add(parsed, row, index + 1, "\t".join(row.values()))  # read columns only: no СНИЛС, no birth date
+        with parsed.row(index + 1):  # no raw: the row holds the СНИЛС and birth-date cells
+            cells = table.rows[index]
+            row = {key: cell_text(cells[pos]) if pos < len(cells) else "" for key, pos in wanted.items()}
+            if any(row.values()):
+                _add(parsed, row, index + 1, "\t".join(row.values()))  # read columns only: no СНИЛС, no birth date
     return parsed
 
 
@@ -125,8 +126,9 @@ def parse_camelot_csv(table: Table) -> Parsed:
     _warn_unknown_columns(table.columns, CAMELOT_COLUMNS, 1, parsed.warnings)
     redact = partial(_redact_csv_line, keys=keys)
     for record in read_records(table.rows, len(table.columns), lambda fields: True, parsed.problems, redact):
-        row = {key: norm(value) for index, value in enumerate(record.fields) if (key := keys.get(index))}
-        _add(parsed, row, record.line, "\t".join(row.values()))
+        with parsed.row(record.line):
+            row = {key: norm(value) for index, value in enumerate(record.fields) if (key := keys.get(index))}
+            _add(parsed, row, record.line, "\t".join(row.values()))
     return parsed
 
 
@@ -145,10 +147,12 @@ def parse_fz255_json(table: Table) -> Parsed:
     parsed = Parsed("fz255-json")
     for position, item in enumerate(table.rows, start=1):
         if not isinstance(item, dict) or not item.get("fullName"):
-            parsed.problems.append(RowProblem(position, "not an object with fullName", str(item)[:500]))
+            raw = _safe_raw(item, FZ255_KEYS) if isinstance(item, dict) else str(item)[:500]
+            parsed.problems.append(RowProblem(position, "not an object with fullName", raw))
             continue
-        row = {key: norm(item.get(name)) for name, key in FZ255_KEYS.items() if key}
-        _add(parsed, row, position, _safe_raw(item, FZ255_KEYS))
+        with parsed.row(position, _safe_raw(item, FZ255_KEYS)):
+            row = {key: norm(item.get(name)) for name, key in FZ255_KEYS.items() if key}
+            _add(parsed, row, position, _safe_raw(item, FZ255_KEYS))
     return parsed
 
 
@@ -190,8 +194,8 @@ def entry_from_row(row: dict[str, str], line: int, warnings: list[RowProblem]) -
         entity_type=entity_type,
         date_in=_date(row, "date_in", line, warnings),
         date_out=_date(row, "date_out", line, warnings),
-        inn=number_or_none(row.get("inn")),
-        ogrn=number_or_none(row.get("ogrn")),
+        inn=_identifier(row, "inn", (10, 12), line, warnings),
+        ogrn=_identifier(row, "ogrn", (13,), line, warnings),
         reg_number=number_or_none(row.get("reg_number")),
         grounds=fix_pdf_numero(norm_or_none(row.get("grounds"))),
         resources=resources,
@@ -209,6 +213,18 @@ def _is_person(row: dict[str, str], entity_type: str | None) -> bool | None:
         return True
     if len(inn) == 10 or row.get("ogrn") or _ORG_HINT.search(row["name"]):
         return False
+    return None
+
+
+def _identifier(
+    row: dict[str, str], key: str, lengths: tuple[int, ...], line: int, warnings: list[RowProblem]
+) -> str | None:
+    """An INN (10 or 12 digits) or OGRN (13); anything else is a typo or a stray value, reported and left empty."""
+    value = number_or_none(row.get(key))
+    if value is None or (value.isascii() and value.isdigit() and len(value) in lengths):
+        return value
+    digits = " or ".join(str(n) for n in lengths)
+    warnings.append(RowProblem(line, f"{key}: not a {digits}-digit number; left empty", value[:100]))
     return None
 
 

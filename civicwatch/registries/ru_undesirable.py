@@ -34,7 +34,8 @@ def _parse_objects(
                 RowProblem(position, f"not an object with {' and '.join(required)}", str(item)[:500])
             )
             continue
-        parsed.add(entry(item, position, parsed.warnings), position, str(item))
+        with parsed.row(position, item):
+            parsed.add(entry(item, position, parsed.warnings), position, str(item))
     return parsed
 
 
@@ -45,7 +46,7 @@ def _fz255_entry(item: dict, position: int, warnings: list[RowProblem]) -> Regis
     extra = {
         "decision_in_minjust": decision_in,
         "decision_in_genproc": norm_or_none(item.get("decisionInGenproc")),
-        "genproc_decision_date": _iso(find_ru_date(item.get("decisionInGenproc"))),
+        "genproc_decision_date": _iso(_found_date(item.get("decisionInGenproc"), position, warnings)),
         "decision_out_minjust": decision_out,
         "decision_out_genproc": norm_or_none(item.get("decisionOutGenproc")),
     }
@@ -54,8 +55,8 @@ def _fz255_entry(item: dict, position: int, warnings: list[RowProblem]) -> Regis
         raw_name=item["fullName"],
         split=split,
         # the scraper's own date fields first; the decision text when it left them empty
-        date_in=_date(item.get("dateIn"), position, warnings) or find_ru_date(decision_in),
-        date_out=_date(item.get("dateOut"), position, warnings) or find_ru_date(decision_out),
+        date_in=_date(item.get("dateIn"), position, warnings) or _found_date(decision_in, position, warnings),
+        date_out=_date(item.get("dateOut"), position, warnings) or _found_date(decision_out, position, warnings),
         extra=extra,
     )
 
@@ -67,7 +68,8 @@ def parse_chekazoid_json(table: Table) -> Parsed:
 
 def _chekazoid_entry(item: dict, position: int, warnings: list[RowProblem]) -> RegistryEntry:
     split = split_organisation(item["name"])
-    for alias in item.get("aliases") or ():
+    aliases = item.get("aliases")
+    for alias in aliases if isinstance(aliases, list) else ():
         # the plugin cut country names out of the brackets as if they were names; those are not aliases
         if not ru_country_code(clean_alias(alias)):
             split.add(alias, generated=True)
@@ -115,6 +117,15 @@ def _entry(
 def _date(value: object, position: int, warnings: list[RowProblem]) -> date | None:
     try:
         return parse_ru_date(value)
+    except DateError as exc:
+        warnings.append(RowProblem(position, f"{exc}; left empty", norm(value)))
+        return None
+
+
+def _found_date(value: object, position: int, warnings: list[RowProblem]) -> date | None:
+    """The date inside a decision text ("№ 1076-р от 29.07.2015"); an impossible one ("31.06.2015") is a warning."""
+    try:
+        return find_ru_date(value)
     except DateError as exc:
         warnings.append(RowProblem(position, f"{exc}; left empty", norm(value)))
         return None

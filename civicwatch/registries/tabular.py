@@ -86,13 +86,25 @@ def read_records(
         if not lines[index].strip():
             index += 1
             continue
-        record, used = _next_record(lines, index, width, valid)
+        try:
+            record, used = _next_record(lines, index, width, valid)
+        except Exception:  # a check that failed on odd fields: this line is malformed, the next one is read
+            record, used = None, 1
         if record is None:
-            problems.append(RowProblem(index + 1, f"malformed row (expected {width} fields)", redact(lines[index])))
+            problems.append(
+                RowProblem(index + 1, f"malformed row (expected {width} fields)", _redacted(redact, lines[index]))
+            )
             index += 1
             continue
         yield record
         index += used
+
+
+def _redacted(redact: Callable[[str], str], line: str) -> str:
+    try:
+        return redact(line)[:1000]
+    except Exception:  # a line the csv module refuses even loosely (a field over its size limit): keep none of it
+        return ""
 
 
 def _next_record(

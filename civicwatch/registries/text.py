@@ -6,12 +6,12 @@ import html
 import re
 from datetime import date, datetime
 
-# Invisible characters that PDF/HTML extraction leaves inside names; \s does not cover them.
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Invisible characters that PDF/HTML extraction leaves inside names (\s does not cover them), control
+# characters and the bidirectional overrides and isolates, which are never part of a name.
+_INVISIBLE = re.compile(
+    "[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]"
+)
 _SPACE = re.compile(r"\s+")  # str patterns are Unicode-aware: NBSP, \r, \t, thin spaces all match
-
-# Pension number (СНИЛС) as printed in the register; used to refuse it wherever it shows up.
-SNILS_PATTERN = re.compile(r"\d{3}-\d{3}-\d{3}[ \u00a0]\d{2}")
 
 
 def norm(value: object) -> str:

@@ -41,6 +41,7 @@ class FeedItem:
     title: str | None
     published: datetime | None  # UTC; the updated date when the item has no published date
     guid: str | None  # RSS guid / Atom id
+    error: str | None = None  # why the item could not be read (its other fields are then None)
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -76,9 +77,12 @@ def parse_feed(
         headers["content-type"] = content_type
     # A file object, never bytes: feedparser treats a bytes argument as a file name first,
     # so a server answering "/etc/passwd" would make it read that local file.
-    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    try:
+        parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    except Exception as exc:  # feedparser's own failure on a hostile document: the feed is invalid, nothing more
+        raise FetchError(url or base_url, "invalid-feed", f"{type(exc).__name__}: {_one_line(str(exc))}") from exc
     _check_feed(parsed, url or base_url, strict)
-    return [_item(entry, base_url) for entry in parsed.entries]
+    return [_safe_item(entry, base_url, position) for position, entry in enumerate(parsed.entries, start=1)]
 
 
 def _check_feed(parsed: Any, url: str, strict: bool) -> None:
@@ -93,6 +97,15 @@ def _check_feed(parsed: Any, url: str, strict: bool) -> None:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())[:200]
+
+
+def _safe_item(entry: Any, base_url: str, position: int) -> FeedItem:
+    """The item, or an item carrying only the error: one bad entry must not cost the feed its other items."""
+    try:
+        return _item(entry, base_url)
+    except Exception as exc:
+        detail = _one_line(str(exc)) or "no detail"
+        return FeedItem(None, None, None, None, error=f"item {position}: unreadable ({type(exc).__name__}: {detail})")
 
 
 def _item(entry: Any, base_url: str) -> FeedItem:
@@ -113,8 +126,12 @@ def _absolute_link(link: object, base_url: str) -> str | None:
     link = _clean(link)
     if link is None:
         return None
-    absolute = urllib.parse.urljoin(base_url, link)
-    return absolute if urllib.parse.urlsplit(absolute).scheme in ("http", "https") else None
+    try:
+        absolute = urllib.parse.urljoin(base_url, link)
+        parts = urllib.parse.urlsplit(absolute)
+    except ValueError:  # "http://[::1" and other links urllib cannot parse: nothing to fetch
+        return None
+    return absolute if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def _timestamp(parsed_time: Any) -> datetime | None:
@@ -124,7 +141,7 @@ def _timestamp(parsed_time: Any) -> datetime | None:
     try:
         year, month, day, hour, minute, second = parsed_time[:6]
         return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
 
 
@@ -197,8 +214,8 @@ class FeedState:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return {}
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise SourceError(self.path, f"unreadable feed state ({exc})") from exc
+        except (OSError, ValueError, RecursionError) as exc:  # ValueError: bad UTF-8 or JSON, 4,300-digit numbers
+            raise SourceError(self.path, f"unreadable feed state ({type(exc).__name__}: {exc})") from exc
         if not isinstance(raw, dict) or raw.get("version") != STATE_VERSION or not _is_feed_map(raw.get("feeds")):
             raise SourceError(self.path, f"not a civicwatch feed state (version {STATE_VERSION})")
         return {url: dict.fromkeys(keys) for url, keys in raw["feeds"].items()}

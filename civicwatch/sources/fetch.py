@@ -92,7 +92,7 @@ class FetchError(SourceError):
     """A URL that could not be fetched. ``code`` is the kind; ``reason`` is the code plus details."""
 
     def __init__(self, url: str, code: str, detail: str = "") -> None:
-        super().__init__(url, f"{code} ({detail})" if detail else code)
+        super().__init__(url, f"{code} ({detail})" if detail else code, kind=code)
         # SourceError.path is a Path, which folds "https://" into "https:/"; use .url for URLs.
         self.url = url
         self.code = code

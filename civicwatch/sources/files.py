@@ -9,6 +9,8 @@ the caller can report it and move on to the next file.
 from __future__ import annotations
 
 import json
+import re
+import reprlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -30,15 +32,57 @@ _CYRILLIC_ENCODINGS = ("cp1251", "koi8-r")
 # A few stray control bytes happen in scraped text; this many means binary.
 _MAX_CONTROL_RATIO = 0.1
 _CONTROL_BYTES = bytes(b for b in [*range(0x20), 0x7F] if b not in b"\t\n\r\x0b\x0c")
+_CONTROL_TO_SPACE = {code: " " for code in [*range(0x20), *range(0x7F, 0xA0)]}
 
 
 class SourceError(Exception):
-    """A file that cannot be turned into an article, with a one-line reason."""
+    """An input that cannot be turned into an article: where it is and why, on one line.
 
-    def __init__(self, path: Path | str, reason: str) -> None:
+    Readers raise it for a whole file and yield it for one bad record (a JSON line, an
+    archived page), then go on with the next. ``path`` is the file (or URL) read;
+    ``position`` where in it ("line 7", "offset 5120"; None for the whole file);
+    ``reason`` the one-line message, which for a record starts with its position;
+    ``kind`` a short stable label of the reason ("invalid-json", "not-utf8", "no-text",
+    ...) for counting failures by reason.
+    """
+
+    def __init__(self, path: Path | str, reason: str, *, position: str | None = None, kind: str | None = None) -> None:
         self.path = Path(path)
-        self.reason = reason
-        super().__init__(f"{path}: {reason}")
+        self.position = position
+        self.reason = one_line(reason)
+        self.kind = kind or reason_kind(self.reason, position)
+        super().__init__(f"{path}: {self.reason}")
+
+    @property
+    def source(self) -> str:
+        return str(self.path)
+
+
+def one_line(text: str, limit: int = 500) -> str:
+    """``text`` on one line (whitespace runs and control characters folded), at most ``limit`` characters."""
+    text = " ".join(str(text).translate(_CONTROL_TO_SPACE).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def reason_kind(reason: str, position: str | None = None) -> str:
+    """A short label for a reason message: its words before any detail, position left out.
+
+    "line 3: invalid JSON (Expecting value at column 1)" -> "invalid-json".
+    """
+    if position and reason.startswith(position):
+        reason = reason[len(position) :].lstrip(": ")
+    head = re.split(r"[(:;,]|\s-\s", reason, maxsplit=1)[0]
+    words = re.findall(r"[a-z0-9]+", head.lower())[:4]
+    return "-".join(words) or "unknown"
+
+
+def failure(path: Path | str, exc: BaseException, position: str | None = None) -> SourceError:
+    """The SourceError for an exception no reader expected, so that it costs one input and not the batch."""
+    where = f"{position}: " if position else ""
+    detail = one_line(str(exc), 200) or "no detail"
+    return SourceError(
+        path, f"{where}reader failed ({type(exc).__name__}: {detail})", position=position, kind="reader-failed"
+    )
 
 
 @dataclass
@@ -90,8 +134,8 @@ def read_meta(path: Path) -> dict:
         return {}
     try:
         raw = json.loads(meta_path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SourceError(meta_path, f"unreadable meta file ({exc})") from exc
+    except (OSError, ValueError, RecursionError) as exc:  # ValueError: bad UTF-8, bad JSON, 4,300-digit numbers
+        raise SourceError(meta_path, f"unreadable meta file ({type(exc).__name__}: {exc})") from exc
     if not isinstance(raw, dict):
         raise SourceError(meta_path, "meta file must hold a JSON object")
     return {
@@ -103,7 +147,7 @@ def read_meta(path: Path) -> dict:
 def _meta_url(meta_path: Path, value: object) -> str | None:
     if value is None or isinstance(value, str):
         return value or None
-    raise SourceError(meta_path, f"'url' must be a string or null, not {value!r}")
+    raise SourceError(meta_path, f"'url' must be a string or null, not {reprlib.repr(value)}")
 
 
 def _meta_date(meta_path: Path, value: object) -> date | None:
@@ -113,7 +157,7 @@ def _meta_date(meta_path: Path, value: object) -> date | None:
         # Accept full timestamps too: feeds often store "2024-03-04T10:00:00Z".
         return date.fromisoformat(str(value)[:10])
     except ValueError as exc:
-        raise SourceError(meta_path, f"'published' is not an ISO date: {value!r}") from exc
+        raise SourceError(meta_path, f"'published' is not an ISO date: {reprlib.repr(value)}") from exc
 
 
 def load_text(path: Path) -> tuple[str, str]:
@@ -152,7 +196,7 @@ def _reject_binary(path: Path, data: bytes) -> None:
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode as UTF-8 (BOM stripped) when valid, else the likeliest of FALLBACK_ENCODINGS."""
+    """Decode as UTF-8 (BOM stripped) when valid, else as the likeliest of FALLBACK_ENCODINGS; never raises."""
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
@@ -164,11 +208,16 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             pass
     encoding = _detect_legacy(data)
-    return data.decode(encoding), encoding
+    # cp1251 leaves byte 0x98 undefined: a stray one becomes U+FFFD rather than costing the text
+    # (or flipping it to a code page that maps every byte and turns the prose into nonsense).
+    return data.decode(encoding, errors="replace"), encoding
 
 
 def _detect_legacy(data: bytes) -> str:
-    best = from_bytes(data, cp_isolation=list(FALLBACK_ENCODINGS)).best()
+    try:
+        best = from_bytes(data, cp_isolation=list(FALLBACK_ENCODINGS)).best()
+    except Exception:  # the detector is a heuristic: its failure is no reason to lose the text
+        best = None
     # latin-1 maps every byte, so it is the safe answer when detection gives up.
     encoding = _canonical(best.encoding) if best is not None else "latin-1"
     if encoding in _CYRILLIC_ENCODINGS:
@@ -185,7 +234,8 @@ def _pick_cyrillic(data: bytes) -> str:
 
     The two code pages swap the upper- and lower-case Cyrillic ranges, so the
     wrong one turns ordinary prose into mostly capitals. The statistical
-    detector gets short texts wrong; this does not.
+    detector gets short texts wrong; this does not. Undefined bytes (0x98 in
+    cp1251) are replaced, not raised: ``decode_bytes`` decodes the same way.
     """
     return max(_CYRILLIC_ENCODINGS, key=lambda enc: _lowercase_share(data.decode(enc, errors="replace")))
 
@@ -202,7 +252,12 @@ def load_article(path: Path, published: date | None = None, url: str | None = No
     stop the article: it is ignored and described in ``meta_warning``.
     """
     path = Path(path)
-    text, encoding = load_text(path)
+    try:
+        text, encoding = load_text(path)
+    except SourceError:
+        raise
+    except Exception as exc:  # whatever the file holds, it costs this file only
+        raise failure(path, exc) from exc
     meta, warning = _meta_or_warning(path)
     article = Article(
         text=text,
@@ -218,6 +273,8 @@ def _meta_or_warning(path: Path) -> tuple[dict, str | None]:
         return read_meta(path), None
     except SourceError as exc:
         return {}, str(exc)
+    except Exception as exc:  # a meta file never costs its article
+        return {}, str(failure(meta_path_for(path), exc))
 
 
 def read_article(path: Path, published: date | None = None, url: str | None = None) -> Article:

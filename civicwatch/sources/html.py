@@ -26,6 +26,7 @@ from civicwatch.sources.files import (
     _meta_or_warning,
     _read_bytes,
     decode_bytes,
+    failure,
 )
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -58,9 +59,19 @@ def article_from_html(
     ``url`` is where the page was fetched from; the page's canonical URL replaces it when
     the page declares a usable one. ``source`` is what error messages and
     ``Article.source`` name (a file path, a WARC record); it defaults to ``url``.
-    ``charset`` is the one an HTTP header declared for bytes, if any.
+    ``charset`` is the one an HTTP header declared for bytes, if any. Nothing else is
+    raised, whatever the page holds: one page must never end a batch.
     """
     name = source or url or "<html>"
+    try:
+        return _article(html, url, source, charset, name)
+    except SourceError:
+        raise
+    except Exception as exc:  # a parser or library bug on one page becomes that page's error
+        raise failure(name, exc) from exc
+
+
+def _article(html: bytes | str, url: str | None, source: str | None, charset: str | None, name: str) -> Article:
     if isinstance(html, bytes):
         _check_bytes(html, name)
         html, _ = decode_html(html, charset)
@@ -71,7 +82,7 @@ def article_from_html(
         raise SourceError(name, f"text extraction failed ({type(exc).__name__}: {exc})") from exc
     text = document.text.strip() if document is not None and document.text else ""
     if document is None or not _has_prose(text):
-        raise SourceError(name, NO_TEXT_REASON)
+        raise SourceError(name, NO_TEXT_REASON, kind="no-text")
     return Article(
         text=text,
         published=_guarded_date(document.date),
@@ -116,7 +127,7 @@ def decode_html(data: bytes, charset: str | None = None) -> tuple[str, str]:
         if codec:
             try:
                 return data.decode(codec), codec
-            except UnicodeDecodeError:
+            except (UnicodeError, LookupError):  # LookupError: a codec that is not a text encoding (rot13)
                 continue  # a wrong declaration is common; try the next clue
     return decode_bytes(data)
 
@@ -245,6 +256,15 @@ def load_html_file(path: Path) -> LoadedArticle:
     article, as for text files: it is ignored and described in ``meta_warning``.
     """
     path = Path(path)
+    try:
+        return _load_html_file(path)
+    except SourceError:
+        raise
+    except Exception as exc:  # whatever the file holds, it costs this file only
+        raise failure(path, exc) from exc
+
+
+def _load_html_file(path: Path) -> LoadedArticle:
     data = _read_bytes(path)
     _check_bytes(data, str(path))
     text, encoding = decode_html(data)

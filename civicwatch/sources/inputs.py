@@ -3,7 +3,9 @@ article URLs and RSS/Atom feeds.
 
 Pages pass the relevance prefilter on cheaply extracted text before the expensive main-text
 extraction (trafilatura) and long before the NLP: most pages of a feed or an archive are not about
-civic space. Nothing here raises for one bad input: each yields a ``Loaded`` with its reason.
+civic space. Nothing here raises for one bad input: each yields a ``Loaded`` with its reason and
+``error_kind``, a short label of the reason ("invalid-json", "no-text", "reader-failed") to count
+failures by.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from civicwatch.model import Article, Event
 from civicwatch.sources import extracted
 from civicwatch.sources.feeds import parse_feed
 from civicwatch.sources.fetch import Fetcher, FetchError, FetchResult
-from civicwatch.sources.files import SourceError, load_article
+from civicwatch.sources.files import SourceError, failure, load_article
 from civicwatch.sources.html import HTML_SUFFIXES, article_from_html, load_html_file
 from civicwatch.sources.jsonl import iter_jsonl_articles
 from civicwatch.sources.warc import WARC_SUFFIXES, WarcStats, iter_warc_pages
@@ -35,6 +37,7 @@ class Loaded:
     origin: str  # a file path, FILE@OFFSET inside an archive, FILE:LINE, or a URL
     article: Article | None = None
     error: str | None = None  # why it could not be read
+    error_kind: str | None = None  # a short label of the reason (SourceError.kind), for counts by reason
     relevant: bool = True  # the prefilter's verdict; irrelevant pages are not extracted
     why: str | None = None  # the prefilter's reason
     notice: str | None = None
@@ -61,7 +64,7 @@ class InputStats:
     def count(self, loaded: Loaded) -> None:
         self.seen += 1
         if loaded.error:
-            kind = loaded.error.split(" (")[0].split(":")[0].strip()
+            kind = loaded.error_kind or loaded.error.split(" (")[0].split(":")[0].strip()
             self.failed[kind] = self.failed.get(kind, 0) + 1
         elif loaded.relevant:
             self.relevant += 1
@@ -76,19 +79,34 @@ def iter_inputs(inputs: Iterable[str | Path], options: InputOptions) -> Iterator
     for raw in inputs:
         value = str(raw)
         if is_url(value):
-            yield from _from_url(value, options)
+            yield from _guarded(value, _from_url(value, options))
             continue
         path = Path(value)
         if path.is_dir() and is_spark_output(path):
-            yield from iter_spark_output(path)
+            yield from _guarded(value, iter_spark_output(path))
         elif path.is_dir():
             files = sorted(p for p in path.iterdir() if p.is_file() and _kind(p) is not None)
             if not files:
-                yield Loaded(str(path), error="no .txt, .html, .jsonl or .warc files in this folder")
+                yield Loaded(
+                    str(path), error="no .txt, .html, .jsonl or .warc files in this folder", error_kind="no-input"
+                )
             for file in files:
-                yield from _from_file(file, options)
+                yield from _guarded(str(file), _from_file(file, options))
         else:
-            yield from _from_file(path, options)
+            yield from _guarded(value, _from_file(path, options))
+
+
+def failed(error: SourceError, origin: str | None = None) -> Loaded:
+    """The ``Loaded`` that reports a reader's error."""
+    return Loaded(origin or error.source, error=error.reason, error_kind=error.kind)
+
+
+def _guarded(origin: str, items: Iterator[Loaded]) -> Iterator[Loaded]:
+    """The last line of defence: a reader bug ends that one input with an error, never the batch."""
+    try:
+        yield from items
+    except Exception as exc:
+        yield failed(failure(origin, exc))
 
 
 def _kind(path: Path) -> str | None:
@@ -101,7 +119,7 @@ def _kind(path: Path) -> str | None:
 
 def _from_file(path: Path, options: InputOptions) -> Iterator[Loaded]:
     if not path.exists():
-        yield Loaded(str(path), error="no such file")
+        yield Loaded(str(path), error="no such file", error_kind="no-such-file")
         return
     kind = _kind(path) or "text"
     if kind == "warc":
@@ -109,7 +127,7 @@ def _from_file(path: Path, options: InputOptions) -> Iterator[Loaded]:
     elif kind == "jsonl":
         for item in iter_jsonl_articles(path):
             if isinstance(item, SourceError):
-                yield Loaded(str(item.path), error=item.reason)
+                yield failed(item)
             else:
                 yield _screened(item.source or str(path), item, options)
     else:
@@ -123,7 +141,7 @@ def iter_warc_inputs(path: Path, options: InputOptions, stats: WarcStats | None 
     """
     for page in iter_warc_pages(path, stats):
         if isinstance(page, SourceError):
-            yield Loaded(str(page.path), error=page.reason)
+            yield failed(page)
         else:
             loaded = _from_page(page.html, page.url, page.charset, page.source, options)
             loaded.record_id = page.record_id
@@ -148,7 +166,7 @@ def _from_single_file(path: Path, kind: str, options: InputOptions) -> Loaded:
         else:
             loaded = load_article(path, published=options.published, url=options.url)
     except SourceError as exc:
-        return Loaded(str(path), error=exc.reason)
+        return failed(exc, str(path))
     article = loaded.article
     if kind == "html":
         article.published = options.published or article.published
@@ -162,20 +180,25 @@ def _from_single_file(path: Path, kind: str, options: InputOptions) -> Loaded:
 
 def _from_page(html: bytes, url: str | None, charset: str | None, origin: str, options: InputOptions) -> Loaded:
     """A web page: screened on cheap text first, main text extracted only when relevant."""
-    if options.prefilter is not None:
-        decision = options.prefilter.score_html(html, charset)
-        if not decision.passed:
-            return Loaded(origin, relevant=False, why=decision.reason)
     try:
+        if options.prefilter is not None:
+            decision = options.prefilter.score_html(html, charset)
+            if not decision.passed:
+                return Loaded(origin, relevant=False, why=decision.reason)
         article = article_from_html(html, url=url, source=origin, charset=charset)
     except SourceError as exc:
-        return Loaded(origin, error=exc.reason)
+        return failed(exc, origin)
+    except Exception as exc:  # the prefilter's failure on one page costs that page
+        return failed(failure(origin, exc), origin)
     return _with_options(Loaded(origin, article), options)
 
 
 def _screened(origin: str, article: Article, options: InputOptions) -> Loaded:
     if options.prefilter is not None:
-        decision = options.prefilter.score(article.text)
+        try:
+            decision = options.prefilter.score(article.text)
+        except Exception as exc:  # the prefilter's failure on one text costs that text
+            return failed(failure(origin, exc), origin)
         if not decision.passed:
             return Loaded(origin, relevant=False, why=decision.reason)
     return _with_options(Loaded(origin, article), options)
@@ -190,21 +213,23 @@ def _with_options(loaded: Loaded, options: InputOptions) -> Loaded:
 def _from_url(url: str, options: InputOptions) -> Iterator[Loaded]:
     """An article page, or a feed whose items' links are fetched in turn."""
     if options.fetcher is None:
-        yield Loaded(url, error="fetching URLs needs a fetcher")
+        yield Loaded(url, error="fetching URLs needs a fetcher", error_kind="no-fetcher")
         return
     try:
         response = options.fetcher.fetch(url)
     except FetchError as exc:
-        yield Loaded(url, error=exc.reason)
+        yield failed(exc, url)
         return
     if _looks_like_feed(response):
         try:
             items = parse_feed(response.body, response.final_url, response.content_type)
         except SourceError as exc:
-            yield Loaded(url, error=exc.reason)
+            yield failed(exc, url)
             return
         for item in items:
-            if item.link:
+            if item.error:
+                yield Loaded(url, error=item.error, error_kind="bad-feed-item")
+            elif item.link:
                 yield from _from_url(item.link, options)
         return
     yield _from_response(response, options)
@@ -213,16 +238,17 @@ def _from_url(url: str, options: InputOptions) -> Iterator[Loaded]:
 def fetch_article(url: str, options: InputOptions) -> Loaded:
     """One article URL (no feed detection): used for a feed's items."""
     if options.fetcher is None:
-        return Loaded(url, error="fetching URLs needs a fetcher")
+        return Loaded(url, error="fetching URLs needs a fetcher", error_kind="no-fetcher")
     try:
         return _from_response(options.fetcher.fetch(url, require_html=True), options)
     except FetchError as exc:
-        return Loaded(url, error=exc.reason)
+        return failed(exc, url)
 
 
 def _from_response(response: FetchResult, options: InputOptions) -> Loaded:
     if "html" not in response.content_type:
-        return Loaded(response.url, error=f"not-html ({response.content_type or 'no content type'})")
+        reason = f"not-html ({response.content_type or 'no content type'})"
+        return Loaded(response.url, error=reason, error_kind="not-html")
     return _from_page(response.body, response.final_url, response.charset, response.url, options)
 
 

@@ -77,18 +77,20 @@ def iter_warc_pages(path: Path | str, stats: WarcStats | None = None) -> Iterato
     try:
         handle = path.open("rb")
     except OSError as exc:
-        yield _fail(stats, SourceError(path, f"cannot read ({exc.strerror or exc})"))
+        yield _fail(stats, SourceError(path, f"cannot read ({exc.strerror or exc})", kind="cannot-read"))
         return
     with handle:
         if not handle.read(1):
-            yield _fail(stats, SourceError(path, "empty file"))
+            yield _fail(stats, SourceError(path, "empty file", kind="empty-file"))
             return
         start: int | None = 0
         try:
             while start is not None:
                 start = yield from _read_run(handle, start, path, stats)
         except Exception as exc:  # the last line of defence: the iterator never raises
-            yield _fail(stats, SourceError(path, f"reading stopped ({type(exc).__name__}: {exc})"))
+            yield _fail(
+                stats, SourceError(path, f"reading stopped ({type(exc).__name__}: {exc})", kind="reader-failed")
+            )
 
 
 def _read_run(
@@ -113,7 +115,7 @@ def _read_run(
             return None
         except Exception as exc:  # fastwarc raises OSError on damage; nothing may escape the iterator
             resume_at = _resync(handle, position + 1)
-            yield _fail(stats, _damage(path, where, exc, resume_at))
+            yield _fail(stats, _damage(path, where, position, exc, resume_at))
             return resume_at
         where = f"after the record at offset {position}"
         if isinstance(item, SourceError):
@@ -127,19 +129,31 @@ def _page_or_error(record: WarcRecord, path: Path, stats: WarcStats) -> WarcPage
     """The record's page; None for any other record or response; SourceError for a broken one."""
     offset = record.stream_pos
     if not record.headers.get("Content-Length"):
-        return SourceError(path, f"record at offset {offset} is incomplete (headers cut off; file truncated?)")
+        return SourceError(
+            path,
+            f"record at offset {offset} is incomplete (headers cut off; file truncated?)",
+            position=f"offset {offset}",
+            kind="truncated-record",
+        )
     if record.record_type != WarcRecordType.response:
         return None
     stats.seen += 1
     if not record.http_headers or record.http_headers.status_code is None:
-        return SourceError(path, f"record at offset {offset} has unreadable HTTP headers")
+        return SourceError(
+            path, f"record at offset {offset} has unreadable HTTP headers", position=f"offset {offset}", kind="bad-http"
+        )
     if record.http_headers.status_code != 200:
         stats.skipped_status += 1
         return None
     expected = record.content_length
     body = record.reader.read()
     if len(body) < expected:
-        return SourceError(path, f"record at offset {offset} is truncated ({len(body)} of {expected} body bytes)")
+        return SourceError(
+            path,
+            f"record at offset {offset} is truncated ({len(body)} of {expected} body bytes)",
+            position=f"offset {offset}",
+            kind="truncated-record",
+        )
     return _html_page(record, body, path, stats)
 
 
@@ -159,7 +173,8 @@ def _check_gzip_tail(handle: BinaryIO, offset: int, path: Path, stats: WarcStats
     handle.seek(offset)
     problem = _gzip_members_problem(handle.read())
     if problem:
-        yield _fail(stats, SourceError(path, f"damaged data after the record at offset {offset} ({problem})"))
+        reason = f"damaged data after the record at offset {offset} ({problem})"
+        yield _fail(stats, SourceError(path, reason, position=f"offset {offset}", kind="damaged-archive"))
 
 
 def _gzip_members_problem(data: bytes) -> str | None:
@@ -185,7 +200,12 @@ def _html_page(record: WarcRecord, body: bytes, path: Path, stats: WarcStats) ->
     try:
         body = _decode_content(body, headers)
     except (zlib.error, ValueError) as exc:
-        return SourceError(path, f"record at offset {offset}: cannot undo its Content-Encoding ({exc})")
+        return SourceError(
+            path,
+            f"record at offset {offset}: cannot undo its Content-Encoding ({exc})",
+            position=f"offset {offset}",
+            kind="bad-content-encoding",
+        )
     content_type = (record.http_content_type or "").lower()
     if not _is_html(content_type, body):
         stats.skipped_non_html += 1
@@ -269,10 +289,11 @@ def _readable_at(handle: BinaryIO, offset: int) -> bool:
         return False
 
 
-def _damage(path: Path, where: str, exc: Exception, resume_at: int | None) -> SourceError:
+def _damage(path: Path, where: str, offset: int, exc: Exception, resume_at: int | None) -> SourceError:
     detail = str(exc) or type(exc).__name__
     then = f"resumed at offset {resume_at}" if resume_at is not None else "nothing readable after it"
-    return SourceError(path, f"damaged data {where} ({detail}); {then}")
+    reason = f"damaged data {where} ({detail}); {then}"
+    return SourceError(path, reason, position=f"offset {offset}", kind="damaged-archive")
 
 
 def _fail(stats: WarcStats, error: SourceError) -> SourceError:

@@ -38,8 +38,9 @@ registry status lists them, and a news report of a foreign-agent designation in 
 country) is checked against the registrants register by registration date.
 
 Never stored: pension numbers (СНИЛС), dates of birth, bank account numbers, individuals' addresses. The
-parsers do not read them; every stored text is scrubbed of the pension-number pattern again here, and
-``extra`` keys that could hold them are dropped.
+parsers do not read them, every cell is scrubbed as the file is loaded (``civicwatch.registries.privacy``:
+pension numbers in any separator form or none, birth dates after "дата рождения", "д.р.", "born", ...);
+every stored text is scrubbed again here, and ``extra`` keys that could hold them are dropped.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from civicwatch.core.schema import field_values
 from civicwatch.registries import RegistryEntry, RegistrySnapshot, RowProblem, read_registry
-from civicwatch.registries.text import SNILS_PATTERN
+from civicwatch.registries.privacy import json_strings, labelled_numbers, scrub
 from civicwatch.resolve import entity_key, name_keys
 from civicwatch.store import link
 from civicwatch.store.models import (
@@ -152,14 +153,17 @@ def _chunks(items: Iterable, size: int = CHUNK) -> Iterator[list]:
         yield items[start : start + size]
 
 
-def _clean(value: object) -> object:
-    """JSON-ready and free of pension numbers: tuples become lists, personal keys are dropped."""
+def _clean(value: object, keep: frozenset[str] = frozenset()) -> object:
+    """JSON-ready and free of pension numbers and birth dates: tuples become lists, personal keys are dropped.
+
+    ``keep``: eleven-digit registration numbers the entry labels as such (``privacy.labelled_numbers``).
+    """
     if isinstance(value, str):
-        return SNILS_PATTERN.sub("[removed]", value)
+        return scrub(value, keep)
     if isinstance(value, tuple | list):
-        return [_clean(item) for item in value]
+        return [_clean(item, keep) for item in value]
     if isinstance(value, dict):
-        return {key: _clean(item) for key, item in value.items() if not _PERSONAL_KEY.search(str(key))}
+        return {key: _clean(item, keep) for key, item in value.items() if not _PERSONAL_KEY.search(str(key))}
     if isinstance(value, date):
         return value.isoformat()
     return value
@@ -167,7 +171,11 @@ def _clean(value: object) -> object:
 
 def record_values(entry: RegistryEntry) -> dict:
     """The columns of a registry record for an entry (everything but ids and bookkeeping)."""
-    text = _clean
+    keep = labelled_numbers(json_strings([entry.name, entry.other_names, entry.grounds, entry.extra]))
+
+    def text(value: object) -> object:
+        return _clean(value, keep)
+
     return {
         "name": text(entry.name),
         "other_names": text(entry.other_names),
@@ -177,7 +185,7 @@ def record_values(entry: RegistryEntry) -> dict:
         "date_out": entry.date_out,
         "inn": entry.inn,
         "ogrn": entry.ogrn,
-        "reg_number": entry.reg_number,
+        "reg_number": text(entry.reg_number) if entry.reg_number else None,
         "grounds": text(entry.grounds) if entry.grounds else None,
         "resources": text(entry.resources),
         "country": entry.country,
