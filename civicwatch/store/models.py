@@ -56,6 +56,8 @@ ROLES = ("target", "actor", "location")
 REVIEW_STATES = ("unreviewed", "confirmed", "rejected", "edited")
 USER_ROLES = ("analyst", "admin")
 KINDS = ("organization", "person", "place", "law")
+# Ids are 64-bit signed integers in both backends: a larger number names no row (and cannot be bound).
+MAX_ID = 2**63 - 1
 
 
 def _now() -> datetime:
