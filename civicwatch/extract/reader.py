@@ -26,7 +26,7 @@ from civicwatch.extract.frames import FrameMatch, FrameMatcher, load_frames
 from civicwatch.extract.labels import mask_labels
 from civicwatch.extract.languages import DateSpan, Language, get_language
 from civicwatch.extract.learn import NONE
-from civicwatch.extract.merge import merge_events
+from civicwatch.extract.merge import merge_events, names_overlap
 from civicwatch.extract.parse import ParsedSentence, Token
 from civicwatch.extract.places import gazetteer
 from civicwatch.extract.sentences import Sentence, split_sentences
@@ -343,7 +343,14 @@ class Reader:
         if not targets:
             return None
         actor = actor_choice[1].name if actor_choice is not None else None
-        subtype = models.subtype(kind, candidate.features, self._subtypes(item, trigger, candidate, kind))
+        allowed = self._subtypes(item, trigger, candidate, kind)
+        if kind == "closure" and actor and (allowed is None or "$closure" in {h.subtype for h in candidate.hints}):
+            # who closed it says how: the group itself, or an authority (SCHEMA: a self-closure's actor is the target)
+            if any(names_overlap([actor], [t]) for t in targets):
+                allowed = {"self_liquidation", "suspension", "relocation"} & (allowed or set(EVENT_TYPES["closure"]))
+            elif analysis.context.is_state(actor):
+                allowed = {"forced_liquidation", "suspension"} & (allowed or set(EVENT_TYPES["closure"]))
+        subtype = models.subtype(kind, candidate.features, allowed or None)
         location = None if kind == "reaction" else self._location(analysis, item, trigger, chosen)
         stated = dates.get(trigger.i)
         assumed = None if stated else self._news_date(analysis, item, trigger, kind)

@@ -112,7 +112,7 @@ def _scrub(entry: RegistryEntry) -> tuple[RegistryEntry, bool]:
     return (dataclasses.replace(entry, **changes), True) if changes else (entry, False)
 
 
-def _changes(values: dict[str, object], keep: frozenset[str]) -> dict[str, Any]:
+def _changes(values: dict[str, Any], keep: frozenset[str]) -> dict[str, Any]:
     changes: dict[str, Any] = {}
     for name, value in values.items():
         cleaned = _scrub_value(value, keep)
