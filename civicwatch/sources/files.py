@@ -275,7 +275,7 @@ def load_article(path: Path, published: date | None = None, url: str | None = No
         url=url or meta.get("url"),
         source=str(path),
     )
-    return LoadedArticle(article=article, encoding=encoding, meta_warning=warning)
+    return LoadedArticle(article=without_controls(article), encoding=encoding, meta_warning=warning)
 
 
 def _meta_or_warning(path: Path) -> tuple[dict, str | None]:
