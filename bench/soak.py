@@ -1,26 +1,29 @@
 """Load and soak: a large web archive ingested while ``civicwatch serve`` answers 20 clients.
 
 usage: python bench/soak.py SHARED [--copies 20] [--civic-copies 8] [--clients 20] [--think 0.25]
-                                   [--workers 2] [--out DIR] [--keep]
+                                   [--baseline 30] [--workers 2] [--out DIR] [--progress]
 
 1. Builds a ``.warc.gz`` in a scratch folder: the 990 real pages of ``SHARED/bench/web-pages.warc.gz``,
-   ``--copies`` times each, every copy varied (a URL of its own, and a closing paragraph of words drawn
-   from the page's own text, so that no copy is the same text as another), plus the civic-space articles
-   (``SHARED/eval/dev`` and ``samples/``, as news pages, see ``bench_sources.civic_page``), ``--civic-copies``
-   times each (varied alike; later copies are reposts, stored without extraction). Shuffled (``--seed``).
-2. Starts ``civicwatch serve --db FILE --workers N`` on an empty SQLite database, then
-   ``civicwatch ingest ARCHIVE --db FILE --quiet`` in a subprocess, as a user would.
-3. While the ingest runs, ``--clients`` clients (httpx, asyncio, keep-alive; each waits ``--think`` s
-   between requests) ask for the dashboard, the event list (plain, filtered, searched, as JSON), the
-   statistics, and the detail pages of events and articles they saw in the lists.
+   ``--copies`` times each, every copy varied (a URL of its own, no canonical link to the original, and a
+   paragraph of words drawn from the page's own text after its longest paragraph, so that most copies
+   differ in text from the original), plus the civic-space articles (``SHARED/eval/dev`` and ``samples/``, as news
+   pages, see ``bench_sources.civic_page``), ``--civic-copies`` times each, varied alike (the store keeps
+   later copies as reposts of the first, without extracting them again). Shuffled (``--seed``).
+2. Starts ``civicwatch serve --db FILE --workers N`` on an empty SQLite database.
+3. ``--clients`` clients (httpx, asyncio, keep-alive; each waits about ``--think`` s between requests) ask
+   for the dashboard, the event list (plain, filtered, searched, as JSON), the statistics, and the detail
+   pages of events and articles they saw in the lists: for ``--baseline`` seconds alone (the reference
+   latency), then while ``civicwatch ingest ARCHIVE --db FILE --quiet`` runs in a subprocess, as a user
+   would run it.
 4. Every second: the ingest's and the server's resident memory (``/proc``; the server's workers
    included) and the ingest's progress (its read position in the archive, ``/proc/PID/fdinfo``).
 
-Reports: pages, the ingest's summary line and exit status, requests, errors (an answer other than 200,
-or no answer), p50/p95/p99 latency during the ingest, and memory over time: the ingest's RSS after its
-first tenth, its peak, and the slope of a least-squares line through the second half (MiB per 1,000
-pages: flat is ~0). Writes ``soak.json`` (figures), ``soak.csv`` (the samples) and ``soak-memory.png``
-(the curve) to ``--out`` (default: bench/soak). Exits 1 on any error. Linux only (``/proc``).
+Reports: pages, the ingest's summary line and exit status (its failures by reason), requests, errors (an
+answer other than 200, or no answer), p50/p95/p99 latency during the ingest and before it, and memory
+over time: the ingest's RSS after its first tenth, its peak, and the slope of a least-squares line through
+the second half (MiB per 1,000 pages: flat is ~0). Writes ``soak.json`` (figures), ``soak.csv`` (the
+samples) and ``soak-memory.png`` (the curve) to ``--out`` (default: bench/soak). Exits 1 on any HTTP
+error. Linux only (``/proc``).
 """
 
 from __future__ import annotations
@@ -59,15 +62,21 @@ PATHS = [
 _WORDS = re.compile(rb">([^<>]{20,200})<")
 
 
+_PARAGRAPH = re.compile(rb"<p(?:\s[^>]*)?>[^<]{40,}</p>", re.I)
+_SAME_PAGE = re.compile(rb"<link[^>]*canonical[^>]*>|<meta[^>]*og:url[^>]*>", re.I)
+
+
 def varied(page: Page, copy: int, rng: random.Random) -> Page:
-    """Copy ``copy`` of a page: its own URL and a closing paragraph of the page's own words, shuffled."""
+    """Copy ``copy`` of a page: a URL of its own (no canonical link naming the original's), and a paragraph
+    of the page's own words, shuffled, after its longest paragraph (so that its text is not the original's)."""
     if copy == 0:
         return page
     words = b" ".join(_WORDS.findall(page.html[:200_000])[:40]).split() or [b"copy"]
     rng.shuffle(words)
-    paragraph = b"<p>" + b" ".join(words[:60]).replace(b"&", b"&amp;") + b" (" + str(copy).encode() + b")</p>"
-    html = page.html
-    at = html.rfind(b"</body>")
+    paragraph = b"<p>" + b" ".join(words[:60]) + b" (" + str(copy).encode() + b").</p>"  # words: HTML text already
+    html = _SAME_PAGE.sub(b"", page.html)
+    longest = max(_PARAGRAPH.finditer(html), key=lambda m: m.end() - m.start(), default=None)  # in the article
+    at = longest.end() if longest else html.lower().rfind(b"</body>")
     html = html[:at] + paragraph + html[at:] if at >= 0 else html + paragraph
     joiner = "&" if "?" in page.url else "?"
     return Page(page.kind, page.name, f"{page.url}{joiner}copy={copy}", html, page.content_type, page.warc_date)
@@ -173,10 +182,14 @@ async def soak(args: argparse.Namespace, base: str, archive: Path, db: Path, ser
     samples: list[dict] = []
     size = archive.stat().st_size
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
+        clients = [asyncio.create_task(load.client(http, random.Random(k), args.think)) for k in range(args.clients)]
+        await asyncio.sleep(args.baseline)  # the same clients with no ingest running: the reference latency
+        baseline, load.latencies = load.latencies, []
+        baseline_errors, load.errors = load.errors, []
         with log.open("w") as sink:
             ingest = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=sink)
         started = time.monotonic()
-        clients = [asyncio.create_task(load.client(http, random.Random(k), args.think)) for k in range(args.clients)]
+        load.requests = 0
         position = 0
         while ingest.poll() is None:
             await asyncio.sleep(1.0)
@@ -206,7 +219,15 @@ async def soak(args: argparse.Namespace, base: str, archive: Path, db: Path, ser
         elapsed = time.monotonic() - started
         load.running = False
         await asyncio.gather(*clients)
-    return {"load": load, "samples": samples, "elapsed": elapsed, "exit": ingest.returncode, "log": log.read_text()}
+    return {
+        "load": load,
+        "samples": samples,
+        "elapsed": elapsed,
+        "exit": ingest.returncode,
+        "log": log.read_text(),
+        "baseline": baseline,
+        "baseline_errors": baseline_errors,
+    }
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -257,6 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--civic-copies", type=int, default=8, help="copies of each civic article (default 8)")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--think", type=float, default=0.25, help="mean seconds between a client's requests")
+    parser.add_argument("--baseline", type=float, default=30, help="seconds of load before the ingest starts")
     parser.add_argument("--workers", type=int, default=2, help="server worker processes")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=HERE / "soak", help="where the figures go (default bench/soak)")
@@ -292,7 +314,8 @@ def main(argv: list[str] | None = None) -> int:
         if run["samples"]:
             plot(run["samples"], counts["pages"], args.out / "soak-memory.png")
         print(f"written      {args.out}/soak.json, soak.csv, soak-memory.png")
-        return 1 if figures["http_errors"] or figures["ingest_exit"] not in (0, 1) else 0
+        errors = figures["http_errors"] + figures["baseline_http_errors"]
+        return 1 if errors or figures["ingest_exit"] not in (0, 1) else 0
 
 
 def report(run: dict, pages: int, args: argparse.Namespace) -> dict:
@@ -302,6 +325,7 @@ def report(run: dict, pages: int, args: argparse.Namespace) -> dict:
     ingest_errors = [line for line in run["log"].splitlines() if line.startswith("error:")]
     settled = [s["ingest_rss_mib"] for s in samples if s["read_fraction"] >= 0.1] or [0.0]
     lat = load.latencies or [0.0]
+    base = run["baseline"] or [0.0]
     figures = {
         "pages": pages,
         "ingest_seconds": round(run["elapsed"], 1),
@@ -316,6 +340,9 @@ def report(run: dict, pages: int, args: argparse.Namespace) -> dict:
         "http_errors": len(load.errors),
         "http_error_examples": load.errors[:5],
         "latency_ms": {f"p{q}": round(percentile(lat, q) * 1000, 1) for q in (50, 95, 99)},
+        "baseline_requests": len(run["baseline"]),
+        "baseline_http_errors": len(run["baseline_errors"]),
+        "baseline_latency_ms": {f"p{q}": round(percentile(base, q) * 1000, 1) for q in (50, 95, 99)},
         "ingest_rss_mib": {
             "after_first_tenth": settled[0],
             "peak": max(s["ingest_rss_mib"] for s in samples) if samples else 0.0,
@@ -334,6 +361,12 @@ def report(run: dict, pages: int, args: argparse.Namespace) -> dict:
         f"web          {load.requests} requests ({figures['requests_per_second']}/s) from {args.clients} clients, "
         f"{len(load.errors)} errors; p50 {figures['latency_ms']['p50']} ms, p95 {figures['latency_ms']['p95']} ms, "
         f"p99 {figures['latency_ms']['p99']} ms"
+    )
+    reference = figures["baseline_latency_ms"]
+    print(
+        f"             before the ingest ({args.baseline:g} s, {len(run['baseline'])} requests): "
+        f"p50 {reference['p50']} ms, "
+        f"p95 {reference['p95']} ms, p99 {reference['p99']} ms, {len(run['baseline_errors'])} errors"
     )
     memory = figures["ingest_rss_mib"]
     print(
