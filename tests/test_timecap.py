@@ -263,3 +263,27 @@ def test_spark_rows_give_a_timed_out_article_a_timeout_error_row(tmp_path: Path)
     assert stats.timeout_errors == 1 and stats.extract_errors == 0
     summary = _summarise([stats], 1.0)
     assert summary.errors == 1 and summary.errors_by_stage == {"timeout": 1}
+
+
+def test_the_models_load_before_the_clock_starts() -> None:
+    """The first article of a language must not pay the model load (seconds; more on a busy machine) inside
+    its cap. In a fresh process: by the time the capped call starts, that language's reader is loaded."""
+    import subprocess
+    import sys
+
+    script = """
+from civicwatch.extract import extractor
+from civicwatch.model import Article
+from civicwatch import pipeline
+seen = []
+real = pipeline.call_with_cap
+def spy(call, seconds):
+    seen.append(sorted(extractor._READERS))
+    return real(call, seconds)
+pipeline.call_with_cap = spy
+pipeline.extract_article(Article(text="Полиция задержала журналиста в Москве в понедельник."), timeout=600)
+print(seen)
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[['ru']]"

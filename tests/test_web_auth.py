@@ -66,7 +66,7 @@ def test_login_sets_a_safe_session_cookie_and_shows_the_user(site):
     assert "httponly" in flags and "samesite=lax" in flags and "path=/" in flags
     assert "secure" not in flags
     page = client.get("/").text
-    assert "Signed in as <strong>anna</strong>" in page and "Logged in as anna." in page
+    assert "Signed in as <strong><bdi>anna</bdi></strong>" in page and "Logged in as anna." in page
     assert "Logged in as anna." not in client.get("/").text  # a flash message shows once
 
 

@@ -1,8 +1,9 @@
 """The web app's edges: ids that name nothing, HEAD and OPTIONS, and bidirectional isolation of stored text.
 
-* An id of 2^63 or more (past a 64-bit integer), 0, a negative number or no number at all is a missing
-  page, 404, on every page and API route that takes one (it used to answer 500), and so is the largest
-  id no row has. An id in a query (``entity=``, a cursor) past 2^63 matches nothing, never a 500.
+* An id of 2^63 or more (past a 64-bit integer; 2^31 and more already past PostgreSQL's INTEGER ids), 0, a
+  negative number or no number at all is a missing page, 404, on every page and API route that takes one
+  (it used to answer 500), and so is the largest id no row has. An id in a query (``entity=``, a cursor)
+  past 2^63 matches nothing, never a 500.
 * HEAD is answered as GET without a body; OPTIONS with 204 and the ``Allow`` header of the path; a
   method the path does not take gets 405 with the whole ``Allow`` list.
 * A name or article text holding a right-to-left override (stored by something other than the readers,
@@ -29,8 +30,19 @@ from civicwatch.pipeline import FileResult
 from civicwatch.pipeline.ingest import ingest_results
 from civicwatch.store.models import Entity, Event
 
-NOT_IDS = ["9223372036854775808", str(2**64), "9" * 40, "0", "-1", "abc", "1.5", "١٢"]  # the last: Arabic digits
-BIGGEST = "9223372036854775807"  # 2^63 - 1: an id, of no row
+NOT_IDS = [
+    "9223372036854775808",
+    "9223372036854775807",
+    str(2**31),
+    str(2**64),
+    "9" * 40,
+    "0",
+    "-1",
+    "abc",
+    "1.5",
+    "١٢",
+]  # the last: Arabic digits
+BIGGEST = str(2**31 - 1)  # the largest id (PostgreSQL INTEGER), of no row
 ID_ROUTES = ["/events/{}", "/entities/{}", "/articles/{}", "/api/events/{}", "/api/entities/{}", "/api/articles/{}"]
 
 

@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from civicwatch.extract import extract
+from civicwatch.extract import extract as _project_extract
 from civicwatch.model import Article, Event
 from civicwatch.pipeline.timecap import DEFAULT_TIMEOUT, TimedOut, call_with_cap
 from civicwatch.sources.files import SourceError, load_article, one_line, text_files_in
@@ -68,12 +69,30 @@ def extract_article(
     ``ingest`` and the Spark executors all extract through here). ``extractor``: what to run instead
     of ``process_article`` (a job's own, or a test's)."""
     run = extractor or process_article
+    if extractor is None and timeout:
+        _load_models(article)
     try:
         return call_with_cap(lambda: run(article), timeout), None
     except TimedOut as exc:
         return [], ExtractionFailure(f"timeout (extraction ran {exc}; see --timeout)", "timeout")
     except Exception as exc:
         return [], ExtractionFailure(one_line(f"extraction failed: {type(exc).__name__}: {exc}"), "extraction-failed")
+
+
+def _load_models(article: Article) -> None:
+    """Load the extractor of the article's language before the cap's clock starts: the first article of each
+    language would otherwise pay the model load (seconds, more on a busy machine) and time out."""
+    if extract is not _project_extract:  # replaced (a test's fake extractor): nothing to load
+        return
+    from civicwatch.extract.extractor import get_extractor
+    from civicwatch.extract.language import SUPPORTED, detect_language
+
+    try:
+        language = article.language or detect_language(article.text) or "en"
+        if language in SUPPORTED:
+            get_extractor(language)
+    except Exception:  # the capped call meets the same error and reports it as the article's failure
+        return
 
 
 def extract_into(

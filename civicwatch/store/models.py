@@ -56,8 +56,9 @@ ROLES = ("target", "actor", "location")
 REVIEW_STATES = ("unreviewed", "confirmed", "rejected", "edited")
 USER_ROLES = ("analyst", "admin")
 KINDS = ("organization", "person", "place", "law")
-# Ids are 64-bit signed integers in both backends: a larger number names no row (and cannot be bound).
-MAX_ID = 2**63 - 1
+# Ids are INTEGER columns: 32-bit in PostgreSQL (SERIAL), 64-bit in SQLite. A larger number names no row
+# (and PostgreSQL cannot even compare it to the column), so lookups stop at the smaller bound.
+MAX_ID = 2**31 - 1
 
 
 def _now() -> datetime:

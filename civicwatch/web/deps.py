@@ -55,9 +55,9 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
 DbSession = Annotated[Session, Depends(get_session)]
 
-# The id in /events/ID, /entities/ID, /articles/ID: a path whose id is not one (abc, -1, 2^63 and up)
+# The id in /events/ID, /entities/ID, /articles/ID: a path whose id is not one (abc, -1, past MAX_ID)
 # names nothing, and the app answers 404 for it (``app._validation_error``), as for an id not in the store.
-Id = Annotated[int, Path(ge=1, le=MAX_ID, description="A positive 64-bit integer id.")]
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description="A positive integer id (at most 2^31 - 1).")]
 
 
 def found(value: T | None, missing: str) -> T:
