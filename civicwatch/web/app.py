@@ -3,8 +3,8 @@
 Errors have one JSON shape under ``/api`` (``{"error": {"status", "code", "message", "detail"?}}``) and an
 HTML page elsewhere (``templating.render_error``), whatever raised them: a missing route, a bad parameter, a
 wrong method or a bug (which answers 500 without showing internals). A path whose id is not an id (``abc``,
-``-1``, ``2**63``, past ``MAX_ID``) is a missing page, 404, like an id that is not in the store. Every path answers HEAD and
-OPTIONS (``methods``).
+``-1``, ``2**63``: past ``MAX_ID``) is a missing page, 404, like an id that is not in the store. Every path
+answers HEAD and OPTIONS (``methods``).
 """
 
 from __future__ import annotations
