@@ -1,7 +1,8 @@
 """The entities a report names, found or created: one per canonical key, with every name as an alias.
 
-Entities are keyed by ``civicwatch.resolve.identity``: within an article an ``AliasTable`` links the names
-it defines ("Committee Against Torture (KPP)" ... "KPP"); across articles a name finds its entity by the
+Entities are keyed by ``civicwatch.resolve``: a name the shipped alias table lists takes its entity's key
+("Justice Ministry" and «Минюст» are one entity); within an article an ``AliasTable`` links the names it
+defines ("Committee Against Torture (KPP)" ... "KPP"); across articles a name finds its entity by the
 entity's canonical key, or by an alias recorded earlier whose own key is the name's (a bare "KPP" after an
 article that spelled it out). Used when an article is stored (``ingest``) and when an analyst edits an
 event's names (``review``).
@@ -15,10 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civicwatch.model import Event as EventIn
-from civicwatch.resolve import AliasTable, entity_key, name_keys, split_list
+from civicwatch.resolve import AliasTable, entity_key, name_keys, shipped_aliases, split_list
 from civicwatch.store.models import Alias, Entity
 
 _PARENTHESES = re.compile(r"\(([^()]+)\)")
+_KINDS = {"person": "person", "law": "law"}  # the shipped table's kinds as stored (outlets, courts: organizations)
 
 
 class EntityResolver:
@@ -31,7 +33,7 @@ class EntityResolver:
     def __init__(self, session: Session, language: str | None, events: list[EventIn]) -> None:
         self.session = session
         self.language = language
-        self.table = AliasTable()
+        self.table = AliasTable(shipped=shipped_aliases())  # the curated names, then what this article defines
         for event in events:  # names that define their acronyms: "Committee Against Torture (KPP)"
             for name in [*event.targets, event.actor]:
                 if name:
@@ -74,8 +76,10 @@ class EntityResolver:
         if entity is None and key in self._alias_owner:
             entity = self.session.get(Entity, self._alias_owner[key])
         if entity is None:
+            listed = self.table.shipped.entries.get(key) if self.table.shipped else None
             if kind is None:
-                kind = "person" if name_keys(name).person else "organization"
+                kind = _KINDS.get(listed.kind, "organization") if listed else None
+                kind = kind or ("person" if name_keys(name).person else "organization")
             entity = Entity(key=key, name=name, kind=kind)
             self.session.add(entity)
         self._entities[key] = entity
