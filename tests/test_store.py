@@ -382,6 +382,18 @@ def test_a_liquidation_and_a_ban_of_one_day_are_one_act(engine) -> None:
     assert event.source_count == 2
 
 
+def test_a_person_whose_given_name_inflects_apart_is_found_by_surname_and_initial(engine) -> None:
+    store(
+        engine,
+        (art("a", name="a.txt"), [ev("prosecution", "conviction", ["Nika Kvaratskhelia"], "2022-05-16")]),
+        (art("b", name="b.txt"), [ev("prosecution", "conviction", ["Ники Кварацхелия"], "2022-05-16")]),
+        (art("c", name="c.txt"), [ev("prosecution", "conviction", ["Tamar Kvaratskhelia"], "2022-05-16")]),
+    )
+    assert [e.source_count for e in stored_events(engine)] == [2, 1]  # Tamar is another woman
+    with session(engine) as s:
+        assert len(s.scalars(select(Entity)).all()) == 3  # links stay with each name's own entity
+
+
 def test_an_undated_report_without_publication_date_stays_apart(engine) -> None:
     store(
         engine,

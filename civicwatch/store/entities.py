@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from civicwatch.model import Event as EventIn
@@ -49,6 +49,7 @@ class EntityResolver:
             (a.entity_id, a.name): a for a in session.scalars(select(Alias).where(Alias.entity_id.in_(ids)))
         }
         self._seen_here: set[tuple[int, str]] = set()  # (id() of the entity object, alias name)
+        self._namesakes: dict[int, set[int]] = {}
 
     def _owners_by_alias(self, keys: set[str]) -> dict[str, int]:
         """Keys recorded earlier as an alias of exactly one entity ("KPP" of the Committee Against Torture)."""
@@ -85,6 +86,23 @@ class EntityResolver:
         self._entities[key] = entity
         self._alias(entity, name)
         return entity
+
+    def namesakes(self, entity: Entity) -> set[int]:
+        """Ids of other stored people this person may be, for merging reports (never for links): the same
+        surname and first initial ("Nika Gvaramia" and «Ника Гварамия», whose given names lemmatise
+        apart), or the bare surname. Empty for organisations, places and laws."""
+        if entity.kind != "person" or entity.id is None:
+            return set()
+        keys = name_keys(entity.name, "PERSON")
+        if not keys.surname or not keys.initial:
+            return set()
+        if entity.id not in self._namesakes:
+            like = Entity.key.like(f"{keys.initial}%-{keys.surname}")
+            query = select(Entity.id).where(
+                Entity.kind == "person", or_(like, Entity.key == keys.surname), Entity.id != entity.id
+            )
+            self._namesakes[entity.id] = set(self.session.scalars(query))
+        return self._namesakes[entity.id]
 
     def _alias(self, entity: Entity, name: str) -> None:
         """Record the name (counted once per article), and the acronyms it defines: "Committee Against
