@@ -359,15 +359,17 @@ def test_an_interval_agrees_with_a_day_inside_it(engine) -> None:
     assert [e.source_count for e in stored_events(engine)] == [2, 1]
 
 
-def test_a_shared_day_outweighs_the_extractors_country_but_not_for_laws(engine) -> None:
+def test_a_targets_home_country_is_not_the_acts_country_but_laws_keep_theirs(engine) -> None:
     store(
         engine,
         (art("a", name="a.txt"), [ev("designation", "foreign_agent", ["Meduza"], "2021-04-23", country="LV")]),
         (art("b", name="b.txt"), [ev("designation", "foreign_agent", ["Медуза"], "2021-04-23", country="RU")]),
-        (art("c", name="c.txt"), [ev("law", "signed", ["foreign agents law"], "2024-05-28", country="GE")]),
-        (art("d", name="d.txt"), [ev("law", "signed", ["foreign agents law"], "2024-05-28", country="RU")]),
+        (art("c", name="c.txt"), [ev("designation", "foreign_agent", ["Revolt Center"], "2021-04-23", country="US")]),
+        (art("d", name="d.txt"), [ev("designation", "foreign_agent", ["Revolt Center"], "2021-04-23", country="RU")]),
+        (art("e", name="e.txt"), [ev("law", "signed", ["foreign agents law"], "2024-05-28", country="GE")]),
+        (art("f", name="f.txt"), [ev("law", "signed", ["foreign agents law"], "2024-05-28", country="RU")]),
     )
-    assert [e.source_count for e in stored_events(engine)] == [2, 1, 1]
+    assert [e.source_count for e in stored_events(engine)] == [2, 1, 1, 1, 1]
 
 
 def test_a_liquidation_and_a_ban_of_one_day_are_one_act(engine) -> None:

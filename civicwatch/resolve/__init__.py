@@ -7,6 +7,7 @@ from civicwatch.resolve.aliases import (
     Entry,
     ShippedAliases,
     canonical_key,
+    listed_entry,
     resolved_strength,
     shipped_aliases,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "Entry",
     "ShippedAliases",
     "canonical_key",
+    "listed_entry",
     "resolved_strength",
     "shipped_aliases",
     "NameKeys",

@@ -11,8 +11,11 @@ RFE/RL within RFE/RL). Each entity has a canonical key, which becomes the stored
 A name finds its entity (``ShippedAliases.find``) by its keys, most specific first:
 
 1. its full key is the full key of a listed name ("Memorial Human Rights Centre" -> memorial-hrc);
-2. a name it carries (a quoted name, a name or acronym in brackets) is listed ("ОФ «Клооп Медиа»");
-3. its core key is the full key of a listed name ("human rights NGO Memorial" -> International Memorial);
+2. a name or acronym it carries in brackets is listed, or a quoted name that is the whole name but for a
+   legal form ("ОФ «Клооп Медиа»");
+3. its core key is the full key of a listed name ("human rights NGO Memorial" -> International Memorial),
+   unless the name quotes a name inside a longer one ("Komi Human Rights Commission «Memorial»": another
+   legal entity of the family, which the table does not list);
 4. its core key is the core key of listed names of one entity only (an unlisted "Golos movement"), or,
    for a person, the surname and first initial are those of one listed person ("Нику Гварамию").
 
@@ -35,6 +38,22 @@ from importlib.resources import files
 from civicwatch.resolve.identity import EXACT, NONE, entity_key, match_strength, name_keys, name_variants
 
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+_QUOTES = re.compile(r"[«»„“”\"]")
+_POSSESSIVE = re.compile(r"^[^\W\d_][\w.\- ]*?['’]s\s+")  # "Navalny's ", "Lev Ponomarev’s "
+
+
+# what English news writes after an outlet's name; the name before it is looked up again
+_TRAILING = re.compile(
+    r"\s+(?:news\s+)?(?:newspaper|outlet|website|site|portal|agency|radio station|radio|tv channel|channel"
+    r"|television|broadcaster|magazine|weekly|daily)$",
+    re.IGNORECASE,
+)
+
+
+def _literal(name: str) -> str:
+    return " ".join(re.findall(r"[^\W_]+", name.casefold()))
+
+
 KINDS = ("organization", "media", "authority", "court", "person", "law")
 
 
@@ -66,6 +85,7 @@ class ShippedAliases:
     _full: dict[str, str] = field(default_factory=dict)  # full key of a listed name -> entry key
     _core: dict[str, set[str]] = field(default_factory=dict)  # core key of a listed name -> entry keys
     _people: dict[tuple[str, str | None], set[str]] = field(default_factory=dict)  # (surname, initial) -> entries
+    _literal: dict[str, str] = field(default_factory=dict)  # names made of generic words only ("For Human Rights")
     ambiguous: dict[str, set[str]] = field(default_factory=dict)  # full keys listed under several entries
 
     def add(self, entry: Entry) -> None:
@@ -80,18 +100,45 @@ class ShippedAliases:
                     self.ambiguous.setdefault(key, {owner}).add(entry.key)
             if keys.core:
                 self._core.setdefault(keys.core, set()).add(entry.key)
+            if keys.full is None:  # no identity key: the words themselves
+                self._literal.setdefault(_literal(name), entry.key)
             if entry.kind == "person" and keys.surname:  # "Ники Гварамия", a bare "Гварамия"
                 self._people.setdefault((keys.surname, keys.initial), set()).add(entry.key)
                 self._core.setdefault(keys.surname, set()).add(entry.key)
         self._full.setdefault(entry.key, entry.key)  # the canonical key names its entity too
 
-    def find(self, name: str, kind: str | None = None) -> Entry | None:
-        """The listed entity a name stands for (None when the table does not know it)."""
+    def find(self, name: str, kind: str | None = None, strict: bool = False) -> Entry | None:
+        """The listed entity a name stands for (None when the table does not know it).
+
+        In news a quoted name inside a longer one ("Komi Human Rights Commission «Memorial»") is another
+        legal entity of that family: only its full key counts. ``strict`` is for a register entry's name,
+        one legal entity each: its full key, acronyms and the quoted name its legal form and description
+        wrap ("Интернет-издание «The Moscow Times»"), never the looser core keys of a name family.
+        """
+        if strict:
+            return self._find_strict(name, kind)
+        possessive = _POSSESSIVE.match(name)
+        if possessive:  # "Ponomarev's For Human Rights": the movement, not its founder
+            found = self.find(name[possessive.end() :], kind)
+            if found is not None:
+                return found
+        if _literal(name) in self._literal:
+            return self.entries[self._literal[_literal(name)]]
         keys = name_keys(name, kind)
-        candidates = [keys.full, *sorted(keys.alternates), *sorted(keys.acronyms), keys.core]
+        quoted = bool(_QUOTES.search(name))
+        candidates = [keys.full, *sorted(keys.acronyms)]
+        if keys.full == keys.core or not quoted:  # a bracketed full name, or a quote that is the whole name
+            candidates += sorted(keys.alternates)
+        if not quoted:
+            candidates.append(keys.core)
         for key in candidates:
             if key and key in self._full and key not in self.ambiguous:
                 return self.entries[self._full[key]]
+        if quoted:
+            return None
+        trailing = _TRAILING.search(name)
+        if trailing:  # "Moscow Times newspaper", "Ekho Moskvy radio station"
+            return self.find(name[: trailing.start()], kind)
         owners = self._core.get(keys.core or "", set())
         if len(owners) != 1 and keys.person and keys.surname:
             owners = self._people.get((keys.surname, keys.initial), set())
@@ -99,10 +146,38 @@ class ShippedAliases:
             return self.entries[next(iter(owners))]
         return None
 
-    def key(self, name: str, kind: str | None = None) -> str | None:
+    def _find_strict(self, name: str, kind: str | None) -> Entry | None:
+        """The full key of the name, then of the name without its leading words, up to its first quote
+        ("Межрегиональная общественная организация Правозащитный Центр «Мемориал»" is found as
+        "Правозащитный Центр «Мемориал»"; the words inside a quote are never dropped), then its acronyms."""
+        words = name.split()
+        for i, word in enumerate(words):
+            key = name_keys(" ".join(words[i:]), kind).full
+            if key and key in self._full and key not in self.ambiguous:
+                return self.entries[self._full[key]]
+            if _QUOTES.match(word):
+                break
+        for key in sorted(name_keys(name, kind).acronyms):
+            if key in self._full and key not in self.ambiguous:
+                return self.entries[self._full[key]]
+        return None
+
+    def key(self, name: str, kind: str | None = None, strict: bool = False) -> str | None:
         """The canonical key of the name's entity: the table's when it is listed, else ``entity_key``."""
-        entry = self.find(name, kind)
+        entry = self.find(name, kind, strict)
         return entry.key if entry else entity_key(name, kind)
+
+    def related(self, a: str, b: str) -> bool:
+        """Whether one of the two listed entities is the other's parent (or an ancestor of it)."""
+        return a in self.ancestors(b) or b in self.ancestors(a)
+
+    def ancestors(self, key: str) -> list[str]:
+        out: list[str] = []
+        entry = self.entries.get(key)
+        while entry is not None and entry.parent and entry.parent not in out:
+            out.append(entry.parent)
+            entry = self.entries.get(entry.parent)
+        return out
 
     def children(self, key: str) -> list[Entry]:
         return [e for e in self.entries.values() if e.parent == key]
@@ -162,10 +237,15 @@ def shipped_aliases() -> ShippedAliases:
     return parse(text.splitlines())
 
 
-def canonical_key(name: str, kind: str | None = None) -> str | None:
+def canonical_key(name: str, kind: str | None = None, strict: bool = False) -> str | None:
     """The stored entity key of a name: the shipped table's entity when it lists the name, else
-    ``identity.entity_key``."""
-    return shipped_aliases().key(name, kind)
+    ``identity.entity_key`` (``strict``: see ``ShippedAliases.find``)."""
+    return shipped_aliases().key(name, kind, strict)
+
+
+def listed_entry(name: str, strict: bool = False) -> Entry | None:
+    """The shipped table's entity for a name, if it lists one."""
+    return shipped_aliases().find(name, strict=strict)
 
 
 def resolved_strength(a: str, b: str) -> float:

@@ -87,6 +87,12 @@ class EntityResolver:
         self._alias(entity, name)
         return entity
 
+    def homes(self, named: list[tuple[Entity, str]]) -> set[str]:
+        """The countries the shipped alias table gives the target entities (Meduza: LV)."""
+        shipped = self.table.shipped
+        listed = [shipped.entries.get(e.key) for e, role in named if role == "target"] if shipped else []
+        return {entry.country for entry in listed if entry is not None and entry.country}
+
     def namesakes(self, entity: Entity) -> set[int]:
         """Ids of other stored people this person may be, for merging reports (never for links): the same
         surname and first initial ("Nika Gvaramia" and «Ника Гварамия», whose given names lemmatise

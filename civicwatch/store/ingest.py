@@ -157,7 +157,7 @@ def _store(
         outcome.story_id = story.story_id
         outcome.reason = f"a copy of article {story.story_id} (similarity {story.similarity:.2f}): events not stored"
     reports = [
-        merge.Report(_mention(event, row.id), article.published, _target_ids(entities, named))
+        merge.Report(_mention(event, row.id), article.published, _target_ids(entities, named), entities.homes(named))
         for event, named in zip(events, links, strict=True)
     ]
     assigned = merge.assign(session, reports, row.id)

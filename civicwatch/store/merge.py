@@ -6,7 +6,10 @@ A new report (an event the extractor found in one article) joins a stored event 
   equal, or "vandalism"/"assault", "condemnation"/"appeal");
 * they share a target entity: the same canonical key from ``civicwatch.resolve.identity``, so
   "Memorial", "«Мемориал»" and "International Memorial" meet;
-* the countries, when both are known, are the same (Georgia's foreign agents law is not Russia's);
+* the countries, when both are known, are the same (Georgia's foreign agents law is not Russia's), except
+  that a country that is only the home the alias table gives a target (Latvia for Meduza, which one outlet
+  names where another names Russia, the designating state) does not count for a designation or delisting,
+  nor for reports dated to the same day; laws always keep their country;
 * for reactions, the speakers are the same entity when both are named (different speakers make
   different reactions);
 * the dates agree: when both are dated, one is a prefix of the other ("2015-07" agrees with
@@ -29,7 +32,7 @@ targets of every report, and counts its sources.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import and_, exists, or_, select
@@ -52,6 +55,7 @@ class Report:
     mention: Mention
     published: date | None  # its article's publication date
     target_ids: set[int]  # entities of its targets
+    homes: set[str] = field(default_factory=set)  # countries the alias table gives its targets (Meduza: LV)
 
 
 def assign(session: Session, reports: list[Report], article_id: int) -> list[Event | None]:
@@ -155,10 +159,8 @@ def _fit(event: Event, report: Report) -> tuple[int, int] | None:
         return None
     own_date, published = _report_date(report)
     stored_date = _event_date(event)
-    same_day = bool(own_date and stored_date and _day(own_date) and _day(stored_date))
-    same_day = same_day and dates_agree(own_date, stored_date)
-    if event.country and m.country and event.country != m.country and (m.type == "law" or not same_day):
-        return None  # one country's act is not another's; the extractor's country guess yields to a shared day
+    if not _countries_agree(event, report, own_date, stored_date):
+        return None
     if m.type == "reaction" and event.actor and m.actor and not _same_speaker(event.actor, m.actor):
         return None
     if stored_date and own_date:
@@ -167,9 +169,17 @@ def _fit(event: Event, report: Report) -> tuple[int, int] | None:
     return (1, -apart[1]) if apart is not None and apart[0] <= merge_window(m.type) else None
 
 
-def _day(edtf: str) -> bool:
-    """A date to the day ("XXXX-04-23", a day of a year the report leaves out, counts)."""
-    return date_precision(edtf) == "day"
+def _countries_agree(event: Event, report: Report, own_date: str | None, stored_date: str | None) -> bool:
+    """One country's act is not another's, unless one of the two is only the home the alias table gives
+    a target (Meduza's Latvia), for a designation (the extractor names the target's home where the
+    designating state is meant) or for reports dated to the same day. Never for laws."""
+    countries = {event.country, report.mention.country} - {None}
+    if len(countries) < 2:
+        return True
+    if report.mention.type == "law" or not countries & report.homes:
+        return False
+    same_day = bool(own_date and stored_date) and all(date_precision(d) == "day" for d in (own_date, stored_date))
+    return report.mention.type in ("designation", "delisting") or (same_day and dates_agree(own_date, stored_date))
 
 
 def _same_speaker(a: str, b: str) -> bool:
