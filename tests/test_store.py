@@ -396,6 +396,27 @@ def test_a_person_whose_given_name_inflects_apart_is_found_by_surname_and_initia
         assert len(s.scalars(select(Entity)).all()) == 3  # links stay with each name's own entity
 
 
+def test_a_merge_keeps_why_the_report_joined(engine) -> None:
+    store(
+        engine,
+        (art("en", "2021-04-23", name="en.txt"), [ev("designation", "foreign_agent", ["Meduza"], "2021-04-23")]),
+        (art("ru", "2021-04-24", name="ru.txt"), [ev("designation", "foreign_agent", ["«Медуза»"], "2021-04")]),
+        (art("law", "2013-03-01", name="l1.txt"), [ev("law", "amended", ["the foreign agent law"], "2013-02")]),
+        (art("law2", "2013-03-02", name="l2.txt"), [ev("law", "amended", ["закон об иноагентах"], "2013-02-20")]),
+    )
+    with session(engine) as s:
+        [law, designation] = [e for e in list_events(s, EventQuery()) if e.sources == 2]  # oldest first
+    first, second = designation.mentions
+    assert first.merged_because is None  # the report that made the event
+    assert second.merged_because == {
+        "event": designation.id,
+        "shared": ["meduza"],
+        "dates": "2021-04 agrees with 2021-04-23",
+        "subtypes": "designation/foreign_agent + designation/foreign_agent",
+    }
+    assert law.mentions[1].merged_because["shared"] == ["ru-121-fz-2012"]  # one act, whatever it is called
+
+
 def test_an_undated_report_without_publication_date_stays_apart(engine) -> None:
     store(
         engine,

@@ -4,7 +4,10 @@ Entities are keyed by ``civicwatch.resolve``: a name the shipped alias table lis
 ("Justice Ministry" and «Минюст» are one entity); within an article an ``AliasTable`` links the names it
 defines ("Committee Against Torture (KPP)" ... "KPP"); across articles a name finds its entity by the
 entity's canonical key, or by an alias recorded earlier whose own key is the name's (a bare "KPP" after an
-article that spelled it out). Used when an article is stored (``ingest``) and when an analyst edits an
+article that spelled it out). A law event is also linked to the act it is about
+(``civicwatch.resolve.laws``: "121-FZ of 2012" for "the foreign agent law" of 2013), so reports of one act
+meet whatever they call it. Used when an article
+is stored (``ingest``) and when an analyst edits an
 event's names (``review``).
 """
 
@@ -17,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from civicwatch.model import Event as EventIn
 from civicwatch.resolve import AliasTable, entity_key, name_keys, shipped_aliases, split_list
+from civicwatch.resolve.laws import article_law_keys, law_by_key, law_key
 from civicwatch.store.models import Alias, Entity
 
 _PARENTHESES = re.compile(r"\(([^()]+)\)")
@@ -40,6 +44,10 @@ class EntityResolver:
                     self.table.add(name)
         names = {name for event in events for name, _, _ in _named(event)}
         keys = {key for key in map(self.table.key, names) if key}
+        laws = [event for event in events if event.type == "law"]
+        found = [(law_key([*e.targets, e.evidence], e.country, _year(e.date)), e.country) for e in laws]
+        self._laws = {id(e): key for e, key in zip(laws, article_law_keys(found), strict=True) if key}
+        keys |= set(self._laws.values())
         self._entities: dict[str, Entity] = {
             e.key: e for e in session.scalars(select(Entity).where(Entity.key.in_(keys)))
         }
@@ -66,7 +74,23 @@ class EntityResolver:
             entity = self.entity(name, kind)
             if entity is not None and (entity, role) not in out:
                 out.append((entity, role))
+        act = self._law(event)
+        if act is not None and (act, "target") not in out:
+            out.append((act, "target"))
         return out
+
+    def _law(self, event: EventIn) -> Entity | None:
+        """The act a law event is about (``civicwatch.resolve.laws``), found or created, named canonically."""
+        key = self._laws.get(id(event))
+        law = law_by_key(key) if key else None
+        if key is None or law is None:
+            return None
+        entity = self._entities.get(key)
+        if entity is None:
+            entity = Entity(key=key, name=law.name, kind="law")
+            self.session.add(entity)
+            self._entities[key] = entity
+        return entity
 
     def entity(self, name: str, kind: str | None = None) -> Entity | None:
         """The entity ``name`` stands for, created when new; None for generic names ("the group")."""
@@ -128,6 +152,10 @@ class EntityResolver:
                 )
             else:
                 alias.seen = alias.seen + 1
+
+
+def _year(edtf: str | None) -> int | None:
+    return int(edtf[:4]) if edtf and edtf[:4].isdigit() else None
 
 
 def _named(event: EventIn) -> list[tuple[str, str, str | None]]:

@@ -177,6 +177,12 @@ def _store(
                 session.add(stored)
                 outcome.new_events += 1
             else:
+                shared = {
+                    entity_id for event_id, entity_id, role in linked if event_id == stored.id and role == "target"
+                }
+                keys = [entity.key for entity, role in named if role == "target" and entity.id in shared]
+                why = merge.explain(stored, report, keys or ["a namesake (same surname and initial)"])
+                report.mention.extra = {**(report.mention.extra or {}), "merge": why}
                 merge.absorb(session, stored, report)
                 outcome.merged += 1
             report.mention.event = stored

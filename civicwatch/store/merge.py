@@ -169,6 +169,28 @@ def _fit(event: Event, report: Report) -> tuple[int, int] | None:
     return (1, -apart[1]) if apart is not None and apart[0] <= merge_window(m.type) else None
 
 
+def explain(event: Event, report: Report, shared: list[str]) -> dict:
+    """Why a report joined a stored event, kept with its mention (``Mention.extra["merge"]``): the entity
+    keys they share, how their dates agree and the subtypes they pair."""
+    m = report.mention
+    own_date, published = _report_date(report)
+    stored_date = _event_date(event)
+    if own_date and stored_date:
+        dates = f"{own_date} agrees with {stored_date}"
+    else:
+        apart = _days_apart(event, stored_date, own_date, published)
+        days = apart[0] if apart else None
+        said = own_date or (f"published {published.isoformat()}" if published else "undated")
+        dates = f"{said}: {days} days from the event's {'date' if stored_date else 'reports'}"
+        dates += f" (window {merge_window(m.type)} days for a {m.type})"
+    return {
+        "event": event.id,
+        "shared": sorted(shared),
+        "dates": dates,
+        "subtypes": f"{event.type}/{event.subtype} + {m.type}/{m.subtype}",
+    }
+
+
 def _countries_agree(event: Event, report: Report, own_date: str | None, stored_date: str | None) -> bool:
     """One country's act is not another's, unless one of the two is only the home the alias table gives
     a target (Meduza's Latvia), for a designation (the extractor names the target's home where the
