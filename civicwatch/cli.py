@@ -607,6 +607,71 @@ def watch(
     raise typer.Exit(EXIT_FAILED if failed_any else EXIT_OK)
 
 
+@registry_app.command("watch")
+def registry_watch(
+    url: Annotated[str, typer.Argument(metavar="URL", help="The register's official file (XLSX, CSV or JSON).")],
+    kind: Annotated[RegistryKind, typer.Option("--kind", "-k", help="Which register the file is.")],
+    db: DbOption = None,
+    every: Annotated[str, typer.Option(metavar="INTERVAL", help="How often to poll: 30m, 6h, 1d (default 1d).")] = "1d",
+    once: Annotated[bool, typer.Option("--once", help="Poll once and exit (for cron).")] = False,
+    state: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="Where the last file's ETag is kept (default: the user's data folder)."),
+    ] = None,
+    allow_private: Annotated[
+        bool, typer.Option("--allow-private", help="Allow a register on a loopback or private address.")
+    ] = False,
+) -> None:
+    """Keep a register current: poll its file and import each new version.
+
+    Each poll is a conditional GET through the guarded fetcher (the address
+    is checked, robots.txt respected, failures retried): the server is sent
+    the ETag and Last-Modified of the last import and an unchanged file costs
+    a 304. A changed file is imported as a new snapshot (as `registry import`
+    does: only what changed is added), then the news designations and
+    delistings are checked against the registers again. One line per poll.
+
+    Example:
+
+        civicwatch registry watch https://example.org/export.xlsx --kind ru-foreign-agents --every 1d
+        civicwatch registry watch https://example.org/export.xlsx -k ru-foreign-agents --once   # from cron
+    """
+    from civicwatch.pipeline.registry_watch import WatchState, parse_every, poll_registry
+    from civicwatch.sources.fetch import Fetcher, FetchSettings
+    from civicwatch.store import connect, database_url, describe
+
+    err = _stderr()
+    try:
+        interval = parse_every(every)
+    except ValueError as exc:
+        err.print(f"error: --every {every!r}: {exc}")
+        raise typer.Exit(2) from None
+    seen = WatchState(state)
+    failed_any = False
+    with _store_errors(err), Fetcher(FetchSettings(allow_private=allow_private)) as fetcher:
+        engine = connect(db)
+        while True:
+            result = poll_registry(engine, url, kind.value, seen, fetcher)
+            where = f"database {describe(database_url(db))}"
+            if result.status == "imported" and result.imported is not None:
+                done = result.imported
+                checks = ", ".join(f"{n} {verdict}" for verdict, n in sorted(done.checks.items())) or "none"
+                err.print(
+                    f"{url} ({kind.value}): imported snapshot {done.import_id} ({done.new_entries} new, "
+                    f"{done.changed_entries} changed entries); news events checked: {checks}; {where}"
+                )
+            elif result.status == "unchanged":
+                err.print(f"{url} ({kind.value}): unchanged ({result.reason}); {where}")
+            else:
+                err.print(f"error: {url}: {result.reason}")
+                failed_any = True
+            if once:
+                break
+            time.sleep(interval)
+        engine.dispose()
+    raise typer.Exit(EXIT_FAILED if failed_any else EXIT_OK)
+
+
 def _parse_interval(value: str) -> float:
     units = {"s": 1, "m": 60, "h": 3600}
     number, unit = value[:-1], value[-1:].lower()

@@ -48,6 +48,9 @@ class MentionOut:
     evidence_end: int
     confidence: float
     boilerplate: bool
+    # why this report joined an event other reports had made: {"event", "shared" (entity keys), "dates",
+    # "subtypes"} (civicwatch.store.merge.explain); None for the report that made the event
+    merged_because: dict | None = None
 
 
 @dataclass
@@ -162,6 +165,7 @@ def _mention_out(m: Mention) -> MentionOut:
         title=a.title,
         published=published,
         language=a.language,
+        merged_because=(m.extra or {}).get("merge"),
     )
 
 
