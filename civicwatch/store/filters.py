@@ -1,6 +1,9 @@
 """The one event filter: which events, in which order, which page. The CLI, the pages, the API, the exports
 and the feed all read events through an ``EventQuery`` (``civicwatch.store.browse``), and ``conditions``
 is the one place it becomes SQL (bound parameters only: nothing a visitor types becomes SQL text).
+
+Events an analyst rejected are not published: every query leaves them out unless it asks for them
+(``review_state="rejected"``, or ``include_rejected``), which the web app allows analysts only.
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ class EventQuery:
     date_from: date | None = None  # events whose date range reaches this day or later (undated ones excluded)
     date_to: date | None = None  # events whose date range starts on or before this day (undated ones excluded)
     entity: str | None = None  # an entity id ("12"), or a name in any spelling (see queries.find_entities)
-    review_state: str | None = None
+    review_state: str | None = None  # "rejected" lists the rejected events, which every other query leaves out
+    include_rejected: bool = False  # also the events an analyst rejected (analysts' views)
     q: str | None = None  # full-text search over the evidence and the articles' text
     include_boilerplate: bool = False
     limit: int | None = None  # None: every match (lists), the default page size (pages)
@@ -51,6 +55,7 @@ class EventQuery:
             self.date_to,
             self.entity,
             self.review_state,
+            self.include_rejected,
             (self.q or "").strip() or None,
             self.include_boilerplate,
         )
@@ -109,6 +114,8 @@ def conditions(session: Session, query: EventQuery, many: bool = False) -> list:
                 terms.append(Event.id.in_(select(EventEntity.event_id).where(EventEntity.entity_id.in_(ids))))
     if query.review_state:
         terms.append(Event.review_state == query.review_state)
+    elif not query.include_rejected:
+        terms.append(Event.review_state != "rejected")
     if query.q and query.q.strip():
         terms.append(event_id.in_(fulltext_event_ids(session, query.q.strip())))
     return terms
