@@ -1034,6 +1034,77 @@ def serve(
     )
 
 
+class PublishFormat(StrEnum):
+    sqlite = "sqlite"
+    parquet = "parquet"
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+@app.command()
+def publish(
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", metavar="PATH", help="The SQLite file to write (sqlite), or the folder for one file per table."
+        ),
+    ],
+    db: DbOption = None,
+    output_format: Annotated[
+        PublishFormat, typer.Option("--format", help="sqlite: one file for Datasette; or parquet, csv, jsonl files.")
+    ] = PublishFormat.sqlite,
+    public_url: Annotated[
+        str, typer.Option(metavar="URL", help="The site's address, for the events' event_url (https://example.org/).")
+    ] = "",
+    replace: Annotated[bool, typer.Option("--replace", help="Overwrite an existing SQLite file.")] = False,
+) -> None:
+    """Write a copy of the published data that is safe to share: no accounts, no credentials.
+
+    The copy holds articles, events (those an analyst rejected left out), their
+    mentions, entities, aliases and register data. It never holds users,
+    password hashes, API tokens, browser sessions, the audit log or analysts'
+    names. The SQLite file is ready for Datasette: full-text search on events
+    and articles (?_search=), JSON columns declared; its Datasette metadata is
+    written beside it (PATH.metadata.json). The other formats write one file
+    per table in the folder, events with the export columns (see README).
+
+    Example:
+
+        civicwatch publish --db events.db --out public.db
+        datasette public.db -m public.metadata.json
+        civicwatch publish --db events.db --format parquet --out public/
+    """
+    import json
+
+    from civicwatch.store import connect
+    from civicwatch.store.publish import PublishError, metadata_for, publish_database, publish_files
+
+    err = _stderr()
+    counts: dict[str, int] = {}
+
+    def tally(table: str, rows: int) -> None:
+        counts[table] = counts.get(table, 0) + rows
+
+    with _store_errors(err):
+        engine = connect(db, create=False)
+        try:
+            if output_format is PublishFormat.sqlite:
+                publish_database(engine, out, progress=tally, replace=replace)
+                metadata_path = out.with_suffix(".metadata.json")
+                metadata_path.write_text(json.dumps(metadata_for(out.stem), indent=2, ensure_ascii=False) + "\n")
+                err.print(f"wrote {out} and its Datasette metadata {metadata_path}")
+            else:
+                site = public_url.rstrip("/") + "/" if public_url else ""
+                paths = publish_files(engine, out, output_format.value, site, progress=tally)
+                err.print(f"wrote {len(paths)} {output_format.value} files in {out}")
+        except (PublishError, OSError) as exc:
+            err.print(f"error: {exc}")
+            raise typer.Exit(EXIT_FAILED) from exc
+        finally:
+            engine.dispose()
+    err.print(", ".join(f"{table} {n}" for table, n in counts.items()) or "nothing to publish")
+
+
 # ------------------------------------------------------------------------------------- accounts
 # Analyst and admin accounts for the review workflow of the web app, and API tokens for scripts.
 
