@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +24,7 @@ from urllib.parse import quote
 import anyio.to_thread
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.responses import Response
+from pydantic import BeforeValidator
 from sqlalchemy.orm import Session
 
 from civicwatch.core.schema import ALL_SUBTYPES, EVENT_TYPES, STATUSES
@@ -230,6 +232,20 @@ def rejected_allowed(request: Request, review_state: str | None) -> None:
         raise HTTPException(403, "rejected events are not published: only analysts and admins can list them")
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_day(value: Any) -> Any:
+    """Only a calendar day written YYYY-MM-DD: never a number read as Unix time, nor a timestamp."""
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DAY.fullmatch(value)):
+        return value
+    raise ValueError("a date is written YYYY-MM-DD")
+
+
+# A date in a query string (pydantic alone would take 1700000000 as a Unix time)
+IsoDate = Annotated[date, BeforeValidator(_iso_day)]
+
+
 async def event_filters(
     request: Request,
     type: Annotated[EventType | None, Query(description="Event type.")] = None,  # noqa: A002 - the public name
@@ -242,8 +258,8 @@ async def event_filters(
         str | None,
         Query(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})?$", description="Reported in this language: en, ru, ..."),
     ] = None,
-    date_from: Annotated[date | None, Query(description="Events dated on or after this day (YYYY-MM-DD).")] = None,
-    date_to: Annotated[date | None, Query(description="Events dated on or before this day (YYYY-MM-DD).")] = None,
+    date_from: Annotated[IsoDate | None, Query(description="Events dated on or after this day (YYYY-MM-DD).")] = None,
+    date_to: Annotated[IsoDate | None, Query(description="Events dated on or before this day (YYYY-MM-DD).")] = None,
     entity: Annotated[
         str | None, Query(max_length=300, description="An entity id, or a name in any spelling or language.")
     ] = None,
