@@ -12,7 +12,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -703,7 +703,7 @@ def events(
         str | None, typer.Option(metavar="STATE", help="unreviewed, confirmed, rejected or edited.")
     ] = None,
 ) -> None:
-    """List stored events, oldest first (undated last).
+    """List stored events, oldest first (undated last); events an analyst rejected only with --review-state rejected.
 
     A date filter keeps an event whose date reaches into the range: "2015-07"
     is kept by --since 2015-07-20. JSON output is {"data": [...], "count": N},
@@ -996,6 +996,10 @@ def serve(
     secure_cookies: Annotated[
         bool, typer.Option("--secure-cookies", help="Mark session cookies Secure (when served behind HTTPS).")
     ] = False,
+    public_url: Annotated[
+        str,
+        typer.Option(metavar="URL", help="The site's public address, for the event links of exports and feeds."),
+    ] = "",
 ) -> None:
     """Serve the web interface, the JSON API (/api, docs at /api/docs), exports and the Atom feed.
 
@@ -1014,7 +1018,7 @@ def serve(
     import uvicorn
 
     from civicwatch.store import ENV_VAR, connect, database_url, describe
-    from civicwatch.web.app import ENV_PRIVATE, ENV_SECURE_COOKIES
+    from civicwatch.web.app import ENV_PRIVATE, ENV_PUBLIC_URL, ENV_SECURE_COOKIES
 
     err = _stderr()
     with _store_errors(err):
@@ -1023,6 +1027,8 @@ def serve(
     os.environ[ENV_VAR] = database_url(db)
     os.environ[ENV_PRIVATE] = "1" if private else "0"
     os.environ[ENV_SECURE_COOKIES] = "1" if secure_cookies else "0"
+    if public_url:
+        os.environ[ENV_PUBLIC_URL] = public_url
     err.print(f"serving {describe(database_url(db))} on http://{host}:{port}/ (API docs at /api/docs); Ctrl-C stops")
     uvicorn.run(
         "civicwatch.web.app:create_app_from_env",
@@ -1081,11 +1087,14 @@ def publish(
 
     err = _stderr()
     counts: dict[str, int] = {}
+    progress = Progress(TextColumn("publishing {task.description}"), MofNCompleteColumn(), console=err, transient=True)
+    task = progress.add_task("", total=None)
 
     def tally(table: str, rows: int) -> None:
         counts[table] = counts.get(table, 0) + rows
+        progress.update(task, description=table, completed=counts[table])
 
-    with _store_errors(err):
+    with _store_errors(err), progress if err.is_terminal else nullcontext():
         engine = connect(db, create=False)
         try:
             if output_format is PublishFormat.sqlite:
