@@ -55,6 +55,7 @@ DASHBOARD_TTL_S = 60.0  # the dashboard takes a few hundred ms on 100,000 events
 WALK_RATIO = 200
 
 T = TypeVar("T")
+Day = date  # within EventRow, "date" is a field
 
 
 class BrowseError(ValueError):
@@ -74,8 +75,8 @@ class EventRow:
     status: str
     date: str | None
     date_precision: str | None
-    date_start: date | None  # the days the EDTF date covers (None when undated or its year is unknown)
-    date_end: date | None
+    date_start: Day | None  # the days the EDTF date covers (None when undated or its year is unknown)
+    date_end: Day | None
     targets: list[str]
     actor: str | None
     location: str | None

@@ -8,6 +8,7 @@ Events an analyst rejected are not published: every query leaves them out unless
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -84,7 +85,7 @@ def other_names(session: Session, q: str) -> dict[str, list[str]]:
     found = {}
     for text in texts:
         key = ("other_names", db_key(session), newest(session, Alias), text)
-        names = cache.get_or_compute(key, lambda text=text: _names_of(session, text))
+        names = cache.get_or_compute(key, functools.partial(_names_of, session, text))
         if names:
             found[text] = names
     return found
