@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import pytest
@@ -14,6 +15,7 @@ from civicwatch.model import Article, Event
 RAISE = "FAKE-RAISE"
 BOILERPLATE = "FAKE-BOILERPLATE"
 NO_EVENTS = "FAKE-NONE"
+SLOW = "FAKE-SLOW"  # the extractor hangs (a minute) until the per-article time cap stops it
 
 
 def fake_extract(
@@ -22,6 +24,8 @@ def fake_extract(
     """One designation event per call, dated with ``published``; see the markers above."""
     if RAISE in text:
         raise RuntimeError("fake extractor exploded")
+    if SLOW in text:
+        time.sleep(60)
     if NO_EVENTS in text:
         return []
     events = [

@@ -30,10 +30,12 @@ from pathlib import Path
 from civicwatch.extract.backends import one_thread
 from civicwatch.extract.learn import NONE, LinearModel, Models, crossed, with_language
 from civicwatch.extract.reader import Analysis, Candidate, Reader
+from civicwatch.extract.relevance import Relevance, fit_relevance
 from civicwatch.extract.scoring import entity_names, name_matches, score
 
 SEED = 13
 SEED_CORPUS = Path(__file__).parent / "seed"  # hand-written items of canonical constructions (our own words)
+OFFTOPIC = "offtopic"  # the seed corpus's folder of pages with no civic-space event (relevance models only)
 FOLDS = 5
 # per model: regularisation C, and whether classes are weighted to balance (chosen by cross-validation)
 SETTINGS = (
@@ -42,7 +44,8 @@ SETTINGS = (
     ("targets", 0.5, False),
     ("actors", 0.5, False),
 )
-THRESHOLDS = {"event": 0.5, "target": 0.15, "target_weight": 0.3, "actor": 0.45}
+# relevance: an article whose relevance score (relevance.py) is lower holds no events
+THRESHOLDS = {"event": 0.5, "target": 0.15, "target_weight": 0.3, "actor": 0.45, "relevance": 0.4}
 
 
 @dataclass
@@ -247,11 +250,19 @@ def fit(labelled: list[tuple[str, Labels]], version: str, thresholds: dict[str, 
     for attr, c, balanced in SETTINGS:
         data, langs = rows(attr)
         models[attr] = _fit(data, c, langs, balanced)
-    return Models(version, "*", thresholds=dict(thresholds or THRESHOLDS), **models)
+    return Models(
+        version,
+        "*",
+        models["events"],
+        models["subtypes"],
+        models["targets"],
+        models["actors"],
+        thresholds=dict(thresholds or THRESHOLDS),
+    )
 
 
-def for_language(models: Models, language: str) -> Models:
-    """The weights one language uses: the shared ones and its own."""
+def for_language(models: Models, language: str, relevance: Relevance | None = None) -> Models:
+    """The weights one language uses: the shared ones and its own (and its relevance model, if given)."""
 
     def keep(model: LinearModel) -> LinearModel:
         weights = {f: w for f, w in model.weights.items() if ":" not in f.split("=")[0] or f.startswith(language + ":")}
@@ -265,7 +276,19 @@ def for_language(models: Models, language: str) -> Models:
         keep(models.targets),
         keep(models.actors),
         dict(models.thresholds),
+        relevance,
     )
+
+
+def relevance_models(documents: list[Document]) -> dict[str, Relevance | None]:
+    """Per language, a relevance model from its articles (with events: relevant; without: not)."""
+    by_language: dict[str, list[Document]] = {}
+    for document in documents:
+        by_language.setdefault(document.language, []).append(document)
+    return {
+        language: fit_relevance([d.text for d in docs], [bool(d.gold.get("events")) for d in docs])
+        for language, docs in by_language.items()
+    }
 
 
 # -- evaluation ------------------------------------------------------------------------------
@@ -292,18 +315,24 @@ def cross_validate(
     k: int = FOLDS,
     thresholds: dict[str, float] | None = None,
     always: list[tuple[str, Labels]] | None = None,
+    always_documents: list[Document] | None = None,
 ) -> tuple[dict[str, dict], list[list[dict]]]:
     """Scores over all articles, each predicted by models trained on the other folds (and on
-    ``always``, labelled examples that are never scored: the seed corpus)."""
+    ``always``, labelled examples that are never scored: the seed corpus, whose articles,
+    ``always_documents``, also train each fold's relevance models)."""
     labelled = [(d.language, label(d, a)) for d, a in zip(documents, analyses, strict=True)]
     fold = folds_of(documents, k)
     predicted: list[list[dict]] = [[] for _ in documents]
     for f in range(k):
         train = [labelled[i] for i in range(len(documents)) if fold[i] != f] + list(always or [])
         models = fit(train, f"cv-{f}", thresholds)
+        relevance = relevance_models(
+            [documents[i] for i in range(len(documents)) if fold[i] != f] + list(always_documents or [])
+        )
         for i in range(len(documents)):
             if fold[i] == f:
-                predicted[i] = predictions(analyses[i], for_language(models, documents[i].language))
+                language = documents[i].language
+                predicted[i] = predictions(analyses[i], for_language(models, language, relevance.get(language)))
     return report(documents, predicted), predicted
 
 
@@ -334,7 +363,9 @@ def train(
     started = time.perf_counter()
     documents = load_corpus(corpus)
     seeds = load_corpus(seed) if seed is not None and seed.is_dir() else []
-    log(f"{len(documents)} articles from {corpus}, {len(seeds)} seed items")
+    # pages off the topic (sport, markets, reviews...): they train the relevance models only
+    offtopic = load_corpus(seed / OFFTOPIC) if seed is not None and (seed / OFFTOPIC).is_dir() else []
+    log(f"{len(documents)} articles from {corpus}, {len(seeds)} seed items, {len(offtopic)} off-topic pages")
 
     def progress(n: int, total: int) -> None:
         if n % 20 == 0 or n == total:
@@ -347,21 +378,30 @@ def train(
     found = sum(lab.found for _, lab in corpus_labels)
     reachable = sum(lab.reachable for _, lab in corpus_labels)
     log(f"gold events {gold}: with a candidate {found}, with a candidate naming a target {reachable}")
-    cv, _ = cross_validate(documents, analyses[: len(documents)], k, always=seed_labels)
+    cv, _ = cross_validate(
+        documents, analyses[: len(documents)], k, always=seed_labels, always_documents=seeds + offtopic
+    )
     for name, result in cv.items():
         scores = f"P {result['precision']:.3f} R {result['recall']:.3f} F1 {result['f1']:.3f}"
         log(f"cross-validated ({k} folds) {name}: {scores}")
     models = fit(labelled, "")
-    weights = json.dumps(models.to_json(), sort_keys=True).encode("utf-8")
+    relevance = relevance_models(documents + seeds + offtopic)
+    weights = json.dumps(
+        [models.to_json(), {k: r.to_json() if r else None for k, r in sorted(relevance.items())}], sort_keys=True
+    ).encode("utf-8")
     models.version = datetime.now(UTC).strftime("%Y.%m.%d") + "-" + sha256(weights).hexdigest()[:8]
     out.mkdir(parents=True, exist_ok=True)
     for language in sorted({d.language for d in documents}):
-        for_language(models, language).save(out / f"{language}.json.gz")
+        for_language(models, language, relevance.get(language)).save(out / f"{language}.json.gz")
     summary = {
         "model_version": models.version,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "corpus": {"articles": len(documents), "digest": gold_digest(corpus), "gold_events": gold},
-        "seed": {"items": len(seeds), "gold_events": sum(lab.gold for _, lab in seed_labels)},
+        "seed": {
+            "items": len(seeds),
+            "gold_events": sum(lab.gold for _, lab in seed_labels),
+            "offtopic": len(offtopic),
+        },
         "candidates": {"gold_with_candidate": found, "gold_with_target_candidate": reachable},
         "thresholds": THRESHOLDS,
         "cv": {"folds": k, "seed": SEED, **cv},

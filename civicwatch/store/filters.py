@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from civicwatch.resolve import entity_key, name_keys
 from civicwatch.store.cache import cache, db_key, newest
-from civicwatch.store.models import Alias, Article, Entity, Event, EventEntity, Mention
+from civicwatch.store.models import MAX_ID, Alias, Article, Entity, Event, EventEntity, Mention
 from civicwatch.store.queries import find_entities
 from civicwatch.store.search import fulltext_event_ids, parse_query, words_of
 
@@ -66,8 +66,8 @@ class EventQuery:
 def entity_ids(session: Session, entity: str) -> list[int]:
     """The ids a name stands for (cached: the lookup ranks candidates by their number of events)."""
     value = entity.strip()
-    if value.isdigit():
-        return [int(value)]
+    if value.isascii() and value.isdigit():  # an id ("²" is a digit too, but no number int() reads)
+        return [int(value)] if int(value) <= MAX_ID else []
     key = ("entity_ids", db_key(session), newest(session, Entity), value)
     return cache.get_or_compute(key, lambda: [e.id for e in find_entities(session, value)])
 
