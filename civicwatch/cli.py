@@ -12,7 +12,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -804,7 +804,7 @@ def events(
         str | None, typer.Option(metavar="STATE", help="unreviewed, confirmed, rejected or edited.")
     ] = None,
 ) -> None:
-    """List stored events, oldest first (undated last).
+    """List stored events, oldest first (undated last); events an analyst rejected only with --review-state rejected.
 
     A date filter keeps an event whose date reaches into the range: "2015-07"
     is kept by --since 2015-07-20. JSON output is {"data": [...], "count": N},
@@ -1097,6 +1097,10 @@ def serve(
     secure_cookies: Annotated[
         bool, typer.Option("--secure-cookies", help="Mark session cookies Secure (when served behind HTTPS).")
     ] = False,
+    public_url: Annotated[
+        str,
+        typer.Option(metavar="URL", help="The site's public address, for the event links of exports and feeds."),
+    ] = "",
 ) -> None:
     """Serve the web interface, the JSON API (/api, docs at /api/docs), exports and the Atom feed.
 
@@ -1115,7 +1119,7 @@ def serve(
     import uvicorn
 
     from civicwatch.store import ENV_VAR, connect, database_url, describe
-    from civicwatch.web.app import ENV_PRIVATE, ENV_SECURE_COOKIES
+    from civicwatch.web.app import ENV_PRIVATE, ENV_PUBLIC_URL, ENV_SECURE_COOKIES
 
     err = _stderr()
     with _store_errors(err):
@@ -1124,6 +1128,8 @@ def serve(
     os.environ[ENV_VAR] = database_url(db)
     os.environ[ENV_PRIVATE] = "1" if private else "0"
     os.environ[ENV_SECURE_COOKIES] = "1" if secure_cookies else "0"
+    if public_url:
+        os.environ[ENV_PUBLIC_URL] = public_url
     err.print(f"serving {describe(database_url(db))} on http://{host}:{port}/ (API docs at /api/docs); Ctrl-C stops")
     uvicorn.run(
         "civicwatch.web.app:create_app_from_env",
@@ -1133,6 +1139,80 @@ def serve(
         workers=workers,
         log_level="warning",
     )
+
+
+class PublishFormat(StrEnum):
+    sqlite = "sqlite"
+    parquet = "parquet"
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+@app.command()
+def publish(
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", metavar="PATH", help="The SQLite file to write (sqlite), or the folder for one file per table."
+        ),
+    ],
+    db: DbOption = None,
+    output_format: Annotated[
+        PublishFormat, typer.Option("--format", help="sqlite: one file for Datasette; or parquet, csv, jsonl files.")
+    ] = PublishFormat.sqlite,
+    public_url: Annotated[
+        str, typer.Option(metavar="URL", help="The site's address, for the events' event_url (https://example.org/).")
+    ] = "",
+    replace: Annotated[bool, typer.Option("--replace", help="Overwrite an existing SQLite file.")] = False,
+) -> None:
+    """Write a copy of the published data that is safe to share: no accounts, no credentials.
+
+    The copy holds articles, events (those an analyst rejected left out), their
+    mentions, entities, aliases and register data. It never holds users,
+    password hashes, API tokens, browser sessions, the audit log or analysts'
+    names. The SQLite file is ready for Datasette: full-text search on events
+    and articles (?_search=), JSON columns declared; its Datasette metadata is
+    written beside it (PATH.metadata.json). The other formats write one file
+    per table in the folder, events with the export columns (see README).
+
+    Example:
+
+        civicwatch publish --db events.db --out public.db
+        datasette public.db -m public.metadata.json
+        civicwatch publish --db events.db --format parquet --out public/
+    """
+    import json
+
+    from civicwatch.store import connect
+    from civicwatch.store.publish import PublishError, metadata_for, publish_database, publish_files
+
+    err = _stderr()
+    counts: dict[str, int] = {}
+    progress = Progress(TextColumn("publishing {task.description}"), MofNCompleteColumn(), console=err, transient=True)
+    task = progress.add_task("", total=None)
+
+    def tally(table: str, rows: int) -> None:
+        counts[table] = counts.get(table, 0) + rows
+        progress.update(task, description=table, completed=counts[table])
+
+    with _store_errors(err), progress if err.is_terminal else nullcontext():
+        engine = connect(db, create=False)
+        try:
+            if output_format is PublishFormat.sqlite:
+                publish_database(engine, out, progress=tally, replace=replace)
+                metadata_path = out.with_suffix(".metadata.json")
+                metadata_path.write_text(json.dumps(metadata_for(out.stem), indent=2, ensure_ascii=False) + "\n")
+                err.print(f"wrote {out} and its Datasette metadata {metadata_path}")
+            else:
+                site = public_url.rstrip("/") + "/" if public_url else ""
+                paths = publish_files(engine, out, output_format.value, site, progress=tally)
+                err.print(f"wrote {len(paths)} {output_format.value} files in {out}")
+        except (PublishError, OSError) as exc:
+            err.print(f"error: {exc}")
+            raise typer.Exit(EXIT_FAILED) from exc
+        finally:
+            engine.dispose()
+    err.print(", ".join(f"{table} {n}" for table, n in counts.items()) or "nothing to publish")
 
 
 # ------------------------------------------------------------------------------------- accounts
