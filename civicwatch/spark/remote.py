@@ -78,7 +78,7 @@ def open_stream(uri: str) -> Iterator[BinaryIO]:
         filesystem, path = fs.FileSystem.from_uri(target)
     except Exception as pyarrow_error:  # pyarrow does not know the scheme, or its library is missing
         try:
-            import fsspec  # type: ignore[import-untyped]
+            import fsspec
         except ImportError:
             raise OSError(f"no stream reader for {scheme(uri)}:// here ({pyarrow_error})") from pyarrow_error
         with fsspec.open(uri, "rb") as handle:
@@ -89,4 +89,4 @@ def open_stream(uri: str) -> Iterator[BinaryIO]:
     except Exception as exc:  # ArrowInvalid and friends, not only OSError: a read error for the caller
         raise OSError(str(exc)) from exc
     with stream:
-        yield stream  # type: ignore[misc]  # a pyarrow NativeFile reads like a binary file
+        yield stream  # a pyarrow NativeFile reads like a binary file
