@@ -8,6 +8,7 @@ are built here from real dev articles (``../shared/eval/dev``), with ordinary pa
 from __future__ import annotations
 
 import gzip
+import io
 import os
 import shutil
 import sys
@@ -235,12 +236,19 @@ def test_failures_become_error_rows_and_a_retried_task_leaves_no_duplicates(
     junk.write_bytes(b"\x1f\x8b\x08 this is not gzip data at all" * 10)
     out = tmp_path / "out"
     extractor = MisbehavingExtractor(str(tmp_path / "first-attempt-failed"))
+    unreachable = "nosuch://bucket/crawl.warc.gz"  # a scheme nothing here can stream
     summary = run_extract(
-        spark, [str(good), str(damaged), str(junk)], str(out), settings=WorkerSettings(extractor=extractor)
+        spark,
+        [str(good), str(damaged), str(junk), unreachable],
+        str(out),
+        settings=WorkerSettings(extractor=extractor),
     )
     assert Path(extractor.marker).exists()  # the first attempt of task 0 failed; Spark ran it again
     errors = output.read_rows(out / "errors")
-    assert {(str(damaged), "read"), (str(junk), "read")} <= {(e["warc"], e["stage"]) for e in errors}
+    found_errors = {(e["warc"], e["stage"]) for e in errors}
+    assert {(str(damaged), "read"), (str(junk), "read"), (unreachable, "read")} <= found_errors
+    (cannot,) = [e for e in errors if e["warc"] == unreachable]
+    assert cannot["reason"].startswith("cannot read") and "nosuch" in cannot["reason"]
     extract_errors = [e for e in errors if e["stage"] == "extract"]
     assert len(extract_errors) == 1  # once, though the task that met it ran twice
     assert extract_errors[0]["url"].endswith(RAISE_ON) and "the extractor broke" in extract_errors[0]["reason"]
@@ -272,6 +280,43 @@ def test_path_list_file_uris_and_jsonl(spark, warcs, single_machine, tmp_path: P
     assert warcs[2].resolve().as_uri() in sources
     with pytest.raises(JobError, match="exists and is not empty"):
         run_extract(spark, [str(listing)], str(out), prefix=str(warcs[0].parent))
+
+
+def test_a_remote_warc_is_streamed_to_a_spill_and_named_by_its_uri(warcs, monkeypatch, tmp_path: Path) -> None:
+    """Any scheme but file: is copied a chunk at a time to a local file, which goes once read; the rows
+    name the URI. file: is read in place."""
+    from contextlib import contextmanager
+
+    from pyarrow import fs
+
+    from civicwatch.spark import remote, worker
+
+    opened: list[str] = []
+
+    @contextmanager
+    def local_stream(uri: str):  # stands for S3: the same pyarrow stream type, from the local disk
+        opened.append(uri)
+        with fs.LocalFileSystem().open_input_stream(str(warcs[0]), compression=None) as stream:
+            yield stream
+
+    worker.load_models()  # the prefilter, as on an executor
+    monkeypatch.setattr(remote, "open_stream", local_stream)
+    monkeypatch.setattr(remote, "CHUNK_BYTES", 1000)  # many chunks
+    uri = "s3a://bucket/crawl-data/crawl-0.warc.gz"
+    stats = worker.PartitionStats()
+    with remote.local_warc(uri, str(tmp_path)) as spilled:
+        assert spilled.read_bytes() == warcs[0].read_bytes() and spilled.parent.parent == tmp_path
+    assert not spilled.exists() and opened == [uri]
+    rows = list(worker.uri_rows(uri, WorkerSettings(), stats))
+    articles = [values for kind, values in rows if kind == "article"]
+    assert len(articles) == 2 and stats.warcs == 1 and stats.pages == 4
+    assert all(values[4] == uri and values[3].startswith(f"{uri}@") for values in articles)  # warc, source
+    assert not list(tmp_path.iterdir())  # only the default temporary folder was used, and emptied
+    with remote.local_warc(warcs[1].resolve().as_uri()) as in_place:
+        assert in_place == warcs[1].resolve()
+    assert in_place.exists() and opened == [uri, uri]
+    buffer = io.BytesIO()
+    assert remote.spill(io.BytesIO(b"x" * 2500), buffer, chunk=1000) == 2500 and buffer.getvalue() == b"x" * 2500
 
 
 def test_inputs_that_are_neither_warcs_nor_lists(tmp_path: Path) -> None:

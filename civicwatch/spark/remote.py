@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
-CHUNK_BYTES = 8 * 1024 * 1024  # what the spill copies at a time: the only part of the file in memory
+CHUNK_BYTES = 1024 * 1024  # what the spill copies at a time: the only part of the file in memory
 _S3_SCHEMES = ("s3a", "s3n")  # Hadoop's names for S3; pyarrow knows it as s3
 
 
@@ -57,8 +57,9 @@ def local_warc(uri: str, spill_dir: str | None = None) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def spill(stream: BinaryIO, sink: BinaryIO, chunk: int = CHUNK_BYTES) -> int:
-    """Copy ``stream`` into ``sink`` a chunk at a time; returns the bytes copied."""
+def spill(stream: BinaryIO, sink: BinaryIO, chunk: int | None = None) -> int:
+    """Copy ``stream`` into ``sink`` a chunk at a time (``CHUNK_BYTES``); returns the bytes copied."""
+    chunk = chunk or CHUNK_BYTES
     copied = 0
     while True:
         data = stream.read(chunk)
@@ -85,7 +86,7 @@ def open_stream(uri: str) -> Iterator[BinaryIO]:
             yield handle
         return
     try:
-        stream = filesystem.open_input_stream(path)
+        stream = filesystem.open_input_stream(path, compression=None)  # the bytes as stored: offsets name records
     except Exception as exc:  # ArrowInvalid and friends, not only OSError: a read error for the caller
         raise OSError(str(exc)) from exc
     with stream:
