@@ -133,7 +133,8 @@ class Cluster:
             SPARK_LOG_DIR=str(folder / "logs"),
             SPARK_DAEMON_MEMORY="512m",
         )
-        self.env.pop("PYSPARK_PYTHON", None)  # the executors' Python is the job's (spark.pyspark.python)
+        for name in ("PYSPARK_PYTHON", "PYTHONPATH"):  # the executors run the packed env and the wheel, only
+            self.env.pop(name, None)
         self.processes: dict[str, subprocess.Popen] = {}
         self.worker_uis: dict[str, int] = {}
         self.descendants: set[int] = set()
