@@ -9,7 +9,7 @@ DEMO_USER ?= demo
 DEMO_PASSWORD ?= demo-password
 DEMO_PORT ?= 8000
 
-.PHONY: setup demo test fuzz eval train bench lint clean
+.PHONY: setup demo test fuzz fuzz-extract eval train bench lint clean
 
 setup: $(STAMP)
 
@@ -42,6 +42,14 @@ fuzz: setup
 	CIVICWATCH_FUZZ_PROFILE=fuzz CIVICWATCH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/test_fuzz.py \
 		-p no:cacheprovider --hypothesis-show-statistics -k "fuzz_"
 
+# civicwatch.extract on FUZZ_EXTRACT_CASES random, mutated real (../shared/eval/train), huge, pronoun-chain and
+# blank inputs; every failure is recorded and the cases, failures, slowest case and peak memory are printed.
+# `make test` runs the same tests with a few hundred fixed cases.
+FUZZ_EXTRACT_CASES ?= 10000
+fuzz-extract: setup
+	CIVICWATCH_FUZZ_EXTRACT_CASES=$(FUZZ_EXTRACT_CASES) $(BIN)/pytest tests/test_extract_fuzz.py -p no:cacheprovider \
+		--hypothesis-show-statistics
+
 # make eval EVAL_ARGS='--split dev --verbose' scores one split and lists its misses
 eval: setup
 	$(BIN)/python bench/eval.py $(SHARED)/eval $(EVAL_ARGS)
@@ -52,6 +60,7 @@ train: setup
 
 bench: setup
 	$(BIN)/python bench/bench_extract.py $(SHARED)/eval/dev
+	$(BIN)/python bench/bench_long_sentence.py $(SHARED)/eval/train
 	$(BIN)/python bench/bench_ingest.py $(SHARED)/eval/dev
 	$(BIN)/python bench/bench_registry.py $(SHARED)/registries
 	$(BIN)/python bench/bench_sources.py $(SHARED)

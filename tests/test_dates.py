@@ -279,3 +279,23 @@ def test_parse_published_rejects_garbage_naming_it(value: str) -> None:
 def test_parse_published_rejects_other_types() -> None:
     with pytest.raises(ValueError, match="20160419"):
         parse_published(20160419)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2022", "0000", "2022-01", "2022-12", "2022-12-31", "2024-02-29", "1999-02-29", "2022-02-30", "2022-13",
+        "2022-00", "2022-21", "2022-24", "2022-25", "XXXX", "XXXX-03", "XXXX-02-29", "XXXX-02-30", "XXXX-13",
+        "XXXX-21", "2022-XX", "2022-01-XX", "199X", "2022?", "2016/2017", "٢٠٢٢", "2022-1-1", "20220101", "",
+    ],
+)  # fmt: skip
+def test_is_valid_edtf_agrees_with_the_edtf_parser(value: str) -> None:
+    """Plain years, months, days and seasons skip the parser (is_valid_edtf's fast path): same answers."""
+    from civicwatch.core.dates import is_valid_edtf
+
+    try:
+        edtf.parse_edtf(value)
+        parsed = True
+    except Exception:
+        parsed = False
+    assert is_valid_edtf(value) is parsed

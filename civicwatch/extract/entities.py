@@ -22,9 +22,13 @@ _ACRONYM = re.compile(
     rf"((?:[{_UPPER}][\w'’.-]*\s+)(?:(?:{_JOINERS})\s+|[\w'’.-]+\s+){{0,6}}?[\w'’.-]+)"
     rf"\s+\(([{_UPPER}][{_UPPER}a-zа-яё]{{1,7}})\)"
 )
-# English names are capitalised word by word; their acronym may come from another language ("KPP")
+# English names are capitalised word by word; their acronym may come from another language ("KPP").
+# At most _MAX_NAME_WORDS words: an unbounded run made the search quadratic in a long run of capitalised
+# words (29 s for a run of 10,000); no organisation's name before its acronym is that long.
+_MAX_NAME_WORDS = 16
 _ACRONYM_CAPS = re.compile(
-    r"((?:[A-Z][\w'’.-]*\s+)(?:(?:of|for|the|and|on|against|in|to)\s+|[A-Z][\w'’.-]*\s+)*[A-Z][\w'’.-]*)\s+\(([A-Z][A-Za-z]{1,7})\)"
+    r"((?:[A-Z][\w'’.-]*\s+)(?:(?:of|for|the|and|on|against|in|to)\s+|[A-Z][\w'’.-]*\s+)"
+    rf"{{0,{_MAX_NAME_WORDS - 2}}}[A-Z][\w'’.-]*)\s+\(([A-Z][A-Za-z]{{1,7}})\)"
 )
 _QUOTED_NAME = re.compile(r"[\"“«„]([A-Z][^\"”»“«]{1,60}?)[\"”»“]")
 
@@ -44,6 +48,9 @@ class ArticleContext:
     aliases: dict[str, str] = field(default_factory=dict)  # lower-case alias -> canonical name
     kinds: dict[str, str] = field(default_factory=dict)  # canonical name -> ORG / PERSON
     mentions: list[Mention] = field(default_factory=list)
+    # answers of latest / with_noun / salient, by their arguments and the number of mentions then: each
+    # scans every mention, and a long article asks the same question for many of its pronouns
+    _answers: dict[tuple, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     def scan_text(self, text: str) -> None:
         """Aliases the raw text defines: "Full Name (ACR)"."""
@@ -109,6 +116,12 @@ class ArticleContext:
 
     def latest(self, kind: str, before: int, include_state: bool = False) -> str | None:
         """The most recent mention of that kind before sentence ``before``, else in it."""
+        key = ("latest", kind, before, include_state, len(self.mentions))
+        if key not in self._answers:
+            self._answers[key] = self._latest(kind, before, include_state)
+        return self._answers[key]
+
+    def _latest(self, kind: str, before: int, include_state: bool) -> str | None:
         for same_sentence in (False, True):
             for mention in reversed(self.mentions):
                 earlier = mention.order < before or (same_sentence and mention.order == before)
@@ -118,6 +131,12 @@ class ArticleContext:
 
     def with_noun(self, word: str, before: int) -> str | None:
         """ "the union", "фонд": the latest organization whose name holds that noun."""
+        key = ("with_noun", word, before, len(self.mentions))
+        if key not in self._answers:
+            self._answers[key] = self._with_noun(word, before)
+        return self._answers[key]
+
+    def _with_noun(self, word: str, before: int) -> str | None:
         for mention in reversed(self.mentions):
             if mention.kind == "ORG" and not mention.state and mention.order <= before:
                 words = {self.lemmatize(w) if self.lemmatize else w for w in mention.name.lower().split()}
@@ -127,6 +146,12 @@ class ArticleContext:
 
     def salient(self, kind: str, include_state: bool = False, before: int | None = None) -> str | None:
         """The most mentioned name of that kind (up to sentence ``before``); ties go to the latest."""
+        key = ("salient", kind, include_state, before, len(self.mentions))
+        if key not in self._answers:
+            self._answers[key] = self._salient(kind, include_state, before)
+        return self._answers[key]
+
+    def _salient(self, kind: str, include_state: bool, before: int | None) -> str | None:
         counts: dict[str, tuple[int, int]] = {}
         for mention in self.mentions:
             if before is not None and mention.order > before:

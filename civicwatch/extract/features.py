@@ -220,7 +220,10 @@ def _salience_features(analysis: Analysis, name: str) -> list[str]:
     key = _salience_key(name)
     if not key or not text:
         return []
-    f = [f"mentions={_bucket(text.count(key))}"]
+    counts = analysis.extra.setdefault("mention_counts", {})  # once per name: a long text is read once per name
+    if key not in counts:
+        counts[key] = text.count(key)
+    f = [f"mentions={_bucket(counts[key])}"]
     if key in text[:400]:
         f.append("in_lead")
     return f

@@ -8,11 +8,12 @@ Two events are one act when they share type, a compatible subtype, a target
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from civicwatch.core.dates import dates_agree
 from civicwatch.core.schema import subtypes_agree as _subtypes_agree
 from civicwatch.model import Event
-from civicwatch.resolve.identity import match_strength
+from civicwatch.resolve.identity import name_keys
 
 
 def merge_events(events: list[Event]) -> list[Event]:
@@ -44,6 +45,7 @@ def same_act(a: Event, b: Event) -> bool:
     return names_overlap(a.targets, b.targets)
 
 
+@lru_cache(maxsize=16384)
 def _norm(name: str) -> str:
     name = re.sub(r"[\"'“”«»„‘’`]", "", name.lower())
     name = re.sub(r"[^\w\s]", " ", name)
@@ -51,16 +53,21 @@ def _norm(name: str) -> str:
 
 
 def names_overlap(a: list[str], b: list[str]) -> bool:
-    for x in a:
-        for y in b:
-            nx, ny = _norm(x), _norm(y)
-            if not nx or not ny:
-                continue
-            if nx == ny or re.search(rf"(^| ){re.escape(nx)}( |$)", ny) or re.search(rf"(^| ){re.escape(ny)}( |$)", nx):
+    """Whether a name of one list is a name of the other, or holds it as whole words ("Memorial" in
+    "Memorial Human Rights Centre"), or has the same full key ("Солдатских матерей", "Солдатские матери").
+
+    A kept event collects the targets of every mention it absorbs, so both lists can be long: each name is
+    normalised once, and the full keys are compared as sets, not pair by pair."""
+    named_a = [(x, f" {n} ") for x in a if (n := _norm(x))]
+    named_b = [(y, f" {n} ") for y in b if (n := _norm(y))]
+    if not named_a or not named_b:
+        return False
+    for _, nx in named_a:
+        for _, ny in named_b:  # equal, or one within the other as whole words
+            if nx in ny or ny in nx:
                 return True
-            if match_strength(x, y) >= 1.0:  # "Солдатских матерей" and "Солдатские матери"
-                return True
-    return False
+    keys_a = {name_keys(x).full for x, _ in named_a}
+    return any(name_keys(y).full in keys_a for y, _ in named_b if name_keys(y).full)
 
 
 _NUMBER_WORDS = {

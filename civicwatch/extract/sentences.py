@@ -75,8 +75,7 @@ def split_sentences(lines: list[Line]) -> list[Sentence]:
 def _split(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for match in _BOUNDARY.finditer(text):
-        before = text[start : match.start()].rstrip('.!?"”’»)]').split()
-        last = before[-1].lower() if before else ""
+        last = _last_word(text, start, match.start()).lower()
         # "U.S." or "Mr." or an initial ("V. Putin") does not end a sentence
         if last.rstrip(".") in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
             continue
@@ -86,6 +85,19 @@ def _split(text: str) -> list[tuple[int, int]]:
     if start < len(text):
         spans.append((start, len(text.rstrip())))
     return [(s, e) for s, e in spans if e > s]
+
+
+def _last_word(text: str, start: int, end: int) -> str:
+    """The last word of ``text[start:end]`` without its closing marks, read from the end: a run of
+    initials or abbreviations that end no sentence ("A. B. C. ...") must not rescan the text before it."""
+    window = 64
+    while True:
+        low = max(start, end - window)
+        words = text[low:end].rstrip('.!?"”’»)]').split()
+        # the window holds the whole last word when it reaches ``start`` or a space before that word
+        if low == start or len(words) > 1 or (words and text[low].isspace()):
+            return words[-1] if words else ""
+        window *= 2
 
 
 def _looks_like_headline(text: str) -> bool:

@@ -84,6 +84,12 @@ def nominative_phrase(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=50000)
+def _gender(word: str) -> str | None:
+    """The grammatical gender of a name's head word (cached: every candidate argument's name asks it)."""
+    return analyzer().parse(word)[0].tag.gender
+
+
 def name(sentence: ParsedSentence, tokens: list[Token]) -> str:
     """The phrase in the nominative: its head and the words agreeing with it change, complements stay."""
     if not tokens:
@@ -95,7 +101,7 @@ def name(sentence: ParsedSentence, tokens: list[Token]) -> str:
     }
     gender = None
     if head.upos in ("NOUN", "PROPN") and len(head.text) <= _MAX_WORD:
-        gender = analyzer().parse(head.text)[0].tag.gender
+        gender = _gender(head.text)
     out = ""
     previous: Token | None = None
     for token in tokens:
