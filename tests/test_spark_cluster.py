@@ -9,7 +9,7 @@ row; the summary counts every page once.
 
 Building the environment (a venv with the wheel, its dependencies and the spaCy model, packed) takes
 a few minutes; the archive is kept in ``~/.cache/civicwatch-tests`` (or ``$CIVICWATCH_TEST_CACHE``)
-under a hash of pyproject.toml and requirements-model.txt, and the wheel, built each run, is what
+under a hash of the dependencies and requirements-model.txt, and the wheel, built each run, is what
 the executors import (``--py-files`` comes first on their path). Marked slow; ``make test`` runs it.
 """
 
@@ -24,6 +24,7 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -95,11 +96,7 @@ def wheel(tmp_path_factory) -> Path:
 def packed_env(wheel: Path, tmp_path_factory) -> Path:
     """The README's environment: a venv with the wheel (and the spark extra), the spaCy model and
     venv-pack, packed; cached by the hash of what decides its contents."""
-    key = hashlib.sha256(
-        b"".join((REPO / name).read_bytes() for name in ("pyproject.toml", "requirements-model.txt"))
-        + sys.version.encode()
-        + PACK_EXCLUDE.encode()
-    ).hexdigest()[:16]
+    key = env_key()
     archive = CACHE / f"cw-env-{key}.tar.gz"
     if archive.exists():
         return archive
@@ -115,6 +112,14 @@ def packed_env(wheel: Path, tmp_path_factory) -> Path:
     partial.rename(archive)
     shutil.rmtree(env, ignore_errors=True)
     return archive
+
+
+def env_key() -> str:
+    """What decides the packed environment's contents: the dependencies, the model, Python, the pack."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    deps = [*project["dependencies"], *project["optional-dependencies"]["spark"]]
+    parts = [*deps, (REPO / "requirements-model.txt").read_text(encoding="utf-8"), sys.version, PACK_EXCLUDE]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
 # ------------------------------------------------------------------------------------ the cluster
