@@ -180,6 +180,7 @@ def run_extract(
     if not overwrite and output_exists(spark, out):
         raise JobError(f"{out} exists and is not empty: choose another --out, or add --overwrite to replace it")
     settings = settings or WorkerSettings()
+    _py_files_first(sc)
     # One pass of Python over the pages: each task (mapInArrow over the numbers of its WARC files)
     # returns its rows as Arrow batches of one wide schema, cached in the JVM; each dataset is a
     # projection of it (no Python, no second extraction, in the writes).
@@ -216,6 +217,20 @@ def _storage_level():
     from pyspark import StorageLevel
 
     return StorageLevel.MEMORY_AND_DISK
+
+
+def _py_files_first(sc) -> None:
+    """Put spark-submit's --py-files (the civicwatch wheel) on the path of the executors' daemon.
+
+    civicwatch's daemon imports civicwatch and loads the models before any task puts the --py-files
+    on its path, so without this it would run the civicwatch of the packed environment, not the
+    wheel. Their names are relative to the executor's working folder, where Spark fetches them.
+    """
+    includes = list(getattr(sc, "_python_includes", None) or [])
+    current = [p for p in sc.environment.get("PYTHONPATH", "").split(os.pathsep) if p]
+    missing = [name for name in includes if name not in current]
+    if missing:  # once per session: a changed environment would start another daemon
+        sc.environment["PYTHONPATH"] = os.pathsep.join([*missing, *current])
 
 
 def _arrow_schema(schema):
