@@ -226,7 +226,9 @@ def _py_files_first(sc) -> None:
     on its path, so without this it would run the civicwatch of the packed environment, not the
     wheel. Their names are relative to the executor's working folder, where Spark fetches them.
     """
-    includes = list(getattr(sc, "_python_includes", None) or [])
+    submitted = [os.path.basename(p) for p in (sc.getConf().get("spark.submit.pyFiles") or "").split(",") if p]
+    # pyspark puts only .zip, .egg and .jar files on the path of the tasks, never a wheel
+    includes = list(dict.fromkeys([*submitted, *(getattr(sc, "_python_includes", None) or [])]))
     current = [p for p in sc.environment.get("PYTHONPATH", "").split(os.pathsep) if p]
     missing = [name for name in includes if name not in current]
     if missing:  # once per session: a changed environment would start another daemon
