@@ -173,8 +173,10 @@ def test_the_real_extractor_stopped_mid_article_extracts_the_next_one_as_before(
     before = [[e.to_dict() for e in process_article(a)] for a in (short, russian)]
     assert all(before)
     for article in (short, russian):
-        long_text = " ".join([article.text] * 50)  # several seconds uncapped
-        for cap in (0.05, 0.2, 0.5):  # stopped at different places
+        first, rest = article.text.split(" ", 1)
+        for n, cap in enumerate((0.05, 0.2, 0.5)):  # stopped at different places
+            # seconds uncapped in either language: 400 sentences, each different (parses are cached by text)
+            long_text = " ".join(f"{first} {n * 1000 + i} {rest}" for i in range(400))
             events, failure = extract_article(Article(text=long_text, language=article.language), timeout=cap)
             assert failure is not None and failure.kind == "timeout" and events == []
     after = [[e.to_dict() for e in extract_article(a)[0]] for a in (short, russian)]
