@@ -331,16 +331,33 @@ def train(
 
     The seed corpus (hand-written items of canonical constructions, shipped in the package) is
     part of every training set and of no test fold."""
-    started = time.perf_counter()
     documents = load_corpus(corpus)
     seeds = load_corpus(seed) if seed is not None and seed.is_dir() else []
     log(f"{len(documents)} articles from {corpus}, {len(seeds)} seed items")
+    models, summary = build(documents, seeds, k, log)
+    summary["corpus"]["digest"] = gold_digest(corpus)
+    write(models, summary, out, log)
+    return summary
+
+
+def build(
+    documents: list[Document],
+    seeds: list[Document],
+    k: int = FOLDS,
+    log: Callable[[str], None] = print,
+    analyses: list[Analysis] | None = None,
+) -> tuple[Models, dict]:
+    """Cross-validate on ``documents`` (``seeds`` in every training fold, never scored), then fit one
+    model set on all of them; the models (all languages) and the report (``write`` saves both).
+    ``analyses``: those of ``documents + seeds`` when already made."""
+    started = time.perf_counter()
 
     def progress(n: int, total: int) -> None:
         if n % 20 == 0 or n == total:
             log(f"  analysed {n}/{total}")
 
-    analyses = analyze_all(documents + seeds, progress)
+    if analyses is None:
+        analyses = analyze_all(documents + seeds, progress)
     labelled = [(d.language, label(d, a)) for d, a in zip(documents + seeds, analyses, strict=True)]
     corpus_labels, seed_labels = labelled[: len(documents)], labelled[len(documents) :]
     gold = sum(lab.gold for _, lab in corpus_labels)
@@ -354,22 +371,33 @@ def train(
     models = fit(labelled, "")
     weights = json.dumps(models.to_json(), sort_keys=True).encode("utf-8")
     models.version = datetime.now(UTC).strftime("%Y.%m.%d") + "-" + sha256(weights).hexdigest()[:8]
-    out.mkdir(parents=True, exist_ok=True)
-    for language in sorted({d.language for d in documents}):
-        for_language(models, language).save(out / f"{language}.json.gz")
     summary = {
         "model_version": models.version,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "corpus": {"articles": len(documents), "digest": gold_digest(corpus), "gold_events": gold},
+        "languages": sorted({d.language for d in documents + seeds}),
+        "corpus": {"articles": len(documents), "gold_events": gold},
         "seed": {"items": len(seeds), "gold_events": sum(lab.gold for _, lab in seed_labels)},
         "candidates": {"gold_with_candidate": found, "gold_with_target_candidate": reachable},
         "thresholds": THRESHOLDS,
         "cv": {"folds": k, "seed": SEED, **cv},
         "seconds": round(time.perf_counter() - started, 1),
     }
+    return models, summary
+
+
+def write(models: Models, summary: dict, out: Path, log: Callable[[str], None] = print) -> None:
+    """Save each language's models and the report in ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    for language in summary.get("languages") or []:
+        for_language(models, language).save(out / f"{language}.json.gz")
     (out / "report.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     log(f"models {models.version} written to {out} in {summary['seconds']} s")
-    return summary
+
+
+def score_models(documents: list[Document], analyses: list[Analysis], models: Callable[[str], Models]) -> dict:
+    """Scores (all, per language) of the models ``models(language)`` gives, on annotated documents."""
+    predicted = [predictions(a, models(d.language)) for d, a in zip(documents, analyses, strict=True)]
+    return report(documents, predicted)
 
 
 def main(argv: list[str] | None = None) -> int:
