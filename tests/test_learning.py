@@ -333,3 +333,29 @@ def test_the_whole_loop(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "4 articles re-extracted with model" in result.output and "added" in result.output
     learn.use_version(None)
     learn.clear_cache()
+
+
+# -- the web routes: the queue is for analysts, the add-event API -----------------------------------------
+def test_queue_page_and_add_event_api(reviewed) -> None:
+    from fastapi.testclient import TestClient
+    from webui_support import api_token
+
+    from civicwatch.web.app import create_app
+
+    client = TestClient(create_app(reviewed.url.render_as_string(hide_password=False)))
+    anonymous = client.get("/review", headers={"Accept": "text/html"}, follow_redirects=False)
+    assert anonymous.status_code in (302, 303) and "/login" in anonymous.headers["location"]
+    bearer = {"Authorization": f"Bearer {api_token(reviewed)}"}
+    sentence = "Police searched the office of Beta News the same day."
+    body = {"type": "attack", "subtype": "harassment", "targets": ["Beta News"], "evidence": sentence, "note": "n"}
+    answer = client.post("/api/articles/1/events", json=body, headers=bearer)
+    assert answer.status_code == 201, answer.text
+    data = answer.json()
+    assert data["data"]["event"]["type"] == "attack" and data["data"]["review_state"] == "confirmed"
+    assert [(h["action"], h["username"]) for h in data["history"]] == [("add", "anna")]
+    bad = client.post("/api/articles/1/events", json=body | {"evidence": "not in the text"}, headers=bearer)
+    assert bad.status_code == 422 and "evidence: give the sentence" in bad.text
+    assert client.post("/api/articles/1/events", json=body).status_code == 401
+    assert client.post("/api/articles/99/events", json=body, headers=bearer).status_code == 404
+    page = client.get("/review", headers=bearer)
+    assert page.status_code == 200 and "reviews since the last training" in page.text

@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import civicwatch
 from civicwatch.store import connect
-from civicwatch.web import api, atom, exports, login, pages, review
+from civicwatch.web import api, atom, exports, login, pages, queue, review
 from civicwatch.web.deps import API_PREFIX, read_access
 from civicwatch.web.security import SecurityHeadersMiddleware
 from civicwatch.web.templating import render_error
@@ -89,6 +89,7 @@ def create_app(db: str | None = None, *, private: bool = False, secure_cookies: 
 
     app.include_router(login.router)
     app.include_router(review.router)
+    app.include_router(queue.router)
     app.include_router(api.router, prefix=API_PREFIX)
     app.include_router(exports.router)
     app.include_router(atom.router)
