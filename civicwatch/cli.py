@@ -1216,8 +1216,8 @@ app.add_typer(models_app, name="models")
 
 def _score(result: dict | None) -> str:
     if result is None:
-        return "-"
-    return f"F1 {result['f1']:.3f} (P {result['precision']:.3f} R {result['recall']:.3f})"
+        return f"{'-':>5}  {'':5} {'':5}"
+    return f"{result['f1']:5.3f}  {result['precision']:5.3f} {result['recall']:5.3f}"
 
 
 @app.command()
@@ -1278,12 +1278,13 @@ def train(
         finally:
             if engine is not None:
                 engine.dispose()
-    console = Console(highlight=False, emoji=False, markup=False)
-    table = Table("score", f"current {outcome.current}", f"candidate {outcome.candidate}", "", box=None)
+    typer.echo(f"{'':22}{'current ' + outcome.current:<24}  candidate {outcome.candidate}")
+    typer.echo(f"{'score':22}{'F1':>5}  {'P':>5} {'R':>5}     {'F1':>5}  {'P':>5} {'R':>5}   {'change':>6}")
     for row in outcome.rows:
-        mark = "lower" if row.regressed else ""
-        table.add_row(row.name, _score(row.current), _score(row.candidate), mark)
-    console.print(table)
+        change = ""
+        if row.current is not None and row.candidate is not None:
+            change = f"{row.candidate['f1'] - row.current['f1']:+6.3f}" + (" lower" if row.regressed else "")
+        typer.echo(f"{row.name:22}{_score(row.current)}     {_score(row.candidate)}   {change}")
     verdict = "installed" if outcome.installed else "not installed"
     typer.echo(f"candidate {outcome.candidate} {verdict}: {outcome.reason}")
     if not outcome.installed:

@@ -231,12 +231,12 @@ def replace_events(session: Session, article_id: int, events: list[EventIn]) -> 
     old = list(session.scalars(select(Mention).where(Mention.article_id == article_id).order_by(Mention.id)))
     matched: dict[int, EventIn] = {}
     fresh: list[EventIn] = []
-    for new in events:
-        mention = next((m for m in old if m.id not in matched and _same_act(m, new)), None)
-        if mention is None:
-            fresh.append(new)
+    for extracted in events:
+        same = next((m for m in old if m.id not in matched and _same_act(m, extracted)), None)
+        if same is None:
+            fresh.append(extracted)
         else:
-            matched[mention.id] = new
+            matched[same.id] = extracted
     for mention in old:
         event = mention.event
         new = matched.get(mention.id)
