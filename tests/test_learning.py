@@ -209,6 +209,26 @@ def test_replace_events_keeps_reviews(reviewed) -> None:
         assert count_consistency_problems(s) == []
 
 
+def test_replace_events_keeps_an_act_other_articles_report(store_engine) -> None:
+    first = ArticleIn(text=TEXT, published=date(2024, 3, 5), source="/a.txt", language="en")
+    other = "Rights groups protest\n\nThe fine imposed on Alpha Watch drew protests from groups across the region."
+    second = ArticleIn(text=other, published=date(2024, 3, 6), source="/b.txt", language="en")
+    items = [
+        FileResult(Path("/a.txt"), article=first, events=[FINE]),
+        FileResult(Path("/b.txt"), article=second, events=[FINE]),
+    ]
+    list(ingest_results(store_engine, items))
+    with session(store_engine) as s:
+        (event,) = s.scalars(select(Event))
+        assert event.source_count == 2 and event.evidence_article_id == 1
+        changes = replace_events(s, 1, [])
+        s.commit()
+        assert dict(changes.removed) == {"sanction": 1}
+        (event,) = s.scalars(select(Event))
+        assert (event.source_count, event.evidence_article_id) == (1, 2)
+        assert count_consistency_problems(s) == []
+
+
 # -- versions of models ------------------------------------------------------------------------------
 def test_versions_fall_back_to_the_package(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CIVICWATCH_DATA_DIR", str(tmp_path))

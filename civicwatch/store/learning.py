@@ -238,33 +238,17 @@ def replace_events(session: Session, article_id: int, events: list[EventIn]) -> 
         else:
             matched[same.id] = extracted
     for mention in old:
-        event = mention.event
         new = matched.get(mention.id)
-        if new is None:
-            if event.review_state != "unreviewed" or (mention.extra or {}).get("added_by"):
+        if (mention.extra or {}).get("added_by"):  # the analyst's report stays as it is, found again or not
+            if new is None:
                 changes.kept[mention.type] += 1
-                continue
+        elif new is not None:
+            _renew(session, mention, new, changes)
+        elif mention.event.review_state != "unreviewed":
+            changes.kept[mention.type] += 1
+        else:
             changes.removed[mention.type] += 1
-            session.delete(mention)
-            event.source_count -= 1
-            if event.source_count <= 0:
-                session.delete(event)
-            continue
-        if (mention.extra or {}).get("added_by"):
-            continue  # the extractor now finds what an analyst added: the analyst's report stays as it is
-        before = {name: _plain(getattr(mention, name)) for name in COMPARED}
-        values = field_values(new)
-        for name, value in values.items():
-            setattr(mention, name, value)
-        mention.extra = {k: v for k, v in new.extra.items() if isinstance(v, str | int | float | bool) or v is None}
-        if before != {name: _plain(values[name]) for name in COMPARED}:
-            changes.changed[new.type] += 1
-        if event.review_state == "unreviewed" and event.source_count == 1:
-            for name, value in values.items():
-                setattr(event, name, value)
-            span = date_range(event.date) if event.date else None
-            event.date_start, event.date_end = span if span else (None, None)
-            _relink(session, event, {"target", "actor", "location"})
+            _drop(session, mention, article_id)
     session.flush()
     if fresh:
         add_reports(session, article, fresh)
@@ -274,6 +258,43 @@ def replace_events(session: Session, article_id: int, events: list[EventIn]) -> 
     article.event_count = session.scalar(select(func.count(Mention.id)).where(Mention.article_id == article_id)) or 0
     session.flush()
     return changes
+
+
+def _renew(session: Session, mention: Mention, new: EventIn, changes: Changes) -> None:
+    """The report takes the new extraction's values, and its event too while nobody reviewed it."""
+    before = {name: _plain(getattr(mention, name)) for name in COMPARED}
+    values = field_values(new)
+    for name, value in values.items():
+        setattr(mention, name, value)
+    mention.extra = {k: v for k, v in new.extra.items() if isinstance(v, str | int | float | bool) or v is None}
+    if before != {name: _plain(values[name]) for name in COMPARED}:
+        changes.changed[new.type] += 1
+    event = mention.event
+    if event.review_state == "unreviewed" and event.source_count == 1:
+        for name, value in values.items():
+            setattr(event, name, value)
+        span = date_range(event.date) if event.date else None
+        event.date_start, event.date_end = span if span else (None, None)
+        _relink(session, event, {"target", "actor", "location"})
+
+
+def _drop(session: Session, mention: Mention, article_id: int) -> None:
+    """Remove a report; its event goes with it when it has no other, else takes another's evidence if needed."""
+    event = mention.event
+    session.delete(mention)
+    event.source_count -= 1
+    if event.source_count <= 0:
+        session.delete(event)
+        return
+    if event.evidence_article_id == article_id:
+        other = session.scalars(
+            select(Mention)
+            .where(Mention.event_id == event.id, Mention.id != mention.id)
+            .order_by(Mention.confidence.desc(), Mention.id)
+        ).first()
+        if other is not None:
+            event.evidence, event.evidence_article_id = other.evidence, other.article_id
+            event.evidence_start, event.evidence_end = other.evidence_start, other.evidence_end
 
 
 def articles_to_reextract(session: Session, since: date | None = None) -> list[int]:
