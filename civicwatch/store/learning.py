@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session
 from civicwatch.core.dates import date_range
 from civicwatch.core.schema import EDITABLE_FIELDS, field_values
 from civicwatch.model import Event as EventIn
-from civicwatch.store.ingest import add_reports
 from civicwatch.store.models import Article, AuditLogEntry, Event, Mention, User
 from civicwatch.store.review import ReviewError, _now, _plain, _relink, _who, record_audit, validate_changes
 
@@ -251,6 +250,8 @@ def replace_events(session: Session, article_id: int, events: list[EventIn]) -> 
             _drop(session, mention, article_id)
     session.flush()
     if fresh:
+        from civicwatch.store.ingest import add_reports  # (deduplication's libraries: not for the web app)
+
         add_reports(session, article, fresh)
         for new in fresh:
             changes.added[new.type] += 1
