@@ -1,13 +1,15 @@
 """Throughput benchmark: extraction of a batch of articles on one CPU core, per language.
 
-usage: python bench/bench_extract.py DEV_DIR [--n 1000] [--language {en,ru,all}]
+usage: python bench/bench_extract.py DEV_DIR [--n 1000] [--language {en,ru,all}] [--timeout SECONDS]
 
 Splits DEV_DIR's NAME.txt files by the ``language`` field of NAME.gold.json (NAME.meta.json
 when there is no gold file) and, for English and for Russian in turn, builds a batch of N
 articles of that language (repeated in order, each with its publication date from
 NAME.meta.json, or NAME.gold.json when there is no meta file), pins the process to one CPU,
-loads that language's extractor (timed on its own), then times ``civicwatch.extract`` over
-the batch. Each language runs in a fresh process of its own, so its peak memory is its own.
+loads that language's extractor (timed on its own), then times the extraction of the batch through
+``civicwatch.pipeline.extract_article``, the guarded call ``civicwatch extract``, ``ingest`` and Spark
+make, with its per-article time cap (``--timeout``, default 10 s; 0 times ``civicwatch.extract``
+bare, without the guard). Each language runs in a fresh process of its own, so its peak memory is its own.
 Prints articles per second, ms per article, total seconds, articles per CPU second (the figure to
 compare on a shared machine, where wall time also counts the other processes on the CPU), peak
 memory (ru_maxrss) and the goal: >= 25 articles/s on one core within 1 GiB, for each language, then a summary table.
@@ -26,6 +28,7 @@ import resource
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 from single_thread import pin_to_one_cpu  # sets one thread per process on import
@@ -71,7 +74,7 @@ def peak_memory_mib() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB on Linux
 
 
-def run_batch(dev_dir: Path, n: int, language: str) -> dict:
+def run_batch(dev_dir: Path, n: int, language: str, timeout: float = 10.0) -> dict:
     """Benchmark one language ("all": every article) in this process; print its report, return its figures."""
     pinning = pin_to_one_cpu()
     articles = load_articles(dev_dir, None if language == "all" else language)
@@ -85,6 +88,8 @@ def run_batch(dev_dir: Path, n: int, language: str) -> dict:
     start = time.perf_counter()
     from civicwatch import extract
     from civicwatch.extract.language import detect_language
+    from civicwatch.model import Article
+    from civicwatch.pipeline import extract_article
 
     # Load the models, lexicons and the language detector once, outside the timed batch.
     get_extractor = importlib.import_module("civicwatch.extract.extractor").get_extractor
@@ -98,6 +103,14 @@ def run_batch(dev_dir: Path, n: int, language: str) -> dict:
     first_error = None
     start, cpu_start = time.perf_counter(), time.process_time()
     for name, text, published in batch:
+        if timeout:
+            day = date.fromisoformat(published[:10]) if published else None
+            found, failure = extract_article(Article(text=text, published=day), timeout=timeout)
+            events += len(found)
+            if failure is not None:
+                failures += 1
+                first_error = first_error or f"{name}: {failure}"
+            continue
         try:
             events += len(extract(text, published=published))
         except Exception as exc:  # one bad article must not stop the benchmark
@@ -114,6 +127,8 @@ def run_batch(dev_dir: Path, n: int, language: str) -> dict:
     print(f"batch        {len(batch)} articles ({len(articles)} distinct, {chars / 1e6:.2f} M chars)")
     print(f"cpu          {pinning}")
     print(f"model load   {load_seconds:.2f} s (peak memory after load {memory_after_load:.0f} MiB)")
+    guard = f"extract_article, {timeout:g} s cap per article" if timeout else "civicwatch.extract, no cap"
+    print(f"timed call   {guard}")
     print(f"extraction   {seconds:.2f} s total, {rate:.1f} articles/s, {per_article_ms:.1f} ms/article")
     # on a shared machine the wall time also counts the other processes on this CPU; CPU time does not
     print(f"cpu time     {cpu_seconds:.2f} s, {len(batch) / cpu_seconds:.1f} articles per CPU second")
@@ -142,12 +157,14 @@ def run_batch(dev_dir: Path, n: int, language: str) -> dict:
         "memory_after_load_mib": memory_after_load,
         "peak_mib": memory,
         "ok": ok,
+        "timeout": timeout,
     }
 
 
-def run_in_child(dev_dir: Path, n: int, language: str) -> dict:
+def run_in_child(dev_dir: Path, n: int, language: str, timeout: float) -> dict:
     """One language in a fresh interpreter: its own model load and its own peak memory."""
     command = [sys.executable, str(Path(__file__).resolve()), str(dev_dir), "--n", str(n), "--language", language]
+    command += ["--timeout", str(timeout)]
     command.append("--result-line")
     proc = subprocess.run(command, capture_output=True, text=True)
     result: dict = {"language": language, "articles": 0, "error": f"exit status {proc.returncode}"}
@@ -192,6 +209,13 @@ def main(argv: list[str] | None = None) -> int:
         help="one language only, in this process; 'all': one mixed batch of every article "
         "(default: en and ru separately, each in a process of its own)",
     )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="per-article time cap of the guarded call (default 10, as civicwatch ingest; 0: civicwatch.extract bare)",
+    )
     parser.add_argument("--result-line", action="store_true", help=argparse.SUPPRESS)  # for the parent process
     args = parser.parse_args(argv)
     if args.n < 1:
@@ -200,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"{args.dev_dir} is not a folder")
 
     if args.language:
-        result = run_batch(args.dev_dir, args.n, args.language)
+        result = run_batch(args.dev_dir, args.n, args.language, args.timeout)
         if args.result_line:
             print(RESULT_PREFIX + json.dumps(result))
         return 0
@@ -208,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     load_articles(args.dev_dir)  # fail early on an empty folder
     results = []
     for language in LANGUAGES:
-        results.append(run_in_child(args.dev_dir, args.n, language))
+        results.append(run_in_child(args.dev_dir, args.n, language, args.timeout))
         print()
     print_summary(results)
     return 0

@@ -1,6 +1,6 @@
 """Storage benchmark: ingest a batch of articles into a SQLite database.
 
-usage: python bench/bench_ingest.py DEV_DIR [--n 10000] [--db URL] [--extract]
+usage: python bench/bench_ingest.py DEV_DIR [--n 10000] [--db URL] [--extract [--timeout SECONDS]]
 
 Builds N distinct articles from DEV_DIR's NAME.txt files, repeated in order: copy k of an article
 gets a closing paragraph of filler words (so it is neither the same text nor a near-duplicate),
@@ -8,8 +8,9 @@ a URL of its own and a publication date k days after the original's (modulo a ye
 are extracted once, before the clock starts, and given to every copy: the benchmark times what
 ``civicwatch ingest`` adds to extraction (duplicate checks, entity resolution, cross-article
 merging, one transaction per article), which ``bench/bench_extract.py`` does not measure. With
---extract every copy is extracted again inside the timed loop (the full ``ingest`` path; about
-25 articles/s on one core, so use a smaller --n).
+--extract every copy is extracted again inside the timed loop, through ``extract_article`` with its
+per-article time cap (``--timeout``, default 10 s), as ``civicwatch ingest`` does: the full path;
+a few articles/s on one core, so use a smaller --n.
 
 Prints articles per second, the stored articles, events, mentions and entities, and the database
 size (SQLite: the file after a WAL checkpoint). The database is a temporary SQLite file unless --db
@@ -31,7 +32,7 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 
 from civicwatch.model import Article as ArticleIn
-from civicwatch.pipeline import FileResult, process_article
+from civicwatch.pipeline import FileResult, extract_into, process_article
 from civicwatch.pipeline.ingest import ingest_results
 from civicwatch.store import connect, session
 from civicwatch.store.engine import sqlite_file
@@ -75,7 +76,7 @@ def _filler(text: str, seed: int) -> str:
     return " ".join(rng.choice(_FILLER_WORDS) for _ in range(words)) + "."
 
 
-def copies(distinct: list[tuple[ArticleIn, list]], n: int, extract: bool):
+def copies(distinct: list[tuple[ArticleIn, list]], n: int, extract: bool, timeout: float = 10.0):
     """FileResults for n distinct copies (events copied, or extracted again with --extract)."""
     for k in range(n):
         original, events = distinct[k % len(distinct)]
@@ -89,11 +90,12 @@ def copies(distinct: list[tuple[ArticleIn, list]], n: int, extract: bool):
             published=published,
             source=f"{original.source}#copy-{copy_no}",
         )
+        result = FileResult(path=Path(article.source), article=article)
         if extract:
-            events = process_article(article)
+            extract_into(result, timeout=timeout)
         else:
-            events = [dataclasses.replace(e, targets=list(e.targets), extra=dict(e.extra)) for e in events]
-        yield FileResult(path=Path(article.source), article=article, events=events)
+            result.events = [dataclasses.replace(e, targets=list(e.targets), extra=dict(e.extra)) for e in events]
+        yield result
 
 
 def database_size(engine) -> str:
@@ -114,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=10_000, help="articles to ingest (default 10000)")
     parser.add_argument("--db", help="database URL (default: a temporary SQLite file)")
     parser.add_argument("--extract", action="store_true", help="extract every copy inside the timed loop")
+    parser.add_argument("--timeout", type=float, default=10.0, help="with --extract: per-article cap (0: none)")
     args = parser.parse_args(argv)
 
     start = time.perf_counter()
@@ -123,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         engine = connect(args.db or f"sqlite:///{scratch}/bench.db")
         stored = duplicates = failed = 0
         start = time.perf_counter()
-        for result in ingest_results(engine, copies(distinct, args.n, args.extract)):
+        for result in ingest_results(engine, copies(distinct, args.n, args.extract, args.timeout)):
             stored += result.status == "stored"
             duplicates += result.status == "duplicate"
             failed += result.status == "failed"

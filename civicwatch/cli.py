@@ -38,6 +38,20 @@ EXIT_OK = 0
 EXIT_FAILED = 1  # some input could not be processed; the others were
 # Usage errors exit with 2 (typer's own convention).
 
+# The per-article time cap's default: civicwatch.pipeline.timecap.DEFAULT_TIMEOUT (not imported here: the
+# pipeline loads the extraction stack; tests/test_cli.py checks the two agree).
+DEFAULT_TIMEOUT = 10.0
+TimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--timeout",
+        metavar="SECONDS",
+        min=0,
+        help="Time allowed to extract one article: past it the article fails with reason 'timeout' "
+        "and the batch goes on (0: no limit).",
+    ),
+]
+
 # Show a progress bar only for batches long enough to need one.
 PROGRESS_MIN_FILES = 20
 PROGRESS_AFTER_S = 2.0
@@ -90,6 +104,7 @@ class _Output:
     include_boilerplate: bool = False
     files: int = 0
     failed: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)  # failures by kind
     events: int = 0
     hidden: int = 0
     json_items: list[dict] = field(default_factory=list)
@@ -103,15 +118,16 @@ class _Output:
         if result.warning:
             self.err.print(f"warning: {result.warning}; ignored")
         if result.error:
-            self.fail(result.path, result.error)
+            self.fail(result.path, result.error, result.error_kind)
             return
         events = [e for e in result.events if self.include_boilerplate or not e.boilerplate]
         self.events += len(events)
         self.hidden += len(result.events) - len(events)
         self._emit(result.path, events)
 
-    def fail(self, path: Path | str, reason: str) -> None:
+    def fail(self, path: Path | str, reason: str, kind: str | None) -> None:
         self.failed += 1
+        self.reasons[kind or "unknown"] = self.reasons.get(kind or "unknown", 0) + 1
         self.err.print(f"error: {path}: {reason}")
 
     def _emit(self, path: Path | str, events: list[Event]) -> None:
@@ -135,7 +151,7 @@ class _Output:
         try:
             target.write_text(_dump([e.to_dict() for e in events]) + "\n", encoding="utf-8")
         except OSError as exc:
-            self.fail(path, f"cannot write {target} ({exc.strerror or exc})")
+            self.fail(path, f"cannot write {target} ({exc.strerror or exc})", "cannot-write")
             return
         self.written.add(target)
 
@@ -144,7 +160,8 @@ class _Output:
         if self.out is None and self.output_format is OutputFormat.json:
             typer.echo(_dump(self.json_items))
         hidden = f" ({self.hidden} boilerplate hidden)" if self.hidden else ""
-        self.err.print(f"{_plural(self.files, 'file')}, {_plural(self.events, 'event')}{hidden}, {self.failed} failed")
+        line = f"{_plural(self.files, 'file')}, {_plural(self.events, 'event')}{hidden}, {self.failed} failed"
+        self.err.print(line + _by_kind(self.reasons))
         return EXIT_FAILED if self.failed else EXIT_OK
 
 
@@ -205,6 +222,7 @@ def extract(
             help="Also output events flagged as boilerplate (site footers, standard disclaimers).",
         ),
     ] = False,
+    timeout: TimeoutOption = DEFAULT_TIMEOUT,
 ) -> None:
     """Extract events from text files.
 
@@ -223,9 +241,10 @@ def extract(
         civicwatch extract news/ --out out/ --include-boilerplate
         civicwatch extract news/ --format jsonl > events.jsonl
 
-    Files that are missing, empty, binary or over 5 MB are reported on stderr
-    (one line each) and skipped; the rest of the batch still runs. A summary
-    line (files, events, failures) ends the run on stderr.
+    Files that are missing, empty, binary or over 5 MB, and articles whose
+    extraction runs past --timeout, are reported on stderr (one line each)
+    and skipped; the rest of the batch still runs. A summary line (files,
+    events, failures by reason) ends the run on stderr.
 
     Exit codes: 0 every input processed; 1 some input failed (or its --out
     file could not be written); 2 bad usage.
@@ -244,7 +263,7 @@ def extract(
         _check_language(language, err)
         from civicwatch.pipeline import process_paths
 
-        for result in process_paths(paths, published=published, url=url, language=language):
+        for result in process_paths(paths, published=published, url=url, language=language, timeout=timeout):
             output.add(result)
             advance(result.path)
     raise typer.Exit(output.finish())
@@ -439,6 +458,7 @@ def ingest(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar or notices: errors and summary only.")
     ] = False,
+    timeout: TimeoutOption = DEFAULT_TIMEOUT,
 ) -> None:
     """Extract events from news and store them in the database.
 
@@ -457,6 +477,11 @@ def ingest(
     same text) is skipped before extraction, and each article is written in
     one transaction, so a killed run loses at most the article in flight and
     the next run picks up where it stopped.
+
+    Nothing one input holds stops the batch: an unreadable file, a bad JSON
+    line or WARC record, or an article whose extraction runs past --timeout
+    is one "error: SOURCE: [POSITION: ]REASON" line on stderr, and the
+    summary counts the failures by reason.
 
     The database is created on first use. Default: $CIVICWATCH_DB, else the
     SQLite file ~/.local/share/civicwatch/civicwatch.db (under $XDG_DATA_HOME
@@ -493,7 +518,7 @@ def ingest(
             fetcher=fetcher,
         )
         with _live_counts(err, show=not quiet, tally=tally) as refresh:
-            for result in ingest_inputs(engine, inputs, options):
+            for result in ingest_inputs(engine, inputs, options, timeout=timeout):
                 _report(err, result, quiet)
                 tally.add(result)
                 refresh()
@@ -518,6 +543,7 @@ def watch(
         bool, typer.Option("--allow-private", help="Allow feeds on loopback or private addresses.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Errors and one summary line per poll only.")] = False,
+    timeout: TimeoutOption = DEFAULT_TIMEOUT,
 ) -> None:
     """Poll feeds and ingest their new items, remembering across restarts what was seen.
 
@@ -533,7 +559,8 @@ def watch(
     from civicwatch.clean.prefilter import Prefilter
     from civicwatch.pipeline.ingest import Ingest
     from civicwatch.sources.feeds import FeedState, read_feed
-    from civicwatch.sources.fetch import Fetcher, FetchError, FetchSettings
+    from civicwatch.sources.fetch import Fetcher, FetchSettings
+    from civicwatch.sources.files import SourceError
     from civicwatch.sources.inputs import InputOptions, fetch_article
     from civicwatch.store import connect, database_url, describe
 
@@ -547,19 +574,22 @@ def watch(
     failed_any = False
     with _store_errors(err), Fetcher(FetchSettings(allow_private=allow_private)) as fetcher:
         engine = connect(db)
-        run = Ingest(engine)
+        run = Ingest(engine, timeout=timeout)
         options = InputOptions(prefilter=Prefilter.for_languages(_supported_languages()), fetcher=fetcher)
         while True:
             tally = _IngestTally()
             for feed in feeds:
                 try:
                     items = read_feed(feed, fetcher)
-                except FetchError as exc:
+                except SourceError as exc:  # FetchError: unreachable, refused, not a feed
                     err.print(f"error: {feed}: {exc.reason}")
-                    tally.failed += 1
-                    tally.reasons[exc.reason.split(" (")[0]] = tally.reasons.get(exc.reason.split(" (")[0], 0) + 1
+                    tally.fail(exc.kind)
                     continue
                 for item in seen.new_items(feed, items):
+                    if item.error:  # an entry the feed reader could not make sense of: said, not skipped
+                        err.print(f"error: {feed}: {item.error}")
+                        tally.fail("bad-feed-item")
+                        continue
                     if not item.link:
                         continue
                     result = run.loaded(fetch_article(item.link, options))
@@ -607,9 +637,7 @@ class _IngestTally:
             return
         self.relevant += 1
         if result.status == "failed":
-            self.failed += 1
-            kind = (result.reason or "unknown").split(" (")[0].split(":")[0].strip()
-            self.reasons[kind] = self.reasons.get(kind, 0) + 1
+            self.fail(result.kind)
         elif result.status == "duplicate":
             self.duplicate += 1
         elif getattr(result, "story_id", None):
@@ -619,6 +647,11 @@ class _IngestTally:
         self.events += result.events
         self.new += result.new_events
         self.merged += result.merged
+
+    def fail(self, kind: str | None) -> None:
+        """One more failure, counted under its reason's label (the readers' ``SourceError.kind``, "timeout")."""
+        self.failed += 1
+        self.reasons[kind or "unknown"] = self.reasons.get(kind or "unknown", 0) + 1
 
     def rate(self) -> float:
         return self.seen / max(time.monotonic() - self.started, 1e-6)
@@ -635,9 +668,12 @@ class _IngestTally:
             f"({_plural(self.events, 'event')}: {self.new} new, {self.merged} merged into stored events), "
             f"{self.copies} copies of stored stories, {self.duplicate} already stored, {self.failed} failed"
         )
-        if self.reasons:
-            text += " (" + ", ".join(f"{kind}: {n}" for kind, n in sorted(self.reasons.items())) + ")"
-        return text
+        return text + _by_kind(self.reasons)
+
+
+def _by_kind(counts: dict[str, int]) -> str:
+    """Failures by reason for a summary line: " (no-text: 2, timeout: 1)", or nothing."""
+    return " (" + ", ".join(f"{kind}: {n}" for kind, n in sorted(counts.items())) + ")" if counts else ""
 
 
 def _report(err: Console, result, quiet: bool) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from datetime import date
 
 import pytest
@@ -19,6 +20,7 @@ os.environ["CIVICWATCH_DATA_DIR"] = tempfile.mkdtemp(prefix="civicwatch-data-")
 RAISE = "FAKE-RAISE"
 BOILERPLATE = "FAKE-BOILERPLATE"
 NO_EVENTS = "FAKE-NONE"
+SLOW = "FAKE-SLOW"  # the extractor hangs (a minute) until the per-article time cap stops it
 
 
 def fake_extract(
@@ -27,6 +29,8 @@ def fake_extract(
     """One designation event per call, dated with ``published``; see the markers above."""
     if RAISE in text:
         raise RuntimeError("fake extractor exploded")
+    if SLOW in text:
+        time.sleep(60)
     if NO_EVENTS in text:
         return []
     events = [

@@ -124,3 +124,58 @@ def test_the_project_scorer_agrees_with_the_reference(tmp_path: Path) -> None:
     assert ours == theirs
     gold, predicted = pairs[0]
     assert len(match_article(gold, predicted)[0]) == len(reference.match_article(gold, predicted)[0])
+
+
+# -- relevance: does the article concern civic space at all -------------------------------------------
+_CIVIC = [
+    "The court fined the newspaper for failing to label itself a foreign agent.",
+    "Police searched the offices of the human rights group and detained two activists.",
+    "The ministry added the independent outlet to the register of foreign agents.",
+    "Journalists of the station were detained after the rights group's protest.",
+]
+_OTHER = [
+    "The home side crushed their rivals four nil and the coach praised the defence.",
+    "The competition authority fined the cement makers for fixing prices.",
+    "Bake the bread for forty minutes and let it cool before slicing.",
+    "The league banned the striker for three matches after the red card.",
+]
+
+
+def test_relevance_scores_like_scikit_learn_and_survives_its_file(tmp_path: Path) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from civicwatch.extract.relevance import C, Relevance, fit_relevance
+
+    texts, labels = _CIVIC + _OTHER, [True] * len(_CIVIC) + [False] * len(_OTHER)
+    relevance = fit_relevance(texts, labels)
+    assert relevance is not None
+    vectorizer = TfidfVectorizer(sublinear_tf=True, min_df=2)
+    reference = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
+    reference.fit(vectorizer.fit_transform(texts), labels)
+    probe = ["Police detained the journalists of the outlet.", "The coach praised the league.", ""]
+    expected = reference.predict_proba(vectorizer.transform(probe))[:, 1]
+    assert [relevance.score(t) for t in probe] == pytest.approx(list(expected), abs=1e-6)
+    again = Relevance.from_json(json.loads(json.dumps(relevance.to_json())))
+    assert [again.score(t) for t in probe] == pytest.approx(list(expected), abs=1e-4)
+    assert relevance.score(probe[0]) > 0.5 > relevance.score(probe[1])
+    assert fit_relevance(texts, [True] * len(texts)) is None  # one kind only: nothing to learn
+
+
+def test_an_irrelevant_article_yields_no_events() -> None:
+    """The reader asks the relevance model first: below its threshold, no candidate is judged."""
+    from civicwatch.extract.extractor import get_extractor
+    from civicwatch.extract.relevance import fit_relevance
+
+    reader = get_extractor("en")
+    # long enough for the relevance model to judge (RELEVANCE_MIN_WORDS); shorter texts it leaves alone
+    text = " ".join(["Police detained the journalist Ivan Petrov of the Kazan Herald on Monday."] * 8)
+    analysis = reader.analyze(text, "2020-05-04")
+    assert reader.decide(analysis), "the shipped models find the detention"
+    models = Models.from_json(reader.models.to_json())
+    models.relevance = fit_relevance(_CIVIC + _OTHER, [False] * len(_CIVIC) + [True] * len(_OTHER))  # inverted
+    assert not models.relevant(text)
+    assert reader.decide(analysis, models) == []
+    assert models.relevant("Police detained the journalist Ivan Petrov.")  # too short to judge
+    models.relevance = None
+    assert models.relevant(text) and reader.decide(analysis, models)

@@ -116,6 +116,25 @@ def test_hard_negatives_have_no_events_and_make_about_a_quarter_of_each_language
         assert 0.15 <= len(negatives) / len(items) <= 0.35, (language, len(negatives), len(items))
 
 
+OFFTOPIC = SEED / "offtopic"
+
+
+def test_offtopic_pages_are_long_well_formed_and_hold_no_event():
+    """seed/offtopic: pages of sport, markets, crime, reviews, politics, recipes, where trigger words keep their
+    everyday sense. They teach the relevance model (an article about civic space or not), not the event models."""
+    texts = sorted(OFFTOPIC.glob("*.txt"))
+    languages = Counter()
+    for text_path in texts:
+        gold = json.loads(text_path.with_name(text_path.stem + ".gold.json").read_text(encoding="utf-8"))
+        text = text_path.read_text(encoding="utf-8")
+        assert NAME.match(text_path.stem) and gold["id"] == text_path.stem and set(gold) == GOLD_KEYS
+        assert gold["events"] == [] and gold["optional_events"] == [] and gold["entities"] == {}
+        assert len(re.findall(r"[.!?](?=\s|$)", text)) >= 6, "a page of several paragraphs"
+        assert not (SEED / text_path.name).exists(), "a name is used once across the seed corpus"
+        languages[gold["language"]] += 1
+    assert languages["en"] >= 50 and languages["ru"] >= 20, languages
+
+
 def test_every_type_and_subtype_is_covered():
     report = []
     for language in LANGUAGES:

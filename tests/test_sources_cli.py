@@ -38,7 +38,7 @@ def test_ingest_a_warc_keeps_the_civic_page_and_counts_failures(tmp_path: Path) 
     assert result.exit_code == 1, result.output  # the truncated archive failed
     # 4 pages read: the recipe screened out, the news page stored once (again in the broken copy)
     assert "4 inputs: 3 relevant, 1 stored" in result.stderr and "1 already stored" in result.stderr
-    assert "1 failed (record at offset" in result.stderr
+    assert "1 failed (truncated-record: 1)" in result.stderr  # counted by the reason's kind
     assert "error:" in result.stderr and "broken.warc.gz" in result.stderr
     assert _articles(db) == 1  # the civic page, once; the recipe was never extracted
 

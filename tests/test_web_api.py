@@ -133,7 +133,7 @@ def test_event_detail(client: TestClient) -> None:
     assert {(e["name"], e["role"]) for e in detail["entities"]} >= {("Memorial", "target"), ("Moscow court", "actor")}
     assert detail["review_state"] == "unreviewed" and detail["registry_check"]["verdict"] == "not_checked"
     assert_error(client.get("/api/events/999999"), 404, "not_found")
-    assert_error(client.get("/api/events/abc"), 422, "invalid_request")
+    assert_error(client.get("/api/events/abc"), 404, "not_found")  # not an id: names nothing
 
 
 def test_entities(client: TestClient) -> None:

@@ -66,7 +66,7 @@ def test_login_sets_a_safe_session_cookie_and_shows_the_user(site):
     assert "httponly" in flags and "samesite=lax" in flags and "path=/" in flags
     assert "secure" not in flags
     page = client.get("/").text
-    assert "Signed in as <strong>anna</strong>" in page and "Logged in as anna." in page
+    assert "Signed in as <strong><bdi>anna</bdi></strong>" in page and "Logged in as anna." in page
     assert "Logged in as anna." not in client.get("/").text  # a flash message shows once
 
 
@@ -246,9 +246,9 @@ def test_review_in_the_browser_is_recorded_and_shown_in_the_history(site):
         ("reopen", "anna", {"review_state": "rejected"}, {"review_state": "unreviewed"}),
     ]
     html = client.get(f"/events/{event_id}").text
-    shown = re.findall(r"<strong>(\w+)</strong> by anna", html)
+    shown = re.findall(r"<strong>(\w+)</strong> by <bdi>anna</bdi>", html)  # names isolated
     assert shown == ["reopen", "reject", "confirm"]  # newest first
-    assert "“confirm &lt;b&gt;now&lt;/b&gt;”" in html
+    assert "“<bdi>confirm &lt;b&gt;now&lt;/b&gt;</bdi>”" in html
     assert client.post(f"/events/{event_id}/review", data={"action": "delete", "csrf_token": token}).status_code == 400
 
 

@@ -76,7 +76,7 @@ def test_event_page_shows_fields_sources_evidence_and_links(site):
     assert "sanction" in html and "fine" in html
     assert f'href="/articles/{mention.article_id}#event-{event.id}"' in html  # the sentence in its article
     assert escape(title) in html
-    assert f"<mark>{escape(mention.evidence)}</mark>" in html
+    assert f"<mark><bdi>{escape(mention.evidence)}</bdi></mark>" in html
     assert "Review history" in html and "Not reviewed yet" in html
     assert 'action="/events/' not in html  # anonymous visitors get no review forms
 
@@ -150,7 +150,7 @@ def test_missing_things_answer_404_pages(site):
         assert response.status_code == 404
         assert response.headers["content-type"].startswith("text/html")
         assert "404" in response.text and "Not Found" in response.text
-    assert client.get("/events/abc", headers=HTML).status_code == 422
+    assert client.get("/events/abc", headers=HTML).status_code == 404  # not an id: names nothing
 
 
 def test_pages_send_security_headers(site):
@@ -183,7 +183,9 @@ def test_hostile_article_text_is_escaped_everywhere(store_engine):
         assert not re.search(r'(href|src|action)="\s*javascript:', html, re.I), path  # shown, never a link
     article = client.get(f"/articles/{article_id}").text
     assert "&lt;script&gt;window.__xss = 1&lt;/script&gt;" in article
-    assert re.search(r'<mark id="event-\d+" class="type-mark-sanction">The court fined the &lt;script&gt;', article)
+    assert re.search(
+        r'<mark id="event-\d+" class="type-mark-sanction"><bdi>The court fined the &lt;script&gt;', article
+    )
 
 
 def test_highlight_segments_cover_the_text_once():

@@ -110,8 +110,13 @@ def sentence_features(lexicon: Lexicon, analysis: Analysis, item: Item) -> list[
         subtype = lexicon.list_subtype(match.group())
         if subtype:
             f.append(f"list_sub={subtype}")
-    if any(cue in text.lower() for cue in lexicon.civic_cues):
+    civic_items = analysis.extra.get("civic_items", set())
+    if item.index in civic_items:
         f.append("civic_sentence")
+    elif item.index - 1 in civic_items or item.index + 1 in civic_items:
+        f.append("civic_neighbour")  # "the editor was detained. Police searched his flat."
+    else:
+        f.append("civic_none")
     civic = analysis.extra.get("civic_sentences", 0)
     f.append(f"civic_article={civic if civic < 3 else '3-5' if civic < 6 else '6+'}")
     f += [f"has={label}" for label in sorted({e.label for e in sentence.entities})]

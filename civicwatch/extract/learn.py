@@ -26,6 +26,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from civicwatch.extract.relevance import Relevance
 from civicwatch.model import EVENT_TYPES
 
 NONE = "none"
@@ -83,6 +84,9 @@ def crossed(kind: str, features: list[str]) -> list[str]:
     return features + [f"{kind}|{f}" for f in features]
 
 
+RELEVANCE_MIN_WORDS = 60  # shorter texts are not judged by the relevance model
+
+
 @dataclass
 class Models:
     version: str
@@ -94,6 +98,7 @@ class Models:
     thresholds: dict[str, float] = field(
         default_factory=lambda: {"event": 0.4, "target": 0.15, "target_weight": 0.3, "actor": 0.45}
     )
+    relevance: Relevance | None = None  # whether the article concerns civic space at all (one language)
     # per argument model: each feature's weight summed over its copies (see _argument_score), built on first use
     _copies: dict[int, tuple[LinearModel, dict[str, float], dict[str, dict[str, float]]]] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -101,6 +106,13 @@ class Models:
 
     def threshold(self, name: str) -> float:
         return self.thresholds[name]
+
+    def relevant(self, text: str) -> bool:
+        """Whether the article may hold events: its relevance score reaches the threshold. A text of a
+        sentence or two is too short for its words to tell (the sentence models judge it alone)."""
+        if self.relevance is None or self.relevance.words(text) < RELEVANCE_MIN_WORDS:
+            return True
+        return self.relevance.score(text) >= self.thresholds.get("relevance", 0.0)
 
     def event_probabilities(self, features: list[str]) -> dict[str, float]:
         return self.events.probabilities(with_language(features, self.language))
@@ -164,6 +176,7 @@ class Models:
             "subtypes": self.subtypes.to_json(),
             "targets": self.targets.to_json(),
             "actors": self.actors.to_json(),
+            "relevance": self.relevance.to_json() if self.relevance is not None else None,
         }
 
     @classmethod
@@ -176,6 +189,7 @@ class Models:
             targets=LinearModel.from_json(data["targets"]),
             actors=LinearModel.from_json(data["actors"]),
             thresholds=dict(data["thresholds"]),
+            relevance=Relevance.from_json(data["relevance"]) if data.get("relevance") else None,
         )
 
     def save(self, path: Path) -> None:

@@ -142,8 +142,9 @@ class Reader:
             country=self._country(lines),
             main_law=self._main_law(items),
         )
-        civic = sum(1 for m in masked if any(cue in m.lower() for cue in self.lexicon.civic_cues))
-        analysis.extra["civic_sentences"] = civic
+        civic_sentences = {i for i, m in enumerate(masked) if self.lexicon.civic.search(m)}
+        analysis.extra["civic_sentences"] = len(civic_sentences)
+        analysis.extra["civic_items"] = civic_sentences  # by position among the article's sentences
         analysis.extra["text_lower"] = text.lower()
         for n, item in enumerate(items):
             lowers = {t.lower for t in item.parsed.tokens}
@@ -278,7 +279,7 @@ class Reader:
         """The restrictive law the article is about: its first named mention in a civic-space sentence."""
         words = self.lexicon.words
         for item in items:
-            if not any(cue in item.sentence.text.lower() for cue in self.lexicon.civic_cues):
+            if not self.lexicon.civic.search(item.sentence.text):
                 continue
             for token in item.parsed.tokens:
                 if token.lemma in words["law_nouns"] and token.upos == "NOUN":
@@ -292,6 +293,8 @@ class Reader:
     def decide(self, analysis: Analysis, models=None) -> list[Event]:
         models = models or self.models
         events: list[Event] = []
+        if not models.relevant(analysis.extra.get("text_lower", "")):
+            return events  # sport, markets, a review: no civic-space event, whatever its verbs
         by_item: dict[int, list[Candidate]] = {}
         for candidate in analysis.candidates:
             by_item.setdefault(candidate.item, []).append(candidate)

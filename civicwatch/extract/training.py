@@ -30,10 +30,12 @@ from pathlib import Path
 from civicwatch.extract.backends import one_thread
 from civicwatch.extract.learn import NONE, LinearModel, Models, crossed, with_language
 from civicwatch.extract.reader import Analysis, Candidate, Reader
+from civicwatch.extract.relevance import Relevance, fit_relevance
 from civicwatch.extract.scoring import entity_names, name_matches, score
 
 SEED = 13
 SEED_CORPUS = Path(__file__).parent / "seed"  # hand-written items of canonical constructions (our own words)
+OFFTOPIC = "offtopic"  # the seed corpus's folder of pages with no civic-space event (relevance models only)
 FOLDS = 5
 # per model: regularisation C, and whether classes are weighted to balance (chosen by cross-validation)
 SETTINGS = (
@@ -42,7 +44,8 @@ SETTINGS = (
     ("targets", 0.5, False),
     ("actors", 0.5, False),
 )
-THRESHOLDS = {"event": 0.5, "target": 0.15, "target_weight": 0.3, "actor": 0.45}
+# relevance: an article whose relevance score (relevance.py) is lower holds no events
+THRESHOLDS = {"event": 0.5, "target": 0.15, "target_weight": 0.3, "actor": 0.45, "relevance": 0.4}
 
 
 @dataclass
@@ -247,11 +250,19 @@ def fit(labelled: list[tuple[str, Labels]], version: str, thresholds: dict[str, 
     for attr, c, balanced in SETTINGS:
         data, langs = rows(attr)
         models[attr] = _fit(data, c, langs, balanced)
-    return Models(version, "*", thresholds=dict(thresholds or THRESHOLDS), **models)
+    return Models(
+        version,
+        "*",
+        models["events"],
+        models["subtypes"],
+        models["targets"],
+        models["actors"],
+        thresholds=dict(thresholds or THRESHOLDS),
+    )
 
 
-def for_language(models: Models, language: str) -> Models:
-    """The weights one language uses: the shared ones and its own."""
+def for_language(models: Models, language: str, relevance: Relevance | None = None) -> Models:
+    """The weights one language uses: the shared ones and its own (and its relevance model, if given)."""
 
     def keep(model: LinearModel) -> LinearModel:
         weights = {f: w for f, w in model.weights.items() if ":" not in f.split("=")[0] or f.startswith(language + ":")}
@@ -265,7 +276,19 @@ def for_language(models: Models, language: str) -> Models:
         keep(models.targets),
         keep(models.actors),
         dict(models.thresholds),
+        relevance,
     )
+
+
+def relevance_models(documents: list[Document]) -> dict[str, Relevance | None]:
+    """Per language, a relevance model from its articles (with events: relevant; without: not)."""
+    by_language: dict[str, list[Document]] = {}
+    for document in documents:
+        by_language.setdefault(document.language, []).append(document)
+    return {
+        language: fit_relevance([d.text for d in docs], [bool(d.gold.get("events")) for d in docs])
+        for language, docs in by_language.items()
+    }
 
 
 # -- evaluation ------------------------------------------------------------------------------
@@ -292,18 +315,24 @@ def cross_validate(
     k: int = FOLDS,
     thresholds: dict[str, float] | None = None,
     always: list[tuple[str, Labels]] | None = None,
+    always_documents: list[Document] | None = None,
 ) -> tuple[dict[str, dict], list[list[dict]]]:
     """Scores over all articles, each predicted by models trained on the other folds (and on
-    ``always``, labelled examples that are never scored: the seed corpus)."""
+    ``always``, labelled examples that are never scored: the seed corpus, whose articles,
+    ``always_documents``, also train each fold's relevance models)."""
     labelled = [(d.language, label(d, a)) for d, a in zip(documents, analyses, strict=True)]
     fold = folds_of(documents, k)
     predicted: list[list[dict]] = [[] for _ in documents]
     for f in range(k):
         train = [labelled[i] for i in range(len(documents)) if fold[i] != f] + list(always or [])
         models = fit(train, f"cv-{f}", thresholds)
+        relevance = relevance_models(
+            [documents[i] for i in range(len(documents)) if fold[i] != f] + list(always_documents or [])
+        )
         for i in range(len(documents)):
             if fold[i] == f:
-                predicted[i] = predictions(analyses[i], for_language(models, documents[i].language))
+                language = documents[i].language
+                predicted[i] = predictions(analyses[i], for_language(models, language, relevance.get(language)))
     return report(documents, predicted), predicted
 
 
@@ -333,8 +362,10 @@ def train(
     part of every training set and of no test fold."""
     documents = load_corpus(corpus)
     seeds = load_corpus(seed) if seed is not None and seed.is_dir() else []
-    log(f"{len(documents)} articles from {corpus}, {len(seeds)} seed items")
-    models, summary = build(documents, seeds, k, log)
+    # pages off the topic (sport, markets, reviews...): they train the relevance models only
+    offtopic = load_corpus(seed / OFFTOPIC) if seed is not None and (seed / OFFTOPIC).is_dir() else []
+    log(f"{len(documents)} articles from {corpus}, {len(seeds)} seed items, {len(offtopic)} off-topic pages")
+    models, summary = build(documents, seeds, k, log, offtopic=offtopic)
     summary["corpus"]["digest"] = gold_digest(corpus)
     write(models, summary, out, log)
     return summary
@@ -346,11 +377,14 @@ def build(
     k: int = FOLDS,
     log: Callable[[str], None] = print,
     analyses: list[Analysis] | None = None,
-) -> tuple[Models, dict]:
-    """Cross-validate on ``documents`` (``seeds`` in every training fold, never scored), then fit one
-    model set on all of them; the models (all languages) and the report (``write`` saves both).
-    ``analyses``: those of ``documents + seeds`` when already made."""
+    offtopic: list[Document] | None = None,
+) -> tuple[dict[str, Models], dict]:
+    """Cross-validate on ``documents`` (``seeds`` in every training fold, never scored; ``offtopic`` pages
+    train the relevance models only), then fit on all of them: each language's models (those of the
+    documents and the seeds) and the report (``write`` saves both). ``analyses``: those of
+    ``documents + seeds`` when already made."""
     started = time.perf_counter()
+    offtopic = list(offtopic or [])
 
     def progress(n: int, total: int) -> None:
         if n % 20 == 0 or n == total:
@@ -364,34 +398,44 @@ def build(
     found = sum(lab.found for _, lab in corpus_labels)
     reachable = sum(lab.reachable for _, lab in corpus_labels)
     log(f"gold events {gold}: with a candidate {found}, with a candidate naming a target {reachable}")
-    cv, _ = cross_validate(documents, analyses[: len(documents)], k, always=seed_labels)
+    cv, _ = cross_validate(
+        documents, analyses[: len(documents)], k, always=seed_labels, always_documents=seeds + offtopic
+    )
     for name, result in cv.items():
         scores = f"P {result['precision']:.3f} R {result['recall']:.3f} F1 {result['f1']:.3f}"
         log(f"cross-validated ({k} folds) {name}: {scores}")
     models = fit(labelled, "")
-    weights = json.dumps(models.to_json(), sort_keys=True).encode("utf-8")
+    relevance = relevance_models(documents + seeds + offtopic)
+    weights = json.dumps(
+        [models.to_json(), {k: r.to_json() if r else None for k, r in sorted(relevance.items())}], sort_keys=True
+    ).encode("utf-8")
     models.version = datetime.now(UTC).strftime("%Y.%m.%d") + "-" + sha256(weights).hexdigest()[:8]
+    languages = sorted({d.language for d in documents + seeds})
     summary = {
         "model_version": models.version,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "languages": sorted({d.language for d in documents + seeds}),
+        "languages": languages,
         "corpus": {"articles": len(documents), "gold_events": gold},
-        "seed": {"items": len(seeds), "gold_events": sum(lab.gold for _, lab in seed_labels)},
+        "seed": {
+            "items": len(seeds),
+            "gold_events": sum(lab.gold for _, lab in seed_labels),
+            "offtopic": len(offtopic),
+        },
         "candidates": {"gold_with_candidate": found, "gold_with_target_candidate": reachable},
         "thresholds": THRESHOLDS,
         "cv": {"folds": k, "seed": SEED, **cv},
         "seconds": round(time.perf_counter() - started, 1),
     }
-    return models, summary
+    return {language: for_language(models, language, relevance.get(language)) for language in languages}, summary
 
 
-def write(models: Models, summary: dict, out: Path, log: Callable[[str], None] = print) -> None:
-    """Save each language's models and the report in ``out``."""
+def write(models: dict[str, Models], summary: dict, out: Path, log: Callable[[str], None] = print) -> None:
+    """Save each language's models (``build``'s) and the report in ``out``."""
     out.mkdir(parents=True, exist_ok=True)
-    for language in summary.get("languages") or []:
-        for_language(models, language).save(out / f"{language}.json.gz")
+    for language, language_models in sorted(models.items()):
+        language_models.save(out / f"{language}.json.gz")
     (out / "report.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    log(f"models {models.version} written to {out} in {summary['seconds']} s")
+    log(f"models {summary['model_version']} written to {out} in {summary['seconds']} s")
 
 
 def score_models(documents: list[Document], analyses: list[Analysis], models: Callable[[str], Models]) -> dict:

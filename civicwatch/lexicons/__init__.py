@@ -39,6 +39,7 @@ class Lexicon:
     lists: dict[str, list[str]]
     words: dict[str, frozenset[str]]
     civic_cues: tuple[str, ...]
+    civic: re.Pattern[str]  # the civic cues: whole words, or stems where the cue ends in "*"
     screen: re.Pattern[str]
     countries: dict[str, dict[str, list[str]]]  # ISO code -> names, places (see places.py)
     foreign_voices: frozenset[str]
@@ -111,6 +112,12 @@ def _screen(stems: list[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(s) for s in stems)})", re.I)
 
 
+def _cues(cues: list[str]) -> re.Pattern[str]:
+    """Words that say a passage is about civic space: "ngo" is a whole word, "journalis*" a stem."""
+    parts = [re.escape(c[:-1]) if c.endswith("*") else re.escape(c) + r"(?!\w)" for c in cues]
+    return re.compile(rf"(?<!\w)(?:{'|'.join(parts)})", re.I)
+
+
 _NOT_WORDS = {"screen", "screen_extra", "org_suffixes", "civic_cues", "foreign_voices"}  # not word lists
 
 
@@ -147,6 +154,7 @@ def load_lexicon(language: str = "en") -> Lexicon:
         lists=raw["lists"],
         words=words,
         civic_cues=tuple(raw["civic_cues"]),
+        civic=_cues(raw["civic_cues"]),
         screen=screen,
         core_stems=tuple(_stems(raw, triggers, core=True)),
         countries=raw["countries"],

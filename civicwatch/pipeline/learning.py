@@ -184,22 +184,27 @@ def train_candidate(
         examples["reviews"] = len(reviewed)
         documents += reviewed
     seeds = training.load_corpus(training.SEED_CORPUS) if seed else []
+    offtopic_folder = training.SEED_CORPUS / training.OFFTOPIC
+    offtopic = training.load_corpus(offtopic_folder) if seed and offtopic_folder.is_dir() else []
     examples["seed"] = len(seeds)
     if not documents:
         raise ValueError("nothing to train on: no reviewed articles in the database and no --corpus folder")
     log("examples: " + ", ".join(f"{n} {name}" for name, n in examples.items()))
     folds = max(2, min(folds, min(Counter(d.language for d in documents).values())))
-    models, summary = training.build(documents, seeds, folds, log)
+    models, summary = training.build(documents, seeds, folds, log, offtopic=offtopic)
     summary["examples"] = examples
+    version = summary["model_version"]
     current = learn.current_version()
     rows = compare("cv", learn.version_report(current).get("cv", {}), summary["cv"])
     gate = "cv"
     if dev is not None:
         dev_docs = training.load_corpus(dev)
         analyses = training.analyze_all(dev_docs)
-        summary["dev"] = candidate_dev = training.score_models(
-            dev_docs, analyses, lambda language: training.for_language(models, language)
-        )
+
+        def candidate_models(language: str) -> learn.Models:  # a language it lacks falls back, as installed
+            return models[language] if language in models else learn.load_models(language)
+
+        summary["dev"] = candidate_dev = training.score_models(dev_docs, analyses, candidate_models)
         current_dev = training.score_models(dev_docs, analyses, learn.load_models)
         rows += compare("dev", current_dev, candidate_dev)
         gate = "dev"
@@ -211,9 +216,9 @@ def train_candidate(
     else:
         reason = f"no {gate} score lower"
     if installed:
-        training.write(models, summary, learn.versions_dir() / models.version, log)
-        learn.set_current(models.version)
-    outcome = TrainOutcome(current, models.version, rows, gate, installed, reason, examples)
+        training.write(models, summary, learn.versions_dir() / version, log)
+        learn.set_current(version)
+    outcome = TrainOutcome(current, version, rows, gate, installed, reason, examples)
     if engine is not None:
         with Session(engine) as session:
             record_training(session, user, outcome.to_dict())

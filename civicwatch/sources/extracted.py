@@ -17,7 +17,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from civicwatch.core.text import strip_controls, strip_controls_or_none
 from civicwatch.model import Article, Event
+from civicwatch.sources.files import without_controls
 
 ARTICLES, EVENTS, ERRORS, SUMMARY = "articles", "events", "errors", "summary"
 
@@ -28,11 +30,11 @@ def event_from_row(row: dict[str, Any]) -> Event:
         type=row["type"],
         subtype=row["subtype"],
         status=row["status"],
-        targets=list(row.get("targets") or []),
-        evidence=row.get("evidence") or "",
-        actor=row.get("actor"),
+        targets=[strip_controls(t) for t in row.get("targets") or []],
+        evidence=strip_controls(row.get("evidence") or ""),
+        actor=strip_controls_or_none(row.get("actor")),
         date=row.get("date"),
-        location=row.get("location"),
+        location=strip_controls_or_none(row.get("location")),
         country=row.get("country"),
         confidence=float(row.get("confidence", 0.5)),
         evidence_start=int(row.get("evidence_start") or 0),
@@ -43,7 +45,9 @@ def event_from_row(row: dict[str, Any]) -> Event:
 
 
 def article_from_row(row: dict[str, Any]) -> Article:
-    return Article(
+    """The article of a row; its text was cleaned by the job's reader, and is again (``core.text``) in case
+    the folder was written by something else."""
+    article = Article(
         text=row["text"],
         published=_date(row.get("published")),
         url=row.get("url"),
@@ -52,6 +56,7 @@ def article_from_row(row: dict[str, Any]) -> Article:
         title=row.get("title"),
         author=row.get("author"),
     )
+    return without_controls(article)
 
 
 def _date(value: date | str | None) -> date | None:

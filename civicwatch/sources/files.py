@@ -18,6 +18,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from civicwatch.core.text import strip_controls, strip_controls_or_none
 from civicwatch.model import Article
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -56,6 +57,14 @@ class SourceError(Exception):
     @property
     def source(self) -> str:
         return str(self.path)
+
+
+def without_controls(article: Article) -> Article:
+    """The article with control and bidi characters stripped from its text and fields (``core.text``), in place."""
+    article.text = strip_controls(article.text)
+    for name in ("title", "author", "url"):
+        setattr(article, name, strip_controls_or_none(getattr(article, name)))
+    return article
 
 
 def one_line(text: str, limit: int = 500) -> str:
@@ -165,8 +174,9 @@ def load_text(path: Path) -> tuple[str, str]:
     data = _read_bytes(path)
     _reject_binary(path, data)
     text, encoding = decode_bytes(data)
+    text = strip_controls(text)  # control and bidi characters never reach the extractor or the store
     if not text.strip():
-        raise SourceError(path, "empty file (only whitespace)")
+        raise SourceError(path, "empty file (only whitespace or control characters)", kind="empty-file")
     return text, encoding
 
 
@@ -265,7 +275,7 @@ def load_article(path: Path, published: date | None = None, url: str | None = No
         url=url or meta.get("url"),
         source=str(path),
     )
-    return LoadedArticle(article=article, encoding=encoding, meta_warning=warning)
+    return LoadedArticle(article=without_controls(article), encoding=encoding, meta_warning=warning)
 
 
 def _meta_or_warning(path: Path) -> tuple[dict, str | None]:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import trafilatura
 from lxml.html import HtmlElement
 
+from civicwatch.core.text import strip_controls
 from civicwatch.model import Article
 from civicwatch.sources.files import (
     _CONTROL_BYTES,
@@ -27,6 +28,7 @@ from civicwatch.sources.files import (
     _read_bytes,
     decode_bytes,
     failure,
+    without_controls,
 )
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -81,9 +83,10 @@ def _article(html: bytes | str, url: str | None, source: str | None, charset: st
     except Exception as exc:  # a trafilatura or htmldate bug on one page must not end a batch
         raise SourceError(name, f"text extraction failed ({type(exc).__name__}: {exc})") from exc
     text = document.text.strip() if document is not None and document.text else ""
+    text = strip_controls(text)
     if document is None or not _has_prose(text):
         raise SourceError(name, NO_TEXT_REASON, kind="no-text")
-    return Article(
+    article = Article(
         text=text,
         published=_guarded_date(document.date),
         url=_page_url(document.url, url),
@@ -92,6 +95,7 @@ def _article(html: bytes | str, url: str | None, source: str | None, charset: st
         title=document.title or None,
         author=document.author or None,
     )
+    return without_controls(article)
 
 
 def _check_bytes(data: bytes, name: str) -> None:

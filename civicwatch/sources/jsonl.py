@@ -17,8 +17,9 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+from civicwatch.core.text import strip_controls
 from civicwatch.model import Article
-from civicwatch.sources.files import SourceError, failure
+from civicwatch.sources.files import SourceError, failure, without_controls
 from civicwatch.sources.html import article_from_html
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -107,7 +108,7 @@ def article_from_record(record: dict, source: str | None = None) -> Article:
         if record.get(name) is not None and not isinstance(record[name], str):
             raise _LineError(f"'{name}' must be a string or null, not {type(record[name]).__name__}", "bad-field")
     published = _published(record.get("published"))
-    text, html = (record.get("text") or "").strip(), record.get("html") or ""
+    text, html = strip_controls(record.get("text") or "").strip(), record.get("html") or ""
     if text:
         article = Article(text=text, source=source)
     elif html.strip():
@@ -120,7 +121,7 @@ def article_from_record(record: dict, source: str | None = None) -> Article:
     article.title = record.get("title") or article.title
     article.author = record.get("author") or article.author
     article.language = record.get("language") or article.language
-    return article
+    return without_controls(article)
 
 
 def _published(value: object) -> date | None:

@@ -77,6 +77,16 @@ def extract_command(
         list[str] | None,
         typer.Option(metavar="KEY=VALUE", help="A Spark setting (repeatable), e.g. spark.executor.memory=4g."),
     ] = None,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout",
+            metavar="SECONDS",
+            min=0,
+            help="Time allowed to extract one article: past it the article becomes an errors row with "
+            "stage 'timeout' and the task goes on (0: no limit).",
+        ),
+    ] = 10.0,
 ) -> None:
     """Extract events from web archives on Spark, into Parquet (or JSON lines) datasets.
 
@@ -84,8 +94,8 @@ def extract_command(
     `civicwatch ingest`: prefilter on cheap text, main text, extraction. The
     NLP models load once per executor, before its Python workers fork. One
     WARC file is one task. A damaged archive or record, or an article the extractor fails
-    on, becomes a row in OUT/errors (with its source, stage and reason) and
-    the job goes on.
+    on or spends more than --timeout seconds on, becomes a row in OUT/errors
+    (with its source, stage and reason) and the job goes on.
 
     Output: OUT/articles and OUT/events, partitioned by publication year and
     month (year=2024/month=5/), OUT/errors, and OUT/summary. Ids are
@@ -142,7 +152,7 @@ def extract_command(
             fmt=output_format.value,
             overwrite=overwrite,
             prefix=prefix,
-            settings=WorkerSettings(prefilter=prefilter, language=language),
+            settings=WorkerSettings(prefilter=prefilter, language=language, timeout=timeout or None),
         )
     except JobError as exc:
         err.print(f"error: {exc}")

@@ -248,7 +248,13 @@ def _summarise(stats: Iterable[PartitionStats], elapsed: float) -> Summary:
     by_stage: dict[str, int] = {}
     for s in stats:
         loads[s.process] = max(loads.get(s.process, 0), s.process_loads)
-        for stage, count in (("read", s.read_errors), ("parse", s.parse_errors), ("extract", s.extract_errors)):
+        counts = (
+            ("read", s.read_errors),
+            ("parse", s.parse_errors),
+            ("extract", s.extract_errors),
+            ("timeout", s.timeout_errors),
+        )
+        for stage, count in counts:
             if count:
                 by_stage[stage] = by_stage.get(stage, 0) + count
     return Summary(

@@ -65,7 +65,8 @@ EVENT_SCHEMA = (
 )
 ERROR_SCHEMA = "warc string, record string, record_id string, url string, stage string, reason string"
 # error stages: "read" (the archive or a record is damaged), "parse" (no article text could be
-# taken from the page), "extract" (the extractor raised on the article)
+# taken from the page), "extract" (the extractor raised on the article), "timeout" (its extraction ran past
+# the per-article cap, ``WorkerSettings.timeout``)
 
 
 def column_names(schema: str) -> list[str]:
@@ -87,8 +88,8 @@ def _split_top_level(schema: str) -> list[str]:
 
 STATS_SCHEMA = (
     "process string, warcs bigint, records bigint, pages bigint, relevant bigint, articles bigint, events bigint, "
-    "read_errors bigint, parse_errors bigint, extract_errors bigint, loads_in_task bigint, process_loads bigint, "
-    "seconds double, cpu_seconds double"
+    "read_errors bigint, parse_errors bigint, extract_errors bigint, timeout_errors bigint, loads_in_task bigint, "
+    "process_loads bigint, seconds double, cpu_seconds double"
 )  # worker.PartitionStats, field for field
 WIDE_KINDS = ("article", "event", "error", "stats")
 

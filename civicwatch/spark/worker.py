@@ -25,7 +25,7 @@ from pathlib import Path
 
 from civicwatch.clean.prefilter import Prefilter
 from civicwatch.model import Article, Event
-from civicwatch.pipeline import extract_article
+from civicwatch.pipeline import DEFAULT_TIMEOUT, extract_article
 from civicwatch.sources.inputs import InputOptions, Loaded, iter_warc_inputs
 from civicwatch.sources.warc import WarcStats
 from civicwatch.spark import output
@@ -44,6 +44,7 @@ class WorkerSettings:
     prefilter: bool = True
     language: str | None = None  # every article's language; None: detected
     extractor: Callable[[Article], list[Event]] | None = None  # None: the project's extractor
+    timeout: float | None = DEFAULT_TIMEOUT  # seconds of extraction per article (None or 0: no cap)
 
 
 @dataclass
@@ -58,6 +59,7 @@ class PartitionStats:
     read_errors: int = 0  # damaged archives and records
     parse_errors: int = 0  # pages that passed the prefilter but held no article text
     extract_errors: int = 0  # articles the extractor raised on
+    timeout_errors: int = 0  # articles whose extraction ran past the time cap
     loads_in_task: int = 0  # model loads this task caused (0 once the process has them)
     process_loads: int = 0  # model loads of this process so far
     seconds: float = 0.0  # time in the page loop, after the models were loaded
@@ -162,10 +164,14 @@ def _loaded_rows(loaded: Loaded, warc: str, settings: WorkerSettings, stats: Par
         return
     stats.relevant += 1
     article = loaded.article
-    events, failure = extract_article(article, settings.extractor)
+    events, failure = extract_article(article, settings.extractor, settings.timeout)
     if failure:
-        stats.extract_errors += 1
-        yield "error", (warc, loaded.origin, loaded.record_id, article.url, "extract", failure)
+        stage = "timeout" if failure.kind == "timeout" else "extract"
+        if stage == "timeout":
+            stats.timeout_errors += 1
+        else:
+            stats.extract_errors += 1
+        yield "error", (warc, loaded.origin, loaded.record_id, article.url, stage, failure.reason)
         return
     ident = output.article_id(loaded.record_id, warc, loaded.origin)
     stats.articles += 1

@@ -37,7 +37,7 @@ from civicwatch.core.schema import EVENT_TYPES, STATUSES, dataclass_from
 from civicwatch.store.cache import cache, db_key, newest
 from civicwatch.store.cache import invalidate_caches as invalidate_caches  # the web app calls it after a review
 from civicwatch.store.filters import ORDERS, EventQuery, conditions
-from civicwatch.store.models import REVIEW_STATES, Alias, Article, Entity, Event, EventEntity, Mention
+from civicwatch.store.models import MAX_ID, REVIEW_STATES, Alias, Article, Entity, Event, EventEntity, Mention
 from civicwatch.store.queries import (
     EntityProfile,
     EventOut,
@@ -174,10 +174,10 @@ def _decode_cursor(cursor: str, order: str) -> tuple[date | None, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         cursor_order, day, event_id = json.loads(raw)
-        if cursor_order != order or not isinstance(event_id, int):
-            raise ValueError("cursor for another order")
+        if cursor_order != order or not isinstance(event_id, int) or not 0 <= event_id <= MAX_ID:
+            raise ValueError("cursor for another order, or not ours")
         return (date.fromisoformat(day) if day is not None else None), event_id
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, RecursionError) as exc:
         raise BrowseError(f"invalid cursor {cursor[:40]!r}; use the `next` link of the previous page") from exc
 
 

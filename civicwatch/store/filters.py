@@ -12,7 +12,7 @@ from sqlalchemy import exists, false, select
 from sqlalchemy.orm import Session
 
 from civicwatch.store.cache import cache, db_key, newest
-from civicwatch.store.models import Article, Entity, Event, EventEntity, Mention
+from civicwatch.store.models import MAX_ID, Article, Entity, Event, EventEntity, Mention
 from civicwatch.store.queries import find_entities
 from civicwatch.store.search import fulltext_event_ids
 
@@ -59,8 +59,8 @@ class EventQuery:
 def entity_ids(session: Session, entity: str) -> list[int]:
     """The ids a name stands for (cached: the lookup ranks candidates by their number of events)."""
     value = entity.strip()
-    if value.isdigit():
-        return [int(value)]
+    if value.isascii() and value.isdigit():  # an id ("²" is a digit too, but no number int() reads)
+        return [int(value)] if int(value) <= MAX_ID else []
     key = ("entity_ids", db_key(session), newest(session, Entity), value)
     return cache.get_or_compute(key, lambda: [e.id for e in find_entities(session, value)])
 

@@ -49,6 +49,7 @@ class IngestResult:
     new_events: int = 0  # of those, acts not in the database before
     merged: int = 0  # of those, reports added to events already stored
     reason: str | None = None  # why it failed, or which stored article it duplicates
+    kind: str | None = None  # a failure's reason as a short label ("timeout", "invalid-json"), for counts by reason
     notice: str | None = None  # e.g. the legacy encoding the text was decoded from
     warning: str | None = None  # e.g. a meta file that was ignored ("PATH: reason")
     story_id: int | None = None  # stored as a near-duplicate copy: the story's first article (no events stored)
@@ -124,7 +125,8 @@ class ArticleStore:
                     return stored
             except IntegrityError:
                 continue  # another writer stored this article or one of its entities meanwhile: look again
-        return IngestResult(path, "failed", reason="conflicting concurrent writes; run again", **notes)
+        reason = "conflicting concurrent writes; run again"
+        return IngestResult(path, "failed", reason=reason, kind="write-conflict", **notes)
 
 
 def _duplicate(path: Path | str, known: Article, **notes: Any) -> IngestResult:

@@ -56,6 +56,9 @@ ROLES = ("target", "actor", "location")
 REVIEW_STATES = ("unreviewed", "confirmed", "rejected", "edited")
 USER_ROLES = ("analyst", "admin")
 KINDS = ("organization", "person", "place", "law")
+# Ids are INTEGER columns: 32-bit in PostgreSQL (SERIAL), 64-bit in SQLite. A larger number names no row
+# (and PostgreSQL cannot even compare it to the column), so lookups stop at the smaller bound.
+MAX_ID = 2**31 - 1
 
 
 def _now() -> datetime:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from civicwatch.core.dates import date_range, is_valid_edtf
 from civicwatch.core.schema import EDITABLE_FIELDS, EVENT_TYPES, STATUSES, dataclass_from, field_values
+from civicwatch.core.text import strip_controls
 from civicwatch.model import Event as EventIn
 from civicwatch.store.entities import EntityResolver
 from civicwatch.store.link import check_events
@@ -107,7 +108,7 @@ def record_audit(
         object_id=None if object_id is None else str(object_id),
         before=before,
         after=after,
-        note=note or None,
+        note=strip_controls(note) if note else None,  # an analyst's words: no control or bidi characters
     )
     session.add(row)
     session.flush()
@@ -198,7 +199,7 @@ def _name(field: str, value: Any) -> str | None:
         return None
     if not isinstance(value, str):
         raise ReviewError(f"{field} must be text", field)
-    text = " ".join(value.split())
+    text = " ".join(strip_controls(value).split())
     if len(text) > _MAX_NAME:
         raise ReviewError(f"{field} is too long (at most {_MAX_NAME} characters)", field)
     return text or None

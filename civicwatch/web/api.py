@@ -19,7 +19,7 @@ from civicwatch.store import browse
 from civicwatch.store.browse import MAX_LIMIT, ArticleQuery, BrowseError, EventQuery, Page
 from civicwatch.store.queries import AliasOut, EventOut, MentionOut
 from civicwatch.store.review import event_history
-from civicwatch.web.deps import DbSession, EventFilters, found, read_access
+from civicwatch.web.deps import DbSession, EventFilters, Id, found, read_access
 
 router = APIRouter(dependencies=[Depends(read_access)], tags=["api"])
 
@@ -272,7 +272,7 @@ def list_events(
 
 
 @router.get("/events/{event_id}", response_model=EventDetailOut, responses=ERROR_RESPONSES)
-def get_event(request: Request, session: DbSession, event_id: int) -> EventDetailOut:
+def get_event(request: Request, session: DbSession, event_id: Id) -> EventDetailOut:
     """One event with every field, every report (article, evidence and offsets), its entities and review state."""
     detail = found(browse.event_detail(session, event_id), f"no event {event_id}")
     # the event's fields, then what the detail adds (its review fields are the event's too)
@@ -309,7 +309,7 @@ def list_entities(
 
 
 @router.get("/entities/{entity_id}", response_model=EntityDetailOut, responses=ERROR_RESPONSES)
-def get_entity(request: Request, session: DbSession, entity_id: int) -> EntityDetailOut:
+def get_entity(request: Request, session: DbSession, entity_id: Id) -> EntityDetailOut:
     """An entity: its aliases in every language, what registers say about it, and the timeline of its events."""
     detail = found(browse.entity_detail(session, entity_id), f"no entity {entity_id}")
     profile = detail.profile
@@ -363,7 +363,7 @@ def _article_summary(request: Request, row: browse.ArticleRow) -> dict:
 
 
 @router.get("/articles/{article_id}", response_model=ArticleDetailOut, responses=ERROR_RESPONSES)
-def get_article(request: Request, session: DbSession, article_id: int) -> ArticleDetailOut:
+def get_article(request: Request, session: DbSession, article_id: Id) -> ArticleDetailOut:
     """An article's text and the events found in it, with the evidence offsets into the text."""
     detail = found(browse.article_detail(session, article_id), f"no article {article_id}")
     return ArticleDetailOut(

@@ -2,7 +2,9 @@
 
 Errors have one JSON shape under ``/api`` (``{"error": {"status", "code", "message", "detail"?}}``) and an
 HTML page elsewhere (``templating.render_error``), whatever raised them: a missing route, a bad parameter, a
-wrong method or a bug (which answers 500 without showing internals).
+wrong method or a bug (which answers 500 without showing internals). A path whose id is not an id (``abc``,
+``-1``, ``2**63``: past ``MAX_ID``) is a missing page, 404, like an id that is not in the store. Every path
+answers HEAD and OPTIONS (``methods``).
 """
 
 from __future__ import annotations
@@ -30,8 +32,9 @@ import civicwatch
 from civicwatch.store import connect
 from civicwatch.web import api, atom, exports, login, pages, queue, review
 from civicwatch.web.deps import API_PREFIX, read_access
+from civicwatch.web.methods import MethodsMiddleware, route_table
 from civicwatch.web.security import SecurityHeadersMiddleware
-from civicwatch.web.templating import render_error
+from civicwatch.web.templating import install_filters, render_error
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
@@ -84,17 +87,24 @@ def create_app(db: str | None = None, *, private: bool = False, secure_cookies: 
     app.state.private = private
     app.state.secure_cookies = secure_cookies
     app.state.templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    install_filters(app.state.templates.env)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     _add_api_docs(app)
 
-    app.include_router(login.router)
-    app.include_router(review.router)
-    app.include_router(queue.router)
-    app.include_router(api.router, prefix=API_PREFIX)
-    app.include_router(exports.router)
-    app.include_router(atom.router)
-    app.include_router(pages.router)
+    routers = [
+        (login.router, ""),
+        (review.router, ""),
+        (queue.router, ""),
+        (api.router, API_PREFIX),
+        (exports.router, ""),
+        (atom.router, ""),
+        (pages.router, ""),
+    ]
+    for router, prefix in routers:
+        app.include_router(router, prefix=prefix)
 
+    # HEAD and OPTIONS everywhere, and whole Allow headers (inside the security headers, so they get them)
+    app.add_middleware(MethodsMiddleware, table=route_table(app.router.routes, routers))
     # security headers (CSP, nosniff, frame denial) on every response: pages, API, static files
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_exception_handler(StarletteHTTPException, _http_error)
@@ -198,6 +208,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    if any(tuple(error.get("loc", ()))[:1] == ("path",) for error in exc.errors()):
+        return _respond(request, 404, f"nothing at {request.url.path}")  # /events/abc names no event
     detail = [
         {"loc": list(error.get("loc", ())), "msg": error.get("msg", ""), "type": error.get("type", "")}
         for error in exc.errors()

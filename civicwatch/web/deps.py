@@ -20,14 +20,14 @@ from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
-from fastapi import Depends, HTTPException, Query, Request
+from fastapi import Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from civicwatch.core.schema import ALL_SUBTYPES, EVENT_TYPES, STATUSES
 from civicwatch.store import accounts
 from civicwatch.store.filters import ORDERS, EventQuery
-from civicwatch.store.models import REVIEW_STATES
+from civicwatch.store.models import MAX_ID, REVIEW_STATES
 from civicwatch.web import security
 
 T = TypeVar("T")
@@ -54,6 +54,10 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
 
 DbSession = Annotated[Session, Depends(get_session)]
+
+# The id in /events/ID, /entities/ID, /articles/ID: a path whose id is not one (abc, -1, past MAX_ID)
+# names nothing, and the app answers 404 for it (``app._validation_error``), as for an id not in the store.
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description="A positive integer id (at most 2^31 - 1).")]
 
 
 def found(value: T | None, missing: str) -> T:

@@ -20,7 +20,7 @@ from civicwatch.store import browse
 from civicwatch.store.filters import EventQuery
 from civicwatch.store.review import event_history
 from civicwatch.web.chart import stacked_bars
-from civicwatch.web.deps import DbSession, found, reader
+from civicwatch.web.deps import DbSession, Id, found, reader
 from civicwatch.web.security import SecureRoute
 from civicwatch.web.templating import render
 
@@ -92,7 +92,7 @@ def read_filters(request: Request) -> tuple[FilterForm, EventQuery]:
     )
     limit = params.get("limit", "")
     if limit:
-        if limit.isdigit() and 1 <= int(limit) <= MAX_PAGE_SIZE:
+        if limit.isascii() and limit.isdigit() and 1 <= int(limit) <= MAX_PAGE_SIZE:
             query.limit = int(limit)
             filters.values["limit"] = limit
         else:
@@ -173,7 +173,7 @@ def event_context(request: Request, session: Session, event_id: int, error: Any 
 
 
 @router.get("/events/{event_id}", include_in_schema=False)
-def event_page(event_id: int, request: Request, session: DbSession) -> Response:
+def event_page(event_id: Id, request: Request, session: DbSession) -> Response:
     return render(request, "event.html", event_context(request, session, event_id))
 
 
@@ -181,7 +181,7 @@ def event_page(event_id: int, request: Request, session: DbSession) -> Response:
 
 
 @router.get("/entities/{entity_id}", include_in_schema=False)
-def entity_page(entity_id: int, request: Request, session: DbSession) -> Response:
+def entity_page(entity_id: Id, request: Request, session: DbSession) -> Response:
     detail = found(browse.entity_detail(session, entity_id), f"there is no entity {entity_id}")
     return render(request, "entity.html", {"nav": None, "detail": detail, "profile": detail.profile})
 
@@ -227,7 +227,7 @@ def highlight(text: str, mentions: list[browse.ArticleMention]) -> list[Highligh
 
 
 @router.get("/articles/{article_id}", include_in_schema=False)
-def article_page(article_id: int, request: Request, session: DbSession) -> Response:
+def article_page(article_id: Id, request: Request, session: DbSession) -> Response:
     detail = found(browse.article_detail(session, article_id), f"there is no article {article_id}")
     context = {
         "nav": None,

@@ -25,7 +25,7 @@ from civicwatch.core.schema import EDITABLE_FIELDS
 from civicwatch.store import browse
 from civicwatch.store.review import ReviewError, edit_event, event_history, review_event
 from civicwatch.web import deps
-from civicwatch.web.deps import DbSession
+from civicwatch.web.deps import DbSession, Id
 from civicwatch.web.pages import event_context
 from civicwatch.web.security import CSRF_HEADER, SecureRoute
 from civicwatch.web.templating import flash, render
@@ -85,7 +85,7 @@ def _back_to_event(event_id: int, message: str) -> Response:
 
 @router.post("/events/{event_id}/review", include_in_schema=False)
 def review_form(
-    event_id: int,
+    event_id: Id,
     request: Request,
     session: DbSession,
     action: Annotated[str, Form()],
@@ -105,7 +105,7 @@ def review_form(
 
 @router.post("/events/{event_id}/edit", include_in_schema=False)
 def edit_form(
-    event_id: int,
+    event_id: Id,
     request: Request,
     session: DbSession,
     type: Annotated[str | None, Form()] = None,
@@ -185,7 +185,7 @@ def _answer(session: Session, event_id: int, change: Callable[[], object]) -> di
 
 
 @router.post("/api/events/{event_id}/review", tags=["review"], summary="Confirm, reject or reopen an event")
-def review_api(event_id: int, request: Request, session: DbSession, body: Annotated[ReviewRequest, Body()]) -> dict:
+def review_api(event_id: Id, request: Request, session: DbSession, body: Annotated[ReviewRequest, Body()]) -> dict:
     """Needs an analyst's API token (``Authorization: Bearer TOKEN``). Written to the audit log."""
     user = _api_user(request)
     _require_event(session, event_id)
@@ -193,7 +193,7 @@ def review_api(event_id: int, request: Request, session: DbSession, body: Annota
 
 
 @router.patch("/api/events/{event_id}", tags=["review"], summary="Edit an event's fields")
-def edit_api(event_id: int, request: Request, session: DbSession, body: Annotated[EventEdit, Body()]) -> dict:
+def edit_api(event_id: Id, request: Request, session: DbSession, body: Annotated[EventEdit, Body()]) -> dict:
     """Change any of the editable fields (type, subtype, status, date, actor, targets, location, country); the
     event becomes "edited". Needs an analyst's API token. Written to the audit log with ``note``."""
     user = _api_user(request)

@@ -3,6 +3,12 @@
 Everything shown comes from the database and is treated as hostile: templates autoescape, no ``|safe`` on
 data, and links only ever point to http(s) URLs (``safe_url``). Flash messages (``flash``) are shown once,
 on the page a redirect after a POST leads to.
+
+Bidirectional isolation: every stored string a page shows (article text and titles, names, targets, actors,
+places, evidence, notes) is printed through the ``bdi`` filter (``bdi_join`` for lists), inside ``<bdi>``:
+its direction is its own, and no right-to-left override in it can reorder the page around it (the readers
+strip such characters, but a database filled another way may hold them). A ``<title>`` cannot hold markup,
+so its text goes through ``unbidi``, which drops them.
 """
 
 from __future__ import annotations
@@ -11,8 +17,10 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
+import jinja2
 from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
+from markupsafe import Markup
 
 from civicwatch.web import deps
 from civicwatch.web.chart import TYPE_ORDER
@@ -28,6 +36,30 @@ def safe_url(url: str | None) -> str | None:
     except ValueError:
         return None
     return url.strip() if scheme in ("http", "https") else None
+
+
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def bdi(value: object) -> Markup:
+    """``value`` escaped inside ``<bdi>``; nothing for None or empty text."""
+    if value is None or value == "":
+        return Markup("")
+    return Markup("<bdi>%s</bdi>") % value
+
+
+def bdi_join(values: Any, separator: str = ", ") -> Markup:
+    """Each of ``values`` inside its own ``<bdi>``, joined by ``separator`` (escaped)."""
+    return Markup.escape(separator).join(bdi(value) for value in values or ())
+
+
+def unbidi(value: object) -> str:
+    """The text without bidi embeddings, overrides and isolates (for ``<title>``, which holds no markup)."""
+    return "" if value is None else str(value).translate(_BIDI_CONTROLS)
+
+
+def install_filters(env: jinja2.Environment) -> None:
+    env.filters.update(bdi=bdi, bdi_join=bdi_join, unbidi=unbidi)
 
 
 def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> Response:
