@@ -21,8 +21,8 @@ Python process): on a machine shared with other work, wall-clock rates move with
 1-minute load average is printed before and after), CPU milliseconds per page much less.
 
 Prints a table: pages/s of each, steady state (after start-up and model load) and in total; the
-ratio local[2] / local[1] (goal >= 1.8) and Spark local[2] against the single-machine path, steady
-state (goal: within 15 %), with PASS or MISS; and the events of each path (they must be equal).
+ratio local[2] / local[1] (goal >= 1.9, issue 16) and Spark local[2] against the single-machine path, steady
+state (goal: within 5 %, issue 16), with PASS or MISS; and the events of each path (they must be equal).
 """
 
 from __future__ import annotations
@@ -44,8 +44,8 @@ sys.path.insert(0, str(ROOT))  # this checkout's civicwatch, for the driver and 
 
 import bench_sources  # noqa: E402
 
-GOAL_SCALING = 1.8  # local[2] / local[1]
-GOAL_GAP = 0.15  # Spark local[2] may be this much slower than the single-machine path on 2 cores
+GOAL_SCALING = 1.9  # local[2] / local[1]
+GOAL_GAP = 0.05  # Spark local[2] may be this much slower than the single-machine path on 2 cores
 
 
 def child(master: str, out: str, warm_files: list[str], files: list[str]) -> None:

@@ -12,7 +12,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -607,6 +607,71 @@ def watch(
     raise typer.Exit(EXIT_FAILED if failed_any else EXIT_OK)
 
 
+@registry_app.command("watch")
+def registry_watch(
+    url: Annotated[str, typer.Argument(metavar="URL", help="The register's official file (XLSX, CSV or JSON).")],
+    kind: Annotated[RegistryKind, typer.Option("--kind", "-k", help="Which register the file is.")],
+    db: DbOption = None,
+    every: Annotated[str, typer.Option(metavar="INTERVAL", help="How often to poll: 30m, 6h, 1d (default 1d).")] = "1d",
+    once: Annotated[bool, typer.Option("--once", help="Poll once and exit (for cron).")] = False,
+    state: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="Where the last file's ETag is kept (default: the user's data folder)."),
+    ] = None,
+    allow_private: Annotated[
+        bool, typer.Option("--allow-private", help="Allow a register on a loopback or private address.")
+    ] = False,
+) -> None:
+    """Keep a register current: poll its file and import each new version.
+
+    Each poll is a conditional GET through the guarded fetcher (the address
+    is checked, robots.txt respected, failures retried): the server is sent
+    the ETag and Last-Modified of the last import and an unchanged file costs
+    a 304. A changed file is imported as a new snapshot (as `registry import`
+    does: only what changed is added), then the news designations and
+    delistings are checked against the registers again. One line per poll.
+
+    Example:
+
+        civicwatch registry watch https://example.org/export.xlsx --kind ru-foreign-agents --every 1d
+        civicwatch registry watch https://example.org/export.xlsx -k ru-foreign-agents --once   # from cron
+    """
+    from civicwatch.pipeline.registry_watch import WatchState, parse_every, poll_registry
+    from civicwatch.sources.fetch import Fetcher, FetchSettings
+    from civicwatch.store import connect, database_url, describe
+
+    err = _stderr()
+    try:
+        interval = parse_every(every)
+    except ValueError as exc:
+        err.print(f"error: --every {every!r}: {exc}")
+        raise typer.Exit(2) from None
+    seen = WatchState(state)
+    failed_any = False
+    with _store_errors(err), Fetcher(FetchSettings(allow_private=allow_private)) as fetcher:
+        engine = connect(db)
+        while True:
+            result = poll_registry(engine, url, kind.value, seen, fetcher)
+            where = f"database {describe(database_url(db))}"
+            if result.status == "imported" and result.imported is not None:
+                done = result.imported
+                checks = ", ".join(f"{n} {verdict}" for verdict, n in sorted(done.checks.items())) or "none"
+                err.print(
+                    f"{url} ({kind.value}): imported snapshot {done.import_id} ({done.new_entries} new, "
+                    f"{done.changed_entries} changed entries); news events checked: {checks}; {where}"
+                )
+            elif result.status == "unchanged":
+                err.print(f"{url} ({kind.value}): unchanged ({result.reason}); {where}")
+            else:
+                err.print(f"error: {url}: {result.reason}")
+                failed_any = True
+            if once:
+                break
+            time.sleep(interval)
+        engine.dispose()
+    raise typer.Exit(EXIT_FAILED if failed_any else EXIT_OK)
+
+
 def _parse_interval(value: str) -> float:
     units = {"s": 1, "m": 60, "h": 3600}
     number, unit = value[:-1], value[-1:].lower()
@@ -739,7 +804,7 @@ def events(
         str | None, typer.Option(metavar="STATE", help="unreviewed, confirmed, rejected or edited.")
     ] = None,
 ) -> None:
-    """List stored events, oldest first (undated last).
+    """List stored events, oldest first (undated last); events an analyst rejected only with --review-state rejected.
 
     A date filter keeps an event whose date reaches into the range: "2015-07"
     is kept by --since 2015-07-20. JSON output is {"data": [...], "count": N},
@@ -1032,6 +1097,10 @@ def serve(
     secure_cookies: Annotated[
         bool, typer.Option("--secure-cookies", help="Mark session cookies Secure (when served behind HTTPS).")
     ] = False,
+    public_url: Annotated[
+        str,
+        typer.Option(metavar="URL", help="The site's public address, for the event links of exports and feeds."),
+    ] = "",
 ) -> None:
     """Serve the web interface, the JSON API (/api, docs at /api/docs), exports and the Atom feed.
 
@@ -1050,7 +1119,7 @@ def serve(
     import uvicorn
 
     from civicwatch.store import ENV_VAR, connect, database_url, describe
-    from civicwatch.web.app import ENV_PRIVATE, ENV_SECURE_COOKIES
+    from civicwatch.web.app import ENV_PRIVATE, ENV_PUBLIC_URL, ENV_SECURE_COOKIES
 
     err = _stderr()
     with _store_errors(err):
@@ -1059,6 +1128,8 @@ def serve(
     os.environ[ENV_VAR] = database_url(db)
     os.environ[ENV_PRIVATE] = "1" if private else "0"
     os.environ[ENV_SECURE_COOKIES] = "1" if secure_cookies else "0"
+    if public_url:
+        os.environ[ENV_PUBLIC_URL] = public_url
     err.print(f"serving {describe(database_url(db))} on http://{host}:{port}/ (API docs at /api/docs); Ctrl-C stops")
     uvicorn.run(
         "civicwatch.web.app:create_app_from_env",
@@ -1068,6 +1139,80 @@ def serve(
         workers=workers,
         log_level="warning",
     )
+
+
+class PublishFormat(StrEnum):
+    sqlite = "sqlite"
+    parquet = "parquet"
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+@app.command()
+def publish(
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", metavar="PATH", help="The SQLite file to write (sqlite), or the folder for one file per table."
+        ),
+    ],
+    db: DbOption = None,
+    output_format: Annotated[
+        PublishFormat, typer.Option("--format", help="sqlite: one file for Datasette; or parquet, csv, jsonl files.")
+    ] = PublishFormat.sqlite,
+    public_url: Annotated[
+        str, typer.Option(metavar="URL", help="The site's address, for the events' event_url (https://example.org/).")
+    ] = "",
+    replace: Annotated[bool, typer.Option("--replace", help="Overwrite an existing SQLite file.")] = False,
+) -> None:
+    """Write a copy of the published data that is safe to share: no accounts, no credentials.
+
+    The copy holds articles, events (those an analyst rejected left out), their
+    mentions, entities, aliases and register data. It never holds users,
+    password hashes, API tokens, browser sessions, the audit log or analysts'
+    names. The SQLite file is ready for Datasette: full-text search on events
+    and articles (?_search=), JSON columns declared; its Datasette metadata is
+    written beside it (PATH.metadata.json). The other formats write one file
+    per table in the folder, events with the export columns (see README).
+
+    Example:
+
+        civicwatch publish --db events.db --out public.db
+        datasette public.db -m public.metadata.json
+        civicwatch publish --db events.db --format parquet --out public/
+    """
+    import json
+
+    from civicwatch.store import connect
+    from civicwatch.store.publish import PublishError, metadata_for, publish_database, publish_files
+
+    err = _stderr()
+    counts: dict[str, int] = {}
+    progress = Progress(TextColumn("publishing {task.description}"), MofNCompleteColumn(), console=err, transient=True)
+    task = progress.add_task("", total=None)
+
+    def tally(table: str, rows: int) -> None:
+        counts[table] = counts.get(table, 0) + rows
+        progress.update(task, description=table, completed=counts[table])
+
+    with _store_errors(err), progress if err.is_terminal else nullcontext():
+        engine = connect(db, create=False)
+        try:
+            if output_format is PublishFormat.sqlite:
+                publish_database(engine, out, progress=tally, replace=replace)
+                metadata_path = out.with_suffix(".metadata.json")
+                metadata_path.write_text(json.dumps(metadata_for(out.stem), indent=2, ensure_ascii=False) + "\n")
+                err.print(f"wrote {out} and its Datasette metadata {metadata_path}")
+            else:
+                site = public_url.rstrip("/") + "/" if public_url else ""
+                paths = publish_files(engine, out, output_format.value, site, progress=tally)
+                err.print(f"wrote {len(paths)} {output_format.value} files in {out}")
+        except (PublishError, OSError) as exc:
+            err.print(f"error: {exc}")
+            raise typer.Exit(EXIT_FAILED) from exc
+        finally:
+            engine.dispose()
+    err.print(", ".join(f"{table} {n}" for table, n in counts.items()) or "nothing to publish")
 
 
 # ------------------------------------------------------------------------------------- accounts

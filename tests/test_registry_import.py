@@ -27,7 +27,7 @@ from civicwatch.model import Event as EventIn
 from civicwatch.pipeline import FileResult
 from civicwatch.pipeline.ingest import ingest_results
 from civicwatch.registries import RegistryEntry, RegistrySnapshot, read_registry
-from civicwatch.resolve import entity_key
+from civicwatch.resolve import canonical_key, entity_key
 from civicwatch.store import (
     EventQuery,
     connect,
@@ -233,11 +233,14 @@ def test_register_events_entities_and_aliases(engine) -> None:
         assert [(e["listed"], e["delisted"]) for e in entity_profile(s, r535.entity).registry] == [
             ("2023-01-27", "2025-08-15")
         ]
-        # one mechanism: each entry's entity is keyed by identity's entity_key of one of its names, as news is
+        # one mechanism: each entry's entity is keyed by one of its names (the alias table's entity, else
+        # identity's entity_key), as news is
         records = s.scalars(select(RegistryRecord)).all()
         kinds = {True: "PERSON", False: "ORG", None: None}
         for record in records:
-            keys = {entity_key(name, kinds[record.is_person]) for name in [record.name, *record.other_names]}
+            names = [record.name, *record.other_names]
+            keys = {entity_key(name, kinds[record.is_person]) for name in names}
+            keys |= {canonical_key(name, kinds[record.is_person], strict=True) for name in names}
             assert (record.entity.key if record.entity else None) in keys | {None}, record.entry_id
         assert sum(record.entity is None for record in records) <= 5  # names with no key at all
 
@@ -249,7 +252,7 @@ def test_an_inn_joins_entries_of_two_sources_into_one_entity(engine) -> None:
     with session(engine) as s:
         # entry 9 (HRC Memorial, INN 7707061466) in both files: one record, one entity
         records = s.scalars(select(RegistryRecord).where(RegistryRecord.inn == "7707061466")).all()
-        assert len(records) == 1 and records[0].entity.key == "memorial"
+        assert len(records) == 1 and records[0].entity.key == "memorial-hrc"  # the centre, not International Memorial
 
 
 @real_files
@@ -619,3 +622,37 @@ def test_a_0001_database_is_migrated_with_its_data(db_url: str) -> None:
         assert s.scalars(select(Entity.key)).all() == ["memorial"]
         assert s.scalar(select(func.count()).select_from(RegistryRecord)) == 0
     engine.dispose()
+
+
+def test_the_alias_table_brings_english_news_to_russian_entries_and_keeps_legal_entities_apart(engine) -> None:
+    import_snapshot(
+        engine,
+        snapshot(
+            entry(
+                "219",
+                "Юридическое лицо, зарегистрированное в Латвийской Республике, SIA «Medusa Project»",
+                "2021-04-23",
+            ),
+            entry(
+                "222",
+                "Юридическое лицо, зарегистрированное в Королевстве Нидерландов, Stichting 2 Oktober",
+                "2021-05-14",
+            ),
+            entry("195", "Некоммерческая организация «Фонд борьбы с коррупцией»", "2019-10-09", "2021-09-08"),
+            entry("111", "Городская общественная организация «Екатеринбургское общество «МЕМОРИАЛ»", "2015-12-30"),
+        ),
+        "b" * 64,
+    )
+    news(engine, ("1", [designation(["VTimes"], "2021-05", evidence="vtimes")]))
+    news(engine, ("2", [designation(["Meduza"], "2021-04-23", country="LV", evidence="meduza in latvia")]))
+    news(
+        engine,
+        ("3", [designation(["Navalny's Anti-Corruption Foundation"], None, evidence="fbk")]),
+        published="2019-10-16",
+    )
+    news(engine, ("4", [designation(["Komi Human Rights Commission «Memorial»"], "2015", evidence="komi")]))
+    found = verdicts(engine)
+    assert found["vtimes"] == ("confirmed", "ru-foreign-agents", "222", 0)
+    assert found["meduza in latvia"] == ("confirmed", "ru-foreign-agents", "219", 0)
+    assert found["fbk"][:3] == ("confirmed", "ru-foreign-agents", "195")
+    assert found["komi"][0] == "absent"  # another Memorial, near only within a year: not this entity

@@ -8,12 +8,10 @@ are built here from real dev articles (``../shared/eval/dev``), with ordinary pa
 from __future__ import annotations
 
 import gzip
-import html
-import json
+import io
 import os
 import shutil
 import sys
-import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,6 +23,16 @@ if shutil.which("java") is None:
     pytest.skip("Spark needs Java (17): `java` is not on PATH", allow_module_level=True)
 
 from pyspark import TaskContext, cloudpickle  # noqa: E402
+from spark_support import (  # noqa: E402
+    DEV,
+    DEV_NAMES,
+    REPO,
+    build_warc,
+    dev_page,
+    filler_page,
+    http_response,
+    warc_record,
+)
 from sqlalchemy import func, select  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
@@ -41,18 +49,6 @@ from civicwatch.spark.worker import WorkerSettings  # noqa: E402
 from civicwatch.store.models import Article as ArticleRow  # noqa: E402
 from civicwatch.store.models import Mention  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
-DEV = REPO.parent / "shared" / "eval" / "dev"
-# short dev articles, English and Russian; two WARC files of three
-DEV_NAMES = [
-    "reuters-2023-georgia-bill-withdrawn",
-    "interfax-2016-agora-shutdown-hrw",
-    "rferl-2017-hungary-ngo-law-passed",
-    "fontanka-2014-forced-registry-law-signed",
-    "meduza-2016-cherevatenko-criminal-case",
-    "tass-2018-titiyev-custody",
-]
-FILLER = "<p>The weather this weekend will be sunny with light winds; the farmers' market opens at nine.</p>"
 RAISE_ON = "/raise-here"
 
 # The test's own extractors run on the executors: ship them by value (workers cannot import this module).
@@ -84,45 +80,6 @@ def spark():
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
-
-
-def http_response(body: bytes, content_type: str = "text/html; charset=utf-8") -> bytes:
-    head = f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n"
-    return head.encode() + body
-
-
-def warc_record(url: str, payload: bytes, number: int) -> bytes:
-    """One response record as its own gzip member, as crawlers write them."""
-    head = (
-        f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:{uuid.UUID(int=number)}>\r\n"
-        f"WARC-Date: 2024-06-01T12:00:00Z\r\nWARC-Target-URI: {url}\r\n"
-        f"Content-Type: application/http; msgtype=response\r\nContent-Length: {len(payload)}\r\n\r\n"
-    )
-    return gzip.compress(head.encode() + payload + b"\r\n\r\n", mtime=0)
-
-
-def dev_page(name: str) -> tuple[str, bytes]:
-    """A dev article as a news page: its URL, and HTML with its publication date in a meta tag."""
-    text = (DEV / f"{name}.txt").read_text(encoding="utf-8")
-    meta_path = DEV / f"{name}.meta.json"
-    meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
-    url = meta.get("url") or f"https://dev.example/{name}"
-    published = meta.get("published")
-    date_tag = f'<meta property="article:published_time" content="{published}">' if published else ""
-    paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in text.splitlines() if line.strip())
-    page = f"<!DOCTYPE html><html><head><title>{name}</title>{date_tag}</head><body><article>{paragraphs}</article>"
-    return url, (page + "</body></html>").encode()
-
-
-def filler_page(n: int) -> tuple[str, bytes]:
-    return f"https://weather.example/{n}", f"<!DOCTYPE html><html><body>{FILLER * 5}</body></html>".encode()
-
-
-def build_warc(path: Path, pages: list[tuple[str, bytes]], first_number: int) -> Path:
-    records = [warc_record(url, http_response(body), first_number + i) for i, (url, body) in enumerate(pages)]
-    records.append(warc_record("https://weather.example/logo.png", http_response(b"\x89PNG", "image/png"), 999))
-    path.write_bytes(b"".join(records))
-    return path
 
 
 @pytest.fixture(scope="session")
@@ -279,12 +236,19 @@ def test_failures_become_error_rows_and_a_retried_task_leaves_no_duplicates(
     junk.write_bytes(b"\x1f\x8b\x08 this is not gzip data at all" * 10)
     out = tmp_path / "out"
     extractor = MisbehavingExtractor(str(tmp_path / "first-attempt-failed"))
+    unreachable = "nosuch://bucket/crawl.warc.gz"  # a scheme nothing here can stream
     summary = run_extract(
-        spark, [str(good), str(damaged), str(junk)], str(out), settings=WorkerSettings(extractor=extractor)
+        spark,
+        [str(good), str(damaged), str(junk), unreachable],
+        str(out),
+        settings=WorkerSettings(extractor=extractor),
     )
     assert Path(extractor.marker).exists()  # the first attempt of task 0 failed; Spark ran it again
     errors = output.read_rows(out / "errors")
-    assert {(str(damaged), "read"), (str(junk), "read")} <= {(e["warc"], e["stage"]) for e in errors}
+    found_errors = {(e["warc"], e["stage"]) for e in errors}
+    assert {(str(damaged), "read"), (str(junk), "read"), (unreachable, "read")} <= found_errors
+    (cannot,) = [e for e in errors if e["warc"] == unreachable]
+    assert cannot["reason"].startswith("cannot read") and "nosuch" in cannot["reason"]
     extract_errors = [e for e in errors if e["stage"] == "extract"]
     assert len(extract_errors) == 1  # once, though the task that met it ran twice
     assert extract_errors[0]["url"].endswith(RAISE_ON) and "the extractor broke" in extract_errors[0]["reason"]
@@ -312,10 +276,47 @@ def test_path_list_file_uris_and_jsonl(spark, warcs, single_machine, tmp_path: P
     assert list((out / "events").rglob("part-*.json"))
     assert events_by_url(out) == single_machine
     sources = {row["warc"] for row in output.read_rows(out / "articles")}
-    # named by its URI (as Hadoop spells it), not by the executor's temporary copy
-    assert f"file:{warcs[2].resolve()}" in sources
+    # named by its URI as given, not by the path the executor read it from
+    assert warcs[2].resolve().as_uri() in sources
     with pytest.raises(JobError, match="exists and is not empty"):
         run_extract(spark, [str(listing)], str(out), prefix=str(warcs[0].parent))
+
+
+def test_a_remote_warc_is_streamed_to_a_spill_and_named_by_its_uri(warcs, monkeypatch, tmp_path: Path) -> None:
+    """Any scheme but file: is copied a chunk at a time to a local file, which goes once read; the rows
+    name the URI. file: is read in place."""
+    from contextlib import contextmanager
+
+    from pyarrow import fs
+
+    from civicwatch.spark import remote, worker
+
+    opened: list[str] = []
+
+    @contextmanager
+    def local_stream(uri: str):  # stands for S3: the same pyarrow stream type, from the local disk
+        opened.append(uri)
+        with fs.LocalFileSystem().open_input_stream(str(warcs[0]), compression=None) as stream:
+            yield stream
+
+    worker.load_models()  # the prefilter, as on an executor
+    monkeypatch.setattr(remote, "open_stream", local_stream)
+    monkeypatch.setattr(remote, "CHUNK_BYTES", 1000)  # many chunks
+    uri = "s3a://bucket/crawl-data/crawl-0.warc.gz"
+    stats = worker.PartitionStats()
+    with remote.local_warc(uri, str(tmp_path)) as spilled:
+        assert spilled.read_bytes() == warcs[0].read_bytes() and spilled.parent.parent == tmp_path
+    assert not spilled.exists() and opened == [uri]
+    rows = list(worker.uri_rows(uri, WorkerSettings(), stats))
+    articles = [values for kind, values in rows if kind == "article"]
+    assert len(articles) == 2 and stats.warcs == 1 and stats.pages == 4
+    assert all(values[4] == uri and values[3].startswith(f"{uri}@") for values in articles)  # warc, source
+    assert not list(tmp_path.iterdir())  # only the default temporary folder was used, and emptied
+    with remote.local_warc(warcs[1].resolve().as_uri()) as in_place:
+        assert in_place == warcs[1].resolve()
+    assert in_place.exists() and opened == [uri, uri]
+    buffer = io.BytesIO()
+    assert remote.spill(io.BytesIO(b"x" * 2500), buffer, chunk=1000) == 2500 and buffer.getvalue() == b"x" * 2500
 
 
 def test_inputs_that_are_neither_warcs_nor_lists(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, inspect, select, text
 
+from civicwatch.core.schema import acts_agree, merge_window
 from civicwatch.model import Article as ArticleIn
 from civicwatch.model import Event as EventIn
 from civicwatch.pipeline import FileResult
@@ -288,6 +289,132 @@ def test_an_undated_report_merges_with_a_dated_event_near_its_date(engine) -> No
     first, second = stored_events(engine)
     assert (first.source_count, first.date) == (2, "2018-01-09")
     assert second.source_count == 1  # seven weeks later: another detention, as far as the store can tell
+
+
+def test_translated_names_meet_through_the_shipped_alias_table(engine) -> None:
+    store(
+        engine,
+        (
+            art("en", "2015-05-20", name="en.txt"),
+            [ev("designation", "foreign_agent", ["Soldiers' Mothers of St Petersburg"], "2014-08")],
+        ),
+        (
+            art("ru", "2015-05-21", name="ru.txt"),
+            [ev("designation", "foreign_agent", ["«Солдатских матерей Санкт-Петербурга»"], "2014-08-28")],
+        ),
+        (art("en2", name="en2.txt"), [ev("sanction", "fine", ["Justice Ministry"], "2016-04-11")]),
+        (art("ru2", name="ru2.txt"), [ev("sanction", "fine", ["Минюст"], "2016-04-11")]),
+    )
+    assert [e.source_count for e in stored_events(engine)] == [2, 2]
+
+
+def test_two_legal_entities_of_one_name_family_stay_two_events(engine) -> None:
+    store(
+        engine,
+        (art("a", name="a.txt"), [ev("closure", "forced_liquidation", ["International Memorial"], "2021-12-28")]),
+        (art("b", name="b.txt"), [ev("closure", "forced_liquidation", ["Memorial Human Rights Centre"], "2021-12")]),
+        (
+            art("c", name="c.txt"),
+            [ev("closure", "forced_liquidation", ["Правозащитный центр «Мемориал»"], "2021-12-29")],
+        ),
+    )
+    assert [e.source_count for e in stored_events(engine)] == [1, 2]
+    with session(engine) as s:
+        assert len(s.scalars(select(Entity)).all()) == 2
+
+
+def test_a_date_assumed_from_the_publication_day_agrees_with_the_day_before(engine) -> None:
+    assumed = {"date_source": "published"}
+    store(
+        engine,
+        (art("a", "2022-02-09", name="a.txt"), [ev("sanction", "fine", ["Golos"], "2022-02-09", extra=assumed)]),
+        (art("b", "2022-02-09", name="b.txt"), [ev("sanction", "fine", ["Голос"], "2022-02-08")]),
+        (art("c", "2022-02-25", name="c.txt"), [ev("sanction", "fine", ["Golos"], "2022-02-25", extra=assumed)]),
+    )
+    first, second = stored_events(engine)
+    assert (first.source_count, first.date) == (2, "2022-02-08")  # the real date replaces the assumed one
+    assert second.source_count == 1  # 17 days later: beyond a sanction's window
+
+
+@pytest.mark.parametrize(
+    ("type_", "subtype", "merged"), [("sanction", "fine", True), ("prosecution", "detention", False)]
+)
+def test_windows_depend_on_the_type(engine, type_: str, subtype: str, merged: bool) -> None:
+    assert merge_window("prosecution") < 10 <= merge_window("sanction")
+    store(
+        engine,
+        (art("a", "2016-04-19", name="a.txt"), [ev(type_, subtype, ["Golos"])]),
+        (art("b", "2016-04-29", name="b.txt"), [ev(type_, subtype, ["Golos"])]),
+    )
+    assert len(stored_events(engine)) == (1 if merged else 2)
+
+
+def test_an_interval_agrees_with_a_day_inside_it(engine) -> None:
+    store(
+        engine,
+        (art("a", name="a.txt"), [ev("sanction", "block", ["LinkedIn"], "2016-11-14/2016-11-20")]),
+        (art("b", name="b.txt"), [ev("sanction", "block", ["LinkedIn"], "2016-11-17")]),
+        (art("c", name="c.txt"), [ev("sanction", "block", ["LinkedIn"], "2016-11-25")]),
+    )
+    assert [e.source_count for e in stored_events(engine)] == [2, 1]
+
+
+def test_a_targets_home_country_is_not_the_acts_country_but_laws_keep_theirs(engine) -> None:
+    store(
+        engine,
+        (art("a", name="a.txt"), [ev("designation", "foreign_agent", ["Meduza"], "2021-04-23", country="LV")]),
+        (art("b", name="b.txt"), [ev("designation", "foreign_agent", ["Медуза"], "2021-04-23", country="RU")]),
+        (art("c", name="c.txt"), [ev("designation", "foreign_agent", ["Revolt Center"], "2021-04-23", country="US")]),
+        (art("d", name="d.txt"), [ev("designation", "foreign_agent", ["Revolt Center"], "2021-04-23", country="RU")]),
+        (art("e", name="e.txt"), [ev("law", "signed", ["foreign agents law"], "2024-05-28", country="GE")]),
+        (art("f", name="f.txt"), [ev("law", "signed", ["foreign agents law"], "2024-05-28", country="RU")]),
+    )
+    assert [e.source_count for e in stored_events(engine)] == [2, 1, 1, 1, 1]
+
+
+def test_a_liquidation_and_a_ban_of_one_day_are_one_act(engine) -> None:
+    assert acts_agree("closure", "forced_liquidation", "sanction", "ban")
+    assert not acts_agree("law", "adopted", "law", "signed")
+    store(
+        engine,
+        (art("a", name="a.txt"), [ev("closure", "forced_liquidation", ["Kloop Media"], "2024-02-09", country="KG")]),
+        (art("b", name="b.txt"), [ev("sanction", "ban", ["Клооп Медиа"], "2024-02-09", country="KG")]),
+    )
+    [event] = stored_events(engine)
+    assert event.source_count == 2
+
+
+def test_a_person_whose_given_name_inflects_apart_is_found_by_surname_and_initial(engine) -> None:
+    store(
+        engine,
+        (art("a", name="a.txt"), [ev("prosecution", "conviction", ["Nika Kvaratskhelia"], "2022-05-16")]),
+        (art("b", name="b.txt"), [ev("prosecution", "conviction", ["Ники Кварацхелия"], "2022-05-16")]),
+        (art("c", name="c.txt"), [ev("prosecution", "conviction", ["Tamar Kvaratskhelia"], "2022-05-16")]),
+    )
+    assert [e.source_count for e in stored_events(engine)] == [2, 1]  # Tamar is another woman
+    with session(engine) as s:
+        assert len(s.scalars(select(Entity)).all()) == 3  # links stay with each name's own entity
+
+
+def test_a_merge_keeps_why_the_report_joined(engine) -> None:
+    store(
+        engine,
+        (art("en", "2021-04-23", name="en.txt"), [ev("designation", "foreign_agent", ["Meduza"], "2021-04-23")]),
+        (art("ru", "2021-04-24", name="ru.txt"), [ev("designation", "foreign_agent", ["«Медуза»"], "2021-04")]),
+        (art("law", "2013-03-01", name="l1.txt"), [ev("law", "amended", ["the foreign agent law"], "2013-02")]),
+        (art("law2", "2013-03-02", name="l2.txt"), [ev("law", "amended", ["закон об иноагентах"], "2013-02-20")]),
+    )
+    with session(engine) as s:
+        [law, designation] = [e for e in list_events(s, EventQuery()) if e.sources == 2]  # oldest first
+    first, second = designation.mentions
+    assert first.merged_because is None  # the report that made the event
+    assert second.merged_because == {
+        "event": designation.id,
+        "shared": ["meduza"],
+        "dates": "2021-04 agrees with 2021-04-23",
+        "subtypes": "designation/foreign_agent + designation/foreign_agent",
+    }
+    assert law.mentions[1].merged_because["shared"] == ["ru-121-fz-2012"]  # one act, whatever it is called
 
 
 def test_an_undated_report_without_publication_date_stays_apart(engine) -> None:

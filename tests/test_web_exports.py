@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+from datetime import date
 
 import feedparser
 import pyarrow.parquet as pq
@@ -39,9 +40,37 @@ def test_csv_has_the_researchers_columns(client: TestClient) -> None:
     assert fine["targets"] == "Memorial" and fine["country"] == "RU" and fine["source_count"] == "1"
     assert fine["first_source_url"] == "https://news.example/memorial-designated"
     assert fine["evidence"] == "A Moscow court fined Memorial." and fine["review_state"] == "unreviewed"
-    assert fine["language"] == "en" and fine["url"] == f"http://testserver/events/{fine['id']}"
+    assert fine["language"] == "en" and fine["event_url"] == f"http://testserver/events/{fine['id']}"
+    assert (fine["date_start"], fine["date_end"]) == ("2016-03-01", "2016-03-01")
+    assert fine["sources"] == "https://news.example/memorial-designated" and fine["languages"] == "en"
+    assert fine["registry_verdict"] == "not_checked"
     designation = next(row for row in rows if row["subtype"] == "foreign_agent")
     assert designation["date_precision"] == "month"
+    assert (designation["date_start"], designation["date_end"]) == ("2015-07-01", "2015-07-31")
+    undated = next(row for row in rows if row["type"] == "law")
+    assert undated["date"] == undated["date_start"] == undated["date_end"] == ""
+
+
+def test_exports_filter_by_date_range_without_parsing_edtf(client: TestClient) -> None:
+    """A researcher's range filter on date_start/date_end, in Arrow (what DuckDB and pandas read) and JSON."""
+    import pyarrow.compute as pc
+
+    table = pq.read_table(io.BytesIO(client.get("/api/events.parquet").content))
+    assert str(table.schema.field("date_start").type) == "date32[day]"
+    day = date(2015, 7, 20)
+    july_2015 = table.filter(pc.and_(pc.less_equal(table["date_start"], day), pc.greater_equal(table["date_end"], day)))
+    assert july_2015.column("subtype").to_pylist() == ["foreign_agent"]  # "2015-07" covers the 20th
+    record = json.loads(client.get("/api/events.jsonl", params={"subtype": "forced_liquidation"}).text)
+    assert (record["date_start"], record["date_end"], record["languages"]) == ("2021-12-28", "2021-12-28", ["ru"])
+    assert record["sources"] == ["https://news.example/memorial-liquidated"]
+
+
+def test_event_url_is_the_public_address_whatever_the_host(store_engine, monkeypatch) -> None:
+    fill(store_engine)
+    monkeypatch.setenv("CIVICWATCH_PUBLIC_URL", "https://watch.example/civic")
+    with client_for(store_engine) as client:
+        record = json.loads(client.get("/api/events.jsonl", params={"subtype": "fine"}).text)
+    assert record["event_url"] == f"https://watch.example/civic/events/{record['id']}"
 
 
 def test_csv_takes_the_same_filters(client: TestClient) -> None:
@@ -104,7 +133,7 @@ def test_atom_feed_is_valid_and_newest_first(client: TestClient) -> None:
     ids = [int(entry.link.rsplit("/", 1)[1]) for entry in feed.entries]
     assert ids == sorted(ids, reverse=True)  # the newest stored first
     first = feed.entries[0]
-    assert first.link == f"http://testserver/events/{ids[0]}" and first.id == first.link
+    assert first.link == f"http://testserver/events/{ids[0]}" and first.id == f"tag:civicwatch,2024:event/{ids[0]}"
     assert first.title.startswith("designation/extremist, occurred: Paged Org")
     assert first.updated and first.summary.endswith("was declared extremist.")
     assert len(feedparser.parse(client.get("/feed.atom", params={"limit": 3}).content).entries) == 3

@@ -2,7 +2,8 @@
 
 * ``is_valid_edtf``: whether the ``edtf`` library parses a string;
 * ``dates_agree``: whether two reported dates may be one act's ("2015-07" and "2015-07-08": one is a prefix
-  of the other, X standing for any digit; an undated report agrees with any date);
+  of the other, X standing for any digit; an interval agrees with what overlaps it; an undated report
+  agrees with any date);
 * ``date_range``: the days an EDTF date covers ("2015-07" is all of July), for filters and merging;
 * ``precision`` (how many characters are known) and ``date_precision`` (day, month, season, year, ...).
 """
@@ -51,8 +52,9 @@ def dates_agree(a: str | None, b: str | None) -> bool:
     """Null agrees with anything; otherwise one must be a prefix of the other (X = any digit)."""
     if not a or not b:
         return True
-    if "/" in a or "/" in b:
-        return a == b
+    if "/" in a or "/" in b:  # an interval agrees with a date or interval that overlaps it
+        ra, rb = date_range(a), date_range(b)
+        return a == b if ra is None or rb is None else ra[0] <= rb[1] and rb[0] <= ra[1]
     short, long = sorted((a, b), key=len)
     return all(x == y or "X" in (x, y) for x, y in zip(short, long, strict=False))
 

@@ -143,9 +143,10 @@ def ingest_results(engine: Engine, results: Iterable[FileResult]) -> Iterator[In
 
 
 def for_storing(article: Article, events: list[Event]) -> Article:
-    """The article as it is stored: its language (given, else the extractor's, else detected) and headline."""
+    """The article as it is stored: its language (given, else the extractor's, else detected) and headline
+    (the page's own title when its reader found one: <title>, og:title; else the text's first short line)."""
     language = article.language or language_of(article.text, events)
-    return replace(article, language=language, title=guess_title(article.text, language))
+    return replace(article, language=language, title=article.title or guess_title(article.text, language))
 
 
 def language_of(text: str, events: list[Event]) -> str | None:

@@ -1,12 +1,22 @@
-"""Entity identity: the keys that spellings of one name share (see ``identity``), and lists of names (``lists``)."""
+"""Entity identity: the keys that spellings of one name share (``identity``), the curated table of names that
+translation makes one (``aliases``: English and Russian names, acronyms, former names, parents), and lists of
+names (``lists``)."""
 
+from civicwatch.resolve.aliases import (
+    AliasTable,
+    Entry,
+    ShippedAliases,
+    canonical_key,
+    listed_entry,
+    resolved_strength,
+    shipped_aliases,
+)
 from civicwatch.resolve.identity import (
     EXACT,
     NEAR,
     NONE,
     SURNAME,
     VARIANT,
-    AliasTable,
     NameKeys,
     entity_key,
     match_strength,
@@ -23,6 +33,12 @@ __all__ = [
     "SURNAME",
     "VARIANT",
     "AliasTable",
+    "Entry",
+    "ShippedAliases",
+    "canonical_key",
+    "listed_entry",
+    "resolved_strength",
+    "shipped_aliases",
     "NameKeys",
     "entity_key",
     "match_strength",

@@ -32,11 +32,12 @@ A name is reduced to phonetic *keys* (ASCII, words joined by "-") so that its sp
   common word elsewhere ("Moscow", "Москве", "России"); only all-generic names ("the city", "область")
   have none. English exonyms listed in the data file take their Russian name's key ("Moscow" = "Москва").
   Other kinds keep the organisation and person guards: ``entity_key("Russia")`` is None.
-* Translations do not meet: "Soldiers' Mothers of St. Petersburg" and "Солдатские матери
+* Translations do not meet here: "Soldiers' Mothers of St. Petersburg" and "Солдатские матери
   Санкт-Петербурга", "Open Russia" and "Открытая Россия" are spelled with different words, which no
-  transliteration or skeleton can bring together (and a dictionary of translations would merge namesakes
-  across languages). They are linked by ``AliasTable`` (a source that gives both names) or by the
-  registries' cross-language links; only place exonyms are listed here, since places are few and fixed.
+  transliteration or skeleton can bring together (and a dictionary of translated words would merge
+  namesakes across languages). They are linked entity by entity in ``civicwatch.resolve.aliases`` (the
+  curated table shipped as data, and ``AliasTable`` for what one source says); only place exonyms are
+  listed here, since places are few and fixed.
 
 Keys a name can have (see ``NameKeys``):
 
@@ -63,7 +64,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from importlib.resources import files
 from typing import Any
@@ -871,53 +872,3 @@ def match_strength(a: str, b: str) -> float:
 def same_entity(a: str, b: str) -> bool:
     """True when the names share a non-generic key (the surname key only as ``match_strength`` allows)."""
     return match_strength(a, b) > NONE
-
-
-@dataclass
-class AliasTable:
-    """Names one source (an article, the database) says are the same: "КПП" -> "Комитет по предотвращению пыток".
-
-    ``key`` resolves an alias to the entity key of the name it stands for; everything else falls back to
-    ``entity_key``.
-    """
-
-    _canonical: dict[str, str] = field(default_factory=dict)  # any strong key -> entity key
-
-    def add(self, name: str, alias: str | None = None) -> None:
-        """Record that ``alias`` names ``name``; without an alias, the acronyms the name defines itself."""
-        target = self.key(name)
-        if target is None:
-            return
-        keys = name_keys(name)
-        aliases = set(name_keys(alias).strong if alias is not None else keys.acronyms)
-        aliases |= {k for k in (keys.full, keys.core) if k}  # the name's own spellings, if it was an alias itself
-        for key in aliases - {target}:
-            self._canonical.setdefault(key, target)
-
-    def key(self, name: str) -> str | None:
-        keys = name_keys(name)
-        for key in (keys.core, keys.full, *sorted(keys.acronyms)):
-            if key in self._canonical:
-                return self._canonical[key]
-        return keys.core
-
-    def variants(self, name: str) -> set[str]:
-        own = name_variants(name)
-        return own | {self._canonical[k] for k in own if k in self._canonical}
-
-    def match_strength(self, a: str, b: str) -> float:
-        """As ``match_strength``, with a name and its recorded alias counting as one entity (1.0)."""
-        resolved_a, resolved_b = self.key(a), self.key(b)
-        if resolved_a and resolved_a == resolved_b and (self._aliased(a) or self._aliased(b)):
-            return EXACT
-        return match_strength(a, b)
-
-    def same(self, a: str, b: str) -> bool:
-        return self.match_strength(a, b) > NONE
-
-    def _aliased(self, name: str) -> bool:
-        keys = name_keys(name)
-        return any(k in self._canonical for k in (keys.core, keys.full, *keys.acronyms))
-
-    def __len__(self) -> int:
-        return len(self._canonical)

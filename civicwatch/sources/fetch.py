@@ -274,11 +274,16 @@ class Fetcher:
 
     # --------------------------------------------------------------------------------- public
 
-    def fetch(self, url: str, *, require_html: bool = False) -> FetchResult:
-        """GET ``url``; raises FetchError. ``require_html`` refuses other content types before the body is read."""
-        final, response = self._follow(url, check_robots=self.settings.respect_robots)
+    def fetch(self, url: str, *, require_html: bool = False, headers: dict[str, str] | None = None) -> FetchResult:
+        """GET ``url``; raises FetchError. ``require_html`` refuses other content types before the body is read.
+
+        ``headers`` go with the request: a conditional GET (If-None-Match, If-Modified-Since) that the
+        server answers 304 Not Modified returns a result with status 304 and no body."""
+        final, response = self._follow(url, check_robots=self.settings.respect_robots, headers=headers)
         with closing(response):
             status = response.status_code
+            if status == 304 and headers:
+                return FetchResult(url, str(final), 304, _media_type(response), b"", dict(response.headers.items()))
             if not 200 <= status < 300:
                 raise FetchError(url, f"http-{status}", response.reason_phrase)
             content_type = _media_type(response)
@@ -327,14 +332,16 @@ class Fetcher:
 
     # --------------------------------------------------------------------------------- redirects
 
-    def _follow(self, url: str, *, check_robots: bool) -> tuple[httpx.URL, httpx.Response]:
+    def _follow(
+        self, url: str, *, check_robots: bool, headers: dict[str, str] | None = None
+    ) -> tuple[httpx.URL, httpx.Response]:
         """The first non-redirect response for ``url`` (open: the caller closes it) and the URL it came from."""
         current = self.check_url(url)
         visited = {_without_fragment(current)}
         for _ in range(self.settings.max_redirects + 1):
             if check_robots and not self._robots_allow(url, current):
                 raise FetchError(url, "robots-disallowed", str(current))
-            response = self._send_with_retries(url, current)
+            response = self._send_with_retries(url, current, headers)
             if response.status_code not in REDIRECT_STATUSES:
                 return current, response
             response.close()  # headers stay readable; the redirect's body is never wanted
@@ -357,12 +364,12 @@ class Fetcher:
 
     # --------------------------------------------------------------------------------- sending
 
-    def _send_with_retries(self, url: str, target: httpx.URL) -> httpx.Response:
+    def _send_with_retries(self, url: str, target: httpx.URL, headers: dict[str, str] | None = None) -> httpx.Response:
         """The response to GET ``target`` after retrying connection errors, 5xx and 429 (open, body unread)."""
         for attempt in range(self.settings.retries + 1):
             last = attempt == self.settings.retries
             try:
-                response = self._send(target)
+                response = self._send(target, headers)
             except _RETRYABLE as exc:
                 if last:
                     raise _transport_error(url, exc) from exc
@@ -377,9 +384,9 @@ class Fetcher:
             time.sleep(wait)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
-    def _send(self, target: httpx.URL) -> httpx.Response:
+    def _send(self, target: httpx.URL, headers: dict[str, str] | None = None) -> httpx.Response:
         self._wait_turn(target.host)
-        return self._client.send(self._client.build_request("GET", target), stream=True)
+        return self._client.send(self._client.build_request("GET", target, headers=headers), stream=True)
 
     def _wait_turn(self, host: str) -> None:
         """Sleep until ``host_delay`` has passed since the last request to ``host``."""

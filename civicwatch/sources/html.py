@@ -92,10 +92,16 @@ def _article(html: bytes | str, url: str | None, source: str | None, charset: st
         url=_page_url(document.url, url),
         source=source or url,
         language=_declared_language(tree, text),
-        title=document.title or None,
+        title=document.title or _page_title(tree),
         author=document.author or None,
     )
     return without_controls(article)
+
+
+def _page_title(tree: HtmlElement) -> str | None:
+    """The page's og:title, else its <title>, when trafilatura's metadata has none."""
+    found = tree.xpath("//meta[@property='og:title']/@content") + tree.xpath("//title//text()")
+    return next((" ".join(text.split()) for text in found if isinstance(text, str) and text.strip()), None)
 
 
 def _check_bytes(data: bytes, name: str) -> None:

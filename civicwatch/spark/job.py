@@ -1,9 +1,11 @@
 """The driver of ``civicwatch spark extract``: inputs to tasks, tasks to datasets, and the summary.
 
 One WARC file is one unit of work. Plain paths are opened by the executors themselves (local mode,
-or a file system every executor mounts); URIs (hdfs://, s3a://, file://...) are read through
-Spark's Hadoop file system. A text file of WARC paths (Common Crawl's ``warc.paths``, optionally
-gzipped) stands for the files it lists, relative entries resolved against ``prefix``.
+or a file system every executor mounts); URIs are streamed by the executors (``remote.py``: file://
+in place, s3a://, gs://, hdfs://... a chunk at a time to a local spill), never read whole into memory.
+Each task runs in ``mapInArrow`` and hands its rows to the JVM as Arrow batches. A text file of
+WARC paths (Common Crawl's ``warc.paths``, optionally gzipped) stands for the files it lists,
+relative entries resolved against ``prefix``.
 
 The executors' rows are kept (memory, then disk) and written as three datasets through Spark's
 DataFrame writer, whose output committer publishes only the output of the task attempt that
@@ -24,7 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from civicwatch.spark import output
-from civicwatch.spark.worker import PartitionStats, WorkerSettings, bytes_partition, local_partition
+from civicwatch.spark.remote import is_uri
+from civicwatch.spark.worker import PartitionStats, WorkerSettings, arrow_partition
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -55,6 +58,7 @@ class Summary:
     errors_by_stage: dict[str, int] = field(default_factory=dict)
     model_loads: dict[str, int] = field(default_factory=dict)  # HOST:PID of each Python worker -> its model loads
     task_loads: int = 0  # model loads done by tasks themselves (0 when the daemon loaded them before forking)
+    model_loaders: int = 0  # processes that loaded the models: one daemon per executor (with civicwatch's daemon)
 
     @property
     def pages_per_s(self) -> float:
@@ -65,10 +69,6 @@ class Summary:
             f"{self.pages} pages seen, {self.relevant} relevant, {self.articles} articles, {self.events} events, "
             f"{self.errors} errors in {self.elapsed_s:.1f} s ({self.pages_per_s:.1f} pages/s)"
         )
-
-
-def is_uri(value: str) -> bool:
-    return "://" in value or value.startswith("file:")
 
 
 def is_warc_name(value: str) -> bool:
@@ -180,20 +180,14 @@ def run_extract(
     if not overwrite and output_exists(spark, out):
         raise JobError(f"{out} exists and is not empty: choose another --out, or add --overwrite to replace it")
     settings = settings or WorkerSettings()
-    local = [w for w in warcs if not is_uri(w)]
-    remote = [w for w in warcs if is_uri(w)]
-    parts = []
-    if local:
-        slices = min(partitions or len(local), len(local))
-        parts.append(sc.parallelize(local, slices).mapPartitions(partial(local_partition, settings=settings)))
-    if remote:
-        wanted = min(partitions or len(remote), len(remote))
-        files = sc.binaryFiles(",".join(remote), minPartitions=wanted)
-        parts.append(files.mapPartitions(partial(bytes_partition, settings=settings)))
-    rows = parts[0] if len(parts) == 1 else sc.union(parts)
-    # One pass of Python over the pages: the rows become one wide DataFrame, cached in the JVM, and
-    # each dataset is a projection of it (no Python, no second extraction, in the writes).
-    table = spark.createDataFrame(rows.map(_wide_row), output.WIDE_SCHEMA, verifySchema=False)
+    _py_files_first(sc)
+    # One pass of Python over the pages: each task (mapInArrow over the numbers of its WARC files)
+    # returns its rows as Arrow batches of one wide schema, cached in the JVM; each dataset is a
+    # projection of it (no Python, no second extraction, in the writes).
+    wide = spark.createDataFrame([], output.WIDE_SCHEMA).schema
+    task = partial(arrow_partition, warcs=warcs, settings=settings, schema=_arrow_schema(wide))
+    numbers = spark.range(0, len(warcs), 1, min(partitions or len(warcs), len(warcs)))
+    table = numbers.mapInArrow(task, wide)
     table = table.persist(_storage_level())
     mode = "overwrite" if overwrite else "errorifexists"
     try:
@@ -225,10 +219,26 @@ def _storage_level():
     return StorageLevel.MEMORY_AND_DISK
 
 
-def _wide_row(row: tuple[str, tuple]) -> tuple:
-    """(kind, article, event, error, stats): the row's own values in its column, None in the others."""
-    kind, values = row
-    return (kind, *(values if kind == column else None for column in output.WIDE_KINDS))
+def _py_files_first(sc) -> None:
+    """Put spark-submit's --py-files (the civicwatch wheel) on the path of the executors' daemon.
+
+    civicwatch's daemon imports civicwatch and loads the models before any task puts the --py-files
+    on its path, so without this it would run the civicwatch of the packed environment, not the
+    wheel. Their names are relative to the executor's working folder, where Spark fetches them.
+    """
+    submitted = [os.path.basename(p) for p in (sc.getConf().get("spark.submit.pyFiles") or "").split(",") if p]
+    # pyspark puts only .zip, .egg and .jar files on the path of the tasks, never a wheel
+    includes = list(dict.fromkeys([*submitted, *(getattr(sc, "_python_includes", None) or [])]))
+    current = [p for p in sc.environment.get("PYTHONPATH", "").split(os.pathsep) if p]
+    missing = [name for name in includes if name not in current]
+    if missing:  # once per session: a changed environment would start another daemon
+        sc.environment["PYTHONPATH"] = os.pathsep.join([*missing, *current])
+
+
+def _arrow_schema(schema):
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    return to_arrow_schema(schema)
 
 
 def _save(writer, path: str, fmt: str) -> None:
@@ -273,4 +283,5 @@ def _summarise(stats: Iterable[PartitionStats], elapsed: float) -> Summary:
         errors_by_stage=by_stage,
         model_loads=loads,
         task_loads=sum(s.loads_in_task for s in stats),
+        model_loaders=len({s.loader for s in stats if s.loader}),
     )

@@ -89,7 +89,7 @@ def _split_top_level(schema: str) -> list[str]:
 STATS_SCHEMA = (
     "process string, warcs bigint, records bigint, pages bigint, relevant bigint, articles bigint, events bigint, "
     "read_errors bigint, parse_errors bigint, extract_errors bigint, timeout_errors bigint, loads_in_task bigint, "
-    "process_loads bigint, seconds double, cpu_seconds double"
+    "process_loads bigint, seconds double, cpu_seconds double, loader string"
 )  # worker.PartitionStats, field for field
 WIDE_KINDS = ("article", "event", "error", "stats")
 

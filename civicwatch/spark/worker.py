@@ -8,33 +8,38 @@ Spark's own daemon each worker loads them on its first task, and keeps them for 
 (Spark reuses its Python workers); never per record or per partition.
 
 Rows are ``(kind, values)``: kind "article", "event", "error" (values in the order of the schemas
-in ``output.py``) or "stats" (one per partition, a ``PartitionStats`` as a tuple).
+in ``output.py``) or "stats" (one per partition, a ``PartitionStats`` as a tuple); a task hands them
+to the JVM as Arrow record batches (``arrow_partition``, run by ``mapInArrow``). A WARC given as a
+URI is opened through ``remote.py``: in place for ``file:``, else streamed to a local spill.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import shutil
 import socket
-import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import astuple, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from civicwatch.clean.prefilter import Prefilter
 from civicwatch.model import Article, Event
 from civicwatch.pipeline import DEFAULT_TIMEOUT, extract_article
 from civicwatch.sources.inputs import InputOptions, Loaded, iter_warc_inputs
 from civicwatch.sources.warc import WarcStats
-from civicwatch.spark import output
+from civicwatch.spark import arrow, output, remote
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 Row = tuple[str, tuple]
 
 _prefilter: Prefilter | None = None
 _models_loaded = False
 _model_loads = 0  # how many times this process loaded the models: 1 once it has worked
+_loader = ""  # HOST:PID of the process that loaded them: the executor's daemon, or this worker
 
 
 @dataclass(frozen=True)
@@ -64,12 +69,13 @@ class PartitionStats:
     process_loads: int = 0  # model loads of this process so far
     seconds: float = 0.0  # time in the page loop, after the models were loaded
     cpu_seconds: float = 0.0  # CPU time of this process in the page loop
+    loader: str = ""  # HOST:PID of the process that loaded the models (the daemon: one per executor)
 
 
 def load_models() -> int:
     """Load the extractors of every supported language, the language detector and the prefilter,
     once per process; returns how many loads this call did (0 or 1)."""
-    global _models_loaded, _prefilter, _model_loads
+    global _models_loaded, _prefilter, _model_loads, _loader
     if _models_loaded:
         return 0
     from civicwatch.extract.extractor import get_extractor
@@ -82,6 +88,7 @@ def load_models() -> int:
     _prefilter = Prefilter.for_languages(SUPPORTED)
     _models_loaded = True
     _model_loads += 1
+    _loader = _process_name()
     return 1
 
 
@@ -90,32 +97,37 @@ def model_loads() -> int:
     return _model_loads
 
 
-def local_partition(paths: Iterable[str], settings: WorkerSettings) -> Iterator[Row]:
-    """A task over WARC files the executor can open itself (local mode, or a shared file system)."""
+def arrow_partition(
+    ids: Iterable[pa.RecordBatch], warcs: Sequence[str], settings: WorkerSettings, schema: pa.Schema
+) -> Iterator[pa.RecordBatch]:
+    """A task, run by ``mapInArrow``: the numbers of its WARC files (in ``warcs``) in, the rows of the
+    wide schema out as Arrow batches."""
+    numbers = (number for batch in ids for number in batch.column(0).to_pylist())
+    yield from arrow.batches(partition_rows((warcs[number] for number in numbers), settings), schema)
+
+
+def partition_rows(warcs: Iterable[str], settings: WorkerSettings) -> Iterator[Row]:
+    """The rows of a task's WARC files (paths the executor opens itself, or URIs), then its stats."""
     stats = PartitionStats(process=_process_name(), loads_in_task=load_models())
     started = time.perf_counter(), time.process_time()
-    for path in paths:
-        yield from warc_rows(Path(path), path, settings, stats)
+    for warc in warcs:
+        if remote.is_uri(warc):
+            yield from uri_rows(warc, settings, stats)
+        else:
+            yield from warc_rows(Path(warc), warc, settings, stats)
     yield _finish(stats, started)
 
 
-def bytes_partition(files: Iterable[tuple[str, bytes]], settings: WorkerSettings) -> Iterator[Row]:
-    """A task over WARC files Spark read through its Hadoop file system (``binaryFiles``: hdfs://,
-    s3a://, file://...). Each is spilled to a local temporary file: the WARC reader seeks in the file
-    to skip damaged stretches."""
-    stats = PartitionStats(process=_process_name(), loads_in_task=load_models())
-    started = time.perf_counter(), time.process_time()
-    for uri, data in files:
-        folder = tempfile.mkdtemp(prefix="civicwatch-warc-")
-        try:
-            local = Path(folder) / (uri.rstrip("/").rsplit("/", 1)[-1] or "input.warc")
-            local.write_bytes(data)
-            del data
+def uri_rows(uri: str, settings: WorkerSettings, stats: PartitionStats) -> Iterator[Row]:
+    """The rows of a WARC given as a URI: read in place (``file:``) or from a streamed local spill."""
+    try:
+        with remote.local_warc(uri) as local:
             for kind, values in warc_rows(local, uri, settings, stats):
                 yield kind, _renamed(values, str(local), uri)
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-    yield _finish(stats, started)
+    except OSError as exc:
+        stats.warcs += 1
+        stats.read_errors += 1
+        yield "error", (uri, uri, None, None, "read", f"cannot read ({exc.strerror or exc})")
 
 
 def _process_name() -> str:
@@ -126,12 +138,13 @@ def _finish(stats: PartitionStats, started: tuple[float, float]) -> Row:
     stats.seconds = time.perf_counter() - started[0]
     stats.cpu_seconds = time.process_time() - started[1]
     stats.process_loads = _model_loads
+    stats.loader = _loader
     return "stats", astuple(stats)
 
 
 def _renamed(values: tuple, local: str, uri: str) -> tuple:
-    """Name the archive by its URI, not by the temporary copy, wherever a row mentions it."""
-    return tuple(v.replace(local, uri) if isinstance(v, str) else v for v in values)
+    """Name the archive by its URI, not by its local path, wherever a row mentions it."""
+    return tuple(v.replace(local, uri) if isinstance(v, str) and uri not in v else v for v in values)
 
 
 def warc_rows(path: Path, name: str, settings: WorkerSettings, stats: PartitionStats) -> Iterator[Row]:
@@ -141,7 +154,7 @@ def warc_rows(path: Path, name: str, settings: WorkerSettings, stats: PartitionS
     stats.warcs += 1
     local = str(path)
     for loaded in iter_warc_inputs(path, options, warc_stats):
-        if local != name:  # a temporary copy: ids and sources must name the archive itself
+        if local != name:  # a URI: ids and sources must name the archive as given, not its local path
             loaded.origin = loaded.origin.replace(local, name)
             if loaded.article is not None and loaded.article.source:
                 loaded.article.source = loaded.article.source.replace(local, name)

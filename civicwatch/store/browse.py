@@ -25,7 +25,7 @@ import binascii
 import functools
 import json
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime
 from typing import Generic, TypeVar
 
@@ -55,6 +55,7 @@ DASHBOARD_TTL_S = 60.0  # the dashboard takes a few hundred ms on 100,000 events
 WALK_RATIO = 200
 
 T = TypeVar("T")
+Day = date  # within EventRow, "date" is a field
 
 
 class BrowseError(ValueError):
@@ -74,6 +75,8 @@ class EventRow:
     status: str
     date: str | None
     date_precision: str | None
+    date_start: Day | None  # the days the EDTF date covers (None when undated or its year is unknown)
+    date_end: Day | None
     targets: list[str]
     actor: str | None
     location: str | None
@@ -218,7 +221,7 @@ def search_events(session: Session, query: EventQuery) -> Page[EventRow]:
     limit = max(1, min(query.limit or DEFAULT_LIMIT, MAX_LIMIT))
     count = count_events(session, query)
     many = _is_large_share(session, query, count)
-    statement = select(*_row_columns(), Event.date_start).where(*conditions(session, query, many))
+    statement = select(*_row_columns()).where(*conditions(session, query, many))
     if query.cursor:
         statement = statement.where(_after_cursor(query.order, *_decode_cursor(query.cursor, query.order)))
     elif query.offset:
@@ -254,7 +257,7 @@ def iter_events(session: Session, query: EventQuery, batch: int = 1000) -> Itera
     many = _is_large_share(session, query, count_events(session, query))
     where = conditions(session, query, many)
     while True:
-        statement = select(*_row_columns(), Event.date_start).where(*where)
+        statement = select(*_row_columns()).where(*where)
         if cursor:
             statement = statement.where(_after_cursor(query.order, *_decode_cursor(cursor, query.order)))
         result = session.connection().execute(statement.order_by(*_order_by(query.order, many)).limit(batch)).all()
@@ -263,6 +266,30 @@ def iter_events(session: Session, query: EventQuery, batch: int = 1000) -> Itera
             return
         last = result[-1]
         cursor = encode_cursor(query.order, _to_row(last), last.date_start)
+
+
+@dataclass
+class Withdrawn:
+    """An event an analyst rejected after it may have been published (a feed's tombstone)."""
+
+    id: int
+    rejected_at: datetime | None
+    note: str  # what it was: type/subtype and targets
+
+
+def withdrawn_events(session: Session, query: EventQuery, limit: int = DEFAULT_LIMIT) -> list[Withdrawn]:
+    """The rejected events matching the query's other filters, most recently rejected first."""
+    rejected = replace(query, review_state="rejected", cursor=None, offset=0)
+    statement = (
+        select(Event.id, Event.reviewed_at, Event.type, Event.subtype, Event.targets)
+        .where(*conditions(session, rejected))
+        .order_by(Event.reviewed_at.desc().nulls_last(), Event.id.desc())
+        .limit(max(1, min(limit, MAX_LIMIT)))
+    )
+    return [
+        Withdrawn(i, at, f"{t}/{st}: {'; '.join(targets or []) or 'unnamed target'}")
+        for i, at, t, st, targets in session.execute(statement)
+    ]
 
 
 def event_rows(session: Session, ids: list[int]) -> list[EventRow]:
@@ -434,7 +461,7 @@ class EntityRow:
     key: str
     name: str
     kind: str
-    event_count: int  # events naming it in any role (boilerplate-only events included)
+    event_count: int  # events naming it in any role (boilerplate-only events included, rejected ones not)
 
     def to_dict(self) -> dict:
         # shallow (dataclasses.asdict deep-copies every value: a fifth of an API request's time)
@@ -465,7 +492,8 @@ def search_entities(
     counts = dict(
         session.execute(
             select(EventEntity.entity_id, func.count(func.distinct(EventEntity.event_id)))
-            .where(EventEntity.entity_id.in_([r.id for r in page]))
+            .join(Event, Event.id == EventEntity.event_id)
+            .where(EventEntity.entity_id.in_([r.id for r in page]), Event.review_state != "rejected")
             .group_by(EventEntity.entity_id)
         ).all()
     )
@@ -541,7 +569,9 @@ class TargetCount:
 @dataclass
 class Dashboard:
     totals: dict[str, int]  # events, articles, entities
-    per_month: list[MonthCount]  # dated events (boilerplate-only ones left out), oldest month first
+    # events dated to a month or a day (boilerplate-only and rejected ones left out), oldest month first;
+    # totals counts the others: "undated_events", "events_without_month" (a year, season or interval)
+    per_month: list[MonthCount]
     types: list[str]  # the event types present, for the chart's series
     latest: list[EventRow]  # most recently stored events
     most_targeted: list[TargetCount]
@@ -562,6 +592,18 @@ def _month(session: Session):
     if session.get_bind().dialect.name == "sqlite":
         return func.substr(Event.date_start, 1, 7)
     return func.to_char(Event.date_start, "YYYY-MM")
+
+
+def _published() -> tuple:
+    """The events the dashboard counts: not boilerplate only, not rejected by an analyst."""
+    return (Event.boilerplate.is_(False), Event.review_state != "rejected")
+
+
+def _known_month():
+    """The event's EDTF date names a month of a known year ("2015-07", "2015-07-08"), not a year alone, a
+    season ("2015-22"), an unknown month ("2015-XX") or an interval: only those are counted in a month."""
+    month = func.substr(Event.date, 6, 2)
+    return and_(Event.date.like("____-__%"), month >= "01", month <= "12", Event.date.not_like("%/%"))
 
 
 # laws are targets of reactions and amendments, places of closures: the dashboard ranks those acted against
@@ -589,7 +631,7 @@ def _most_targeted(session: Session, top: int) -> list[TargetCount]:
         .join(Event, Event.id == EventEntity.event_id)
         .where(
             EventEntity.role == "target",
-            Event.boilerplate.is_(False),
+            *_published(),
             Entity.id.in_(candidates),
             Entity.kind.in_(TARGETED_KINDS),
         )
@@ -604,15 +646,20 @@ def _dashboard(session: Session, latest: int, top: int) -> Dashboard:
     month = _month(session).label("month")
     monthly = session.execute(
         select(month, Event.type, func.count())
-        .where(Event.date_start.is_not(None), Event.boilerplate.is_(False))
+        .where(Event.date_start.is_not(None), _known_month(), *_published())
         .group_by(month, Event.type)
         .order_by(month, Event.type)
     ).all()
     per_month = [MonthCount(m, t, n) for m, t, n in monthly]
+    events = session.scalar(select(func.count()).select_from(Event).where(*_published())) or 0
+    in_months = sum(m.count for m in per_month)
+    undated = session.scalar(select(func.count()).select_from(Event).where(Event.date.is_(None), *_published())) or 0
     totals = {
-        "events": session.scalar(select(func.count()).select_from(Event).where(Event.boilerplate.is_(False))) or 0,
+        "events": events,
         "articles": session.scalar(select(func.count()).select_from(Article)) or 0,
         "entities": session.scalar(select(func.count()).select_from(Entity)) or 0,
+        "undated_events": undated,
+        "events_without_month": events - in_months - undated,  # a year, season, interval or unknown year
     }
     return Dashboard(
         totals=totals,

@@ -1,9 +1,13 @@
 """The entities a report names, found or created: one per canonical key, with every name as an alias.
 
-Entities are keyed by ``civicwatch.resolve.identity``: within an article an ``AliasTable`` links the names
-it defines ("Committee Against Torture (KPP)" ... "KPP"); across articles a name finds its entity by the
+Entities are keyed by ``civicwatch.resolve``: a name the shipped alias table lists takes its entity's key
+("Justice Ministry" and «Минюст» are one entity); within an article an ``AliasTable`` links the names it
+defines ("Committee Against Torture (KPP)" ... "KPP"); across articles a name finds its entity by the
 entity's canonical key, or by an alias recorded earlier whose own key is the name's (a bare "KPP" after an
-article that spelled it out). Used when an article is stored (``ingest``) and when an analyst edits an
+article that spelled it out). A law event is also linked to the act it is about
+(``civicwatch.resolve.laws``: "121-FZ of 2012" for "the foreign agent law" of 2013), so reports of one act
+meet whatever they call it. Used when an article
+is stored (``ingest``) and when an analyst edits an
 event's names (``review``).
 """
 
@@ -11,14 +15,16 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from civicwatch.model import Event as EventIn
-from civicwatch.resolve import AliasTable, entity_key, name_keys, split_list
+from civicwatch.resolve import AliasTable, entity_key, name_keys, shipped_aliases, split_list
+from civicwatch.resolve.laws import article_law_keys, law_by_key, law_key
 from civicwatch.store.models import Alias, Entity
 
 _PARENTHESES = re.compile(r"\(([^()]+)\)")
+_KINDS = {"person": "person", "law": "law"}  # the shipped table's kinds as stored (outlets, courts: organizations)
 
 
 class EntityResolver:
@@ -31,13 +37,17 @@ class EntityResolver:
     def __init__(self, session: Session, language: str | None, events: list[EventIn]) -> None:
         self.session = session
         self.language = language
-        self.table = AliasTable()
+        self.table = AliasTable(shipped=shipped_aliases())  # the curated names, then what this article defines
         for event in events:  # names that define their acronyms: "Committee Against Torture (KPP)"
             for name in [*event.targets, event.actor]:
                 if name:
                     self.table.add(name)
         names = {name for event in events for name, _, _ in _named(event)}
         keys = {key for key in map(self.table.key, names) if key}
+        laws = [event for event in events if event.type == "law"]
+        found = [(law_key([*e.targets, e.evidence], e.country, _year(e.date)), e.country) for e in laws]
+        self._laws = {id(e): key for e, key in zip(laws, article_law_keys(found), strict=True) if key}
+        keys |= set(self._laws.values())
         self._entities: dict[str, Entity] = {
             e.key: e for e in session.scalars(select(Entity).where(Entity.key.in_(keys)))
         }
@@ -47,6 +57,7 @@ class EntityResolver:
             (a.entity_id, a.name): a for a in session.scalars(select(Alias).where(Alias.entity_id.in_(ids)))
         }
         self._seen_here: set[tuple[int, str]] = set()  # (id() of the entity object, alias name)
+        self._namesakes: dict[int, set[int]] = {}
 
     def _owners_by_alias(self, keys: set[str]) -> dict[str, int]:
         """Keys recorded earlier as an alias of exactly one entity ("KPP" of the Committee Against Torture)."""
@@ -63,7 +74,23 @@ class EntityResolver:
             entity = self.entity(name, kind)
             if entity is not None and (entity, role) not in out:
                 out.append((entity, role))
+        act = self._law(event)
+        if act is not None and (act, "target") not in out:
+            out.append((act, "target"))
         return out
+
+    def _law(self, event: EventIn) -> Entity | None:
+        """The act a law event is about (``civicwatch.resolve.laws``), found or created, named canonically."""
+        key = self._laws.get(id(event))
+        law = law_by_key(key) if key else None
+        if key is None or law is None:
+            return None
+        entity = self._entities.get(key)
+        if entity is None:
+            entity = Entity(key=key, name=law.name, kind="law")
+            self.session.add(entity)
+            self._entities[key] = entity
+        return entity
 
     def entity(self, name: str, kind: str | None = None) -> Entity | None:
         """The entity ``name`` stands for, created when new; None for generic names ("the group")."""
@@ -74,13 +101,38 @@ class EntityResolver:
         if entity is None and key in self._alias_owner:
             entity = self.session.get(Entity, self._alias_owner[key])
         if entity is None:
+            listed = self.table.shipped.entries.get(key) if self.table.shipped else None
             if kind is None:
-                kind = "person" if name_keys(name).person else "organization"
+                kind = _KINDS.get(listed.kind, "organization") if listed else None
+                kind = kind or ("person" if name_keys(name).person else "organization")
             entity = Entity(key=key, name=name, kind=kind)
             self.session.add(entity)
         self._entities[key] = entity
         self._alias(entity, name)
         return entity
+
+    def homes(self, named: list[tuple[Entity, str]]) -> set[str]:
+        """The countries the shipped alias table gives the target entities (Meduza: LV)."""
+        shipped = self.table.shipped
+        listed = [shipped.entries.get(e.key) for e, role in named if role == "target"] if shipped else []
+        return {entry.country for entry in listed if entry is not None and entry.country}
+
+    def namesakes(self, entity: Entity) -> set[int]:
+        """Ids of other stored people this person may be, for merging reports (never for links): the same
+        surname and first initial ("Nika Gvaramia" and «Ника Гварамия», whose given names lemmatise
+        apart), or the bare surname. Empty for organisations, places and laws."""
+        if entity.kind != "person" or entity.id is None:
+            return set()
+        keys = name_keys(entity.name, "PERSON")
+        if not keys.surname or not keys.initial:
+            return set()
+        if entity.id not in self._namesakes:
+            like = Entity.key.like(f"{keys.initial}%-{keys.surname}")
+            query = select(Entity.id).where(
+                Entity.kind == "person", or_(like, Entity.key == keys.surname), Entity.id != entity.id
+            )
+            self._namesakes[entity.id] = set(self.session.scalars(query))
+        return self._namesakes[entity.id]
 
     def _alias(self, entity: Entity, name: str) -> None:
         """Record the name (counted once per article), and the acronyms it defines: "Committee Against
@@ -100,6 +152,10 @@ class EntityResolver:
                 )
             else:
                 alias.seen = alias.seen + 1
+
+
+def _year(edtf: str | None) -> int | None:
+    return int(edtf[:4]) if edtf and edtf[:4].isdigit() else None
 
 
 def _named(event: EventIn) -> list[tuple[str, str, str | None]]:

@@ -1,20 +1,25 @@
 """The one event filter: which events, in which order, which page. The CLI, the pages, the API, the exports
 and the feed all read events through an ``EventQuery`` (``civicwatch.store.browse``), and ``conditions``
 is the one place it becomes SQL (bound parameters only: nothing a visitor types becomes SQL text).
+
+Events an analyst rejected are not published: every query leaves them out unless it asks for them
+(``review_state="rejected"``, or ``include_rejected``), which the web app allows analysts only.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import exists, false, select
+from sqlalchemy import exists, false, or_, select
 from sqlalchemy.orm import Session
 
+from civicwatch.resolve import entity_key, name_keys
 from civicwatch.store.cache import cache, db_key, newest
-from civicwatch.store.models import MAX_ID, Article, Entity, Event, EventEntity, Mention
+from civicwatch.store.models import MAX_ID, Alias, Article, Entity, Event, EventEntity, Mention
 from civicwatch.store.queries import find_entities
-from civicwatch.store.search import fulltext_event_ids
+from civicwatch.store.search import fulltext_event_ids, parse_query, words_of
 
 ORDERS = ("newest", "oldest", "added")  # by event date (undated last), or by when the event was stored
 
@@ -31,8 +36,9 @@ class EventQuery:
     date_from: date | None = None  # events whose date range reaches this day or later (undated ones excluded)
     date_to: date | None = None  # events whose date range starts on or before this day (undated ones excluded)
     entity: str | None = None  # an entity id ("12"), or a name in any spelling (see queries.find_entities)
-    review_state: str | None = None
-    q: str | None = None  # full-text search over the evidence and the articles' text
+    review_state: str | None = None  # "rejected" lists the rejected events, which every other query leaves out
+    include_rejected: bool = False  # also the events an analyst rejected (analysts' views)
+    q: str | None = None  # full-text search over the evidence and titles; a name also finds its other aliases
     include_boilerplate: bool = False
     limit: int | None = None  # None: every match (lists), the default page size (pages)
     offset: int = 0
@@ -51,6 +57,7 @@ class EventQuery:
             self.date_to,
             self.entity,
             self.review_state,
+            self.include_rejected,
             (self.q or "").strip() or None,
             self.include_boilerplate,
         )
@@ -63,6 +70,38 @@ def entity_ids(session: Session, entity: str) -> list[int]:
         return [int(value)] if int(value) <= MAX_ID else []
     key = ("entity_ids", db_key(session), newest(session, Entity), value)
     return cache.get_or_compute(key, lambda: [e.id for e in find_entities(session, value)])
+
+
+MAX_OTHER_NAMES = 16  # per term: an entity's most used aliases
+
+
+def other_names(session: Session, q: str) -> dict[str, list[str]]:
+    """Other names of what the query's terms (or the whole query) name: the aliases, in every language and
+    script, of the entities a term is exactly a name of ("мемориал" -> Memorial, ...). Cached per database."""
+    terms = [term for term in parse_query(q) if not term.prefix]
+    texts = {" ".join(term.words) for term in terms}
+    if len(terms) > 1:
+        texts.add(" ".join(word for term in terms for word in term.words))
+    found = {}
+    for text in texts:
+        key = ("other_names", db_key(session), newest(session, Alias), text)
+        names = cache.get_or_compute(key, functools.partial(_names_of, session, text))
+        if names:
+            found[text] = names
+    return found
+
+
+def _names_of(session: Session, text: str) -> list[str]:
+    keys = set(name_keys(text).strong) | ({entity_key(text)} - {None})
+    by_alias = select(Alias.entity_id).where(or_(Alias.key.in_(keys), Alias.name_folded == text))
+    ids = session.scalars(select(Entity.id).where(or_(Entity.key.in_(keys), Entity.id.in_(by_alias))).limit(5)).all()
+    if not ids:
+        return []
+    aliases = session.scalars(
+        select(Alias.name).where(Alias.entity_id.in_(ids)).order_by(Alias.seen.desc(), Alias.id).limit(MAX_OTHER_NAMES)
+    ).all()
+    names = [*session.scalars(select(Entity.name).where(Entity.id.in_(ids))), *aliases]
+    return list(dict.fromkeys(name for name in names if words_of(name) != tuple(text.split())))
 
 
 def conditions(session: Session, query: EventQuery, many: bool = False) -> list:
@@ -109,6 +148,9 @@ def conditions(session: Session, query: EventQuery, many: bool = False) -> list:
                 terms.append(Event.id.in_(select(EventEntity.event_id).where(EventEntity.entity_id.in_(ids))))
     if query.review_state:
         terms.append(Event.review_state == query.review_state)
+    elif not query.include_rejected:
+        terms.append(Event.review_state != "rejected")
     if query.q and query.q.strip():
-        terms.append(event_id.in_(fulltext_event_ids(session, query.q.strip())))
+        q = query.q.strip()
+        terms.append(event_id.in_(fulltext_event_ids(session, q, other_names(session, q))))
     return terms

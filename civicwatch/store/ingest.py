@@ -33,7 +33,7 @@ from civicwatch.model import Event as EventIn
 from civicwatch.store import dedup, merge
 from civicwatch.store.entities import EntityResolver
 from civicwatch.store.link import check_events
-from civicwatch.store.models import Article, Event, EventEntity, Mention, RegistryEventSource
+from civicwatch.store.models import Article, Entity, Event, EventEntity, Mention, RegistryEventSource
 
 RETRIES = 3  # a concurrent writer created the same entity first: redo the article
 
@@ -170,7 +170,7 @@ def add_reports(
     links = [entities.links(event) for event in events]
     session.flush()  # ids for the article and new entities: merging looks events up by entity
     reports = [
-        merge.Report(_mention(event, row.id), row.published, {e.id for e, role in named if role == "target"})
+        merge.Report(_mention(event, row.id), row.published, _target_ids(entities, named), entities.homes(named))
         for event, named in zip(events, links, strict=True)
     ]
     assigned = merge.assign(session, reports, row.id)
@@ -191,6 +191,12 @@ def add_reports(
                 if outcome is not None:
                     outcome.new_events += 1
             else:
+                shared = {
+                    entity_id for event_id, entity_id, role in linked if event_id == stored.id and role == "target"
+                }
+                keys = [entity.key for entity, role in named if role == "target" and entity.id in shared]
+                why = merge.explain(stored, report, keys or ["a namesake (same surname and initial)"])
+                report.mention.extra = {**(report.mention.extra or {}), "merge": why}
                 merge.absorb(session, stored, report)
                 if outcome is not None:
                     outcome.merged += 1
@@ -207,6 +213,13 @@ def add_reports(
     # the registers' verdict on the designations this article reports (nothing to do until a registry import)
     check_events(session, [report.mention.event for report in reports])
     return [report.mention.event for report in reports]
+
+
+def _target_ids(entities: EntityResolver, named: list[tuple[Entity, str]]) -> set[int]:
+    """The target entities a report merges by: its own, and the stored people each may be (a namesake
+    with the same surname and initial)."""
+    targets = [entity for entity, role in named if role == "target"]
+    return {e.id for e in targets} | {i for e in targets for i in entities.namesakes(e)}
 
 
 def _mention(event: EventIn, article_id: int) -> Mention:

@@ -1,7 +1,10 @@
 """News events checked against the imported registers: confirmed, contradicted, absent or not checked.
 
 Which news events: designations and delistings reported in articles (events made by a register import
-are the register's own record and are not checked). Which registers: a ``foreign_agent`` event is
+are the register's own record and are not checked). An event whose country has no register here but is
+the home the alias table gives one of its targets (the extractor may name Meduza's Latvia where Russia,
+the designating state, is meant) is looked up in every register of its subtype, and only a confirmation
+counts: anything else is ``not_checked``. Which registers: a ``foreign_agent`` event is
 checked against ru-foreign-agents when its country is RU and against us-fara-registrants (by
 registration date) when it is US; an ``undesirable`` event against ru-undesirable; an event without a
 country against every register of its subtype. Other subtypes, or countries without a register here,
@@ -16,6 +19,11 @@ Which register entries are the event's targets (``matches``):
   a candidate is kept only when a target name and one of the entry's names (its name, or a name the
   register gives as another name) have ``match_strength`` 1.0 (the same full key), or share a quoted or
   reduced key (``match_strength`` 0.8) of at least ``MIN_SHARED_KEY_LETTERS`` letters, not an acronym.
+  The shipped alias table (``civicwatch.resolve.aliases``) decides first when it lists both names: one
+  entity is an exact match ("VTimes" and "Stichting 2 Oktober", "Justice Ministry" and «Минюст»), two
+  legal entities are none (International Memorial and Memorial Human Rights Centre), a parent and its
+  service (RFE/RL and «Радио Свобода») share a key. Register names are looked up strictly (their own
+  legal entity); candidates include the entities the table gives the target names.
   Guards: a person is matched only by the same full key and never from a one-word name (a bare surname,
   or a pseudonym that is one); names the register did not print (``generated_other_names``) match only
   by full key; generic words have no key at all ("the group", "Фонд").
@@ -29,7 +37,8 @@ Verdicts (``WINDOW_DAYS`` = 7):
 
 * ``confirmed``: a matching entry's decision date lies in the reported range widened by 7 days on each
   side (publication lag and time zones; the Minjust order date and the Prosecutor General's decision
-  date can be a day or two apart);
+  date can be a day or two apart); a month agrees with any day in it. An entry that only shares the name
+  family's key confirms a report dated to the month or closer, not one dated to a year;
 * ``contradicted``: the register lists the entity (a match by INN, OGRN or the same full name), but no
   decision date is within the window: the dates are further apart, the entry was excluded before the
   reported designation, or (for a reported delisting) the register still lists the entity;
@@ -57,9 +66,19 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from civicwatch.core.dates import date_range
-from civicwatch.resolve import EXACT, VARIANT, match_strength, name_keys, split_list
+from civicwatch.resolve import (
+    EXACT,
+    VARIANT,
+    canonical_key,
+    listed_entry,
+    match_strength,
+    name_keys,
+    shipped_aliases,
+    split_list,
+)
 from civicwatch.store.models import (
     Alias,
+    Entity,
     Event,
     EventEntity,
     RegistryCheck,
@@ -69,6 +88,7 @@ from civicwatch.store.models import (
 )
 
 WINDOW_DAYS = 7
+MAX_FAMILY_RANGE_DAYS = 31  # a shared-key match confirms only a report dated to the month or closer
 MIN_SHARED_KEY_LETTERS = 5  # "golos", "agora" pass; "fbk", "ovd" (acronyms) never do
 CHECKED_TYPES = ("designation", "delisting")
 # event subtype -> country -> registers that decide it
@@ -93,9 +113,22 @@ class Verdict:
 def registers_for(event: Event) -> tuple[str, ...]:
     """The registers that decide whether this designation or delisting happened (see the module doc)."""
     by_country = REGISTERS.get(event.subtype, {})
-    if event.country:
-        return by_country.get(event.country, ())
+    if event.country and event.country in by_country:
+        return by_country[event.country]
+    if event.country and not _home_of_a_target(event):
+        return ()
     return tuple(register for registers in by_country.values() for register in registers)
+
+
+def _home_of_a_target(event: Event) -> bool:
+    """Whether the event's country is only where the alias table says a target is based (the extractor
+    may give Meduza's Latvia where the designating state, Russia, is meant)."""
+    homes = {entry.country for name in target_names(event) if (entry := listed_entry(name)) is not None}
+    return event.country in homes
+
+
+def _country_has_register(event: Event) -> bool:
+    return not event.country or event.country in REGISTERS.get(event.subtype, {})
 
 
 def news_events(session: Session, events: Iterable[Event] | None = None) -> list[Event]:
@@ -186,9 +219,14 @@ def judge(session: Session, event: Event, latest: dict[str, date | None]) -> Ver
         newest = ", ".join(f"{r} as of {latest[r]}" for r in imported)
         return Verdict("not_checked", f"the register snapshots ({newest}) predate the reported date")
     found = matches(session, event, judging)
+    if not found and not _country_has_register(event):
+        return Verdict("not_checked", f"no register here covers {where}, and no entry of the others matches")
     if not found:
         return Verdict("absent", f"no entry of {' or '.join(judging)} matches {'; '.join(event.targets)}")
-    return _compare(event, span, found, latest)
+    verdict = _compare(event, span, found, latest)
+    if verdict.verdict != "confirmed" and not _country_has_register(event):
+        return Verdict("not_checked", f"no register here covers {where}; {verdict.reason}")
+    return verdict
 
 
 STRONG = ("inn", "ogrn", "exact-name")  # matches that say "this entity", not only "this name family"
@@ -219,7 +257,10 @@ def _compare(
 
     verb = "included" if designation else "excluded"
     dated = [(record, how, day) for record, how in found if (day := decided(record)) is not None]
-    within = [item for item in dated if start - window <= item[2] <= end + window]
+    # a name family's entry confirms only a report dated to the month: within a year, one of its many
+    # legal entities is always near ("Memorial" in 2015)
+    precise = (end - start).days <= MAX_FAMILY_RANGE_DAYS
+    within = [item for item in dated if start - window <= item[2] <= end + window and (precise or item[1] in STRONG)]
     if within:
         days, record, how, day = nearest(within)
         return Verdict("confirmed", f"{describe(record)}: {verb} on {day.isoformat()}", record, day, days, how)
@@ -282,6 +323,10 @@ def matches(session: Session, event: Event, registers: list[str]) -> list[tuple[
     )
     if keys:
         entity_ids |= set(session.scalars(select(Alias.entity_id).where(Alias.key.in_(keys)).distinct()))
+    listed: set[str] = {key for name in names if (key := canonical_key(name))}  # the alias table's entities
+    listed |= {parent for key in listed for parent in shipped_aliases().ancestors(key)}  # RFE/RL for its service
+    if listed:
+        entity_ids |= set(session.scalars(select(Entity.id).where(Entity.key.in_(listed))))
     conditions = []
     if entity_ids:
         conditions.append(RegistryRecord.entity_id.in_(entity_ids))
@@ -317,6 +362,12 @@ def name_match(names: list[str], record: RegistryRecord) -> str | None:
 
 
 def _pair_match(news: str, registered: str, is_person: bool | None, generated: bool) -> str | None:
+    news_entry, registered_entry = listed_entry(news), listed_entry(registered, strict=True)
+    if news_entry and registered_entry:  # the alias table knows both: one entity, or two legal entities
+        if news_entry.key == registered_entry.key:
+            return "exact-name"
+        # a service named for its broadcaster ("Радио Свобода" for RFE/RL): one family, as a shared key is
+        return "shared-key" if shipped_aliases().related(news_entry.key, registered_entry.key) else None
     a, b = name_keys(news), name_keys(registered)
     person = bool(is_person) or a.person or b.person
     if person and len(_WORD.findall(news)) < 2:

@@ -6,7 +6,10 @@ A new report (an event the extractor found in one article) joins a stored event 
   equal, or "vandalism"/"assault", "condemnation"/"appeal");
 * they share a target entity: the same canonical key from ``civicwatch.resolve.identity``, so
   "Memorial", "«Мемориал»" and "International Memorial" meet;
-* the countries, when both are known, are the same (Georgia's foreign agents law is not Russia's);
+* the countries, when both are known, are the same (Georgia's foreign agents law is not Russia's), except
+  that a country that is only the home the alias table gives a target (Latvia for Meduza, which one outlet
+  names where another names Russia, the designating state) does not count for a designation or delisting,
+  nor for reports dated to the same day; laws always keep their country;
 * for reactions, the speakers are the same entity when both are named (different speakers make
   different reactions);
 * the dates agree: when both are dated, one is a prefix of the other ("2015-07" agrees with
@@ -29,18 +32,17 @@ targets of every report, and counts its sources.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
-from civicwatch.core.dates import date_range, dates_agree, precision
-from civicwatch.core.schema import compatible_subtypes, field_values, subtypes_agree
-from civicwatch.resolve import entity_key, same_entity
+from civicwatch.core.dates import date_precision, date_range, dates_agree, precision
+from civicwatch.core.schema import WINDOW_DAYS, acts_agree, compatible_acts, field_values, merge_window
+from civicwatch.resolve import canonical_key, entity_key, resolved_strength
 from civicwatch.store.models import Event, EventEntity, Mention, RegistryEventSource
 
-WINDOW_DAYS = 14
 SOURCE_BONUS = 0.05  # confidence gained per further source
 MAX_CONFIDENCE = 0.99
 _STATUS_RANK = {"threatened": 0, "planned": 1, "occurred": 2}
@@ -53,6 +55,7 @@ class Report:
     mention: Mention
     published: date | None  # its article's publication date
     target_ids: set[int]  # entities of its targets
+    homes: set[str] = field(default_factory=set)  # countries the alias table gives its targets (Meduza: LV)
 
 
 def assign(session: Session, reports: list[Report], article_id: int) -> list[Event | None]:
@@ -66,7 +69,7 @@ def assign(session: Session, reports: list[Report], article_id: int) -> list[Eve
     for i, report in enumerate(reports):
         for event, entity_ids in targets.items():
             shared = len(entity_ids & report.target_ids)
-            fit = _fit(event, report) if shared and event.type == report.mention.type else None
+            fit = _fit(event, report) if shared else None
             if fit is not None:
                 options.append(((*fit, shared, event.source_count, -event.id), -i, event))
     options.sort(key=lambda option: option[:2], reverse=True)
@@ -100,69 +103,131 @@ def _stored_targets(session: Session, reports: list[Report], article_id: int) ->
     return found
 
 
+def assumed(mention: Mention) -> bool:
+    """Whether the mention's date is only its article's publication day (the extractor's
+    ``date_source="published"``): the act happened then or a little before."""
+    return bool(mention.date) and (mention.extra or {}).get("date_source") == "published"
+
+
+def _report_date(report: Report) -> tuple[str | None, date | None]:
+    """(the date the report gives, its publication day): an assumed date counts as a publication day."""
+    m = report.mention
+    if not assumed(m):
+        return m.date, report.published
+    span = date_range(m.date)
+    return None, report.published or (span[0] if span else None)
+
+
+def _event_date(event: Event) -> str | None:
+    """The stored event's date, unless it is only assumed from the publication day of its reports."""
+    if not event.date or "date" in (event.edited_fields or ()):
+        return event.date
+    dated = [m for m in event.mentions if m.date == event.date]
+    return None if dated and all(assumed(m) for m in dated) else event.date
+
+
 def _wanted(report: Report):
     """The SQL condition for stored events this report may merge with (a superset of ``_fit``)."""
     m = report.mention
-    subtypes = compatible_subtypes(m.subtype)
-    same_kind = and_(Event.type == m.type, Event.subtype.in_(subtypes), EventEntity.entity_id.in_(report.target_ids))
+    kinds = [and_(Event.type == t, Event.subtype == s) for t, s in sorted(compatible_acts(m.type, m.subtype))]
+    same_kind = and_(or_(*kinds), EventEntity.entity_id.in_(report.target_ids))
     window = timedelta(days=WINDOW_DAYS)
-    if m.date is None:
-        if report.published is None:
+    own_date, published = _report_date(report)
+    if own_date is None:
+        if published is None:
             return None
-        day = report.published
+        day = published
         near_date = and_(Event.date_start <= day + window, Event.date_end >= day - window)
         near_reports = and_(Event.first_published <= day + window, Event.last_published >= day - window)
         return and_(same_kind, or_(near_date, near_reports))
-    span = date_range(m.date)
+    span = date_range(own_date)
     if span is None:  # the year is unknown ("XXXX-06-03"): time cannot narrow the search
         return same_kind
     start, end = span
     overlapping = and_(Event.date_start <= end, Event.date_end >= start)
     year_unknown = and_(Event.date.is_not(None), Event.date_start.is_(None))
-    undated_near = and_(
-        Event.date.is_(None), Event.first_published <= end + window, Event.last_published >= start - window
-    )
-    return and_(same_kind, or_(overlapping, year_unknown, undated_near))
+    reported_near = and_(Event.first_published <= end + window, Event.last_published >= start - window)
+    return and_(same_kind, or_(overlapping, year_unknown, reported_near))
 
 
 def _fit(event: Event, report: Report) -> tuple[int, int] | None:
     """None when the report cannot be about this event; else how well it fits: (2, 0) when the dates
-    agree, (1, -days apart) when one of them is undated and they are within the window."""
+    agree, (1, -days apart) when one of them is undated (or only assumed from a publication day) and they
+    are within the type's window (``civicwatch.core.schema.MERGE_WINDOW_DAYS``)."""
     m = report.mention
-    if not subtypes_agree(event.subtype, m.subtype):
+    if not acts_agree(event.type, event.subtype, m.type, m.subtype):
         return None
-    if event.country and m.country and event.country != m.country:
+    own_date, published = _report_date(report)
+    stored_date = _event_date(event)
+    if not _countries_agree(event, report, own_date, stored_date):
         return None
     if m.type == "reaction" and event.actor and m.actor and not _same_speaker(event.actor, m.actor):
         return None
-    if event.date and m.date:
-        return (2, 0) if dates_agree(event.date, m.date) else None
-    apart = _days_apart(event, report)
-    return (1, -apart[1]) if apart is not None and apart[0] <= WINDOW_DAYS else None
+    if stored_date and own_date:
+        return (2, 0) if dates_agree(stored_date, own_date) else None
+    apart = _days_apart(event, stored_date, own_date, published)
+    return (1, -apart[1]) if apart is not None and apart[0] <= merge_window(m.type) else None
+
+
+def explain(event: Event, report: Report, shared: list[str]) -> dict:
+    """Why a report joined a stored event, kept with its mention (``Mention.extra["merge"]``): the entity
+    keys they share, how their dates agree and the subtypes they pair."""
+    m = report.mention
+    own_date, published = _report_date(report)
+    stored_date = _event_date(event)
+    if own_date and stored_date:
+        dates = f"{own_date} agrees with {stored_date}"
+    else:
+        apart = _days_apart(event, stored_date, own_date, published)
+        days = apart[0] if apart else None
+        said = own_date or (f"published {published.isoformat()}" if published else "undated")
+        dates = f"{said}: {days} days from the event's {'date' if stored_date else 'reports'}"
+        dates += f" (window {merge_window(m.type)} days for a {m.type})"
+    return {
+        "event": event.id,
+        "shared": sorted(shared),
+        "dates": dates,
+        "subtypes": f"{event.type}/{event.subtype} + {m.type}/{m.subtype}",
+    }
+
+
+def _countries_agree(event: Event, report: Report, own_date: str | None, stored_date: str | None) -> bool:
+    """One country's act is not another's, unless one of the two is only the home the alias table gives
+    a target (Meduza's Latvia), for a designation (the extractor names the target's home where the
+    designating state is meant) or for reports dated to the same day. Never for laws."""
+    countries = {event.country, report.mention.country} - {None}
+    if len(countries) < 2:
+        return True
+    if report.mention.type == "law" or not countries & report.homes:
+        return False
+    same_day = bool(own_date and stored_date) and all(date_precision(d) == "day" for d in (own_date, stored_date))
+    return report.mention.type in ("designation", "delisting") or (same_day and dates_agree(own_date, stored_date))
 
 
 def _same_speaker(a: str, b: str) -> bool:
-    key_a, key_b = entity_key(a), entity_key(b)
+    key_a, key_b = canonical_key(a), canonical_key(b)
     if key_a is None or key_b is None:
         return True  # "statement", "officials": no identity to tell them apart
-    return key_a == key_b or same_entity(a, b)
+    return key_a == key_b or resolved_strength(a, b) > 0
 
 
-def _days_apart(event: Event, report: Report) -> tuple[int, int] | None:
+def _days_apart(
+    event: Event, stored_date: str | None, own_date: str | None, published: date | None
+) -> tuple[int, int] | None:
     """(days for the window, days for ranking) between the undated side and the other side; None when
     there is nothing to compare. A dated event is ranked by its own date, an undated one by its reports'
     publication dates: an undated report of Thursday's court ruling goes to Thursday's event."""
     first, last = event.first_published, event.last_published or event.first_published
     reported: list[tuple[date, date]] = [(first, last)] if first and last else []
-    span = date_range(event.date)
-    if report.mention.date is None:
-        if report.published is None:
+    span = date_range(stored_date)
+    if own_date is None:
+        if published is None:
             return None
-        day = [(report.published, report.published)]
+        day = [(published, published)]
         window = _gap(day, reported + ([span] if span else []))
         ranking = _gap(day, [span]) if span else window
         return None if window is None or ranking is None else (window, ranking)
-    own = date_range(report.mention.date)
+    own = date_range(own_date)
     window = _gap([own], reported) if own else None
     return None if window is None else (window, window)
 
@@ -196,7 +261,9 @@ def absorb(session: Session, event: Event, report: Report) -> None:
     """
     m = report.mention
     kept = set(event.edited_fields or ())
-    if "date" not in kept and precision(m.date) > precision(event.date):
+    stored_assumed = event.date is not None and _event_date(event) is None
+    replaces = precision(m.date) > precision(event.date) or (stored_assumed and m.date is not None)
+    if "date" not in kept and replaces and not (assumed(m) and event.date):
         event.date = m.date
         span = date_range(m.date)
         event.date_start, event.date_end = span if span else (None, None)

@@ -48,6 +48,9 @@ class MentionOut:
     evidence_end: int
     confidence: float
     boilerplate: bool
+    # why this report joined an event other reports had made: {"event", "shared" (entity keys), "dates",
+    # "subtypes"} (civicwatch.store.merge.explain); None for the report that made the event
+    merged_because: dict | None = None
 
 
 @dataclass
@@ -162,6 +165,7 @@ def _mention_out(m: Mention) -> MentionOut:
         title=a.title,
         published=published,
         language=a.language,
+        merged_because=(m.extra or {}).get("merge"),
     )
 
 
@@ -254,8 +258,11 @@ def registry_status(session: Session, entity: Entity) -> list[dict]:
     return [entry for provider in REGISTRY_PROVIDERS for entry in provider(session, entity)]
 
 
-def entity_profile(session: Session, entity: Entity, include_boilerplate: bool = False) -> EntityProfile:
-    """The entity with its aliases (most used first) and the events that name it, oldest first."""
+def entity_profile(
+    session: Session, entity: Entity, include_boilerplate: bool = False, include_rejected: bool = False
+) -> EntityProfile:
+    """The entity with its aliases (most used first) and the events that name it, oldest first (those an
+    analyst rejected only with ``include_rejected``)."""
     aliases = sorted(entity.aliases, key=lambda a: (-a.seen, a.name))
     roles: dict[int, list[str]] = {}
     for link in session.scalars(select(EventEntity).where(EventEntity.entity_id == entity.id)):
@@ -268,6 +275,8 @@ def entity_profile(session: Session, entity: Entity, include_boilerplate: bool =
     )
     if not include_boilerplate:
         query = query.where(Event.boilerplate.is_(False))
+    if not include_rejected:
+        query = query.where(Event.review_state != "rejected")
     events = with_registry(session, [event_out(e) for e in session.scalars(query)])
     timeline = [TimelineItem(sorted(roles[e.id]), e) for e in events]
     return EntityProfile(

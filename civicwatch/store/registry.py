@@ -14,10 +14,13 @@ What an import stores (tables in ``models``):
   register differently (the chekazoid undesirable list is keyed by name, the fz255 one by № п/п) meet
   by inclusion date and name (``_Import._reconcile``), so the same inclusion is not stored twice.
 * Entities: each entry is attached to the ``Entity`` of its name, found or created by
-  ``civicwatch.resolve.identity.entity_key`` exactly as news ingestion keys targets (one mechanism: a
-  news "Memorial" and the register's «Мемориал» are one entity). An entry whose INN or OGRN another
-  register entry already has joins that entry's entity. The name and every other name the register gives
-  (former names, pseudonyms, foreign-language names) become aliases of the entity. FARA individuals
+  ``civicwatch.resolve.canonical_key`` as news ingestion keys targets (one mechanism: a news "Memorial"
+  and the register's «Мемориал» are one entity; the shipped alias table brings English news names to
+  Russian entries, "VTimes" to "Stichting 2 Oktober"). An entry's name is looked up strictly (its own
+  legal entity, never a name family's parent: «Екатеринбургское общество «Мемориал»» stays apart). An
+  entry whose INN or OGRN another register entry already has joins that entry's entity. The name and
+  every other name the register gives (former names, pseudonyms, foreign-language names) become aliases
+  of the entity. FARA individuals
   ("Manafort Jr., Paul J.") are keyed by their name in natural order, as news writes it.
 * Events, Russian registers only: each inclusion becomes a ``designation`` event and each exclusion a
   ``delisting`` event (subtype ``foreign_agent`` for ru-foreign-agents, ``undesirable`` for
@@ -59,7 +62,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from civicwatch.core.schema import field_values
 from civicwatch.registries import RegistryEntry, RegistrySnapshot, RowProblem, read_registry
 from civicwatch.registries.privacy import json_strings, labelled_numbers, scrub
-from civicwatch.resolve import entity_key, name_keys
+from civicwatch.resolve import canonical_key, entity_key, name_keys
 from civicwatch.store import link
 from civicwatch.store.models import (
     Alias,
@@ -207,7 +210,7 @@ def key_names(values: dict) -> list[str]:
 def entry_key(values: dict) -> tuple[str, str] | None:
     """(entity key, the name it came from) for an entry; None when no name of it has a key."""
     for name in key_names(values):
-        key = entity_key(name, _kind(values["is_person"]))
+        key = canonical_key(name, _kind(values["is_person"]), strict=True)
         if key:
             return key, name
     return None
@@ -570,7 +573,7 @@ class _Entities:
 
     def actor(self, name: str) -> int | None:
         """The entity of the register's keeper (created on first use), with the name as an alias."""
-        key = entity_key(name)
+        key = canonical_key(name)
         if key is None:
             return None
         entity = self.session.scalars(select(Entity).where(Entity.key == key)).first()

@@ -8,18 +8,18 @@ absolute URL of the next page with the same filters (null on the last page). Err
 from __future__ import annotations
 
 from dataclasses import fields as dataclass_fields
-from datetime import date, datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar, get_type_hints
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 
 from civicwatch.store import browse
 from civicwatch.store.browse import MAX_LIMIT, ArticleQuery, BrowseError, EventQuery, Page
 from civicwatch.store.queries import AliasOut, EventOut, MentionOut
 from civicwatch.store.review import event_history
-from civicwatch.web.deps import DbSession, EventFilters, Id, found, read_access
+from civicwatch.web.deps import DbSession, EventFilters, Id, IsoDate, found, read_access
 
 router = APIRouter(dependencies=[Depends(read_access)], tags=["api"])
 
@@ -63,6 +63,16 @@ class PageOut(BaseModel, Generic[T]):
     next: str | None = Field(description="Absolute URL of the next page with the same filters; null on the last.")
 
 
+def _utc(moment: datetime) -> datetime:
+    """A stored moment with its time zone: SQLite gives naive datetimes, all stored in UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+# Every timestamp the API writes has a time zone (OpenAPI's format: date-time requires one)
+UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
+UTC_TYPES: dict[Any, Any] = {datetime: UtcDatetime, datetime | None: UtcDatetime | None}
+
+
 def model_of(
     source: type | tuple[type, ...],
     descriptions: dict[str, str] | None = None,
@@ -78,6 +88,7 @@ def model_of(
     for cls in reversed(classes):  # the first class's type of a name wins
         hints |= get_type_hints(cls)
     hints |= types or {}
+    hints = {name: UTC_TYPES.get(hint, hint) for name, hint in hints.items()}
     names = names or tuple(item.name for item in dataclass_fields(classes[0]))
     descriptions = descriptions or {}
     fields: dict[str, Any] = {name: (hints[name], Field(description=descriptions.get(name))) for name in names}
@@ -113,7 +124,7 @@ class HistoryModel(BaseModel):
 
     model_config = ConfigDict(from_attributes=True)
 
-    at: datetime
+    at: UtcDatetime
     username: str | None
     action: str = Field(description="confirm, reject, reopen or edit")
     before: dict[str, Any] | None
@@ -339,8 +350,8 @@ def list_articles(
     request: Request,
     session: DbSession,
     language: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})?$")] = None,
-    published_from: Annotated[date | None, Query(description="Published on or after this day.")] = None,
-    published_to: Annotated[date | None, Query(description="Published on or before this day.")] = None,
+    published_from: Annotated[IsoDate | None, Query(description="Published on or after this day (YYYY-MM-DD).")] = None,
+    published_to: Annotated[IsoDate | None, Query(description="Published on or before this day (YYYY-MM-DD).")] = None,
     title: Annotated[str | None, Query(max_length=300, description="Contained in the title.")] = None,
     with_events: Annotated[bool, Query(description="Only articles in which events were found.")] = False,
     limit: Limit = 50,

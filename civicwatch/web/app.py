@@ -47,6 +47,10 @@ OPENAPI_URL = "/openapi.json"
 ENV_PRIVATE = "CIVICWATCH_WEB_PRIVATE"
 ENV_SECURE_COOKIES = "CIVICWATCH_WEB_SECURE_COOKIES"
 ENV_THREADS = "CIVICWATCH_WEB_THREADS"  # route threads per worker process (default ROUTE_THREADS)
+# The site's public address (``https://example.org/``): the event_url of exports and feeds, whatever the host
+# a request came through; unset, the request's own base URL.
+ENV_PUBLIC_URL = "CIVICWATCH_PUBLIC_URL"
+ENV_FEED_TAG = "CIVICWATCH_FEED_TAG"  # the feed ids' prefix, "tag:example.org,2026:" (default atom.DEFAULT_TAG)
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +90,9 @@ def create_app(db: str | None = None, *, private: bool = False, secure_cookies: 
     app.state.sessions = sessionmaker(engine, expire_on_commit=False)
     app.state.private = private
     app.state.secure_cookies = secure_cookies
+    public_url = os.environ.get(ENV_PUBLIC_URL, "").strip()
+    app.state.public_url = public_url.rstrip("/") + "/" if public_url else None
+    app.state.feed_tag = os.environ.get(ENV_FEED_TAG) or atom.DEFAULT_TAG
     app.state.templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     install_filters(app.state.templates.env)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
@@ -20,8 +21,10 @@ from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
+import anyio.to_thread
 from fastapi import Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response
+from pydantic import BeforeValidator
 from sqlalchemy.orm import Session
 
 from civicwatch.core.schema import ALL_SUBTYPES, EVENT_TYPES, STATUSES
@@ -65,6 +68,12 @@ def found(value: T | None, missing: str) -> T:
     if value is None:
         raise HTTPException(404, missing)
     return value
+
+
+def site_base(request: Request) -> str:
+    """The site's address ending with "/": its public URL when configured (CIVICWATCH_PUBLIC_URL), so links
+    written into exports stay the same whatever host a request came through; else the request's."""
+    return getattr(request.app.state, "public_url", None) or str(request.base_url)
 
 
 def get_settings(request: Request) -> Settings:
@@ -221,7 +230,28 @@ EventOrder = StrEnum("EventOrder", {name: name for name in ORDERS})  # type: ign
 NEWEST = EventOrder("newest")
 
 
+def rejected_allowed(request: Request, review_state: str | None) -> None:
+    """Rejected events are not published: 403 to anyone but an analyst or admin asking for them."""
+    if review_state == "rejected" and not can_review(current_user(request)):
+        raise HTTPException(403, "rejected events are not published: only analysts and admins can list them")
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_day(value: Any) -> Any:
+    """Only a calendar day written YYYY-MM-DD: never a number read as Unix time, nor a timestamp."""
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DAY.fullmatch(value)):
+        return value
+    raise ValueError("a date is written YYYY-MM-DD")
+
+
+# A date in a query string (pydantic alone would take 1700000000 as a Unix time)
+IsoDate = Annotated[date, BeforeValidator(_iso_day)]
+
+
 async def event_filters(
+    request: Request,
     type: Annotated[EventType | None, Query(description="Event type.")] = None,  # noqa: A002 - the public name
     subtype: Annotated[EventSubtype | None, Query(description="Event subtype (foreign_agent, fine, ...).")] = None,
     status: Annotated[EventStatus | None, Query(description="occurred, planned or threatened.")] = None,
@@ -232,12 +262,15 @@ async def event_filters(
         str | None,
         Query(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})?$", description="Reported in this language: en, ru, ..."),
     ] = None,
-    date_from: Annotated[date | None, Query(description="Events dated on or after this day (YYYY-MM-DD).")] = None,
-    date_to: Annotated[date | None, Query(description="Events dated on or before this day (YYYY-MM-DD).")] = None,
+    date_from: Annotated[IsoDate | None, Query(description="Events dated on or after this day (YYYY-MM-DD).")] = None,
+    date_to: Annotated[IsoDate | None, Query(description="Events dated on or before this day (YYYY-MM-DD).")] = None,
     entity: Annotated[
         str | None, Query(max_length=300, description="An entity id, or a name in any spelling or language.")
     ] = None,
-    review_state: Annotated[ReviewState | None, Query(description="Analyst review state.")] = None,
+    review_state: Annotated[
+        ReviewState | None,
+        Query(description="Analyst review state; rejected events are left out unless asked for (analysts only)."),
+    ] = None,
     q: Annotated[str | None, Query(max_length=500, description='Full-text search (words, "a phrase").')] = None,
     include_boilerplate: Annotated[
         bool, Query(description="Also events reported only in boilerplate (site notices, footers).")
@@ -247,6 +280,8 @@ async def event_filters(
     ),
 ) -> EventQuery:
     """The filters of an event list, as an ``EventQuery`` (page fields left at their defaults)."""
+    if review_state is not None and review_state.value == "rejected":
+        await anyio.to_thread.run_sync(rejected_allowed, request, review_state.value)  # may look up a session
     return EventQuery(
         type=type.value if type else None,
         subtype=subtype.value if subtype else None,

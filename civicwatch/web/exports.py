@@ -1,8 +1,9 @@
 """Event exports: CSV, JSON Lines and Parquet, with the filters of ``/api/events``.
 
-One row per event with the columns a researcher expects (``EXPORT_COLUMNS``). CSV and JSON Lines are
-streamed a batch at a time, so an export of every event never sits whole in memory; Parquet is written
-a row group per batch. ``targets`` is one cell joined with "; " in CSV, a list in JSON Lines and Parquet.
+One row per event with the columns a researcher expects (``EXPORT_COLUMNS``, from
+``civicwatch.store.export``; the README describes them). CSV and JSON Lines are streamed a batch at a time,
+so an export of every event never sits whole in memory; Parquet is written a row group per batch. The list
+columns (``targets``, ``sources``, ``languages``) are one cell joined with "; " in CSV, lists elsewhere.
 
 CSV is opened by spreadsheets, and article text is hostile input: a cell that starts with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return would be run as a formula, so it gets a leading apostrophe.
@@ -19,41 +20,16 @@ from datetime import date, datetime
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response, StreamingResponse
 
-from civicwatch.store import browse
-from civicwatch.store.browse import EventQuery, EventRow
-from civicwatch.web.deps import EventFilters, read_access
+from civicwatch.store import export
+from civicwatch.store.browse import EventQuery
+from civicwatch.store.export import COLUMN_TYPES, EXPORT_COLUMNS, LIST_COLUMNS
+from civicwatch.web.deps import EventFilters, read_access, site_base
 
 router = APIRouter(dependencies=[Depends(read_access)], tags=["exports"])
 
-# The columns of an export and their Parquet types: one row per event (EventRow's fields, "url" its page)
-COLUMN_TYPES = {
-    "id": "int64",
-    "date": "string",
-    "date_precision": "string",
-    "type": "string",
-    "subtype": "string",
-    "status": "string",
-    "actor": "string",
-    "targets": "list<string>",
-    "location": "string",
-    "country": "string",
-    "source_count": "int32",
-    "first_source_url": "string",
-    "evidence": "string",
-    "confidence": "float64",
-    "review_state": "string",
-    "language": "string",
-    "url": "string",
-}
-EXPORT_COLUMNS = tuple(COLUMN_TYPES)
-BATCH = 1000
+# The columns (one row per event): civicwatch.store.export, described in the README ("Export columns")
+BATCH = export.BATCH
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def export_record(row: EventRow, event_url: str) -> dict:
-    """The export columns of one event (``targets`` as a list; ``url`` is the event's page)."""
-    values = row.__dict__ | {"url": event_url}
-    return {name: values[name] for name in EXPORT_COLUMNS}
 
 
 def spreadsheet_safe(value: object) -> object:
@@ -75,7 +51,7 @@ def csv_lines(records: Iterable[dict]) -> Iterator[str]:
 
     writer.writerow(EXPORT_COLUMNS)
     for n, record in enumerate(records, 1):
-        cells = dict(record, targets="; ".join(record["targets"]))
+        cells = record | {name: "; ".join(record[name]) for name in LIST_COLUMNS}
         writer.writerow(["" if cells[c] is None else spreadsheet_safe(cells[c]) for c in EXPORT_COLUMNS])
         if n % 200 == 0:
             yield flush()
@@ -99,7 +75,7 @@ def parquet_bytes(records: Iterable[dict]) -> bytes:
     import pyarrow.parquet as pq
 
     arrow = {"string": pa.string(), "int32": pa.int32(), "int64": pa.int64(), "float64": pa.float64()}
-    arrow["list<string>"] = pa.list_(pa.string())
+    arrow |= {"list<string>": pa.list_(pa.string()), "date32": pa.date32()}
     schema = pa.schema([(name, arrow[kind]) for name, kind in COLUMN_TYPES.items()])
     sink = io.BytesIO()
     with pq.ParquetWriter(sink, schema, compression="zstd") as writer:
@@ -115,10 +91,8 @@ def parquet_bytes(records: Iterable[dict]) -> bytes:
 
 def _records(request: Request, query: EventQuery) -> Iterator[dict]:
     """Every matching event as an export record; a session of its own, since it outlives the request handler."""
-    base = str(request.base_url)
     with request.app.state.sessions() as session:
-        for row in browse.iter_events(session, query, batch=BATCH):
-            yield export_record(row, f"{base}events/{row.id}")
+        yield from export.export_records(session, query, site_base(request), batch=BATCH)
 
 
 def _filename(extension: str) -> dict[str, str]:

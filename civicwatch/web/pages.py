@@ -20,7 +20,7 @@ from civicwatch.store import browse
 from civicwatch.store.filters import EventQuery
 from civicwatch.store.review import event_history
 from civicwatch.web.chart import stacked_bars
-from civicwatch.web.deps import DbSession, Id, found, reader
+from civicwatch.web.deps import DbSession, Id, can_review, current_user, found, reader
 from civicwatch.web.security import SecureRoute
 from civicwatch.web.templating import render
 
@@ -90,6 +90,9 @@ def read_filters(request: Request) -> tuple[FilterForm, EventQuery]:
         limit=PAGE_SIZE,
         cursor=params.get("cursor") or None,
     )
+    if query.review_state == "rejected" and not can_review(current_user(request)):
+        problems.append("rejected events are not published: log in as an analyst to list them")
+        query.review_state = None
     limit = params.get("limit", "")
     if limit:
         if limit.isascii() and limit.isdigit() and 1 <= int(limit) <= MAX_PAGE_SIZE:

@@ -1,0 +1,72 @@
+"""Details of the API contract that third-party clients rely on: strict dates in filters, time zones on every
+timestamp (OpenAPI's format: date-time), and /api/stats counting only events dated to a month in its months."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from web_data import client_for, fill
+
+from civicwatch.model import Article, Event
+from civicwatch.pipeline import FileResult
+from civicwatch.pipeline.ingest import ingest_results
+from civicwatch.store import browse
+
+# RFC 3339 date-time: a time zone is required
+DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+
+
+@pytest.fixture
+def client(store_engine):
+    fill(store_engine)
+    with client_for(store_engine) as test_client:
+        yield test_client
+
+
+@pytest.mark.parametrize("value", ["1700000000", "0", "1700000000.5", "2016-03-01T00:00:00", "2016-3-1", "20160301"])
+@pytest.mark.parametrize("name", ["date_from", "date_to"])
+def test_date_filters_take_only_iso_days(client, name: str, value: str) -> None:
+    for path in ("/api/events", "/api/events.csv"):
+        answer = client.get(path, params={name: value})
+        assert answer.status_code == 422, (path, value, answer.text[:200])
+        assert answer.json()["error"]["detail"][0]["loc"][-1] == name
+    assert client.get("/feed.atom", params={name: value}).status_code == 422
+    assert client.get("/api/articles", params={"published_from": value}).status_code == 422
+    assert client.get("/api/events", params={name: "2016-03-01"}).status_code == 200
+
+
+def test_every_timestamp_has_a_time_zone(client) -> None:
+    event = client.get("/api/events", params={"limit": 1}).json()["data"][0]
+    detail = client.get(f"/api/events/{event['id']}").json()
+    article = client.get("/api/articles", params={"limit": 1}).json()["data"][0]
+    stamps = [event["created_at"], event["updated_at"], detail["created_at"], detail["updated_at"]]
+    stamps += [article["ingested_at"], *(e["created_at"] for e in client.get("/api/stats").json()["latest"])]
+    assert stamps and all(DATE_TIME.match(stamp) for stamp in stamps), stamps
+    parameters = client.get("/openapi.json").json()["paths"]["/api/events"]["get"]["parameters"]
+    date_from = next(p for p in parameters if p["name"] == "date_from")
+    assert '"format": "date"' in str(date_from["schema"]).replace("'", '"')  # still documented as a date
+
+
+def test_stats_do_not_count_a_year_as_january(store_engine) -> None:
+    article = Article(
+        text="Decrees of the year\n\nThe ministry banned the group in 2019. It fined the paper in March 2019.",
+        published=date(2020, 1, 5),
+        url="https://news.example/year",
+        source="/year.txt",
+        language="en",
+    )
+    kinds = {"status": "occurred", "country": "RU"}
+    events = [
+        Event(type="designation", subtype="undesirable", targets=["Group A"], date="2019", evidence="banned", **kinds),
+        Event(type="sanction", subtype="fine", targets=["Paper B"], date="2019-03", evidence="fined", **kinds),
+        Event(type="sanction", subtype="fine", targets=["Paper C"], date="2019-22", evidence="summer", **kinds),
+    ]
+    assert all(r.ok for r in ingest_results(store_engine, [FileResult(Path("/year.txt"), article, events)]))
+    browse.invalidate_caches()
+    with client_for(store_engine) as client:
+        stats = client.get("/api/stats").json()
+    assert stats["per_month"] == [{"month": "2019-03", "type": "sanction", "count": 1}]
+    assert stats["totals"]["events"] == 3 and stats["totals"]["events_without_month"] == 2
