@@ -1383,3 +1383,191 @@ def user_revoke(
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())
+
+
+# ------------------------------------------------------------------------------ the learning loop
+
+models_app = typer.Typer(
+    help="Installed extraction models: list them, or choose the one extraction uses.",
+    invoke_without_command=True,
+    add_completion=False,
+)
+app.add_typer(models_app, name="models")
+
+
+def _score(result: dict | None) -> str:
+    if result is None:
+        return f"{'-':>5}  {'':5} {'':5}"
+    return f"{result['f1']:5.3f}  {result['precision']:5.3f} {result['recall']:5.3f}"
+
+
+@app.command()
+def train(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="URL",
+            help="Database whose reviewed events are examples (none: corpora only).",
+            show_default=False,
+        ),
+    ] = None,
+    corpus: Annotated[
+        list[Path] | None,
+        typer.Option("--corpus", metavar="DIR", help="Annotated articles (NAME.txt + NAME.gold.json); repeatable."),
+    ] = None,
+    dev: Annotated[
+        Path | None,
+        typer.Option("--dev", metavar="DIR", help="Annotated articles both models are scored on; they decide."),
+    ] = None,
+    folds: Annotated[int, typer.Option("--folds", min=2, help="Cross-validation folds.")] = 5,
+    force: Annotated[bool, typer.Option("--force", help="Install the candidate even if a score is lower.")] = False,
+    no_seed: Annotated[bool, typer.Option("--no-seed", help="Leave out the shipped seed corpus.")] = False,
+) -> None:
+    """Train a candidate extraction model from analysts' reviews and annotated corpora, and install it
+    when it is at least as good as the current one.
+
+    The candidate learns from the shipped seed corpus, every --corpus folder and the reviewed articles of
+    the database (confirmed, edited and added events are examples of events, rejected ones of what is
+    not). Its cross-validated scores (per language, per type) are printed beside the current model's,
+    and with --dev both models' scores on that folder, which then decide. It is installed in the user's
+    data folder ($CIVICWATCH_DATA_DIR, else $XDG_DATA_HOME/civicwatch) only when no deciding score is
+    lower, unless --force. Needs scikit-learn (pip install 'civicwatch[train]').
+
+    Example:
+
+        civicwatch train --db out/demo.db --dev ../shared/eval/dev
+        civicwatch train --corpus ../shared/eval/train --folds 3 --force
+    """
+    from civicwatch.pipeline.learning import train_candidate
+    from civicwatch.store import connect
+
+    err = _stderr()
+    for folder in [*(corpus or []), *([dev] if dev else [])]:
+        if not folder.is_dir():
+            err.print(f"error: {folder} is not a folder")
+            raise typer.Exit(2)
+    with _store_errors(err):
+        engine = connect(db, create=False) if db else None
+        try:
+            outcome = train_candidate(
+                engine, list(corpus or []), dev, folds, force, seed=not no_seed, log=lambda line: err.print(line)
+            )
+        except (ValueError, ImportError) as exc:
+            err.print(f"error: {exc}")
+            raise typer.Exit(EXIT_FAILED) from exc
+        finally:
+            if engine is not None:
+                engine.dispose()
+    typer.echo(f"{'':22}{'current ' + outcome.current:<24}  candidate {outcome.candidate}")
+    typer.echo(f"{'score':22}{'F1':>5}  {'P':>5} {'R':>5}     {'F1':>5}  {'P':>5} {'R':>5}   {'change':>6}")
+    for row in outcome.rows:
+        change = ""
+        if row.current is not None and row.candidate is not None:
+            change = f"{row.candidate['f1'] - row.current['f1']:+6.3f}" + (" lower" if row.regressed else "")
+        typer.echo(f"{row.name:22}{_score(row.current)}     {_score(row.candidate)}   {change}")
+    verdict = "installed" if outcome.installed else "not installed"
+    typer.echo(f"candidate {outcome.candidate} {verdict}: {outcome.reason}")
+    if not outcome.installed:
+        raise typer.Exit(EXIT_FAILED)
+
+
+@models_app.callback()
+def models_list(ctx: typer.Context) -> None:
+    """List the installed extraction models (the one in use marked *); `civicwatch models use VERSION` switches.
+
+    Versions live in the user's data folder; "package" is the model shipped with civicwatch.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from civicwatch.extract import learn
+
+    current = learn.current_version()
+    for version in [learn.PACKAGE, *learn.installed_versions()]:
+        report = learn.version_report(version)
+        cv = report.get("cv", {})
+        scores = " ".join(f"{k} {v['f1']:.3f}" for k, v in cv.items() if isinstance(v, dict) and "f1" in v)
+        examples = report.get("examples") or {"corpus": report.get("corpus", {}).get("articles", 0)}
+        trained = ", ".join(f"{n} {name}" for name, n in examples.items())
+        mark = "*" if version == current else " "
+        typer.echo(f"{mark} {version}\t{report.get('created', '-')}\tcv F1 {scores or '-'}\t{trained}")
+
+
+@models_app.command("use")
+def models_use(
+    version: Annotated[str, typer.Argument(metavar="VERSION", help="A listed version, or 'package'.")],
+) -> None:
+    """Extract with this installed model version from now on (`civicwatch reextract` applies it to stored
+    articles)."""
+    from civicwatch.extract import learn
+
+    try:
+        learn.set_current(version)
+    except FileNotFoundError as exc:
+        _stderr().print(f"error: {exc}")
+        raise typer.Exit(EXIT_FAILED) from exc
+    typer.echo(f"extraction uses model {version}")
+
+
+@app.command()
+def reextract(
+    db: DbOption = None,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="DATE", help="Only articles published on or after this day.")
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", metavar="VERSION", help="An installed model version (default: current).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Extract the stored articles again, with the current model or --model VERSION.
+
+    Analysts' work stays: edited fields keep their values, rejected events stay rejected, confirmed and
+    added events stay. Prints the events added, removed and changed, by type.
+
+    Example:
+
+        civicwatch train --db out/demo.db && civicwatch reextract --db out/demo.db --since 2024-01-01
+    """
+    from civicwatch.extract import learn
+    from civicwatch.pipeline.learning import reextract as run
+    from civicwatch.store import connect
+
+    err = _stderr()
+    day = _parse_date(since) if since else None
+    if model is not None and model not in [learn.PACKAGE, *learn.installed_versions()]:
+        known = ", ".join([learn.PACKAGE, *learn.installed_versions()])
+        err.print(f"error: no installed model version {model!r}: known versions are {known}")
+        raise typer.Exit(EXIT_FAILED)
+    with _store_errors(err):
+        engine = connect(db, create=False)
+        outcome = None
+        with Progress(
+            TextColumn("re-extracting"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            disable=quiet,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("articles", total=None)
+            for done, total, latest in run(engine, day, model):
+                bar.update(task, completed=done, total=total)
+                outcome = latest
+        engine.dispose()
+    if outcome is None:
+        typer.echo("no articles to re-extract")
+        return
+    for line in outcome.failed:
+        err.print(f"error: {line}")
+    changes = outcome.changes
+    kinds = sorted(set(changes.added) | set(changes.removed) | set(changes.changed) | set(changes.kept))
+    table = Table("type", "added", "removed", "changed", "reviewed, kept", box=None)
+    for kind in kinds:
+        table.add_row(kind, *(str(getattr(changes, n)[kind]) for n in ("added", "removed", "changed", "kept")))
+    table.add_row("all", *(str(sum(getattr(changes, n).values())) for n in ("added", "removed", "changed", "kept")))
+    Console(highlight=False, emoji=False, markup=False).print(table)
+    typer.echo(f"{outcome.articles} articles re-extracted with model {outcome.version}")
+    if outcome.failed:
+        raise typer.Exit(EXIT_FAILED)

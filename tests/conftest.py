@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 import time
 from datetime import date
 
@@ -9,6 +11,9 @@ import pytest
 
 import civicwatch.pipeline
 from civicwatch.model import Article, Event
+
+# Installed model versions (``civicwatch train``) live in the user's data folder: tests use their own, empty.
+os.environ["CIVICWATCH_DATA_DIR"] = tempfile.mkdtemp(prefix="civicwatch-data-")
 
 # Markers that make the fake extractor misbehave, so file-handling tests do
 # not depend on what the real extractor finds.

@@ -20,3 +20,12 @@ def get_extractor(language: str = "en") -> Reader:
         reader.models  # noqa: B018
         _READERS[language] = reader
     return _READERS[language]
+
+
+def use_models(version: str | None) -> None:
+    """Extract with an installed model version in this process (None: the current one, see
+    ``civicwatch.extract.learn``); readers made before are dropped so the next article loads it."""
+    from civicwatch.extract.learn import use_version
+
+    use_version(version)
+    _READERS.clear()

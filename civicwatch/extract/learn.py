@@ -20,6 +20,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -201,10 +202,91 @@ def model_path(language: str) -> Path:
     return Path(str(resources.files("civicwatch.extract").joinpath(f"models/{language}.json.gz")))
 
 
-@lru_cache(maxsize=8)
+# -- installed versions ------------------------------------------------------------------------
+# Models trained from analysts' reviews (``civicwatch train``) are versioned folders in the user's data
+# folder: ``$CIVICWATCH_DATA_DIR`` or ``$XDG_DATA_HOME/civicwatch`` (~/.local/share/civicwatch), then
+# ``models/<version>/{<lang>.json.gz, report.json}`` and ``models/current`` naming the one in use. The
+# package's own models (version "package") are the fallback for a language a version lacks.
+PACKAGE = "package"
+_chosen: str | None = None  # a version chosen for this process (``use_version``), over ``models/current``
+
+
+def data_dir() -> Path:
+    """The user's civicwatch data folder (not created here)."""
+    explicit = os.environ.get("CIVICWATCH_DATA_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "civicwatch"
+
+
+def versions_dir() -> Path:
+    return data_dir() / "models"
+
+
+def installed_versions() -> list[str]:
+    """Installed versions, oldest first (names start with the date they were trained)."""
+    folder = versions_dir()
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.is_dir() and any(p.glob("*.json.gz")))
+
+
+def current_version() -> str:
+    """The version in use: the one chosen for this process, else ``models/current``, else "package"."""
+    if _chosen is not None:
+        return _chosen
+    marker = versions_dir() / "current"
+    name = marker.read_text(encoding="utf-8").strip() if marker.is_file() else ""
+    return name if name and (versions_dir() / name).is_dir() else PACKAGE
+
+
+def set_current(version: str) -> None:
+    """Make a version the one every later process uses ("package": the package's own models)."""
+    if version != PACKAGE and not (versions_dir() / version).is_dir():
+        known = ", ".join([PACKAGE, *installed_versions()])
+        raise FileNotFoundError(f"no installed model version {version!r}: known versions are {known}")
+    versions_dir().mkdir(parents=True, exist_ok=True)
+    (versions_dir() / "current").write_text(version + "\n", encoding="utf-8")
+    clear_cache()
+
+
+def use_version(version: str | None) -> None:
+    """Use a version in this process only (None: back to ``models/current``)."""
+    global _chosen
+    if version not in (None, PACKAGE) and not (versions_dir() / str(version)).is_dir():
+        known = ", ".join([PACKAGE, *installed_versions()])
+        raise FileNotFoundError(f"no installed model version {version!r}: known versions are {known}")
+    _chosen = version
+    clear_cache()
+
+
+def version_report(version: str) -> dict:
+    """A version's report.json (the package's for "package"), {} when it has none."""
+    if version == PACKAGE:
+        path = model_path("report").with_name("report.json")
+    else:
+        path = versions_dir() / version / "report.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
 def load_models(language: str) -> Models:
-    """The package's trained models for a language."""
+    """The models in use for a language: the current version's, else the package's."""
+    return _load(language, current_version())
+
+
+@lru_cache(maxsize=16)
+def _load(language: str, version: str) -> Models:
+    if version != PACKAGE:
+        path = versions_dir() / version / f"{language}.json.gz"
+        if path.is_file():
+            return Models.from_json(json.loads(gzip.decompress(path.read_bytes())))
     resource = resources.files("civicwatch.extract").joinpath(f"models/{language}.json.gz")
     if not resource.is_file():
         raise FileNotFoundError(f"no trained models for {language!r}: run `make train`")
     return Models.from_json(json.loads(gzip.decompress(resource.read_bytes())))
+
+
+def clear_cache() -> None:
+    """Forget the models read so far (after a version is installed or chosen)."""
+    _load.cache_clear()

@@ -360,18 +360,38 @@ def train(
 
     The seed corpus (hand-written items of canonical constructions, shipped in the package) is
     part of every training set and of no test fold."""
-    started = time.perf_counter()
     documents = load_corpus(corpus)
     seeds = load_corpus(seed) if seed is not None and seed.is_dir() else []
     # pages off the topic (sport, markets, reviews...): they train the relevance models only
     offtopic = load_corpus(seed / OFFTOPIC) if seed is not None and (seed / OFFTOPIC).is_dir() else []
     log(f"{len(documents)} articles from {corpus}, {len(seeds)} seed items, {len(offtopic)} off-topic pages")
+    models, summary = build(documents, seeds, k, log, offtopic=offtopic)
+    summary["corpus"]["digest"] = gold_digest(corpus)
+    write(models, summary, out, log)
+    return summary
+
+
+def build(
+    documents: list[Document],
+    seeds: list[Document],
+    k: int = FOLDS,
+    log: Callable[[str], None] = print,
+    analyses: list[Analysis] | None = None,
+    offtopic: list[Document] | None = None,
+) -> tuple[dict[str, Models], dict]:
+    """Cross-validate on ``documents`` (``seeds`` in every training fold, never scored; ``offtopic`` pages
+    train the relevance models only), then fit on all of them: each language's models (those of the
+    documents and the seeds) and the report (``write`` saves both). ``analyses``: those of
+    ``documents + seeds`` when already made."""
+    started = time.perf_counter()
+    offtopic = list(offtopic or [])
 
     def progress(n: int, total: int) -> None:
         if n % 20 == 0 or n == total:
             log(f"  analysed {n}/{total}")
 
-    analyses = analyze_all(documents + seeds, progress)
+    if analyses is None:
+        analyses = analyze_all(documents + seeds, progress)
     labelled = [(d.language, label(d, a)) for d, a in zip(documents + seeds, analyses, strict=True)]
     corpus_labels, seed_labels = labelled[: len(documents)], labelled[len(documents) :]
     gold = sum(lab.gold for _, lab in corpus_labels)
@@ -390,13 +410,12 @@ def train(
         [models.to_json(), {k: r.to_json() if r else None for k, r in sorted(relevance.items())}], sort_keys=True
     ).encode("utf-8")
     models.version = datetime.now(UTC).strftime("%Y.%m.%d") + "-" + sha256(weights).hexdigest()[:8]
-    out.mkdir(parents=True, exist_ok=True)
-    for language in sorted({d.language for d in documents}):
-        for_language(models, language, relevance.get(language)).save(out / f"{language}.json.gz")
+    languages = sorted({d.language for d in documents + seeds})
     summary = {
         "model_version": models.version,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "corpus": {"articles": len(documents), "digest": gold_digest(corpus), "gold_events": gold},
+        "languages": languages,
+        "corpus": {"articles": len(documents), "gold_events": gold},
         "seed": {
             "items": len(seeds),
             "gold_events": sum(lab.gold for _, lab in seed_labels),
@@ -407,9 +426,22 @@ def train(
         "cv": {"folds": k, "seed": SEED, **cv},
         "seconds": round(time.perf_counter() - started, 1),
     }
+    return {language: for_language(models, language, relevance.get(language)) for language in languages}, summary
+
+
+def write(models: dict[str, Models], summary: dict, out: Path, log: Callable[[str], None] = print) -> None:
+    """Save each language's models (``build``'s) and the report in ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    for language, language_models in sorted(models.items()):
+        language_models.save(out / f"{language}.json.gz")
     (out / "report.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    log(f"models {models.version} written to {out} in {summary['seconds']} s")
-    return summary
+    log(f"models {summary['model_version']} written to {out} in {summary['seconds']} s")
+
+
+def score_models(documents: list[Document], analyses: list[Analysis], models: Callable[[str], Models]) -> dict:
+    """Scores (all, per language) of the models ``models(language)`` gives, on annotated documents."""
+    predicted = [predictions(a, models(d.language)) for d, a in zip(documents, analyses, strict=True)]
+    return report(documents, predicted)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -151,15 +151,26 @@ def _store(
         story_id=story.story_id if story else None,
     )
     session.add(row)
-    entities = EntityResolver(session, article.language, events)
-    links = [entities.links(event) for event in events]
-    session.flush()  # ids for the article and new entities: merging looks events up by entity
-    outcome = IngestResult(Path(article.source or ""), "stored", article_id=row.id, events=len(events))
+    outcome = IngestResult(Path(article.source or ""), "stored", events=len(events))
+    add_reports(session, row, events, outcome)
+    outcome.article_id = row.id
     if story:
         outcome.story_id = story.story_id
         outcome.reason = f"a copy of article {story.story_id} (similarity {story.similarity:.2f}): events not stored"
+    return outcome
+
+
+def add_reports(
+    session: Session, row: Article, events: list[EventIn], outcome: IngestResult | None = None
+) -> list[Event]:
+    """Store the events extracted from a stored article: a mention each, merged into the events they report
+    or new events, with their entity links and the registers' verdict. The events, in order;
+    ``outcome`` counts the new and merged ones."""
+    entities = EntityResolver(session, row.language, events)
+    links = [entities.links(event) for event in events]
+    session.flush()  # ids for the article and new entities: merging looks events up by entity
     reports = [
-        merge.Report(_mention(event, row.id), article.published, _target_ids(entities, named), entities.homes(named))
+        merge.Report(_mention(event, row.id), row.published, _target_ids(entities, named), entities.homes(named))
         for event, named in zip(events, links, strict=True)
     ]
     assigned = merge.assign(session, reports, row.id)
@@ -177,7 +188,8 @@ def _store(
             if stored is None:
                 stored = merge.new_event(report)
                 session.add(stored)
-                outcome.new_events += 1
+                if outcome is not None:
+                    outcome.new_events += 1
             else:
                 shared = {
                     entity_id for event_id, entity_id, role in linked if event_id == stored.id and role == "target"
@@ -186,7 +198,8 @@ def _store(
                 why = merge.explain(stored, report, keys or ["a namesake (same surname and initial)"])
                 report.mention.extra = {**(report.mention.extra or {}), "merge": why}
                 merge.absorb(session, stored, report)
-                outcome.merged += 1
+                if outcome is not None:
+                    outcome.merged += 1
             report.mention.event = stored
             session.add(report.mention)
             for entity, role in named:
@@ -199,7 +212,7 @@ def _store(
     session.flush()
     # the registers' verdict on the designations this article reports (nothing to do until a registry import)
     check_events(session, [report.mention.event for report in reports])
-    return outcome
+    return [report.mention.event for report in reports]
 
 
 def _target_ids(entities: EntityResolver, named: list[tuple[Entity, str]]) -> set[int]:

@@ -30,7 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import civicwatch
 from civicwatch.store import connect
-from civicwatch.web import api, atom, exports, login, pages, review
+from civicwatch.web import api, atom, exports, login, pages, queue, review
 from civicwatch.web.deps import API_PREFIX, read_access
 from civicwatch.web.methods import MethodsMiddleware, route_table
 from civicwatch.web.security import SecurityHeadersMiddleware
@@ -101,6 +101,7 @@ def create_app(db: str | None = None, *, private: bool = False, secure_cookies: 
     routers = [
         (login.router, ""),
         (review.router, ""),
+        (queue.router, ""),
         (api.router, API_PREFIX),
         (exports.router, ""),
         (atom.router, ""),
