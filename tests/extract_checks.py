@@ -4,12 +4,10 @@ robustness tests (test_extract_fuzz.py, test_extract_long_sentence.py, test_extr
 from __future__ import annotations
 
 import os
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from fuzz_support import time_limit  # noqa: F401  (the hang guard the extraction tests share)
 
 from civicwatch.model import EVENT_TYPES, STATUSES, Event
 
@@ -29,22 +27,6 @@ def check_events(text: str, events: list[Event]) -> None:
             event.evidence,
             text[event.evidence_start : event.evidence_end],
         )
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise TimeoutError in a call that runs longer than ``seconds`` (a hang); SIGALRM: main thread only."""
-
-    def expire(signum, frame):
-        raise TimeoutError(f"took more than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def shared_or_skip(path: Path) -> Path:
