@@ -20,7 +20,7 @@ from civicwatch.store import browse
 from civicwatch.store.filters import EventQuery
 from civicwatch.store.review import event_history
 from civicwatch.web.chart import stacked_bars
-from civicwatch.web.deps import DbSession, Id, can_review, current_user, found, reader
+from civicwatch.web.deps import DbSession, Id, can_review, current_user, found, published, reader
 from civicwatch.web.security import SecureRoute
 from civicwatch.web.templating import render
 
@@ -144,7 +144,7 @@ class ReviewView:
 
 
 def event_context(request: Request, session: Session, event_id: int, error: Any = None) -> dict[str, Any]:
-    detail = found(browse.event_detail(session, event_id), f"there is no event {event_id}")
+    detail = published(request, found(browse.event_detail(session, event_id), f"there is no event {event_id}"))
     event = detail.event
     form = {
         "type": event.type,

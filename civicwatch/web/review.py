@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Form, HTTPException, Request
+from fastapi import APIRouter, Body, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
@@ -25,7 +25,8 @@ from civicwatch.core.schema import EDITABLE_FIELDS
 from civicwatch.store import browse
 from civicwatch.store.review import ReviewError, edit_event, event_history, review_event
 from civicwatch.web import deps
-from civicwatch.web.deps import DbSession, Id
+from civicwatch.web.deps import COUNTRY_PATTERN, DbSession, EventStatus, EventSubtype, EventType, Id
+from civicwatch.web.openapi import AUTHENTICATED, responses
 from civicwatch.web.pages import event_context
 from civicwatch.web.security import CSRF_HEADER, SecureRoute
 from civicwatch.web.templating import flash, render
@@ -148,14 +149,14 @@ class EventEdit(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    type: str | None = None
-    subtype: str | None = None
-    status: str | None = None
-    date: str | None = None
+    type: EventType | None = None
+    subtype: EventSubtype | None = Field(None, description="One of the type's subtypes.")
+    status: EventStatus | None = None
+    date: str | None = Field(None, description="EDTF: 2021-12-28, 2021-12, 2021, ...")
     actor: str | None = None
-    targets: list[str] | None = None
+    targets: list[str] | None = Field(None, min_length=1)
     location: str | None = None
-    country: str | None = None
+    country: str | None = Field(None, pattern=COUNTRY_PATTERN)
     note: str | None = Field(None, max_length=2000)
 
 
@@ -184,7 +185,16 @@ def _answer(session: Session, event_id: int, change: Callable[[], object]) -> di
     return review_result(session, event_id)
 
 
-@router.post("/api/events/{event_id}/review", tags=["review"], summary="Confirm, reject or reopen an event")
+# What the JSON review routes may answer besides their result (a body that is not JSON, no login, not an
+# analyst, no such id, a refused change); they take an API token or a browser session
+REVIEW_ROUTE: dict[str, Any] = {
+    "tags": ["review"],
+    "responses": responses(400, 401, 403, 404, 422),
+    "dependencies": [*AUTHENTICATED, Depends(_api_user)],  # who is asking is checked before the body
+}
+
+
+@router.post("/api/events/{event_id}/review", summary="Confirm, reject or reopen an event", **REVIEW_ROUTE)
 def review_api(event_id: Id, request: Request, session: DbSession, body: Annotated[ReviewRequest, Body()]) -> dict:
     """Needs an analyst's API token (``Authorization: Bearer TOKEN``). Written to the audit log."""
     user = _api_user(request)
@@ -192,13 +202,13 @@ def review_api(event_id: Id, request: Request, session: DbSession, body: Annotat
     return _answer(session, event_id, lambda: review_event(session, event_id, user, body.action, body.note))
 
 
-@router.patch("/api/events/{event_id}", tags=["review"], summary="Edit an event's fields")
+@router.patch("/api/events/{event_id}", summary="Edit an event's fields", **REVIEW_ROUTE)
 def edit_api(event_id: Id, request: Request, session: DbSession, body: Annotated[EventEdit, Body()]) -> dict:
     """Change any of the editable fields (type, subtype, status, date, actor, targets, location, country); the
     event becomes "edited". Needs an analyst's API token. Written to the audit log with ``note``."""
     user = _api_user(request)
     _require_event(session, event_id)
-    changes = body.model_dump(exclude_unset=True)
+    changes = body.model_dump(mode="json", exclude_unset=True)
     note = changes.pop("note", None)
     if not changes:
         raise HTTPException(422, f"nothing to change: send any of {', '.join(EDITABLE_FIELDS)}")
