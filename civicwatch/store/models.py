@@ -23,7 +23,8 @@ and exclusions became (those events have no mentions); ``RegistryCheck`` holds t
 register on a news event (``civicwatch.store.link``).
 Accounts and review (``civicwatch.store.accounts``, ``civicwatch.store.review``): ``User`` is an analyst or
 admin account (argon2 password hash), ``ApiToken`` a token for scripts and ``WebSession`` a logged-in browser
-(both stored as sha256 hashes only), ``AuditLogEntry`` one change an analyst made (before and after). The
+(both stored as sha256 hashes only), in the schema ``accounts``, apart from the published data (a file of
+their own on SQLite: civicwatch.store.engine); ``AuditLogEntry`` one change an analyst made (before and after). The
 full-text index over events (``events_fts``: civicwatch.store.search) is made and kept up to date by SQL in
 the migration (triggers), not by models.
 Schema changes go through Alembic: ``civicwatch/store/migrations/versions``.
@@ -294,10 +295,16 @@ class RegistryCheck(Base):
 # ----------------------------------------------------------------------------------- accounts and review
 
 
+# The account tables live apart from the published data: their own SQLite file or PostgreSQL schema (see
+# civicwatch.store.engine, which maps this schema name); nothing in the main database points into them.
+ACCOUNTS = "accounts"
+
+
 class User(Base):
     """An analyst or admin account (``civicwatch user add``); anonymous visitors need none to read."""
 
     __tablename__ = "users"
+    __table_args__ = {"schema": ACCOUNTS}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -315,9 +322,10 @@ class ApiToken(Base):
     """A token for scripts; only its sha256 is stored (the token is shown once, when made)."""
 
     __tablename__ = "api_tokens"
+    __table_args__ = (Index("ix_api_tokens_user_id", "user_id"), {"schema": ACCOUNTS})
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey(f"{ACCOUNTS}.users.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(Text)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
@@ -331,10 +339,11 @@ class WebSession(Base):
     """A logged-in browser: the cookie's token (stored as sha256) and the CSRF token of its forms."""
 
     __tablename__ = "web_sessions"
+    __table_args__ = (Index("ix_web_sessions_user_id", "user_id"), {"schema": ACCOUNTS})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey(f"{ACCOUNTS}.users.id", ondelete="CASCADE"))
     csrf_token: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -351,7 +360,8 @@ class AuditLogEntry(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # the account's id in the accounts database (no key across databases); username keeps who it was
+    user_id: Mapped[int | None] = mapped_column(Integer, index=True)
     username: Mapped[str | None] = mapped_column(String(64))  # kept when the account is gone
     action: Mapped[str] = mapped_column(String(32))  # "confirm", "reject", "reopen", "edit", "user.add", ...
     object_type: Mapped[str] = mapped_column(String(32))  # "event", "user", "api_token"
@@ -359,3 +369,7 @@ class AuditLogEntry(Base):
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+# the account tables, parents first (keys of a schema's tables are "schema.name")
+ACCOUNT_TABLES = tuple(Base.metadata.tables[f"{ACCOUNTS}.{name}"] for name in ("users", "api_tokens", "web_sessions"))
