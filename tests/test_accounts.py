@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from argon2 import PasswordHasher
@@ -283,55 +283,58 @@ def test_the_events_database_holds_no_credentials(db_url: str) -> None:
     again.dispose()
 
 
-def test_an_older_database_moves_its_accounts_out(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`civicwatch db upgrade` on a database made before accounts moved: the rows go to the accounts file,
-    tokens and passwords keep working, and running it again changes nothing."""
+def test_an_older_database_moves_its_accounts_out(db_url: str) -> None:
+    """`civicwatch db upgrade` on a database made before accounts moved: the rows go to the accounts file or
+    schema, tokens and passwords keep working, new ids follow the moved ones, and running it again changes nothing."""
     from alembic import command
 
     from civicwatch.store.engine import _alembic_config
 
-    path = tmp_path / "old.db"
-    engine = make_engine(f"sqlite:///{path}")
+    engine = make_engine(db_url)
     with engine.begin() as connection:
         command.upgrade(_alembic_config(connection), "0004")
     token = accounts_module.TOKEN_PREFIX + "an-old-token"
+    day = datetime(2026, 1, 1, tzinfo=UTC)
     with engine.begin() as connection:  # as civicwatch 0004 stored them, in the main database
         connection.execute(
             text(
-                "INSERT INTO main.users (id, username, password_hash, role, created_at, disabled)"
-                " VALUES (7, 'anna', :h, 'analyst', '2026-01-01', 0)"
+                "INSERT INTO users (id, username, password_hash, role, created_at, disabled)"
+                " VALUES (7, 'anna', :h, 'analyst', :day, false)"
             ),
-            {"h": CHEAP.hash(PASSWORD)},
+            {"h": CHEAP.hash(PASSWORD), "day": day},
         )
         connection.execute(
-            text(
-                "INSERT INTO main.api_tokens (id, user_id, name, token_hash, created_at)"
-                " VALUES (3, 7, 'old', :h, '2026-01-01')"
-            ),
-            {"h": accounts_module.token_hash(token)},
+            text("INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES (3, 7, 'old', :h, :day)"),
+            {"h": accounts_module.token_hash(token), "day": day},
         )
         connection.execute(
             text(
                 "INSERT INTO audit_log (at, user_id, username, action, object_type)"
-                " VALUES ('2026-01-01', 7, 'anna', 'user.add', 'user')"
-            )
+                " VALUES (:day, 7, 'anna', 'user.add', 'user')"
+            ),
+            {"day": day},
         )
     engine.dispose()
     runner = CliRunner()
     for _ in range(2):
-        result = runner.invoke(app, ["db", "upgrade", "--db", str(path)])
+        result = runner.invoke(app, ["db", "upgrade", "--db", db_url])
         assert result.exit_code == 0, result.output
     assert "already at schema revision" in result.output
-    with sqlite3.connect(path) as raw:
-        names = {name for (name,) in raw.execute("SELECT name FROM sqlite_master")}
-    assert not {"users", "api_tokens", "web_sessions"} & names
-    engine = connect(str(path))
+    engine = connect(db_url)
+    main = set(inspect(engine).get_table_names())
+    assert "events" in main and not {"users", "api_tokens", "web_sessions"} & main
+    path = sqlite_file(db_url)
+    if path is not None:
+        with sqlite3.connect(path) as raw:  # the file alone
+            names = {name for (name,) in raw.execute("SELECT name FROM sqlite_master")}
+        assert not {"users", "api_tokens", "web_sessions"} & names
     with session(engine) as s:
         assert [(u.id, u.username) for u in list_users(s)] == [(7, "anna")]
         assert authenticate(s, "anna", PASSWORD).id == 7 and user_for_token(s, token).id == 7
+        assert recent_audit(s)[0].username == "anna"  # the audit log keeps who it was
         added = add_user(s, "boris", PASSWORD)  # ids go on after the moved ones
         s.commit()
         assert added.id > 7
     engine.dispose()
-    users = runner.invoke(app, ["user", "list", "--db", str(path)])
+    users = runner.invoke(app, ["user", "list", "--db", db_url])
     assert users.exit_code == 0 and "anna" in users.output and "boris" in users.output
