@@ -139,3 +139,18 @@ def test_a_rejected_event_is_gone_for_the_public_and_kept_for_analysts(site) -> 
     assert client.get(f"/events/{rejected}").status_code == 200
     schema = client.get("/openapi.json").json()
     assert "410" in schema["paths"]["/api/events/{event_id}"]["get"]["responses"]
+
+
+def test_an_article_shows_the_public_only_its_published_events(site) -> None:
+    client, token, rejected, _ = site
+    headers = {"Authorization": f"Bearer {token}"}
+    analyst = client.get(f"/api/events/{rejected}", headers=headers).json()
+    article_id = analyst["mentions"][0]["article_id"]
+    public = client.get(f"/api/articles/{article_id}").json()
+    assert rejected not in {m["event_id"] for m in public["mentions"]}
+    assert rejected in {
+        m["event_id"] for m in client.get(f"/api/articles/{article_id}", headers=headers).json()["mentions"]
+    }
+    page = client.get(f"/articles/{article_id}", headers={"accept": "text/html"})
+    assert page.status_code == 200 and f"/events/{rejected}" not in page.text
+    assert f"/events/{rejected}" in client.get(f"/articles/{article_id}", headers=headers).text

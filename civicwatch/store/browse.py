@@ -438,13 +438,16 @@ def _article_row(a: Article) -> ArticleRow:
     return dataclass_from(ArticleRow, a)
 
 
-def article_detail(session: Session, article_id: int) -> ArticleDetail | None:
+def article_detail(session: Session, article_id: int, with_rejected: bool = True) -> ArticleDetail | None:
+    """An article's text and its reports of events; ``with_rejected=False`` leaves out the reports of events
+    an analyst rejected (what the public sees)."""
     article = session.get(Article, article_id)
     if article is None:
         return None
-    mentions = session.scalars(
-        select(Mention).where(Mention.article_id == article_id).order_by(Mention.evidence_start, Mention.id)
-    )
+    query = select(Mention).where(Mention.article_id == article_id)
+    if not with_rejected:
+        query = query.join(Event, Event.id == Mention.event_id).where(Event.review_state != "rejected")
+    mentions = session.scalars(query.order_by(Mention.evidence_start, Mention.id))
     return ArticleDetail(
         article=_article_row(article),
         text=article.text,

@@ -19,7 +19,17 @@ from civicwatch.store import browse
 from civicwatch.store.browse import MAX_LIMIT, ArticleQuery, BrowseError, EventQuery, Page
 from civicwatch.store.queries import AliasOut, EventOut, MentionOut
 from civicwatch.store.review import event_history
-from civicwatch.web.deps import DbSession, EventFilters, Id, IsoDate, found, published, read_access
+from civicwatch.web.deps import (
+    DbSession,
+    EventFilters,
+    Id,
+    IsoDate,
+    can_review,
+    current_user,
+    found,
+    published,
+    read_access,
+)
 from civicwatch.web.openapi import responses
 
 router = APIRouter(dependencies=[Depends(read_access)], tags=["api"])
@@ -359,7 +369,10 @@ def _article_summary(request: Request, row: browse.ArticleRow) -> dict:
 @router.get("/articles/{article_id}", response_model=ArticleDetailOut, responses=responses(404))
 def get_article(request: Request, session: DbSession, article_id: Id) -> ArticleDetailOut:
     """An article's text and the events found in it, with the evidence offsets into the text."""
-    detail = found(browse.article_detail(session, article_id), f"no article {article_id}")
+    detail = found(
+        browse.article_detail(session, article_id, with_rejected=can_review(current_user(request))),
+        f"no article {article_id}",
+    )
     return ArticleDetailOut(
         **_article_summary(request, detail.article),
         text=detail.text,

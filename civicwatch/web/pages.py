@@ -231,7 +231,10 @@ def highlight(text: str, mentions: list[browse.ArticleMention]) -> list[Highligh
 
 @router.get("/articles/{article_id}", include_in_schema=False)
 def article_page(article_id: Id, request: Request, session: DbSession) -> Response:
-    detail = found(browse.article_detail(session, article_id), f"there is no article {article_id}")
+    detail = found(
+        browse.article_detail(session, article_id, with_rejected=can_review(current_user(request))),
+        f"there is no article {article_id}",
+    )
     context = {
         "nav": None,
         "detail": detail,
