@@ -24,7 +24,7 @@ from urllib.parse import quote
 import anyio.to_thread
 from fastapi import Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, StringConstraints
 from sqlalchemy.orm import Session
 
 from civicwatch.core.schema import ALL_SUBTYPES, EVENT_TYPES, STATUSES
@@ -243,6 +243,8 @@ ReviewState = StrEnum("ReviewState", {name: name for name in REVIEW_STATES})  # 
 EventOrder = StrEnum("EventOrder", {name: name for name in ORDERS})  # type: ignore[misc]
 NEWEST = EventOrder("newest")
 COUNTRY_PATTERN = r"^[A-Za-z]{2}$"  # ISO 3166-1 alpha-2, either case
+# A name in a review body (a target, the actor, the place): some visible character, at most 500 characters
+Name = Annotated[str, StringConstraints(max_length=500, pattern=r"[^\s\x00-\x1f\x7f-\x9f]")]
 
 
 def rejected_allowed(request: Request, review_state: str | None) -> None:

@@ -26,7 +26,7 @@ from civicwatch.store.learning import add_event, last_training, review_queue, re
 from civicwatch.store.models import Article
 from civicwatch.store.review import ReviewError
 from civicwatch.web import deps
-from civicwatch.web.deps import COUNTRY_PATTERN, DbSession, EventStatus, EventSubtype, EventType, Id
+from civicwatch.web.deps import COUNTRY_PATTERN, DbSession, EventStatus, EventSubtype, EventType, Id, Name
 from civicwatch.web.review import REVIEW_ROUTE, _api_user, review_result
 from civicwatch.web.security import SecureRoute
 from civicwatch.web.templating import flash, render
@@ -152,10 +152,10 @@ class NewEvent(BaseModel):
     type: EventType
     subtype: EventSubtype = Field(description="One of the type's subtypes.")
     status: EventStatus = EventStatus("occurred")
-    targets: list[str] = Field(min_length=1)
-    actor: str | None = None
+    targets: list[Name] = Field(min_length=1)
+    actor: Name | None = None
     date: str | None = Field(None, description="EDTF: 2021-12-28, 2021-12, 2021, ...")
-    location: str | None = None
+    location: Name | None = None
     country: str | None = Field(None, pattern=COUNTRY_PATTERN)
     evidence: str | None = Field(None, description="The sentence as written in the article (or give the offsets).")
     evidence_start: int | None = None

@@ -18,14 +18,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.orm import Session
 
 from civicwatch.core.schema import EDITABLE_FIELDS
 from civicwatch.store import browse
 from civicwatch.store.review import ReviewError, edit_event, event_history, review_event
 from civicwatch.web import deps
-from civicwatch.web.deps import COUNTRY_PATTERN, DbSession, EventStatus, EventSubtype, EventType, Id
+from civicwatch.web.deps import COUNTRY_PATTERN, DbSession, EventStatus, EventSubtype, EventType, Id, Name
 from civicwatch.web.openapi import AUTHENTICATED, responses
 from civicwatch.web.pages import event_context
 from civicwatch.web.security import CSRF_HEADER, SecureRoute
@@ -144,20 +144,41 @@ class ReviewRequest(BaseModel):
     note: str | None = Field(None, max_length=2000)
 
 
+def _not_null(schema: dict[str, Any]) -> None:
+    """A field's schema without its null option (nor null as its default): it may be left out, not sent as null."""
+    schema.pop("default", None)
+    options = [option for option in schema.pop("anyOf", []) if option.get("type") != "null"]
+    if len(options) == 1:
+        schema.update(options[0])
+    elif options:
+        schema["anyOf"] = options
+
+
 class EventEdit(BaseModel):
-    """The fields to change (any of them) and a note for the audit log."""
+    """The fields to change (at least one of them) and a note for the audit log. Type, subtype, status and
+    targets can be changed but not cleared (absent: unchanged); the others are cleared with null."""
 
-    model_config = ConfigDict(extra="forbid")
+    # the schema says "at least one field to change" (a body with only a note changes nothing: 422)
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"anyOf": [{"required": [name]} for name in EDITABLE_FIELDS]}
+    )
 
-    type: EventType | None = None
-    subtype: EventSubtype | None = Field(None, description="One of the type's subtypes.")
-    status: EventStatus | None = None
+    type: EventType | None = Field(None, json_schema_extra=_not_null)
+    subtype: EventSubtype | None = Field(None, description="One of the type's subtypes.", json_schema_extra=_not_null)
+    status: EventStatus | None = Field(None, json_schema_extra=_not_null)
     date: str | None = Field(None, description="EDTF: 2021-12-28, 2021-12, 2021, ...")
-    actor: str | None = None
-    targets: list[str] | None = Field(None, min_length=1)
-    location: str | None = None
+    actor: Name | None = None
+    targets: list[Name] | None = Field(None, min_length=1, json_schema_extra=_not_null)
+    location: Name | None = None
     country: str | None = Field(None, pattern=COUNTRY_PATTERN)
     note: str | None = Field(None, max_length=2000)
+
+    @field_validator("type", "subtype", "status", "targets", mode="before")
+    @classmethod
+    def _given(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("can be changed, not cleared: leave it out to keep it")
+        return value
 
 
 def _api_user(request: Request) -> Any:
