@@ -133,3 +133,17 @@ def test_review_routes_ask_who_is_calling_before_reading_the_body(client) -> Non
         assert answer.headers["www-authenticate"] == "Bearer"
     assert client.patch("/api/events/1", json={"type": "nonsense"}).status_code == 401
     assert client.post("/api/articles/1/events", json={}).status_code == 401
+
+
+def test_review_answers_carry_time_zones(client, store_engine) -> None:
+    add_user(store_engine)
+    headers = {"Authorization": f"Bearer {api_token(store_engine)}"}
+    event_id = client.get("/api/events", params={"limit": 1}).json()["data"][0]["id"]
+    answer = client.post(f"/api/events/{event_id}/review", json={"action": "confirm"}, headers=headers).json()
+    stamps = [answer["data"][name] for name in ("reviewed_at", "created_at", "updated_at")]
+    stamps += [entry["at"] for entry in answer["history"]]
+    assert all(DATE_TIME.match(stamp) for stamp in stamps), stamps
+    schema = client.get("/openapi.json").json()["paths"]["/api/events/{event_id}/review"]["post"]
+    assert schema["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ReviewResult"
+    }

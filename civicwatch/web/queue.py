@@ -27,7 +27,7 @@ from civicwatch.store.models import Article
 from civicwatch.store.review import ReviewError
 from civicwatch.web import deps
 from civicwatch.web.deps import COUNTRY_PATTERN, DbSession, EventStatus, EventSubtype, EventType, Id, Name
-from civicwatch.web.review import REVIEW_ROUTE, _api_user, review_result
+from civicwatch.web.review import REVIEW_ROUTE, ReviewResult, _api_user, review_result
 from civicwatch.web.security import SecureRoute
 from civicwatch.web.templating import flash, render
 
@@ -166,7 +166,7 @@ class NewEvent(BaseModel):
 @router.post(
     "/api/articles/{article_id}/events", summary="Add an event the extractor missed", status_code=201, **REVIEW_ROUTE
 )
-def add_api(article_id: Id, request: Request, session: DbSession, body: Annotated[NewEvent, Body()]) -> dict:
+def add_api(article_id: Id, request: Request, session: DbSession, body: Annotated[NewEvent, Body()]) -> ReviewResult:
     """Needs an analyst's API token. The event is stored confirmed, its fields counted as the analyst's, and
     written to the audit log (action "add") with ``note``."""
     user = _api_user(request)

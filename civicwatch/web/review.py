@@ -25,6 +25,7 @@ from civicwatch.core.schema import EDITABLE_FIELDS
 from civicwatch.store import browse
 from civicwatch.store.review import ReviewError, edit_event, event_history, review_event
 from civicwatch.web import deps
+from civicwatch.web.api import HistoryModel, model_of
 from civicwatch.web.deps import COUNTRY_PATTERN, DbSession, EventStatus, EventSubtype, EventType, Id, Name
 from civicwatch.web.openapi import AUTHENTICATED, responses
 from civicwatch.web.pages import event_context
@@ -188,17 +189,28 @@ def _api_user(request: Request) -> Any:
     return user
 
 
-def review_result(session: Session, event_id: int) -> dict:
+class ReviewedEvent(model_of(browse.EventDetail)):  # type: ignore[misc]
+    """The event as its page has it (its timestamps with their time zone)."""
+
+
+class ReviewResult(BaseModel):
+    """What the review routes answer: the event, and its review history, oldest first."""
+
+    data: ReviewedEvent
+    history: list[HistoryModel]
+
+
+def review_result(session: Session, event_id: int) -> ReviewResult:
     """What the review routes answer: the event as the event page has it, and its review history."""
     detail = browse.event_detail(session, event_id)
     assert detail is not None
-    return {
-        "data": detail.to_dict(),
-        "history": [entry.to_dict() for entry in event_history(session, event_id)],
-    }
+    return ReviewResult(
+        data=ReviewedEvent.model_validate(detail),
+        history=[HistoryModel.model_validate(entry) for entry in event_history(session, event_id)],
+    )
 
 
-def _answer(session: Session, event_id: int, change: Callable[[], object]) -> dict:
+def _answer(session: Session, event_id: int, change: Callable[[], object]) -> ReviewResult:
     """An API call's change made: the event and its history; 422 with the reason when it was refused."""
     error = _apply(session, change)
     if error is not None:
@@ -216,7 +228,9 @@ REVIEW_ROUTE: dict[str, Any] = {
 
 
 @router.post("/api/events/{event_id}/review", summary="Confirm, reject or reopen an event", **REVIEW_ROUTE)
-def review_api(event_id: Id, request: Request, session: DbSession, body: Annotated[ReviewRequest, Body()]) -> dict:
+def review_api(
+    event_id: Id, request: Request, session: DbSession, body: Annotated[ReviewRequest, Body()]
+) -> ReviewResult:
     """Needs an analyst's API token (``Authorization: Bearer TOKEN``). Written to the audit log."""
     user = _api_user(request)
     _require_event(session, event_id)
@@ -224,7 +238,7 @@ def review_api(event_id: Id, request: Request, session: DbSession, body: Annotat
 
 
 @router.patch("/api/events/{event_id}", summary="Edit an event's fields", **REVIEW_ROUTE)
-def edit_api(event_id: Id, request: Request, session: DbSession, body: Annotated[EventEdit, Body()]) -> dict:
+def edit_api(event_id: Id, request: Request, session: DbSession, body: Annotated[EventEdit, Body()]) -> ReviewResult:
     """Change any of the editable fields (type, subtype, status, date, actor, targets, location, country); the
     event becomes "edited". Needs an analyst's API token. Written to the audit log with ``note``."""
     user = _api_user(request)
