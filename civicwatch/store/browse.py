@@ -37,7 +37,17 @@ from civicwatch.core.schema import EVENT_TYPES, STATUSES, dataclass_from
 from civicwatch.store.cache import cache, db_key, newest
 from civicwatch.store.cache import invalidate_caches as invalidate_caches  # the web app calls it after a review
 from civicwatch.store.filters import ORDERS, EventQuery, conditions
-from civicwatch.store.models import MAX_ID, REVIEW_STATES, Alias, Article, Entity, Event, EventEntity, Mention
+from civicwatch.store.models import (
+    HIDDEN_STATES,
+    MAX_ID,
+    REVIEW_STATES,
+    Alias,
+    Article,
+    Entity,
+    Event,
+    EventEntity,
+    Mention,
+)
 from civicwatch.store.queries import (
     EntityProfile,
     EventOut,
@@ -493,7 +503,7 @@ def search_entities(
         session.execute(
             select(EventEntity.entity_id, func.count(func.distinct(EventEntity.event_id)))
             .join(Event, Event.id == EventEntity.event_id)
-            .where(EventEntity.entity_id.in_([r.id for r in page]), Event.review_state != "rejected")
+            .where(EventEntity.entity_id.in_([r.id for r in page]), Event.review_state.not_in(HIDDEN_STATES))
             .group_by(EventEntity.entity_id)
         ).all()
     )
@@ -596,7 +606,7 @@ def _month(session: Session):
 
 def _published() -> tuple:
     """The events the dashboard counts: not boilerplate only, not rejected by an analyst."""
-    return (Event.boilerplate.is_(False), Event.review_state != "rejected")
+    return (Event.boilerplate.is_(False), Event.review_state.not_in(HIDDEN_STATES))
 
 
 def _known_month():

@@ -243,7 +243,7 @@ def count_consistency_problems(session: Session) -> list[str]:
     per_event = (
         select(Event.id, Event.source_count, func.count(Mention.id))
         .outerjoin(Mention, Mention.event_id == Event.id)
-        .where(~from_register)
+        .where(~from_register, Event.merged_into.is_(None))  # a merged event's reports are in the other one
         .group_by(Event.id, Event.source_count)
     )
     for event_id, sources, found in session.execute(per_event):

@@ -96,6 +96,7 @@ def _stored_targets(session: Session, reports: list[Report], article_id: int) ->
         select(Event, EventEntity.entity_id)
         .join(EventEntity, EventEntity.event_id == Event.id)
         .where(EventEntity.role == "target", or_(*wanted), ~already_reported_here, ~from_register)
+        .where(Event.merged_into.is_(None))  # an analyst merged it into another event (civicwatch.store.merges)
     )
     found: dict[Event, set[int]] = {}
     for event, entity_id in session.execute(query):

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from civicwatch.core.schema import dataclass_from
 from civicwatch.resolve import entity_key, name_keys
 from civicwatch.store.models import (
+    HIDDEN_STATES,
     Alias,
     Article,
     Entity,
@@ -276,7 +277,7 @@ def entity_profile(
     if not include_boilerplate:
         query = query.where(Event.boilerplate.is_(False))
     if not include_rejected:
-        query = query.where(Event.review_state != "rejected")
+        query = query.where(Event.review_state.not_in(HIDDEN_STATES))
     events = with_registry(session, [event_out(e) for e in session.scalars(query)])
     timeline = [TimelineItem(sorted(roles[e.id]), e) for e in events]
     return EntityProfile(
