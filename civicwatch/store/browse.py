@@ -340,6 +340,9 @@ class EventDetail:
     edited_fields: list[str]
     created_at: datetime | None
     updated_at: datetime | None
+    merged_into: int | None = None  # an analyst merged this event into that one (civicwatch.store.merges)
+    # entity key -> name, for the keys the merge reasons of its reports name (queries.MentionOut.merged_because)
+    names_by_key: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -373,7 +376,16 @@ def event_detail(session: Session, event_id: int) -> EventDetail | None:
         edited_fields=list(event.edited_fields or []),
         created_at=event.created_at,
         updated_at=event.updated_at,
+        merged_into=event.merged_into,
+        names_by_key=_names_by_key(session, out.mentions),
     )
+
+
+def _names_by_key(session: Session, mentions: list) -> dict[str, str]:
+    keys = {key for m in mentions for key in (m.merged_because or {}).get("shared") or []}
+    if not keys:
+        return {}
+    return {key: name for key, name in session.execute(select(Entity.key, Entity.name).where(Entity.key.in_(keys)))}
 
 
 @dataclass

@@ -166,11 +166,16 @@ def split_report(
     return new
 
 
-def undo(session: Session, audit_id: int, user: User | str | None, note: str | None = None) -> Event:
-    """Take back a merge or a split (by its audit log row); returns the event it was made on."""
+def undo(
+    session: Session, audit_id: int, user: User | str | None, note: str | None = None, event_id: int | None = None
+) -> Event:
+    """Take back a merge or a split (by its audit log row; ``event_id``: it must be a change of that event);
+    returns the event it was made on."""
     entry = session.get(AuditLogEntry, audit_id)
     if entry is None or entry.action not in UNDOABLE or entry.object_type != "event" or entry.object_id is None:
         raise ReviewError(f"audit entry {audit_id} is not a merge or a split", field="undo")
+    if event_id is not None and entry.object_id != str(event_id):
+        raise ReviewError(f"audit entry {audit_id} is a change of event {entry.object_id}, not of this one", "undo")
     if undone_by(session, audit_id) is not None:
         raise ReviewError(f"the {entry.action} of audit entry {audit_id} was undone already", field="undo")
     event = _news_event(session, int(entry.object_id))
