@@ -201,6 +201,7 @@ class AliasOut:
     name: str
     language: str | None
     seen: int
+    added_by: str | None = None  # the analyst who added it from the entity page
 
 
 @dataclass
@@ -285,7 +286,7 @@ def entity_profile(
         key=entity.key,
         name=entity.name,
         kind=entity.kind,
-        aliases=[AliasOut(a.name, a.language, a.seen) for a in aliases],
+        aliases=[AliasOut(a.name, a.language, a.seen, a.added_by) for a in aliases],
         timeline=timeline,
         registry=registry_status(session, entity),
     )

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from civicwatch.core.schema import EDITABLE_FIELDS
 from civicwatch.store import browse
 from civicwatch.store.merges import merge_events, split_report, undo
-from civicwatch.store.review import ReviewError, edit_event, event_history, review_event
+from civicwatch.store.review import ReviewError, add_alias, edit_event, entity_history, event_history, review_event
 from civicwatch.web import deps
 from civicwatch.web.deps import DbSession, Id
 from civicwatch.web.pages import event_context
@@ -181,6 +181,31 @@ def _merge_form(
     return _back_to_event(event_id, MERGE_DONE[action].format(new=getattr(made[0], "id", "")))
 
 
+@router.post("/entities/{entity_id}/aliases", include_in_schema=False)
+def alias_form(
+    entity_id: Id,
+    request: Request,
+    session: DbSession,
+    name: Annotated[str, Form()] = "",
+    language: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str | None, Form()] = None,
+) -> Response:
+    """The entity page's "add a name" form: back to the entity page with what happened."""
+    deps.check_csrf(request, csrf_token)
+    user = deps.reviewer(request)
+    error = _apply(session, lambda: add_alias(session, entity_id, user, name, language or None, note.strip() or None))
+    if error is not None and error.field == "entity":
+        raise HTTPException(404, str(error))
+    response = RedirectResponse(f"/entities/{entity_id}", status_code=303)
+    if error is not None:
+        session.rollback()
+        flash(response, "error", f"Not added: {error}")
+    else:
+        flash(response, "ok", f"Name added: {' '.join(name.split())}. Later reports that use it name this entity.")
+    return response
+
+
 Value = Annotated[str, Form()]
 Note = Annotated[str, Form()]
 Token = Annotated[str | None, Form()]
@@ -329,3 +354,27 @@ def undo_api(event_id: Id, request: Request, session: DbSession, body: Annotated
     user = _api_user(request)
     _require_event(session, event_id)
     return _answer(session, event_id, lambda: undo(session, body.audit_id, user, body.note, event_id=event_id))
+
+
+class AliasRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=500)
+    language: str | None = Field(None, max_length=16, description="a language code: en, ru, uk...")
+    note: str | None = Field(None, max_length=2000)
+
+
+@router.post("/api/entities/{entity_id}/aliases", tags=["review"], summary="Add a name of an entity")
+def alias_api(entity_id: Id, request: Request, session: DbSession, body: Annotated[AliasRequest, Body()]) -> dict:
+    """Later reports that use the name resolve to this entity (before the shipped alias table), and search finds
+    the entity by it. Needs an analyst's API token. Written to the audit log."""
+    user = _api_user(request)
+    error = _apply(session, lambda: add_alias(session, entity_id, user, body.name, body.language, body.note))
+    if error is not None:
+        raise HTTPException(404 if error.field == "entity" else 422, str(error)) from error
+    detail = browse.entity_detail(session, entity_id)
+    assert detail is not None
+    return {
+        "aliases": [alias.__dict__ for alias in detail.profile.aliases],
+        "history": [entry.to_dict() for entry in entity_history(session, entity_id)],
+    }
