@@ -173,6 +173,10 @@ def add_reports(
         merge.Report(_mention(event, row.id), row.published, _target_ids(entities, named), entities.homes(named))
         for event, named in zip(events, links, strict=True)
     ]
+    for report, event in zip(reports, events, strict=True):
+        beside = _dated_act_beside(event, events)
+        if beside:
+            report.mention.extra = {**(report.mention.extra or {}), merge.BESIDE: beside}
     assigned = merge.assign(session, reports, row.id)
     known_ids = [event.id for event in assigned if event is not None]
     linked = {
@@ -213,6 +217,17 @@ def add_reports(
     # the registers' verdict on the designations this article reports (nothing to do until a registry import)
     check_events(session, [report.mention.event for report in reports])
     return [report.mention.event for report in reports]
+
+
+def _dated_act_beside(event: EventIn, events: list[EventIn]) -> str | None:
+    """For an undated event, the type of a dated event of another type that the same sentence reports."""
+    if event.date:
+        return None
+    for other in events:
+        if other is not event and other.date and other.type != event.type and other.evidence == event.evidence:
+            if (other.extra or {}).get("date_source") != "published":  # a date the sentence gives, not assumed
+                return other.type
+    return None
 
 
 def _target_ids(entities: EntityResolver, named: list[tuple[Entity, str]]) -> set[int]:

@@ -18,6 +18,9 @@ A new report (an event the extractor found in one article) joins a stored event 
   within 14 days of the stored event's date range or of the span of its reports' publication
   dates (for a dated report and an undated stored event, the report's date range against that
   span). An undated report from an article with no publication date never merges.
+* an undated report whose sentence reports a dated act of another type (a lawsuit "to liquidate" filed on a
+  given day) has no window: its own act may be far from its article's day, so it merges with nothing
+  undated, and an event made only of such reports takes no undated reports either;
 * the stored event has no report from the same article yet (within an article, the extractor has
   already decided which mentions are one act);
 * the stored event is not one a register import made (``civicwatch.store.registry``): news reports of a
@@ -166,8 +169,20 @@ def _fit(event: Event, report: Report) -> tuple[int, int] | None:
         return None
     if stored_date and own_date:
         return (2, 0) if dates_agree(stored_date, own_date) else None
+    if _beside_a_dated_act(m) or (stored_date is None and all(_beside_a_dated_act(s) for s in event.mentions)):
+        return None
     apart = _days_apart(event, stored_date, own_date, published)
     return (1, -apart[1]) if apart is not None and apart[0] <= merge_window(m.type) else None
+
+
+BESIDE = "undated_beside"  # Mention.extra: the type of the dated act its sentence reports (ingest.add_reports)
+
+
+def _beside_a_dated_act(mention: Mention) -> bool:
+    """Whether the report is undated and its sentence reports a dated act of another type ("On August 28 the
+    prosecutor filed a lawsuit to liquidate X": a lawsuit of the 28th, and the liquidation it asks for). Its
+    act is not known to be near its article's publication day, so it never merges through the window."""
+    return not mention.date and bool((mention.extra or {}).get(BESIDE))
 
 
 def explain(event: Event, report: Report, shared: list[str]) -> dict:
