@@ -185,3 +185,27 @@ def test_later_ingests_and_reextraction_keep_the_decisions(two) -> None:
         assert event_id == 1 != new
         assert state(s)[2][0] == []
         assert count_consistency_problems(s) == []
+
+
+def test_an_undated_act_beside_a_dated_one_in_its_sentence_has_no_window(store_engine) -> None:
+    """ "On August 28 the prosecutor filed a lawsuit to liquidate Kloop": the liquidation it asks for is
+    undated, and is not the court's liquidation reported on the next day."""
+    sentence = "On August 28 the prosecutor filed a lawsuit to liquidate Kloop."
+    lawsuit = EventIn("prosecution", "lawsuit", "occurred", ["Kloop"], sentence, date="2023-08-28", country="KG")
+    asked = EventIn("closure", "forced_liquidation", "occurred", ["Kloop"], sentence, country="KG")
+    ruling = ev(["Kloop"], "2024-02-09", country="KG", evidence="The court liquidated Kloop on February 9.")
+    first, later = store(
+        store_engine,
+        (art("lawsuit", "2024-02-10"), [lawsuit, asked]),
+        (art("ruling", "2024-02-11"), [ruling]),
+    )
+    assert later.merged == 0 and later.new_events == 1
+    with session(store_engine) as s:
+        beside = s.scalars(select(Mention).where(Mention.type == "closure", Mention.article_id == first.article_id))
+        assert beside.one().extra["undated_beside"] == "prosecution"
+    # without the dated act beside it, the undated report is within the window of the ruling: they merge
+    alone = store(
+        store_engine,
+        (art("asked-alone", "2024-02-10"), [EventIn("closure", "forced_liquidation", "occurred", ["Kloop"], "X.")]),
+    )
+    assert alone[0].merged == 1
