@@ -171,9 +171,9 @@ def affected_events(session: Session, record_ids: Iterable[int]) -> list[Event]:
         keys.update(session.scalars(select(Entity.key).where(Entity.id.in_(chunk))))
     listed = sorted(keys)
     for at in range(0, len(listed), 500):
-        chunk = listed[at : at + 500]
-        named.update(session.scalars(select(Entity.id).where(Entity.key.in_(chunk))))
-        named.update(session.scalars(select(Alias.entity_id).where(Alias.key.in_(chunk))))
+        names = listed[at : at + 500]
+        named.update(session.scalars(select(Entity.id).where(Entity.key.in_(names))))
+        named.update(session.scalars(select(Alias.entity_id).where(Alias.key.in_(names))))
     from_register = exists().where(RegistryEventSource.event_id == Event.id)
     news = select(Event).where(Event.type.in_(CHECKED_TYPES), ~from_register, Event.merged_into.is_(None))
     event_ids: set[int] = set()

@@ -96,7 +96,7 @@ def merge_events(
             field="other",
         )
     username = _username(session, user)
-    before = {
+    before: dict[str, Any] = {
         "other_state": other.review_state,
         "links": _links(session, event_id),
         "other_links": _links(session, other_id),
@@ -209,9 +209,10 @@ def undo(
         record_audit(session, user, "unmerged", "event", other_id, {"merged_into": event.id}, None, note)
         return event
     new_id, mention_id = int(after["new_event"]), int(after["mention"])
-    mention = session.get(Mention, mention_id)
-    if mention is None or mention.event_id != new_id:
+    split_off = session.get(Mention, mention_id)
+    if split_off is None or split_off.event_id != new_id:
         raise ReviewError(f"the report split off is no longer in event {new_id}", field="undo")
+    mention = split_off
     if session.scalar(select(exists().where(Mention.event_id == event.id, Mention.article_id == mention.article_id))):
         raise ReviewError(f"event {event.id} has a report of article {mention.article_id} again", field="undo")
     new = session.get(Event, new_id)
