@@ -209,3 +209,24 @@ def test_an_undated_act_beside_a_dated_one_in_its_sentence_has_no_window(store_e
         (art("asked-alone", "2024-02-10"), [EventIn("closure", "forced_liquidation", "occurred", ["Kloop"], "X.")]),
     )
     assert alone[0].merged == 1
+
+
+def test_a_date_without_its_year_is_placed_in_the_years_of_the_reports(store_engine) -> None:
+    """ "On April 23" (XXXX-04-23) in an undated article meets the undated report published on 2021-04-23."""
+    undated = ev(["Meduza"], None, evidence="Meduza was liquidated, the ministry said.")
+    store(store_engine, (art("undated", "2021-04-23"), [undated]))
+    no_year = ev(["Meduza"], "XXXX-04-23", evidence="On April 23 Meduza was liquidated.")
+    other = ev(["Meduza"], "XXXX-06-03", evidence="On June 3 Meduza was liquidated.")
+    items = [(ArticleIn(text=f"Head {n}\n\nBody {n}.", source=f"/{n}"), [e]) for n, e in (("a", no_year), ("b", other))]
+    april, june = store(store_engine, *items)
+    assert (april.merged, june.merged) == (1, 0)
+
+
+def test_of_two_reports_of_an_article_the_dated_one_joins_the_stored_event(store_engine) -> None:
+    store(store_engine, (art("first", "2024-02-10"), [ev(["Kloop"], None, evidence="Kloop was liquidated.")]))
+    undated = ev(["Kloop"], None, evidence="The court liquidated Kloop, its lawyers said.")
+    dated = ev(["Kloop"], "2024-02-09", evidence="On February 9 the court liquidated Kloop.")
+    (later,) = store(store_engine, (art("second", "2024-02-11"), [undated, dated]))
+    with session(store_engine) as s:
+        joined = s.scalars(select(Mention).where(Mention.article_id == later.article_id, Mention.event_id == 1)).one()
+        assert joined.date == "2024-02-09"
