@@ -14,7 +14,7 @@ from civicwatch.model import Article as ArticleIn
 from civicwatch.model import Event as EventIn
 from civicwatch.pipeline import FileResult
 from civicwatch.pipeline.ingest import ingest_results
-from civicwatch.store import EventQuery, ReviewError, event_history, list_events, session
+from civicwatch.store import EventQuery, ReviewError, edit_event, event_history, list_events, review_event, session
 from civicwatch.store import accounts as accounts_module
 from civicwatch.store.accounts import add_user
 from civicwatch.store.ingest import count_consistency_problems
@@ -149,6 +149,10 @@ def test_refusals(two) -> None:
         merge_events(s, 1, 2, "anna")
         with pytest.raises(ReviewError, match="was merged into event 1"):
             merge_events(s, 2, 1, "anna")
+        with pytest.raises(ReviewError, match="was merged into event 1"):
+            review_event(s, 2, "anna", "reopen")  # it would come back as an event with no report
+        with pytest.raises(ReviewError, match="was merged into event 1"):
+            edit_event(s, 2, "anna", {"date": "2021-12"})
     store(two, (art("d"), [ev(["Memorial"], "2021-12-28"), ev(["Human Rights Centre Memorial"], "2021-12-29")]))
     with session(two) as s:
         both = s.scalars(select(Mention.event_id).where(Mention.article_id == 4)).all()

@@ -121,6 +121,10 @@ def _event(session: Session, event_id: int) -> Event:
     event = session.get(Event, event_id)
     if event is None:
         raise ReviewError(f"no event with id {event_id}")
+    if event.review_state == "merged":  # civicwatch.store.merges: its reports are in the other event
+        raise ReviewError(
+            f"event {event_id} was merged into event {event.merged_into}: review that one, or undo the merge"
+        )
     return event
 
 
