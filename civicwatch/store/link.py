@@ -149,11 +149,11 @@ def news_events(session: Session, events: Iterable[Event] | None = None) -> list
     return [event for event in candidates if event.id not in registered]
 
 
-def affected_events(session: Session, record_ids: Iterable[int]) -> list[Event]:
+def affected_events(session: Session, record_ids: Iterable[int], register: str | None = None) -> list[Event]:
     """The news events whose verdict a change of these register entries may change (``check_events`` takes
     them after an import): those naming an entry's entity as a target, or an entity known under one of the
     entity's names (the keys ``matches`` compares), those whose stored verdict cites one of the entries, and
-    those not checked yet or "not_checked" (a newer snapshot may cover their date)."""
+    those not checked yet or "not_checked" that ``register`` covers (its newer snapshot may cover their date)."""
     ids = sorted(set(record_ids))
     entity_ids: set[int] = set()
     for at in range(0, len(ids), 500):
@@ -186,7 +186,11 @@ def affected_events(session: Session, record_ids: Iterable[int]) -> list[Event]:
         cited = select(RegistryCheck.event_id).where(RegistryCheck.record_id.in_(ids[at : at + 500]))
         event_ids.update(session.scalars(cited))
     checked = select(RegistryCheck.event_id).where(RegistryCheck.verdict != "not_checked")
-    unchecked = set(session.scalars(news.where(Event.id.not_in(checked)).with_only_columns(Event.id)))
+    unchecked = {
+        event.id
+        for event in session.scalars(news.where(Event.id.not_in(checked)))
+        if register is None or register in registers_for(event)
+    }
     wanted = sorted(event_ids | unchecked)
     out: list[Event] = []
     for at in range(0, len(wanted), 500):

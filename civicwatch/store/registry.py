@@ -304,7 +304,7 @@ class _Import:
         register's first import, else those whose targets' entries it added, changed or no longer lists
         (``link.affected_events``), and those not checked yet (a newer snapshot may now cover their date)."""
         session = self.session
-        events = None if everything else link.affected_events(session, self.touched)
+        events = None if everything else link.affected_events(session, self.touched, self.register)
         verdicts = select(RegistryCheck.event_id, RegistryCheck.verdict)
         before = {event_id: verdict for event_id, verdict in session.execute(verdicts)}
         checks = link.check_events(session, events)
