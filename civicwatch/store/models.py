@@ -54,7 +54,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 Day = date  # within Event, "date" is a column
 ROLES = ("target", "actor", "location")
-REVIEW_STATES = ("unreviewed", "confirmed", "rejected", "edited")
+REVIEW_STATES = ("unreviewed", "confirmed", "rejected", "edited", "merged")
+# events no listing shows: rejected by an analyst, or merged into another event (``merged_into``)
+HIDDEN_STATES = ("rejected", "merged")
 USER_ROLES = ("analyst", "admin")
 KINDS = ("organization", "person", "place", "law")
 # Ids are INTEGER columns: 32-bit in PostgreSQL (SERIAL), 64-bit in SQLite. A larger number names no row
@@ -143,6 +145,9 @@ class Event(ReportColumns, Base):
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reviewed_by: Mapped[str | None] = mapped_column(String(64))
     edited_fields: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # an analyst merged this event into another (civicwatch.store.merges): review state "merged", no mentions
+    # (an event id, with no foreign key: SQLite cannot add one to a stored table, and merged events stay)
+    merged_into: Mapped[int | None] = mapped_column(Integer, index=True)
 
     mentions: Mapped[list[Mention]] = relationship(back_populates="event", order_by="Mention.id")
     entity_links: Mapped[list[EventEntity]] = relationship(back_populates="event", cascade="all, delete-orphan")
@@ -185,6 +190,9 @@ class Alias(Base):
     key: Mapped[str | None] = mapped_column(Text, index=True)  # the alias's own key ("kpp" for KPP)
     language: Mapped[str | None] = mapped_column(String(8))
     seen: Mapped[int] = mapped_column(Integer, default=1)  # how many reports used it
+    # the analyst who added it from the entity page (None: seen in an article or a register); such aliases
+    # take precedence over the shipped alias table (civicwatch.store.entities)
+    added_by: Mapped[str | None] = mapped_column(String(64))
 
     entity: Mapped[Entity] = relationship(back_populates="aliases")
 

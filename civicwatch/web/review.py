@@ -9,6 +9,12 @@ routes with ``Authorization: Bearer TOKEN``:
          -d '{"action": "confirm", "note": "in the register"}' http://127.0.0.1:8000/api/events/42/review
     curl -X PATCH -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
          -d '{"date": "2021-12-28", "note": "date of the ruling"}' http://127.0.0.1:8000/api/events/42
+
+Merging and splitting events (``civicwatch.store.merges``), undone by the audit log row of the action:
+
+    curl -X POST ... -d '{"other": 57, "note": "the same raid"}' http://127.0.0.1:8000/api/events/42/merge
+    curl -X POST ... -d '{"article_id": 310}' http://127.0.0.1:8000/api/events/42/split
+    curl -X POST ... -d '{"audit_id": 981}' http://127.0.0.1:8000/api/events/42/undo
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ from sqlalchemy.orm import Session
 
 from civicwatch.core.schema import EDITABLE_FIELDS
 from civicwatch.store import browse
-from civicwatch.store.review import ReviewError, edit_event, event_history, review_event
+from civicwatch.store.merges import merge_events, split_report, undo
+from civicwatch.store.review import ReviewError, add_alias, edit_event, entity_history, event_history, review_event
 from civicwatch.web import deps
 from civicwatch.web.api import HistoryModel, model_of
 from civicwatch.web.deps import COUNTRY_PATTERN, DbSession, EventStatus, EventSubtype, EventType, Id, Name
@@ -133,6 +140,98 @@ def edit_form(
     if error is not None:
         return _event_page_with_error(request, session, event_id, error)
     return _back_to_event(event_id, f"Event edited: {', '.join(changes)}.")
+
+
+def _form_id(value: str, what: str) -> int:
+    text = value.strip().lstrip("#")
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2**31:
+        raise ReviewError(f"{what} {value!r} is not an event number", field="other")
+    return int(text)
+
+
+def _merge_change(session: Session, event_id: int, user: Any, action: str, value: str, note: str) -> Callable:
+    """The store call of a merge, split or undo form (the id it names read first)."""
+    why = note.strip() or None
+    if action == "merge":
+        other = _form_id(value, "event")
+        return lambda: merge_events(session, event_id, other, user, why)
+    if action == "split":
+        article = _form_id(value, "article")
+        return lambda: split_report(session, event_id, article, user, why)
+    entry = _form_id(value, "audit entry")
+    return lambda: undo(session, entry, user, why, event_id=event_id)
+
+
+MERGE_DONE = {"merge": "Events merged.", "split": "Report split off into event {new}.", "undo": "Undone."}
+
+
+def _merge_form(
+    event_id: int, action: str, request: Request, session: Session, value: str, note: str, csrf_token: str | None
+) -> Response:
+    """The event page's merge (``value``: the other event), split (the article) and undo (the audit entry)."""
+    deps.check_csrf(request, csrf_token)
+    user = deps.reviewer(request)
+    _require_event(session, event_id)
+    made: list[Any] = []
+    try:
+        change = _merge_change(session, event_id, user, action, value, note)
+    except ReviewError as exc:
+        return _event_page_with_error(request, session, event_id, exc)
+    error = _apply(session, lambda: made.append(change()))
+    if error is not None:
+        return _event_page_with_error(request, session, event_id, error)
+    return _back_to_event(event_id, MERGE_DONE[action].format(new=getattr(made[0], "id", "")))
+
+
+@router.post("/entities/{entity_id}/aliases", include_in_schema=False)
+def alias_form(
+    entity_id: Id,
+    request: Request,
+    session: DbSession,
+    name: Annotated[str, Form()] = "",
+    language: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str | None, Form()] = None,
+) -> Response:
+    """The entity page's "add a name" form: back to the entity page with what happened."""
+    deps.check_csrf(request, csrf_token)
+    user = deps.reviewer(request)
+    error = _apply(session, lambda: add_alias(session, entity_id, user, name, language or None, note.strip() or None))
+    if error is not None and error.field == "entity":
+        raise HTTPException(404, str(error))
+    response = RedirectResponse(f"/entities/{entity_id}", status_code=303)
+    if error is not None:
+        session.rollback()
+        flash(response, "error", f"Not added: {error}")
+    else:
+        flash(response, "ok", f"Name added: {' '.join(name.split())}. Later reports that use it name this entity.")
+    return response
+
+
+Value = Annotated[str, Form()]
+Note = Annotated[str, Form()]
+Token = Annotated[str | None, Form()]
+
+
+@router.post("/events/{event_id}/merge", include_in_schema=False)
+def merge_form(
+    event_id: Id, request: Request, session: DbSession, value: Value = "", note: Note = "", csrf_token: Token = None
+) -> Response:
+    return _merge_form(event_id, "merge", request, session, value, note, csrf_token)
+
+
+@router.post("/events/{event_id}/split", include_in_schema=False)
+def split_form(
+    event_id: Id, request: Request, session: DbSession, value: Value = "", note: Note = "", csrf_token: Token = None
+) -> Response:
+    return _merge_form(event_id, "split", request, session, value, note, csrf_token)
+
+
+@router.post("/events/{event_id}/undo", include_in_schema=False)
+def undo_form(
+    event_id: Id, request: Request, session: DbSession, value: Value = "", note: Note = "", csrf_token: Token = None
+) -> Response:
+    return _merge_form(event_id, "undo", request, session, value, note, csrf_token)
 
 
 # ---------------------------------------------------------------------------------------------- JSON API
@@ -248,3 +347,79 @@ def edit_api(event_id: Id, request: Request, session: DbSession, body: Annotated
     if not changes:
         raise HTTPException(422, f"nothing to change: send any of {', '.join(EDITABLE_FIELDS)}")
     return _answer(session, event_id, lambda: edit_event(session, event_id, user, changes, note))
+
+
+class MergeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    other: int = Field(gt=0, lt=2**31, description="the event whose reports join this one")
+    note: str | None = Field(None, max_length=2000)
+
+
+class SplitRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    article_id: int = Field(gt=0, lt=2**31, description="the article whose report becomes an event of its own")
+    note: str | None = Field(None, max_length=2000)
+
+
+class UndoRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    audit_id: int = Field(gt=0, lt=2**31, description="the audit log row of the merge or split to take back")
+    note: str | None = Field(None, max_length=2000)
+
+
+@router.post("/api/events/{event_id}/merge", tags=["review"], summary="Merge another event into this one")
+def merge_api(event_id: Id, request: Request, session: DbSession, body: Annotated[MergeRequest, Body()]) -> dict:
+    """The other event's reports join this event; the other is kept, marked merged into this one. Needs an
+    analyst's API token. Written to the audit log; undone with ``/undo`` and the ``audit_id`` of the merge."""
+    user = _api_user(request)
+    _require_event(session, event_id)
+    return _answer(session, event_id, lambda: merge_events(session, event_id, body.other, user, body.note))
+
+
+@router.post("/api/events/{event_id}/split", tags=["review"], summary="Split an article's report off an event")
+def split_api(event_id: Id, request: Request, session: DbSession, body: Annotated[SplitRequest, Body()]) -> dict:
+    """The article's report becomes an event of its own, answered with ``new_event`` (its id). Needs an
+    analyst's API token. Written to the audit log; undone with ``/undo``."""
+    user = _api_user(request)
+    _require_event(session, event_id)
+    made: list[Any] = []
+    answer = _answer(
+        session, event_id, lambda: made.append(split_report(session, event_id, body.article_id, user, body.note))
+    )
+    return {**answer, "new_event": made[0].id}
+
+
+@router.post("/api/events/{event_id}/undo", tags=["review"], summary="Undo a merge or a split")
+def undo_api(event_id: Id, request: Request, session: DbSession, body: Annotated[UndoRequest, Body()]) -> dict:
+    """Takes back the merge or split of the audit log row ``audit_id`` (made on this event). Needs an analyst's
+    API token. Written to the audit log."""
+    user = _api_user(request)
+    _require_event(session, event_id)
+    return _answer(session, event_id, lambda: undo(session, body.audit_id, user, body.note, event_id=event_id))
+
+
+class AliasRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=500)
+    language: str | None = Field(None, max_length=16, description="a language code: en, ru, uk...")
+    note: str | None = Field(None, max_length=2000)
+
+
+@router.post("/api/entities/{entity_id}/aliases", tags=["review"], summary="Add a name of an entity")
+def alias_api(entity_id: Id, request: Request, session: DbSession, body: Annotated[AliasRequest, Body()]) -> dict:
+    """Later reports that use the name resolve to this entity (before the shipped alias table), and search finds
+    the entity by it. Needs an analyst's API token. Written to the audit log."""
+    user = _api_user(request)
+    error = _apply(session, lambda: add_alias(session, entity_id, user, body.name, body.language, body.note))
+    if error is not None:
+        raise HTTPException(404 if error.field == "entity" else 422, str(error)) from error
+    detail = browse.entity_detail(session, entity_id)
+    assert detail is not None
+    return {
+        "aliases": [alias.__dict__ for alias in detail.profile.aliases],
+        "history": [entry.to_dict() for entry in entity_history(session, entity_id)],
+    }
