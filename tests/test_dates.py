@@ -91,6 +91,13 @@ ANCHORED = [
     ("on Monday", MON, "2016-04-18"),
     ("Monday night", MON, "2016-04-18"),
     ("next Monday", MON, "2016-04-25"),
+    # a time of day, or "late"/"early", before a day word: the day
+    ("late Wednesday", THU, "2015-07-08"),
+    ("early on Monday", THU, "2015-07-06"),
+    ("late last night", TUE, "2016-04-18"),
+    ("8:30 this morning", TUE, "2016-04-19"),
+    ("at 10 a.m. Monday", THU, "2015-07-06"),
+    ("11.30 on Wednesday", THU, "2015-07-08"),
     # days around publication
     ("yesterday", TUE, "2016-04-18"),
     ("last night", TUE, "2016-04-18"),

@@ -189,3 +189,42 @@ def test_russian_names_are_given_in_the_nominative() -> None:
     assert (
         get_language("ru").name(sentence, syntax.phrase(sentence, fund, lexicon)) == "Фонд поддержки свободной прессы"
     )
+
+
+# -- what the reader makes of an article's layout ---------------------------------------------------
+def test_the_lead_is_the_titles_and_first_prose_sentences_after_captions() -> None:
+    from civicwatch.extract.reader import Reader
+
+    text = (
+        "Police raid rights group\n\n"
+        "Photo: a file picture.\n\n"
+        "Police raided the office of a human rights group in the capital on Tuesday, its director said. "
+        "Officers took away computers and documents from the office, according to the group's lawyer. "
+        "The group has documented abuses for more than twenty years in the region and abroad."
+    )
+    analysis = Reader("en").analyze(text, "2024-05-08")
+    sentences = {item.index: item.sentence.text for item in analysis.items}
+    lead = analysis.extra["lead"]
+    assert any(sentences.get(i, "").startswith("Police raided") for i in lead)
+    assert any(sentences.get(i, "").startswith("Officers took") for i in lead)
+    assert not any(sentences.get(i, "").startswith("The group has") for i in lead)
+
+
+def test_a_dateline_names_no_argument() -> None:
+    from civicwatch.extract.reader import Reader
+
+    analysis = Reader("en").analyze("MINSK (AP) — Police raided the office of the Viasna human rights group.")
+    raided = [c for c in analysis.candidates if analysis.items[c.item].parsed.tokens[c.trigger].text == "raided"]
+    names = {a.name for c in raided for a in c.arguments}
+    assert raided and "MINSK" not in names and any("Viasna" in n for n in names)
+
+
+def test_who_reacts_to_a_measure_is_marked_as_such() -> None:
+    from civicwatch.extract.reader import Reader
+
+    analysis = Reader("en").analyze("France denounces the sentencing of the journalist Ivan Petrov to six years in prison.")
+    by_trigger = {analysis.items[c.item].parsed.tokens[c.trigger].text: c for c in analysis.candidates}
+    france = next(a for a in by_trigger["sentencing"].arguments if a.name == "France")
+    assert "reacts" in france.features
+    speaker = next(a for a in by_trigger["denounces"].arguments if a.name == "France")
+    assert "reacts" not in speaker.features

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from civicwatch.clean.boilerplate import mark_lines
-from civicwatch.extract.sentences import split_sentences
+from civicwatch.extract.sentences import dateline_end, split_sentences
 
 
 def _split(text: str) -> list[str]:
@@ -71,3 +73,32 @@ def test_boilerplate_flag_follows_the_line() -> None:
     nav, body = split_sentences(mark_lines(text))
     assert nav.boilerplate is True
     assert body.boilerplate is False
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("KYIV (AP) — The police searched the office.", "The police"),
+        ("PHNOM PENH: A newspaper said it would close.", "A newspaper"),
+        ("OSLO, 4 May 2019 – The group was fined.", "The group"),
+        ("June 3 (Reuters) -- A court jailed the editor.", "A court"),
+        ("Tbilisi, March 7, 2024 — Police detained two reporters.", "Police"),
+        ("MINSK (Wire Service / Agency - 12th May, 2021) The site was blocked.", "The site"),
+        ("МИНСК, 5 мая — Власти заблокировали сайт.", "Власти"),
+    ],
+)
+def test_a_dateline_is_found(text: str, rest: str) -> None:
+    assert text[dateline_end(text) :].startswith(rest)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NGO Memorial — the oldest group — was closed.",
+        "OSCE (the security body) condemned the raid.",
+        "ADC Memorial on Friday became the first group to close.",
+        "Amnesty International: the verdict is unjust.",
+    ],
+)
+def test_a_sentence_without_a_dateline_keeps_its_start(text: str) -> None:
+    assert dateline_end(text) == 0

@@ -82,6 +82,15 @@ _EDGE_PUNCTUATION = " \t.,;:!?()[]\"'"
 _POSSESSIVE = re.compile(r"(?<=[a-z])'s$")  # "last year's" -> "last year"; keeps "1980's"
 _PREPOSITION = re.compile(r"^(?:on|in|at|during|since|from|by|around|until|till|through|throughout|as of|over)\s+")
 _ARTICLE = re.compile(r"^the\s+")
+# A time of day or "late"/"early" before a day word says no more than the day: "8:30 this morning",
+# "late Thursday", "early on Monday".
+_CLOCK = re.compile(
+    r"^(?:(?:about|around|at)\s+)?(?:\d{1,2}[:.]\d{2}(?:\s*[ap]\.?\s?m\b\.?)?|\d{1,2}\s*[ap]\.?\s?m\b\.?),?\s+(?:(?:on|in)\s+)?"
+)
+_DAY_PART = re.compile(
+    rf"^(?:late|early)\s+(?:on\s+)?(?=(?:(?:last|this|next)\s+)?(?:{_WEEKDAY})\b|yesterday|today|tonight|last night"
+    r"|this (?:morning|afternoon|evening))"
+)
 
 # Frequencies are never a point in time, whatever else the phrase contains.
 _FREQUENCY = re.compile(
@@ -155,6 +164,7 @@ def _normalise(expression: str) -> str:
     text = _SPACES.sub(" ", expression.translate(_APOSTROPHES).lower()).strip(_EDGE_PUNCTUATION)
     text = _POSSESSIVE.sub("", text)
     text = _PREPOSITION.sub("", text)
+    text = _DAY_PART.sub("", _CLOCK.sub("", text))
     return _ARTICLE.sub("", text)
 
 

@@ -29,7 +29,7 @@ from civicwatch.extract.learn import NONE
 from civicwatch.extract.merge import merge_events, names_overlap
 from civicwatch.extract.parse import ParsedSentence, Token
 from civicwatch.extract.places import gazetteer
-from civicwatch.extract.sentences import Sentence, split_sentences
+from civicwatch.extract.sentences import Sentence, dateline_end, split_sentences
 from civicwatch.lexicons import Lexicon, Trigger, load_lexicon
 from civicwatch.model import EVENT_TYPES, Event
 
@@ -146,6 +146,7 @@ class Reader:
         analysis.extra["civic_sentences"] = len(civic_sentences)
         analysis.extra["civic_items"] = civic_sentences  # by position among the article's sentences
         analysis.extra["text_lower"] = text.lower()
+        analysis.extra["lead"] = _lead(sentences)
         for n, item in enumerate(items):
             lowers = {t.lower for t in item.parsed.tokens}
             for token in item.parsed.tokens:
@@ -169,10 +170,12 @@ class Reader:
         self, analysis: Analysis, item: Item, trigger: Token, frames: list[FrameMatch], hints: tuple[Trigger, ...]
     ) -> list[Argument]:
         sentence = item.parsed
+        after = dateline_end(sentence.text)  # "MOSCOW (AP) — ": where and who reports, never a role
         heads = [
             t
             for t in sentence.tokens
             if t.i != trigger.i
+            and t.start >= after
             and t.upos in syntax.NOMINAL
             and (t.upos != "ADJ" or t.ent in ("ORG", "PER", "NORP") or t.dep in ("nsubj", "nsubj:pass", "obj"))
             and t.dep not in ("compound", "flat", "flat:name", "flat:foreign", "fixed", "det", "nummod", "amod", "case")
@@ -238,7 +241,9 @@ class Reader:
         """An act the article reports as its news with no time given happened on the day of
         publication (SCHEMA: such acts accept the publication date): the acts of the lead, and
         reactions, which are news when they are reported."""
-        if analysis.published is None or not (item.index <= 1 or kind == "reaction"):
+        lead = analysis.extra.get("lead")
+        in_lead = item.index in lead if lead is not None else item.index <= 1
+        if analysis.published is None or not (in_lead or kind == "reaction"):
             return None
         return analysis.published.isoformat()
 
@@ -474,6 +479,26 @@ def _pieces(sentence: Sentence) -> list[Sentence]:
         )
         start = end
     return [p for p in pieces if p.text.strip()]
+
+
+_LEAD_SENTENCES = 2  # an article's news is told in its first sentences
+_PROSE_WORDS = 8  # fewer words: a caption, a byline, a date line
+
+
+def _lead(sentences: list[Sentence]) -> set[int]:
+    """The sentences that tell the article's news: its title lines and its first sentences of prose (captions,
+    bylines and date lines before them do not count)."""
+    lead: set[int] = set()
+    prose = 0
+    for i, sentence in enumerate(sentences):
+        if prose >= _LEAD_SENTENCES:
+            break
+        if sentence.headline:
+            lead.add(i)
+        elif not sentence.boilerplate and len(sentence.text.split()) >= _PROSE_WORDS:
+            lead.add(i)
+            prose += 1
+    return lead
 
 
 def _antecedent(sentence: ParsedSentence, pronoun: Token) -> Token | None:

@@ -106,3 +106,26 @@ def _looks_like_headline(text: str) -> bool:
         return False
     # title case or sentence case alike: a short line without a full stop is a title
     return len(words) >= 3
+
+
+# A wire story's dateline: "MOSCOW (AP) — ", "PHNOM PENH: ", "VIENNA, 13 August 2014 – ", "March 13 (UPI) -- ",
+# "Stockholm, January 16, 2024 — ". What it names is where and who reports, never an actor or a target.
+_DATELINE = re.compile(
+    r"""^\s*(?:
+        [A-ZА-ЯЁ][A-ZА-ЯЁ'’.\-]{2,}(?:\s+[A-ZА-ЯЁ][A-ZА-ЯЁ'’.\-]+){0,3}
+      | [A-Z][a-z]+(?:\s+[A-Z][a-z]+)?,\s+(?:[A-Z][a-z]+\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]+)(?:,?\s+\d{4})?
+      | [A-Z][a-z]+\.?\s+\d{1,2}(?:,\s*\d{4})?
+    )
+    (?:,\s*[^—–()\n]{1,40}?)?
+    \s*(?:
+        (?:\([^()\n]{1,80}\)\s*)?(?:—|–|--|:)\s+
+      | \([^()\n]{0,80}\d[^()\n]{0,80}\)\s+  # "(UrduPoint News / Sputnik - 03rd June, 2021)": a dated credit
+    )""",
+    re.VERBOSE,
+)
+
+
+def dateline_end(text: str) -> int:
+    """Where a sentence's leading dateline ends (0: it has none)."""
+    match = _DATELINE.match(text)
+    return match.end() if match else 0

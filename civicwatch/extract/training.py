@@ -45,7 +45,7 @@ SETTINGS = (
     ("actors", 0.5, False),
 )
 # relevance: an article whose relevance score (relevance.py) is lower holds no events
-THRESHOLDS = {"event": 0.5, "target": 0.15, "target_weight": 0.3, "actor": 0.45, "relevance": 0.4}
+THRESHOLDS = {"event": 0.5, "target": 0.15, "target_weight": 0.3, "actor": 0.45, "relevance": 0.5}
 
 
 @dataclass
