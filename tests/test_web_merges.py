@@ -145,6 +145,9 @@ def test_merge_api(site) -> None:
     assert reasons[0] is None and reasons[2]["merged_by"] == "anna"
     with Session(site) as s:
         assert (s.get(Event, 2).merged_into, s.get(Event, 2).review_state) == (1, "merged")
+    record = client.get("/api/events/2").json()  # a client holding the old id learns where its reports went
+    assert (record["merged_into"], record["review_state"]) == (1, "merged")
+    assert client.get("/api/events/1").json()["merged_into"] is None
 
     again = client.post("/api/events/2/merge", json={"other": 1}, headers=bearer)
     assert again.status_code == 422 and "merged into event 1" in again.text

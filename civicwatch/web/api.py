@@ -38,7 +38,7 @@ T = TypeVar("T")
 # What an event's page adds to the event (browse.EventDetail), as EventDetailOut shows it
 DETAIL_FIELDS = (
     *("date_precision", "date_start", "date_end", "language", "first_source_url", "reviewed_at"),
-    *("review_state", "reviewed_by", "edited_fields", "created_at", "updated_at"),
+    *("review_state", "reviewed_by", "edited_fields", "created_at", "updated_at", "merged_into"),
 )
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Rows per page (at most {MAX_LIMIT}).")]
@@ -116,9 +116,10 @@ class HistoryModel(BaseModel):
 
     model_config = ConfigDict(from_attributes=True)
 
+    id: int = Field(description="the audit log row: what /undo takes to take back a merge or a split")
     at: UtcDatetime
     username: str | None
-    action: str = Field(description="confirm, reject, reopen or edit")
+    action: str = Field(description="confirm, reject, reopen, edit, merge, split, undo or alias.add")
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     note: str | None
@@ -130,6 +131,7 @@ EVENT_DETAIL_FIELDS = (
     *("location", "country", "evidence", "evidence_start", "evidence_end", "confidence", "boilerplate"),
     *("source_count", "language", "first_source_url", "mentions", "entities", "registry", "registry_check"),
     *("review_state", "reviewed_at", "reviewed_by", "edited_fields", "history", "created_at", "updated_at", "url"),
+    "merged_into",
 )
 
 
@@ -141,6 +143,7 @@ class EventDetailOut(
             "registry": "For events made from a register: the entry.",
             "registry_check": "For news events: what the registers say.",
             "history": "The review history, oldest first.",
+            "merged_into": "An analyst merged this event into that one (its reports are there now); else null.",
         },
         names=EVENT_DETAIL_FIELDS,
         types={

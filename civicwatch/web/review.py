@@ -370,8 +370,16 @@ class UndoRequest(BaseModel):
     note: str | None = Field(None, max_length=2000)
 
 
-@router.post("/api/events/{event_id}/merge", tags=["review"], summary="Merge another event into this one")
-def merge_api(event_id: Id, request: Request, session: DbSession, body: Annotated[MergeRequest, Body()]) -> dict:
+class SplitResult(ReviewResult):
+    """What a split answers: the event it was split from, its history, and the new event's id."""
+
+    new_event: int
+
+
+@router.post("/api/events/{event_id}/merge", summary="Merge another event into this one", **REVIEW_ROUTE)
+def merge_api(
+    event_id: Id, request: Request, session: DbSession, body: Annotated[MergeRequest, Body()]
+) -> ReviewResult:
     """The other event's reports join this event; the other is kept, marked merged into this one. Needs an
     analyst's API token. Written to the audit log; undone with ``/undo`` and the ``audit_id`` of the merge."""
     user = _api_user(request)
@@ -379,8 +387,10 @@ def merge_api(event_id: Id, request: Request, session: DbSession, body: Annotate
     return _answer(session, event_id, lambda: merge_events(session, event_id, body.other, user, body.note))
 
 
-@router.post("/api/events/{event_id}/split", tags=["review"], summary="Split an article's report off an event")
-def split_api(event_id: Id, request: Request, session: DbSession, body: Annotated[SplitRequest, Body()]) -> dict:
+@router.post("/api/events/{event_id}/split", summary="Split an article's report off an event", **REVIEW_ROUTE)
+def split_api(
+    event_id: Id, request: Request, session: DbSession, body: Annotated[SplitRequest, Body()]
+) -> SplitResult:
     """The article's report becomes an event of its own, answered with ``new_event`` (its id). Needs an
     analyst's API token. Written to the audit log; undone with ``/undo``."""
     user = _api_user(request)
@@ -389,11 +399,13 @@ def split_api(event_id: Id, request: Request, session: DbSession, body: Annotate
     answer = _answer(
         session, event_id, lambda: made.append(split_report(session, event_id, body.article_id, user, body.note))
     )
-    return {**answer, "new_event": made[0].id}
+    return SplitResult(data=answer.data, history=answer.history, new_event=made[0].id)
 
 
-@router.post("/api/events/{event_id}/undo", tags=["review"], summary="Undo a merge or a split")
-def undo_api(event_id: Id, request: Request, session: DbSession, body: Annotated[UndoRequest, Body()]) -> dict:
+@router.post("/api/events/{event_id}/undo", summary="Undo a merge or a split", **REVIEW_ROUTE)
+def undo_api(
+    event_id: Id, request: Request, session: DbSession, body: Annotated[UndoRequest, Body()]
+) -> ReviewResult:
     """Takes back the merge or split of the audit log row ``audit_id`` (made on this event). Needs an analyst's
     API token. Written to the audit log."""
     user = _api_user(request)
@@ -409,7 +421,7 @@ class AliasRequest(BaseModel):
     note: str | None = Field(None, max_length=2000)
 
 
-@router.post("/api/entities/{entity_id}/aliases", tags=["review"], summary="Add a name of an entity")
+@router.post("/api/entities/{entity_id}/aliases", summary="Add a name of an entity", **REVIEW_ROUTE)
 def alias_api(entity_id: Id, request: Request, session: DbSession, body: Annotated[AliasRequest, Body()]) -> dict:
     """Later reports that use the name resolve to this entity (before the shipped alias table), and search finds
     the entity by it. Needs an analyst's API token. Written to the audit log."""
