@@ -19,10 +19,11 @@ from sqlalchemy.orm import Session
 from civicwatch.store import browse
 from civicwatch.store.filters import EventQuery
 from civicwatch.store.review import event_history
-from civicwatch.web.chart import stacked_bars
+from civicwatch.web.chart import stacked_bars, timeline
 from civicwatch.web.deps import DbSession, Id, can_review, current_user, found, reader
 from civicwatch.web.security import SecureRoute
 from civicwatch.web.templating import render
+from civicwatch.web.worldmap import shaded_map
 
 router = APIRouter(route_class=SecureRoute, dependencies=[Depends(reader)])
 
@@ -41,8 +42,14 @@ FEED = "/feed.atom"
 @router.get("/", include_in_schema=False)
 def dashboard_page(request: Request, session: DbSession) -> Response:
     board = browse.dashboard(session)
-    chart = stacked_bars((m.month, m.type, m.count) for m in board.per_month)
+    chart = stacked_bars(((m.month, m.type, m.count) for m in board.per_month), board.no_month.items())
     return render(request, "dashboard.html", {"nav": "dashboard", "board": board, "chart": chart})
+
+
+@router.get("/map", include_in_schema=False)
+def map_page(request: Request, session: DbSession) -> Response:
+    world = shaded_map(browse.country_counts(session))
+    return render(request, "map.html", {"nav": "map", "map": world})
 
 
 # ----------------------------------------------------------------------------------------------- events
@@ -123,8 +130,10 @@ def events_page(request: Request, session: DbSession) -> Response:
         "filters": filters,
         "facets": browse.facets(session),
         "page": page,
+        "target_links": browse.target_links(session, [row.id for row in page.rows]),
         "first_page": bool(query.cursor),
         "next_url": f"/events?{filters.query_string(cursor=page.next_cursor)}" if page.next_cursor else None,
+        "prev_url": f"/events?{filters.query_string(cursor=page.prev_cursor)}" if page.prev_cursor else None,
         "first_url": f"/events?{plain}" if plain else "/events",
         "exports": [(label, f"{path}?{whole}" if whole else path) for label, path in EXPORTS],
         "feed_url": f"{FEED}?{whole}" if whole else FEED,
@@ -186,7 +195,9 @@ def event_page(event_id: Id, request: Request, session: DbSession) -> Response:
 @router.get("/entities/{entity_id}", include_in_schema=False)
 def entity_page(entity_id: Id, request: Request, session: DbSession) -> Response:
     detail = found(browse.entity_detail(session, entity_id), f"there is no entity {entity_id}")
-    return render(request, "entity.html", {"nav": None, "detail": detail, "profile": detail.profile})
+    chart = timeline((item.event.date, item.event.type) for item in detail.profile.timeline)
+    context = {"nav": None, "detail": detail, "profile": detail.profile, "chart": chart}
+    return render(request, "entity.html", context)
 
 
 # --------------------------------------------------------------------------------------------- articles
