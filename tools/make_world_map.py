@@ -5,8 +5,9 @@ usage: npm pack @svg-maps/world && tar xzf svg-maps-world-*.tgz
 
 The package's paths (relative ``m``/``l``/``z`` commands, three decimals) are turned into absolute
 coordinates, thinned (a point closer than ``--tolerance`` to the last kept one is dropped; rings that
-shrink below three points are dropped too) and written with one decimal, as steps from point to point (about a quarter of the size),
-with no visible change at the page's scale. The ids become upper-case ISO 3166-1 alpha-2 codes.
+shrink below three points are dropped too) and written with one decimal, as steps from point to point:
+about a quarter of the size, with no visible change at the page's scale. The ids become upper-case ISO
+3166-1 alpha-2 codes.
 """
 
 from __future__ import annotations
