@@ -193,3 +193,24 @@ def test_dashboard_lists_latest_by_date_and_ranks_trusted_restrictions_only(clie
     dates = re.findall(r'<div class="small muted">(\d{4}(?:-\d\d){0,2}|undated)', latest)
     assert dates[0] == "2021-12-28" and "undated" not in dates  # by event date, not by when it was stored
     assert dates == sorted(dates, reverse=True)
+
+
+# --------------------------------------------------------------------------------------------- search
+
+
+def test_search_pages_are_cached_until_an_event_is_added_or_reviewed(client, store_engine, monkeypatch):
+    from civicwatch.store import cache
+
+    monkeypatch.setattr(cache, "NEWEST_TTL_S", 0.0)  # the largest id is itself cached for a second
+
+    def found() -> int:
+        html = client.get("/events", params={"q": "memorial"}).text
+        return int(re.search(r'id="result-count">(\d+) event', html).group(1))
+
+    before = found()
+    assert before > 0 and len(cache.search_pages._data) == 1  # the page is kept
+    ingest_results(store_engine, [_story("more", [Event(type="sanction", subtype="fine", status="occurred",
+                   targets=["Memorial"], date="2022-01-10", evidence="Memorial was fined again.")])])  # fmt: skip
+    assert found() == before + 1  # a new event: stale (within NEWEST_TTL_S)
+    browse.invalidate_caches()  # what a review does
+    assert not cache.search_pages._data

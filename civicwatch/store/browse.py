@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from civicwatch.core.dates import date_precision
 from civicwatch.core.schema import EVENT_TYPES, STATUSES, dataclass_from
-from civicwatch.store.cache import cache, db_key, newest
+from civicwatch.store.cache import SEARCH_TTL_S, cache, db_key, newest, search_pages
 from civicwatch.store.cache import invalidate_caches as invalidate_caches  # the web app calls it after a review
 from civicwatch.store.filters import ORDERS, EventQuery, conditions
 from civicwatch.store.models import MAX_ID, REVIEW_STATES, Alias, Article, Entity, Event, EventEntity, Mention
@@ -229,7 +229,24 @@ def _is_large_share(session: Session, query: EventQuery, count: int) -> bool:
 
 
 def search_events(session: Session, query: EventQuery) -> Page[EventRow]:
-    """One page of events matching the query, with the total count and the cursor of the next page."""
+    """One page of events matching the query, with the total count and the cursors of the next and previous
+    pages. A full-text search's page is cached for SEARCH_TTL_S (reading the index's every match is most of
+    its cost; the same search comes again as visitors follow a link); a new event makes it stale at once."""
+    if not (query.q and query.q.strip()):
+        return _search_events(session, query)
+    key = (
+        db_key(session),
+        newest(session, Event),
+        query.filter_key(),
+        query.order,
+        query.cursor,
+        query.limit,
+        query.offset,
+    )
+    return search_pages.get_or_compute(key, lambda: _search_events(session, query), ttl=SEARCH_TTL_S)
+
+
+def _search_events(session: Session, query: EventQuery) -> Page[EventRow]:
     limit = max(1, min(query.limit or DEFAULT_LIMIT, MAX_LIMIT))
     count = count_events(session, query)
     many = _is_large_share(session, query, count)
