@@ -209,8 +209,10 @@ def test_search_pages_are_cached_until_an_event_is_added_or_reviewed(client, sto
 
     before = found()
     assert before > 0 and len(cache.search_pages._data) == 1  # the page is kept
-    ingest_results(store_engine, [_story("more", [Event(type="sanction", subtype="fine", status="occurred",
-                   targets=["Memorial"], date="2022-01-10", evidence="Memorial was fined again.")])])  # fmt: skip
+    added = Event(type="attack", subtype="arson", status="occurred", targets=["Memorial"], date="2023-02-10",
+                  country="AM", evidence="Unknown men set fire to a Memorial office.")  # fmt: skip
+    results = ingest_results(store_engine, [_story("more", [added])])
+    assert [r.ok for r in results] == [True]
     assert found() == before + 1  # a new event: stale (within NEWEST_TTL_S)
     browse.invalidate_caches()  # what a review does
     assert not cache.search_pages._data
