@@ -17,12 +17,14 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from civicwatch.store import browse
+from civicwatch.store.cache import SEARCH_TTL_S, db_key, newest, search_pages
 from civicwatch.store.filters import EventQuery
+from civicwatch.store.models import Event
 from civicwatch.store.review import event_history
 from civicwatch.web.chart import stacked_bars, timeline
 from civicwatch.web.deps import DbSession, Id, can_review, current_user, found, reader
 from civicwatch.web.security import SecureRoute
-from civicwatch.web.templating import render
+from civicwatch.web.templating import anonymous, render, shared_page
 from civicwatch.web.worldmap import shaded_map
 
 router = APIRouter(route_class=SecureRoute, dependencies=[Depends(reader)])
@@ -116,6 +118,16 @@ def read_filters(request: Request) -> tuple[FilterForm, EventQuery]:
 
 @router.get("/events", include_in_schema=False)
 def events_page(request: Request, session: DbSession) -> Response:
+    """The event list. A search (``q``) shown to a visitor who is not logged in is the same page for every such
+    visitor: it is kept for SEARCH_TTL_S (a new event makes it stale at once, a review drops it)."""
+    if request.query_params.get("q", "").strip() and anonymous(request):
+        key = ("events_page", db_key(session), newest(session, Event), request.url.query)
+        body = search_pages.get_or_compute(key, lambda: bytes(_events_page(request, session).body), ttl=SEARCH_TTL_S)
+        return shared_page(body)
+    return _events_page(request, session)
+
+
+def _events_page(request: Request, session: Session) -> Response:
     filters, query = read_filters(request)
     try:
         page = browse.search_events(session, query)
