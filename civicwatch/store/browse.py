@@ -354,12 +354,17 @@ def target_links(session: Session, event_ids: list[int]) -> dict[int, list[Linke
     links: dict[int, list[LinkedEntity]] = {}
     if not event_ids:
         return links
-    rows = session.execute(
-        select(EventEntity.event_id, Entity.id, Entity.name, Entity.kind)
-        .join(Entity, Entity.id == EventEntity.entity_id)
-        .where(EventEntity.event_id.in_(event_ids), EventEntity.role == "target")
-        .order_by(EventEntity.event_id, Entity.name, Entity.id)
-    ).all()
+    # through the connection: plain rows, without the ORM's result processing (a list page's every request)
+    rows = (
+        session.connection()
+        .execute(
+            select(EventEntity.event_id, Entity.id, Entity.name, Entity.kind)
+            .join(Entity, Entity.id == EventEntity.entity_id)
+            .where(EventEntity.event_id.in_(event_ids), EventEntity.role == "target")
+            .order_by(EventEntity.event_id, Entity.name, Entity.id)
+        )
+        .all()
+    )
     for event_id, entity_id, name, kind in rows:
         links.setdefault(event_id, []).append(LinkedEntity(entity_id, name, kind, "target"))
     return links

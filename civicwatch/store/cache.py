@@ -58,7 +58,8 @@ class TTLCache:
 
 
 cache = TTLCache()
-# pages of full-text search results (tens of kilobytes each: fewer entries), fresh for SEARCH_TTL_S
+# pages of full-text search results and anonymous visitors' event lists (tens of kilobytes each: fewer
+# entries), fresh for SEARCH_TTL_S
 search_pages = TTLCache(max_entries=128)
 SEARCH_TTL_S = 5.0
 

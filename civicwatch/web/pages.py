@@ -118,9 +118,10 @@ def read_filters(request: Request) -> tuple[FilterForm, EventQuery]:
 
 @router.get("/events", include_in_schema=False)
 def events_page(request: Request, session: DbSession) -> Response:
-    """The event list. A search (``q``) shown to a visitor who is not logged in is the same page for every such
-    visitor: it is kept for SEARCH_TTL_S (a new event makes it stale at once, a review drops it)."""
-    if request.query_params.get("q", "").strip() and anonymous(request):
+    """The event list. What a visitor who is not logged in sees is the same page for every such visitor (a
+    search most of all, which reads every match of the index): it is kept for SEARCH_TTL_S (a new event
+    makes it stale at once, a review drops it)."""
+    if anonymous(request):
         key = ("events_page", db_key(session), newest(session, Event), request.url.query)
         body = search_pages.get_or_compute(key, lambda: bytes(_events_page(request, session).body), ttl=SEARCH_TTL_S)
         return shared_page(body)
