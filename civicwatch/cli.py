@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -655,10 +655,9 @@ def registry_watch(
             where = f"database {describe(database_url(db))}"
             if result.status == "imported" and result.imported is not None:
                 done = result.imported
-                checks = ", ".join(f"{n} {verdict}" for verdict, n in sorted(done.checks.items())) or "none"
                 err.print(
                     f"{url} ({kind.value}): imported snapshot {done.import_id} ({done.new_entries} new, "
-                    f"{done.changed_entries} changed entries); news events checked: {checks}; {where}"
+                    f"{done.changed_entries} changed entries); {_rechecked(done)}; {where}"
                 )
             elif result.status == "unchanged":
                 err.print(f"{url} ({kind.value}): unchanged ({result.reason}); {where}")
@@ -1071,14 +1070,21 @@ def registry_import(
     if result.status == "already imported":
         err.print(f"{file.name} ({kind.value}{as_of}): already imported (snapshot {result.import_id}); {where}")
         raise typer.Exit(EXIT_OK)
-    checks = ", ".join(f"{n} {verdict}" for verdict, n in sorted(result.checks.items()))
     entries = f"{result.entries} {'entry' if result.entries == 1 else 'entries'}"
     err.print(
         f"{file.name} ({kind.value}{as_of}): {entries} ({result.new_entries} new, {result.changed_entries} changed), "
         f"{_plural(result.designations, 'new designation')}, {_plural(result.delistings, 'delisting')}, "
-        f"{_plural(len(result.problems), 'problem')}; news events checked: {checks or 'none'}; {where}"
+        f"{_plural(len(result.problems), 'problem')}; {_rechecked(result)}; {where}"
     )
     raise typer.Exit(EXIT_OK)
+
+
+def _rechecked(result: Any) -> str:
+    """What an import's check of the news events did: "news events checked: 1 confirmed, 2 absent (for 7 added,
+    changed or unlisted entries; 1 verdict changed)"."""
+    checks = ", ".join(f"{n} {verdict}" for verdict, n in sorted(result.checks.items())) or "none"
+    changed = _plural(result.verdicts_changed, "verdict") + " changed"
+    return f"news events checked: {checks} (for {result.touched_entries} added, changed or unlisted entries; {changed})"
 
 
 @app.command()

@@ -78,8 +78,9 @@ BACKENDS = ["sqlite", "postgresql"]
 STORE_TABLES = (
     "event_entities", "mentions", "aliases", "events", "entities", "articles",
     "registry_checks", "registry_event_sources", "registry_records", "registry_imports",
-    "audit_log", "web_sessions", "api_tokens", "users", "events_fts",
+    "audit_log", "events_fts",
 )  # fmt: skip
+ACCOUNT_TABLES = ("web_sessions", "api_tokens", "users")  # in the accounts schema (civicwatch.store.engine)
 
 
 def _fresh_database(backend: str, folder):
@@ -111,6 +112,7 @@ def _fresh_database(backend: str, folder):
         finally:
             with admin.begin() as connection:
                 connection.execute(sqlalchemy.text(f'DROP SCHEMA "{schema}" CASCADE'))
+                connection.execute(sqlalchemy.text(f'DROP SCHEMA IF EXISTS "{schema}_accounts" CASCADE'))
             admin.dispose()
 
     return fresh()
@@ -142,6 +144,7 @@ def store_engine(_migrated_template, tmp_path):
     import sqlalchemy
 
     from civicwatch.store import connect
+    from civicwatch.store.engine import accounts_schema
 
     backend, url = _migrated_template
     if backend == "sqlite":
@@ -150,6 +153,8 @@ def store_engine(_migrated_template, tmp_path):
     engine = connect(url)
     if backend == "postgresql":
         with engine.begin() as connection:
-            connection.execute(sqlalchemy.text(f"TRUNCATE {', '.join(STORE_TABLES)} RESTART IDENTITY CASCADE"))
+            accounts = accounts_schema(url)
+            tables = [*STORE_TABLES, *(f'"{accounts}".{name}' for name in ACCOUNT_TABLES)]
+            connection.execute(sqlalchemy.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     yield engine
     engine.dispose()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import sqlite3
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import select
+from sqlalchemy import inspect, select, text
 from typer.testing import CliRunner
 
 from civicwatch.cli import app
@@ -14,11 +15,13 @@ from civicwatch.store import (
     AccountError,
     add_user,
     authenticate,
+    connect,
     create_api_token,
     disable_user,
     end_session,
     list_api_tokens,
     list_users,
+    make_engine,
     recent_audit,
     revoke_api_token,
     session,
@@ -28,6 +31,7 @@ from civicwatch.store import (
     user_for_token,
 )
 from civicwatch.store import accounts as accounts_module
+from civicwatch.store.engine import accounts_file, sqlite_file
 from civicwatch.store.models import ApiToken, User, WebSession
 
 PASSWORD = "correct horse battery"
@@ -230,3 +234,107 @@ def test_cli_user_commands(store_engine) -> None:
     with session(store_engine) as s:
         assert authenticate(s, "anna", "a new long password") is not None
         assert authenticate(s, "carol", PASSWORD) is None
+
+
+# ------------------------------------------------------------------------------- accounts apart from the data
+
+
+def _credentials(engine) -> tuple[str, str, str]:
+    """An analyst with an API token and a browser session: (password hash, token's hash, session's hash)."""
+    with session(engine) as s:
+        user = add_user(s, "anna", PASSWORD)
+        s.commit()
+        token = create_api_token(s, "anna", "export")
+        cookie, _ = start_session(s, user)
+        s.commit()
+        assert user_for_token(s, token).username == "anna" and user_for_session(s, cookie)[0].username == "anna"
+        return user.password_hash, accounts_module.token_hash(token), accounts_module.token_hash(cookie)
+
+
+def test_the_events_database_holds_no_credentials(db_url: str) -> None:
+    """Users, tokens and sessions go to their own file (SQLite) or schema (PostgreSQL); logging in still works."""
+    engine = connect(db_url)
+    secrets = _credentials(engine)
+    with session(engine) as s:
+        assert authenticate(s, "anna", PASSWORD) is not None
+        assert {"user.add", "token.create"} <= {entry.action for entry in recent_audit(s)}
+    main = set(inspect(engine).get_table_names())
+    assert {"events", "audit_log"} <= main and not {"users", "api_tokens", "web_sessions"} & main
+    with engine.connect() as connection:
+        schema = connection.schema_for_object(User.__table__)
+    assert {"users", "api_tokens", "web_sessions"} <= set(inspect(engine).get_table_names(schema=schema))
+    engine.dispose()
+    path = sqlite_file(db_url)
+    if path is None:  # PostgreSQL: the accounts schema is not the events' schema
+        assert schema.endswith("_accounts") and schema != "public"
+        return
+    with sqlite3.connect(path) as raw:  # the file alone, as someone it is shared with opens it
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        names = {name for (name,) in raw.execute("SELECT name FROM sqlite_master")}
+        assert not {"users", "api_tokens", "web_sessions"} & names
+        assert raw.execute("SELECT count(*) FROM audit_log WHERE action = 'user.add'").fetchone()[0] >= 1
+    data = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+    assert not any(secret.encode() in data for secret in secrets)
+    accounts_data = b"".join(p.read_bytes() for p in accounts_file(path).parent.glob(accounts_file(path).name + "*"))
+    assert all(secret.encode() in accounts_data for secret in secrets)
+    again = connect(db_url)  # a new process finds them beside the database
+    with session(again) as s:
+        assert authenticate(s, "anna", PASSWORD) is not None
+    again.dispose()
+
+
+def test_an_older_database_moves_its_accounts_out(db_url: str) -> None:
+    """`civicwatch db upgrade` on a database made before accounts moved: the rows go to the accounts file or
+    schema, tokens and passwords keep working, new ids follow the moved ones, and running it again changes nothing."""
+    from alembic import command
+
+    from civicwatch.store.engine import _alembic_config
+
+    engine = make_engine(db_url)
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), "0004")
+    token = accounts_module.TOKEN_PREFIX + "an-old-token"
+    day = datetime(2026, 1, 1, tzinfo=UTC)
+    with engine.begin() as connection:  # as civicwatch 0004 stored them, in the main database
+        connection.execute(
+            text(
+                "INSERT INTO users (id, username, password_hash, role, created_at, disabled)"
+                " VALUES (7, 'anna', :h, 'analyst', :day, false)"
+            ),
+            {"h": CHEAP.hash(PASSWORD), "day": day},
+        )
+        connection.execute(
+            text("INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES (3, 7, 'old', :h, :day)"),
+            {"h": accounts_module.token_hash(token), "day": day},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO audit_log (at, user_id, username, action, object_type)"
+                " VALUES (:day, 7, 'anna', 'user.add', 'user')"
+            ),
+            {"day": day},
+        )
+    engine.dispose()
+    runner = CliRunner()
+    for _ in range(2):
+        result = runner.invoke(app, ["db", "upgrade", "--db", db_url])
+        assert result.exit_code == 0, result.output
+    assert "already at schema revision" in result.output
+    engine = connect(db_url)
+    main = set(inspect(engine).get_table_names())
+    assert "events" in main and not {"users", "api_tokens", "web_sessions"} & main
+    path = sqlite_file(db_url)
+    if path is not None:
+        with sqlite3.connect(path) as raw:  # the file alone
+            names = {name for (name,) in raw.execute("SELECT name FROM sqlite_master")}
+        assert not {"users", "api_tokens", "web_sessions"} & names
+    with session(engine) as s:
+        assert [(u.id, u.username) for u in list_users(s)] == [(7, "anna")]
+        assert authenticate(s, "anna", PASSWORD).id == 7 and user_for_token(s, token).id == 7
+        assert recent_audit(s)[0].username == "anna"  # the audit log keeps who it was
+        added = add_user(s, "boris", PASSWORD)  # ids go on after the moved ones
+        s.commit()
+        assert added.id > 7
+    engine.dispose()
+    users = runner.invoke(app, ["user", "list", "--db", db_url])
+    assert users.exit_code == 0 and "anna" in users.output and "boris" in users.output

@@ -9,14 +9,20 @@ from pathlib import Path
 
 import pytest
 from web_data import client_for, fill
+from webui_support import CHEAP_HASHER, add_user, api_token
 
 from civicwatch.model import Article, Event
 from civicwatch.pipeline import FileResult
 from civicwatch.pipeline.ingest import ingest_results
-from civicwatch.store import browse
+from civicwatch.store import accounts, browse
 
 # RFC 3339 date-time: a time zone is required
 DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+
+
+@pytest.fixture(autouse=True)
+def cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(accounts, "password_hasher", CHEAP_HASHER)
 
 
 @pytest.fixture
@@ -70,3 +76,74 @@ def test_stats_do_not_count_a_year_as_january(store_engine) -> None:
         stats = client.get("/api/stats").json()
     assert stats["per_month"] == [{"month": "2019-03", "type": "sanction", "count": 1}]
     assert stats["totals"]["events"] == 3 and stats["totals"]["events_without_month"] == 2
+
+
+def test_the_schema_documents_security_and_every_error_status(client, store_engine) -> None:
+    """Swagger UI's Authorize button (securitySchemes: bearer and cookie), security on the review routes, the
+    statuses each route answers, the one error shape, and ids bounded; a private instance secures everything."""
+    schema = client.get("/openapi.json").json()
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["bearer"] == schemes["bearer"] | {"type": "http", "scheme": "bearer"}
+    assert schemes["cookie"] == schemes["cookie"] | {"type": "apiKey", "in": "cookie", "name": "civicwatch_session"}
+    paths = schema["paths"]
+    review = [
+        paths["/api/events/{event_id}/review"]["post"],
+        paths["/api/events/{event_id}"]["patch"],
+        paths["/api/articles/{article_id}/events"]["post"],
+    ]
+    error_ref = {"$ref": "#/components/schemas/ErrorOut"}
+    for operation in review:
+        assert {"bearer": []} in operation["security"] and {"cookie": []} in operation["security"]
+        assert {"400", "401", "403", "404", "422"} <= set(operation["responses"])
+        assert operation["responses"]["401"]["content"]["application/json"]["schema"] == error_ref
+    public = paths["/api/events"]["get"]
+    assert "security" not in public and {"403", "422"} <= set(public["responses"])
+    assert {"404", "410"} <= set(paths["/api/events/{event_id}"]["get"]["responses"])
+    assert "422" in paths["/feed.atom"]["get"]["responses"] and "422" in paths["/api/events.csv"]["get"]["responses"]
+    for path, operations in paths.items():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path":  # ids are bounded: 1 .. 2^31 - 1
+                    assert (parameter["schema"]["minimum"], parameter["schema"]["maximum"]) == (1, 2**31 - 1), path
+    with client_for(store_engine, private=True) as private:
+        assert private.get("/openapi.json").status_code == 401
+        add_user(store_engine, "olga")
+        token = api_token(store_engine, "olga")
+        secured = private.get("/openapi.json", headers={"Authorization": f"Bearer {token}"}).json()
+    for operations in secured["paths"].values():
+        for operation in operations.values():
+            assert {"bearer": []} in operation["security"] and "401" in operation["responses"]
+
+
+def test_feed_errors_have_the_json_error_shape(client) -> None:
+    answer = client.get("/feed.atom", params={"type": "no-such-type", "limit": 0})
+    assert answer.status_code == 422 and answer.headers["content-type"].startswith("application/json")
+    error = answer.json()["error"]
+    assert error["code"] == "invalid_request" and {"type", "limit"} <= {d["loc"][-1] for d in error["detail"]}
+    refused = client.get("/feed.atom", params={"review_state": "rejected"})
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+    assert client.get("/feed.atom").headers["content-type"].startswith("application/atom+xml")
+
+
+def test_review_routes_ask_who_is_calling_before_reading_the_body(client) -> None:
+    """No token: 401 whatever the body (a bad body must not tell a stranger more than "log in")."""
+    for body in ({"action": "confirm"}, {"action": "delete"}, {}):
+        answer = client.post("/api/events/1/review", json=body)
+        assert answer.status_code == 401 and answer.json()["error"]["code"] == "unauthorized", body
+        assert answer.headers["www-authenticate"] == "Bearer"
+    assert client.patch("/api/events/1", json={"type": "nonsense"}).status_code == 401
+    assert client.post("/api/articles/1/events", json={}).status_code == 401
+
+
+def test_review_answers_carry_time_zones(client, store_engine) -> None:
+    add_user(store_engine)
+    headers = {"Authorization": f"Bearer {api_token(store_engine)}"}
+    event_id = client.get("/api/events", params={"limit": 1}).json()["data"][0]["id"]
+    answer = client.post(f"/api/events/{event_id}/review", json={"action": "confirm"}, headers=headers).json()
+    stamps = [answer["data"][name] for name in ("reviewed_at", "created_at", "updated_at")]
+    stamps += [entry["at"] for entry in answer["history"]]
+    assert all(DATE_TIME.match(stamp) for stamp in stamps), stamps
+    schema = client.get("/openapi.json").json()["paths"]["/api/events/{event_id}/review"]["post"]
+    assert schema["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ReviewResult"
+    }

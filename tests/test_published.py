@@ -107,3 +107,50 @@ def test_feed_ids_do_not_depend_on_the_host(store_engine) -> None:
             ids.append((parsed.feed.id, [e.id for e in parsed.entries]))
             assert parsed.entries[0].link.startswith(base_url)  # links still lead to the page asked through
     assert ids[0] == ids[1] and ids[0][0] == "tag:civicwatch,2024:feed/events?country=RU&type=sanction"
+
+
+def test_a_rejected_event_is_gone_for_the_public_and_kept_for_analysts(site) -> None:
+    """Its own page and API record answer 410 Gone with when and why; analysts still read it and its history."""
+    client, token, rejected, _ = site
+    api = client.get(f"/api/events/{rejected}")
+    assert api.status_code == 410 and api.headers["content-type"].startswith("application/json")
+    error = api.json()["error"]
+    assert (error["status"], error["code"]) == (410, "gone")
+    assert "withdrawn" in error["message"] and "rejected" in error["message"]
+    page = client.get(f"/events/{rejected}", headers={"accept": "text/html"})
+    assert page.status_code == 410 and page.headers["content-type"].startswith("text/html")
+    assert "withdrawn" in page.text and "not the event it claims" not in page.text  # the analyst's note stays inside
+    assert "Memorial" not in page.text  # nothing of the event itself
+    assert client.head(f"/events/{rejected}").status_code == 410
+    # an event that was never there is still 404, and the others are still published
+    assert client.get("/api/events/999999").status_code == 404
+    other = client.get("/api/events", params={"limit": 1}).json()["data"][0]["id"]
+    assert client.get(f"/api/events/{other}").status_code == 200
+    headers = {"Authorization": f"Bearer {token}"}
+    detail = client.get(f"/api/events/{rejected}", headers=headers)
+    assert detail.status_code == 200 and detail.json()["review_state"] == "rejected"
+    assert [h["action"] for h in detail.json()["history"]] == ["reject"]
+    analyst_page = client.get(f"/events/{rejected}", headers=headers | {"accept": "text/html"})
+    assert analyst_page.status_code == 200 and "not the event it claims" in analyst_page.text
+    # reopened, it is published again
+    reopened = client.post(f"/api/events/{rejected}/review", json={"action": "reopen"}, headers=headers)
+    assert reopened.status_code == 200
+    assert client.get(f"/api/events/{rejected}").status_code == 200
+    assert client.get(f"/events/{rejected}").status_code == 200
+    schema = client.get("/openapi.json").json()
+    assert "410" in schema["paths"]["/api/events/{event_id}"]["get"]["responses"]
+
+
+def test_an_article_shows_the_public_only_its_published_events(site) -> None:
+    client, token, rejected, _ = site
+    headers = {"Authorization": f"Bearer {token}"}
+    analyst = client.get(f"/api/events/{rejected}", headers=headers).json()
+    article_id = analyst["mentions"][0]["article_id"]
+    public = client.get(f"/api/articles/{article_id}").json()
+    assert rejected not in {m["event_id"] for m in public["mentions"]}
+    assert rejected in {
+        m["event_id"] for m in client.get(f"/api/articles/{article_id}", headers=headers).json()["mentions"]
+    }
+    page = client.get(f"/articles/{article_id}", headers={"accept": "text/html"})
+    assert page.status_code == 200 and f"/events/{rejected}" not in page.text
+    assert f"/events/{rejected}" in client.get(f"/articles/{article_id}", headers=headers).text

@@ -128,3 +128,46 @@ def register_url(server: _Server, path: str) -> str:
 def verdict(engine) -> str:
     with session(engine) as s:
         return s.scalars(select(RegistryCheck.verdict)).one()
+
+
+def test_a_changed_register_rechecks_only_the_events_of_changed_entries(store_engine, register, tmp_path) -> None:
+    """Between the two weekly exports, 5 entries are added and 2 changed (one of them delisted on 2025-08-15):
+    only the news events naming those entries are checked again; the others keep their stored check."""
+    if not REGISTRIES.is_dir():
+        pytest.skip("../shared/registries is not here")
+
+    def news(name: str, when: str, target: str, kind: str = "designation", country: str = "RU") -> FileResult:
+        article = ArticleIn(text=f"Headline {name}\n\n{target} news.", published=date(2025, 8, 16), source=f"/{name}")
+        event = EventIn(kind, "foreign_agent", "occurred", [target], f"{target} {kind}", date=when, country=country)
+        return FileResult(Path(article.source), article, [event])
+
+    items = [
+        news("krotov", "2025-08-15", "Марк Кротов"),  # added on the 15th
+        news("parliament", "2015-03-06", "Новгородский Женский Парламент"),  # unchanged since 2015
+        news("philosophy", "2025-08-15", "Философия ненасилия", "delisting"),  # its entry changed: delisted
+        news("aksenov", "2025-03-14", "Андрей Аксенов"),  # its entry changed (its resources), not its dates
+        news("georgia", "2025-08-14", "Tbilisi Reporters Club", country="GE"),  # no register covers it
+    ]
+    assert all(r.ok for r in ingest_results(store_engine, items))
+    url = register_url(register, "/export.xlsx")
+    state = WatchState(tmp_path / "watch.json")
+    with Fetcher(FetchSettings(allow_private=True, host_delay=0.0, backoff=0.0)) as fetcher:
+        first = poll_registry(store_engine, url, "ru-foreign-agents", state, fetcher)
+        assert first.imported is not None and first.imported.rechecked == 5  # a first import checks them all
+        with session(store_engine) as s:
+            before = {c.event_id: (c.verdict, c.checked_at) for c in s.scalars(select(RegistryCheck))}
+        assert before[2][0] == before[4][0] == "confirmed"
+        assert before[1][0] == before[3][0] == "not_checked"  # after the snapshot of the 8th
+        assert before[5][0] == "not_checked"  # no register of Georgia
+        register.current = 1
+        later = poll_registry(store_engine, url, "ru-foreign-agents", state, fetcher)
+    done = later.imported
+    assert done is not None and (done.new_entries, done.changed_entries) == (5, 2)
+    assert done.touched_entries == 7
+    assert done.rechecked == 3 and done.checks == {"confirmed": 3}  # not the 2015 designation, not Georgia's
+    assert done.verdicts_changed == 2  # not_checked -> confirmed, twice
+    with session(store_engine) as s:
+        after = {c.event_id: (c.verdict, c.checked_at) for c in s.scalars(select(RegistryCheck))}
+    assert after[2] == before[2]  # not checked again: its entry did not change
+    assert after[5] == before[5]
+    assert after[1][0] == after[3][0] == after[4][0] == "confirmed"

@@ -11,7 +11,8 @@ and hands it the articles and events to keep).
 
 Modules: ``engine`` (where the database is, migrations), ``models`` (tables), ``ingest`` (an article and
 its events in, one transaction each), ``entities`` (the entities names stand for), ``merge`` (one event per
-act across articles), ``dedup`` (near-duplicate articles), ``link`` (news events against the registers),
+act across articles), ``merges`` (analysts merging and splitting events), ``dedup`` (near-duplicate
+articles), ``link`` (news events against the registers),
 ``registry`` (register imports), ``filters`` (the one event filter), ``queries`` and ``browse`` (reading),
 ``cache`` (the web server's cache of counts), ``search`` (full-text search), ``accounts`` (users, API
 tokens, browser sessions) and ``review`` (the analyst review of events and the audit log).

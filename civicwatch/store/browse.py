@@ -37,7 +37,17 @@ from civicwatch.core.schema import EVENT_TYPES, STATUSES, dataclass_from
 from civicwatch.store.cache import SEARCH_TTL_S, cache, db_key, newest, search_pages
 from civicwatch.store.cache import invalidate_caches as invalidate_caches  # the web app calls it after a review
 from civicwatch.store.filters import ORDERS, EventQuery, conditions
-from civicwatch.store.models import MAX_ID, REVIEW_STATES, Alias, Article, Entity, Event, EventEntity, Mention
+from civicwatch.store.models import (
+    HIDDEN_STATES,
+    MAX_ID,
+    REVIEW_STATES,
+    Alias,
+    Article,
+    Entity,
+    Event,
+    EventEntity,
+    Mention,
+)
 from civicwatch.store.queries import (
     EntityProfile,
     EventOut,
@@ -387,6 +397,9 @@ class EventDetail:
     edited_fields: list[str]
     created_at: datetime | None
     updated_at: datetime | None
+    merged_into: int | None = None  # an analyst merged this event into that one (civicwatch.store.merges)
+    # entity key -> name, for the keys the merge reasons of its reports name (queries.MentionOut.merged_because)
+    names_by_key: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -420,7 +433,16 @@ def event_detail(session: Session, event_id: int) -> EventDetail | None:
         edited_fields=list(event.edited_fields or []),
         created_at=event.created_at,
         updated_at=event.updated_at,
+        merged_into=event.merged_into,
+        names_by_key=_names_by_key(session, out.mentions),
     )
+
+
+def _names_by_key(session: Session, mentions: list) -> dict[str, str]:
+    keys = {key for m in mentions for key in (m.merged_because or {}).get("shared") or []}
+    if not keys:
+        return {}
+    return {key: name for key, name in session.execute(select(Entity.key, Entity.name).where(Entity.key.in_(keys)))}
 
 
 @dataclass
@@ -495,13 +517,16 @@ def _article_row(a: Article) -> ArticleRow:
     return dataclass_from(ArticleRow, a)
 
 
-def article_detail(session: Session, article_id: int) -> ArticleDetail | None:
+def article_detail(session: Session, article_id: int, with_rejected: bool = True) -> ArticleDetail | None:
+    """An article's text and its reports of events; ``with_rejected=False`` leaves out the reports of events
+    an analyst rejected (what the public sees)."""
     article = session.get(Article, article_id)
     if article is None:
         return None
-    mentions = session.scalars(
-        select(Mention).where(Mention.article_id == article_id).order_by(Mention.evidence_start, Mention.id)
-    )
+    query = select(Mention).where(Mention.article_id == article_id)
+    if not with_rejected:
+        query = query.join(Event, Event.id == Mention.event_id).where(Event.review_state != "rejected")
+    mentions = session.scalars(query.order_by(Mention.evidence_start, Mention.id))
     return ArticleDetail(
         article=_article_row(article),
         text=article.text,
@@ -550,7 +575,7 @@ def search_entities(
         session.execute(
             select(EventEntity.entity_id, func.count(func.distinct(EventEntity.event_id)))
             .join(Event, Event.id == EventEntity.event_id)
-            .where(EventEntity.entity_id.in_([r.id for r in page]), Event.review_state != "rejected")
+            .where(EventEntity.entity_id.in_([r.id for r in page]), Event.review_state.not_in(HIDDEN_STATES))
             .group_by(EventEntity.entity_id)
         ).all()
     )
@@ -655,7 +680,7 @@ def _month(session: Session):
 
 def _published() -> tuple:
     """The events the dashboard counts: not boilerplate only, not rejected by an analyst."""
-    return (Event.boilerplate.is_(False), Event.review_state != "rejected")
+    return (Event.boilerplate.is_(False), Event.review_state.not_in(HIDDEN_STATES))
 
 
 def _known_month():

@@ -10,15 +10,25 @@ The database is named by a SQLAlchemy URL, chosen in this order:
 A plain path (no ``://``) is a SQLite file; ``postgresql://`` URLs use the psycopg 3 driver.
 A fresh database gets its tables on first use (``connect``); an existing one at an older schema
 revision is left alone until ``civicwatch db upgrade`` migrates it.
+
+Accounts live apart from the published data, so that the events database can be shared or served (say
+with Datasette) without credentials: the tables ``users``, ``api_tokens`` and ``web_sessions`` are in the
+schema ``accounts`` of the models. On SQLite that is a file of its own beside the database
+(``events.db`` -> ``events.accounts.db``, ``accounts_file``), attached to every connection under that
+name; on PostgreSQL a schema of its own (``civicwatch_accounts``, or ``SCHEMA_accounts`` when the URL sets
+``search_path`` to SCHEMA: ``accounts_schema``). Migration 0005 moves the accounts of an older database
+there; a missing accounts file or schema is made empty on connection (``ensure_accounts``).
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
@@ -33,6 +43,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # a second writer waits this long for the first to commit
 SQLITE_MMAP_BYTES = 1 << 30  # map up to 1 GiB of the database file
 SQLITE_POOL_SIZE = 20  # connections kept open per process
+ACCOUNTS = "accounts"  # the models' schema of the account tables (civicwatch.store.models.ACCOUNTS)
 
 
 class StoreError(Exception):
@@ -68,8 +79,22 @@ def sqlite_file(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+def accounts_file(path: Path) -> Path:
+    """The SQLite file of the accounts beside the database file ``path``: events.db -> events.accounts.db."""
+    return path.with_name(f"{path.stem}.accounts{path.suffix or '.db'}")
+
+
+def accounts_schema(url: str) -> str:
+    """The PostgreSQL schema of the accounts: ``SCHEMA_accounts`` when the URL sets search_path, else
+    ``civicwatch_accounts``."""
+    options = str(make_url(url).query.get("options", ""))
+    match = re.search(r"search_path\s*=\s*([A-Za-z_][A-Za-z0-9_]*)", options)
+    return f"{match.group(1)}_accounts" if match else "civicwatch_accounts"
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite files get foreign keys, WAL and a busy timeout on every connection."""
+    """An engine for ``url``; SQLite files get foreign keys, WAL and a busy timeout on every connection, and
+    their accounts file attached; on PostgreSQL the accounts schema is the one of ``accounts_schema``."""
     try:
         # SQLite connections are cheap to keep: enough for every request thread of the web server, so none is
         # opened and closed per request (a fresh connection starts with a cold page cache)
@@ -81,12 +106,18 @@ def make_engine(url: str) -> Engine:
             "or postgresql://user@host:5432/dbname"
         ) from exc
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        path = sqlite_file(url)
+        accounts = str(accounts_file(path)) if path is not None else ":memory:"
+        event.listen(engine, "connect", functools.partial(_sqlite_pragmas, accounts=accounts))
+    elif engine.dialect.name == "postgresql":
+        engine = engine.execution_options(schema_translate_map={ACCOUNTS: accounts_schema(url)})
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection, _record, accounts: str = ":memory:") -> None:
     cursor = dbapi_connection.cursor()
+    # first, so that the journal mode below applies to it too
+    cursor.execute(f"ATTACH DATABASE ? AS {ACCOUNTS}", (accounts,))
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     # WAL: readers never block the writer, and a killed writer leaves the last commit intact.
@@ -154,12 +185,29 @@ def connect(db: str | None = None, create: bool = True) -> Engine:
         raise StoreError(_connection_hint(engine, exc)) from exc
     if fresh:
         upgrade(engine)
-    elif revision != head_revision():
+    elif revision == head_revision():
+        ensure_accounts(engine)
+    else:
         raise StoreError(
             f"the database {describe(url)} is at schema revision {revision or 'none (not a civicwatch database?)'}, "
             f"this civicwatch needs {head_revision()}: run `civicwatch db upgrade --db {describe(url)}`"
         )
     return engine
+
+
+def ensure_accounts(engine: Engine) -> None:
+    """Make the account tables when they are missing (a new accounts file beside a copied database): empty."""
+    from civicwatch.store.models import ACCOUNT_TABLES
+
+    try:
+        with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                schema = connection.schema_for_object(ACCOUNT_TABLES[0])
+                connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+            for table in ACCOUNT_TABLES:
+                table.create(connection, checkfirst=True)
+    except OperationalError as exc:
+        raise StoreError(_connection_hint(engine, exc)) from exc
 
 
 def _has_tables(engine: Engine) -> bool:

@@ -34,9 +34,12 @@ class EntityResolver:
     queries up front; new entities and aliases are added to the session.
     """
 
-    def __init__(self, session: Session, language: str | None, events: list[EventIn]) -> None:
+    def __init__(
+        self, session: Session, language: str | None, events: list[EventIn], record_aliases: bool = True
+    ) -> None:
         self.session = session
         self.language = language
+        self.record_aliases = record_aliases  # False: only look up (relinking stored reports counts no sighting)
         self.table = AliasTable(shipped=shipped_aliases())  # the curated names, then what this article defines
         for event in events:  # names that define their acronyms: "Committee Against Torture (KPP)"
             for name in [*event.targets, event.actor]:
@@ -52,7 +55,8 @@ class EntityResolver:
             e.key: e for e in session.scalars(select(Entity).where(Entity.key.in_(keys)))
         }
         self._alias_owner = self._owners_by_alias(keys - set(self._entities))
-        ids = [e.id for e in self._entities.values()] + list(self._alias_owner.values())
+        self._analysts = self._analysts_aliases(names)
+        ids = [e.id for e in self._entities.values()] + list(self._alias_owner.values()) + list(self._analysts.values())
         self._aliases: dict[tuple[int, str], Alias] = {
             (a.entity_id, a.name): a for a in session.scalars(select(Alias).where(Alias.entity_id.in_(ids)))
         }
@@ -66,6 +70,21 @@ class EntityResolver:
             if key is not None:  # (the query asks for given keys only)
                 owners.setdefault(key, set()).add(entity_id)
         return {key: ids.pop() for key, ids in owners.items() if len(ids) == 1}
+
+    def _analysts_aliases(self, names: set[str]) -> dict[str, int]:
+        """Aliases analysts added from entity pages (``Alias.added_by``), by folded name and by key: they
+        take precedence over the shipped table and over what the names' keys would otherwise find."""
+        folded = {_fold(name) for name in names}
+        keys = {key for name in names if (key := entity_key(name))}
+        query = select(Alias.name_folded, Alias.key, Alias.entity_id).where(
+            Alias.added_by.is_not(None), or_(Alias.name_folded.in_(folded), Alias.key.in_(keys))
+        )
+        found: dict[str, int] = {}
+        for name_folded, key, entity_id in self.session.execute(query.order_by(Alias.id)):
+            found[name_folded] = entity_id
+            if key:
+                found.setdefault("key:" + key, entity_id)
+        return found
 
     def links(self, event: EventIn) -> list[tuple[Entity, str]]:
         """(entity, role) for each target, actor and location of the event that has a key."""
@@ -94,6 +113,11 @@ class EntityResolver:
 
     def entity(self, name: str, kind: str | None = None) -> Entity | None:
         """The entity ``name`` stands for, created when new; None for generic names ("the group")."""
+        chosen = self._analysts.get(_fold(name)) or self._analysts.get(f"key:{entity_key(name)}")
+        if chosen is not None and (entity := self.session.get(Entity, chosen)) is not None:
+            if self.record_aliases:
+                self._alias(entity, name)
+            return entity
         key = self.table.key(name)
         if key is None:
             return None
@@ -108,7 +132,8 @@ class EntityResolver:
             entity = Entity(key=key, name=name, kind=kind)
             self.session.add(entity)
         self._entities[key] = entity
-        self._alias(entity, name)
+        if self.record_aliases:
+            self._alias(entity, name)
         return entity
 
     def homes(self, named: list[tuple[Entity, str]]) -> set[str]:
@@ -152,6 +177,10 @@ class EntityResolver:
                 )
             else:
                 alias.seen = alias.seen + 1
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.casefold().split())
 
 
 def _year(edtf: str | None) -> int | None:

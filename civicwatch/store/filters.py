@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from civicwatch.resolve import entity_key, name_keys
 from civicwatch.store.cache import cache, db_key, newest
-from civicwatch.store.models import MAX_ID, Alias, Article, Entity, Event, EventEntity, Mention
+from civicwatch.store.models import HIDDEN_STATES, MAX_ID, Alias, Article, Entity, Event, EventEntity, Mention
 from civicwatch.store.queries import find_entities
 from civicwatch.store.search import fulltext_event_ids, parse_query, words_of
 
@@ -149,7 +149,9 @@ def conditions(session: Session, query: EventQuery, many: bool = False) -> list:
     if query.review_state:
         terms.append(Event.review_state == query.review_state)
     elif not query.include_rejected:
-        terms.append(Event.review_state != "rejected")
+        terms.append(Event.review_state.not_in(HIDDEN_STATES))
+    else:
+        terms.append(Event.review_state != "merged")  # merged into another event: shown as that one
     if query.q and query.q.strip():
         q = query.q.strip()
         terms.append(event_id.in_(fulltext_event_ids(session, q, other_names(session, q))))

@@ -173,6 +173,10 @@ def add_reports(
         merge.Report(_mention(event, row.id), row.published, _target_ids(entities, named), entities.homes(named))
         for event, named in zip(events, links, strict=True)
     ]
+    for report, event in zip(reports, events, strict=True):
+        beside = _dated_act_beside(event, events)
+        if beside:
+            report.mention.extra = {**(report.mention.extra or {}), merge.BESIDE: beside}
     assigned = merge.assign(session, reports, row.id)
     known_ids = [event.id for event in assigned if event is not None]
     linked = {
@@ -215,6 +219,17 @@ def add_reports(
     return [report.mention.event for report in reports]
 
 
+def _dated_act_beside(event: EventIn, events: list[EventIn]) -> str | None:
+    """For an undated event, the type of a dated event of another type that the same sentence reports."""
+    if event.date:
+        return None
+    for other in events:
+        if other is not event and other.date and other.type != event.type and other.evidence == event.evidence:
+            if (other.extra or {}).get("date_source") != "published":  # a date the sentence gives, not assumed
+                return other.type
+    return None
+
+
 def _target_ids(entities: EntityResolver, named: list[tuple[Entity, str]]) -> set[int]:
     """The target entities a report merges by: its own, and the stored people each may be (a namesake
     with the same surname and initial)."""
@@ -243,7 +258,7 @@ def count_consistency_problems(session: Session) -> list[str]:
     per_event = (
         select(Event.id, Event.source_count, func.count(Mention.id))
         .outerjoin(Mention, Mention.event_id == Event.id)
-        .where(~from_register)
+        .where(~from_register, Event.merged_into.is_(None))  # a merged event's reports are in the other one
         .group_by(Event.id, Event.source_count)
     )
     for event_id, sources, found in session.execute(per_event):

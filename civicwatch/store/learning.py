@@ -238,7 +238,9 @@ def replace_events(session: Session, article_id: int, events: list[EventIn]) -> 
             matched[same.id] = extracted
     for mention in old:
         new = matched.get(mention.id)
-        if (mention.extra or {}).get("added_by"):  # the analyst's report stays as it is, found again or not
+        if (mention.extra or {}).get("added_by") or (mention.extra or {}).get("placed_by"):
+            # the analyst's report, or one an analyst merged or split (civicwatch.store.merges): it stays as it
+            # is, in its event, found again or not
             if new is None:
                 changes.kept[mention.type] += 1
         elif new is not None:

@@ -149,6 +149,55 @@ def news_events(session: Session, events: Iterable[Event] | None = None) -> list
     return [event for event in candidates if event.id not in registered]
 
 
+def affected_events(session: Session, record_ids: Iterable[int], register: str | None = None) -> list[Event]:
+    """The news events whose verdict a change of these register entries may change (``check_events`` takes
+    them after an import): those naming an entry's entity as a target, or an entity known under one of the
+    entity's names (the keys ``matches`` compares), those whose stored verdict cites one of the entries, and
+    those not checked yet or "not_checked" that ``register`` covers (its newer snapshot may cover their date)."""
+    ids = sorted(set(record_ids))
+    entity_ids: set[int] = set()
+    for at in range(0, len(ids), 500):
+        chunk = ids[at : at + 500]
+        query = select(RegistryRecord.entity_id).where(
+            RegistryRecord.id.in_(chunk), RegistryRecord.entity_id.is_not(None)
+        )
+        entity_ids.update(session.scalars(query))
+    named: set[int] = set(entity_ids)
+    keys: set[str] = set()
+    found = sorted(entity_ids)
+    for at in range(0, len(found), 500):
+        chunk = found[at : at + 500]
+        keys.update(k for k in session.scalars(select(Alias.key).where(Alias.entity_id.in_(chunk))) if k)
+        keys.update(session.scalars(select(Entity.key).where(Entity.id.in_(chunk))))
+    listed = sorted(keys)
+    for at in range(0, len(listed), 500):
+        names = listed[at : at + 500]
+        named.update(session.scalars(select(Entity.id).where(Entity.key.in_(names))))
+        named.update(session.scalars(select(Alias.entity_id).where(Alias.key.in_(names))))
+    from_register = exists().where(RegistryEventSource.event_id == Event.id)
+    news = select(Event).where(Event.type.in_(CHECKED_TYPES), ~from_register, Event.merged_into.is_(None))
+    event_ids: set[int] = set()
+    targets = sorted(named)
+    for at in range(0, len(targets), 500):
+        chunk = targets[at : at + 500]
+        linked = select(EventEntity.event_id).where(EventEntity.role == "target", EventEntity.entity_id.in_(chunk))
+        event_ids.update(session.scalars(linked))
+    for at in range(0, len(ids), 500):
+        cited = select(RegistryCheck.event_id).where(RegistryCheck.record_id.in_(ids[at : at + 500]))
+        event_ids.update(session.scalars(cited))
+    checked = select(RegistryCheck.event_id).where(RegistryCheck.verdict != "not_checked")
+    unchecked = {
+        event.id
+        for event in session.scalars(news.where(Event.id.not_in(checked)))
+        if register is None or register in registers_for(event)
+    }
+    wanted = sorted(event_ids | unchecked)
+    out: list[Event] = []
+    for at in range(0, len(wanted), 500):
+        out.extend(session.scalars(news.where(Event.id.in_(wanted[at : at + 500])).order_by(Event.id)))
+    return out
+
+
 def latest_snapshots(session: Session) -> dict[str, date | None]:
     """register -> the as-of date of its newest imported snapshot (None when no snapshot says)."""
     query = select(RegistryImport.register, func.max(RegistryImport.as_of)).group_by(RegistryImport.register)

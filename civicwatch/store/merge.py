@@ -17,14 +17,20 @@ A new report (an event the extractor found in one article) joins a stored event 
   within ``WINDOW_DAYS`` (14) days of the other: the undated report's publication date must lie
   within 14 days of the stored event's date range or of the span of its reports' publication
   dates (for a dated report and an undated stored event, the report's date range against that
-  span). An undated report from an article with no publication date never merges.
+  span). An undated report from an article with no publication date never merges. A date without its
+  year ("XXXX-04-23": "on April 23") is placed in the years the stored event was reported in (or the year
+  before) for that window.
+* an undated report whose sentence reports a dated act of another type (a lawsuit "to liquidate" filed on a
+  given day) has no window: its own act may be far from its article's day, so it merges with nothing
+  undated, and an event made only of such reports takes no undated reports either;
 * the stored event has no report from the same article yet (within an article, the extractor has
   already decided which mentions are one act);
 * the stored event is not one a register import made (``civicwatch.store.registry``): news reports of a
   designation are checked against the register (``civicwatch.store.link``), not merged into its record.
 
 Of several stored events that qualify, one whose dates agree wins over one within the window (of
-those, the closest in time), then the one sharing most targets, then the one with most sources.
+those, a report with a date of its own before an undated one of the same article, then the closest in
+time), then the one sharing most targets, then the one with most sources.
 The merged event keeps the most precise date, the best report's evidence (body before headline,
 article before boilerplate, then confidence), "occurred" over "planned" over "threatened", the
 targets of every report, and counts its sources.
@@ -96,6 +102,7 @@ def _stored_targets(session: Session, reports: list[Report], article_id: int) ->
         select(Event, EventEntity.entity_id)
         .join(EventEntity, EventEntity.event_id == Event.id)
         .where(EventEntity.role == "target", or_(*wanted), ~already_reported_here, ~from_register)
+        .where(Event.merged_into.is_(None))  # an analyst merged it into another event (civicwatch.store.merges)
     )
     found: dict[Event, set[int]] = {}
     for event, entity_id in session.execute(query):
@@ -150,10 +157,11 @@ def _wanted(report: Report):
     return and_(same_kind, or_(overlapping, year_unknown, reported_near))
 
 
-def _fit(event: Event, report: Report) -> tuple[int, int] | None:
-    """None when the report cannot be about this event; else how well it fits: (2, 0) when the dates
-    agree, (1, -days apart) when one of them is undated (or only assumed from a publication day) and they
-    are within the type's window (``civicwatch.core.schema.MERGE_WINDOW_DAYS``)."""
+def _fit(event: Event, report: Report) -> tuple[int, int, int] | None:
+    """None when the report cannot be about this event; else how well it fits: (2, 1, 0) when the dates
+    agree, (1, dated, -days apart) when one of them is undated (or only assumed from a publication day) and
+    they are within the type's window (``civicwatch.core.schema.MERGE_WINDOW_DAYS``); ``dated`` is 1 for a
+    report with a date of its own, which says better than an undated one of its article which act it is."""
     m = report.mention
     if not acts_agree(event.type, event.subtype, m.type, m.subtype):
         return None
@@ -164,9 +172,21 @@ def _fit(event: Event, report: Report) -> tuple[int, int] | None:
     if m.type == "reaction" and event.actor and m.actor and not _same_speaker(event.actor, m.actor):
         return None
     if stored_date and own_date:
-        return (2, 0) if dates_agree(stored_date, own_date) else None
+        return (2, 1, 0) if dates_agree(stored_date, own_date) else None
+    if _beside_a_dated_act(m) or (stored_date is None and all(_beside_a_dated_act(s) for s in event.mentions)):
+        return None
     apart = _days_apart(event, stored_date, own_date, published)
-    return (1, -apart[1]) if apart is not None and apart[0] <= merge_window(m.type) else None
+    return (1, int(own_date is not None), -apart[1]) if apart is not None and apart[0] <= merge_window(m.type) else None
+
+
+BESIDE = "undated_beside"  # Mention.extra: the type of the dated act its sentence reports (ingest.add_reports)
+
+
+def _beside_a_dated_act(mention: Mention) -> bool:
+    """Whether the report is undated and its sentence reports a dated act of another type ("On August 28 the
+    prosecutor filed a lawsuit to liquidate X": a lawsuit of the 28th, and the liquidation it asks for). Its
+    act is not known to be near its article's publication day, so it never merges through the window."""
+    return not mention.date and bool((mention.extra or {}).get(BESIDE))
 
 
 def explain(event: Event, report: Report, shared: list[str]) -> dict:
@@ -227,9 +247,18 @@ def _days_apart(
         window = _gap(day, reported + ([span] if span else []))
         ranking = _gap(day, [span]) if span else window
         return None if window is None or ranking is None else (window, ranking)
-    own = date_range(own_date)
-    window = _gap([own], reported) if own else None
+    own = [span] if (span := date_range(own_date)) else _in_years(own_date, reported)
+    window = _gap(own, reported) if own else None
     return None if window is None else (window, window)
+
+
+def _in_years(edtf: str, reported: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    """A date whose year is unknown ("XXXX-04-23": "on April 23") in the years the event was reported in,
+    and the year before (a report in January of an act in December)."""
+    if not edtf.startswith("XXXX") or not reported:
+        return []
+    years = {day.year + back for span in reported for day in span for back in (0, -1)}
+    return [span for year in sorted(years) if (span := date_range(f"{year}{edtf[4:]}"))]
 
 
 def _gap(a: list[tuple[date, date]], b: list[tuple[date, date]]) -> int | None:

@@ -23,7 +23,8 @@ and exclusions became (those events have no mentions); ``RegistryCheck`` holds t
 register on a news event (``civicwatch.store.link``).
 Accounts and review (``civicwatch.store.accounts``, ``civicwatch.store.review``): ``User`` is an analyst or
 admin account (argon2 password hash), ``ApiToken`` a token for scripts and ``WebSession`` a logged-in browser
-(both stored as sha256 hashes only), ``AuditLogEntry`` one change an analyst made (before and after). The
+(both stored as sha256 hashes only), in the schema ``accounts``, apart from the published data (a file of
+their own on SQLite: civicwatch.store.engine); ``AuditLogEntry`` one change an analyst made (before and after). The
 full-text index over events (``events_fts``: civicwatch.store.search) is made and kept up to date by SQL in
 the migration (triggers), not by models.
 Schema changes go through Alembic: ``civicwatch/store/migrations/versions``.
@@ -53,7 +54,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 Day = date  # within Event, "date" is a column
 ROLES = ("target", "actor", "location")
-REVIEW_STATES = ("unreviewed", "confirmed", "rejected", "edited")
+REVIEW_STATES = ("unreviewed", "confirmed", "rejected", "edited", "merged")
+# events no listing shows: rejected by an analyst, or merged into another event (``merged_into``)
+HIDDEN_STATES = ("rejected", "merged")
 USER_ROLES = ("analyst", "admin")
 KINDS = ("organization", "person", "place", "law")
 # Ids are INTEGER columns: 32-bit in PostgreSQL (SERIAL), 64-bit in SQLite. A larger number names no row
@@ -142,6 +145,9 @@ class Event(ReportColumns, Base):
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reviewed_by: Mapped[str | None] = mapped_column(String(64))
     edited_fields: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # an analyst merged this event into another (civicwatch.store.merges): review state "merged", no mentions
+    # (an event id, with no foreign key: SQLite cannot add one to a stored table, and merged events stay)
+    merged_into: Mapped[int | None] = mapped_column(Integer, index=True)
 
     mentions: Mapped[list[Mention]] = relationship(back_populates="event", order_by="Mention.id")
     entity_links: Mapped[list[EventEntity]] = relationship(back_populates="event", cascade="all, delete-orphan")
@@ -184,6 +190,9 @@ class Alias(Base):
     key: Mapped[str | None] = mapped_column(Text, index=True)  # the alias's own key ("kpp" for KPP)
     language: Mapped[str | None] = mapped_column(String(8))
     seen: Mapped[int] = mapped_column(Integer, default=1)  # how many reports used it
+    # the analyst who added it from the entity page (None: seen in an article or a register); such aliases
+    # take precedence over the shipped alias table (civicwatch.store.entities)
+    added_by: Mapped[str | None] = mapped_column(String(64))
 
     entity: Mapped[Entity] = relationship(back_populates="aliases")
 
@@ -294,10 +303,16 @@ class RegistryCheck(Base):
 # ----------------------------------------------------------------------------------- accounts and review
 
 
+# The account tables live apart from the published data: their own SQLite file or PostgreSQL schema (see
+# civicwatch.store.engine, which maps this schema name); nothing in the main database points into them.
+ACCOUNTS = "accounts"
+
+
 class User(Base):
     """An analyst or admin account (``civicwatch user add``); anonymous visitors need none to read."""
 
     __tablename__ = "users"
+    __table_args__ = {"schema": ACCOUNTS}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -315,9 +330,10 @@ class ApiToken(Base):
     """A token for scripts; only its sha256 is stored (the token is shown once, when made)."""
 
     __tablename__ = "api_tokens"
+    __table_args__ = (Index("ix_api_tokens_user_id", "user_id"), {"schema": ACCOUNTS})
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey(f"{ACCOUNTS}.users.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(Text)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
@@ -331,10 +347,11 @@ class WebSession(Base):
     """A logged-in browser: the cookie's token (stored as sha256) and the CSRF token of its forms."""
 
     __tablename__ = "web_sessions"
+    __table_args__ = (Index("ix_web_sessions_user_id", "user_id"), {"schema": ACCOUNTS})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey(f"{ACCOUNTS}.users.id", ondelete="CASCADE"))
     csrf_token: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -351,7 +368,8 @@ class AuditLogEntry(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # the account's id in the accounts database (no key across databases); username keeps who it was
+    user_id: Mapped[int | None] = mapped_column(Integer, index=True)
     username: Mapped[str | None] = mapped_column(String(64))  # kept when the account is gone
     action: Mapped[str] = mapped_column(String(32))  # "confirm", "reject", "reopen", "edit", "user.add", ...
     object_type: Mapped[str] = mapped_column(String(32))  # "event", "user", "api_token"
@@ -359,3 +377,7 @@ class AuditLogEntry(Base):
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+# the account tables, parents first (keys of a schema's tables are "schema.name")
+ACCOUNT_TABLES = tuple(Base.metadata.tables[f"{ACCOUNTS}.{name}"] for name in ("users", "api_tokens", "web_sessions"))

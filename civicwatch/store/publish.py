@@ -45,7 +45,7 @@ from sqlalchemy.orm import Session
 
 from civicwatch.store.export import COLUMN_TYPES, EXPORT_COLUMNS, LIST_COLUMNS, export_records
 from civicwatch.store.filters import EventQuery
-from civicwatch.store.models import Base
+from civicwatch.store.models import HIDDEN_STATES, Base
 
 # What is published, parents first, with a description for Datasette. Accounts (users, api_tokens,
 # web_sessions) and the audit log are not: a copy never holds them.
@@ -99,7 +99,7 @@ def _rows(session: Session, table: Table, batch: int = BATCH) -> Iterator[list[d
     column = _EVENT_COLUMN.get(table.name)
     if column:
         events = Base.metadata.tables["events"]
-        rejected = select(events.c.id).where(events.c.review_state == "rejected")
+        rejected = select(events.c.id).where(events.c.review_state.in_(HIDDEN_STATES))
         statement = statement.where(source.c[column].not_in(rejected))
     result = session.execute(statement.execution_options(yield_per=batch)).mappings()
     blanked = _BLANKED.get(table.name, ())

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from civicwatch.core.schema import dataclass_from
 from civicwatch.resolve import entity_key, name_keys
 from civicwatch.store.models import (
+    HIDDEN_STATES,
     Alias,
     Article,
     Entity,
@@ -200,6 +201,7 @@ class AliasOut:
     name: str
     language: str | None
     seen: int
+    added_by: str | None = None  # the analyst who added it from the entity page
 
 
 @dataclass
@@ -276,7 +278,7 @@ def entity_profile(
     if not include_boilerplate:
         query = query.where(Event.boilerplate.is_(False))
     if not include_rejected:
-        query = query.where(Event.review_state != "rejected")
+        query = query.where(Event.review_state.not_in(HIDDEN_STATES))
     events = with_registry(session, [event_out(e) for e in session.scalars(query)])
     timeline = [TimelineItem(sorted(roles[e.id]), e) for e in events]
     return EntityProfile(
@@ -284,7 +286,7 @@ def entity_profile(
         key=entity.key,
         name=entity.name,
         kind=entity.kind,
-        aliases=[AliasOut(a.name, a.language, a.seen) for a in aliases],
+        aliases=[AliasOut(a.name, a.language, a.seen, a.added_by) for a in aliases],
         timeline=timeline,
         registry=registry_status(session, entity),
     )

@@ -69,6 +69,7 @@ from civicwatch.store.models import (
     Entity,
     Event,
     EventEntity,
+    RegistryCheck,
     RegistryEventSource,
     RegistryImport,
     RegistryRecord,
@@ -109,6 +110,11 @@ class ImportResult:
     problems: list[RowProblem] = field(default_factory=list)  # malformed rows, skipped
     warnings: list[RowProblem] = field(default_factory=list)
     checks: dict[str, int] = field(default_factory=dict)  # verdict -> news events checked after the import
+    # entries this snapshot added, changed or no longer lists, and the news events checked again for them
+    # (every news event on a register's first import; later, only those whose targets' entries changed)
+    touched_entries: int = 0
+    rechecked: int = 0
+    verdicts_changed: int = 0  # of those, how many got another verdict
 
 
 def file_sha256(path: Path) -> str:
@@ -241,6 +247,7 @@ class _Import:
             problems=len(snapshot.problems),
         )
         self.refreshed: set[str] = set()  # entry ids whose fields now come from this snapshot
+        self.touched: set[int] = set()  # ids of the records this snapshot added, changed or no longer lists
         self.result = ImportResult(
             self.register,
             snapshot.source,
@@ -258,6 +265,7 @@ class _Import:
 
     def run(self) -> ImportResult:
         session = self.session
+        first = session.scalar(select(RegistryImport.id).where(RegistryImport.register == self.register).limit(1))
         session.add(self.row)
         session.flush()
         self.result.import_id = self.row.id
@@ -283,13 +291,28 @@ class _Import:
         if self.register in EVENT_SUBTYPES:
             self._events(records, entities)
         session.flush()
-        self.result.checks = dict(link.check_events(session))
+        self._recheck(everything=first is None)
         self.row.new_entries = self.result.new_entries
         self.row.changed_entries = self.result.changed_entries
         self.row.designations = self.result.designations
         self.row.delistings = self.result.delistings
         session.flush()
         return self.result
+
+    def _recheck(self, everything: bool) -> None:
+        """The registers' verdict again on the news events this snapshot may change: all of them on the
+        register's first import, else those whose targets' entries it added, changed or no longer lists
+        (``link.affected_events``), and those not checked yet (a newer snapshot may now cover their date)."""
+        session = self.session
+        events = None if everything else link.affected_events(session, self.touched, self.register)
+        verdicts = select(RegistryCheck.event_id, RegistryCheck.verdict)
+        before = {event_id: verdict for event_id, verdict in session.execute(verdicts)}
+        checks = link.check_events(session, events)
+        self.result.checks = dict(checks)
+        self.result.touched_entries = len(self.touched)
+        self.result.rechecked = sum(checks.values())
+        after = session.execute(verdicts)
+        self.result.verdicts_changed = sum(before.get(event_id) != verdict for event_id, verdict in after)
 
     def _reconcile(self, existing: dict[str, RegistryRecord], values: dict[str, dict]) -> dict[str, dict]:
         """Entries that a source numbering its entries differently lists under another id, found by decision date
@@ -342,6 +365,7 @@ class _Import:
             changed = {column: value for column, value in new.items() if getattr(record, column) != value}
             if changed:
                 self.result.changed_entries += 1
+                self.touched.add(record.id)
                 for column, value in changed.items():
                     setattr(record, column, value)
             if changed.keys() & {"name", "other_names"} or record.entity_id is None:
@@ -372,12 +396,14 @@ class _Import:
         ids = self.session.scalars(
             insert(RegistryRecord).returning(RegistryRecord.id, sort_by_parameter_order=True), rows
         ).all()
+        self.touched.update(ids)
         return {row["entry_id"]: _RecordView.from_row(record_id, row) for record_id, row in zip(ids, rows, strict=True)}
 
     def _mark_missing(self, existing: dict[str, RegistryRecord], values: dict[str, dict]) -> None:
         for entry_id, record in existing.items():
             if entry_id not in values and record.missing_since is None and self.newer(record):
                 record.missing_since = self.snapshot.as_of or date.today()
+                self.touched.add(record.id)
 
     # --- events ------------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ change rows in the caller's session and flush; **the caller commits**.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -27,9 +28,10 @@ from civicwatch.core.dates import date_range, is_valid_edtf
 from civicwatch.core.schema import EDITABLE_FIELDS, EVENT_TYPES, STATUSES, dataclass_from, field_values
 from civicwatch.core.text import strip_controls
 from civicwatch.model import Event as EventIn
+from civicwatch.resolve import entity_key
 from civicwatch.store.entities import EntityResolver
 from civicwatch.store.link import check_events
-from civicwatch.store.models import Article, AuditLogEntry, Event, EventEntity, User
+from civicwatch.store.models import Alias, Article, AuditLogEntry, Entity, Event, EventEntity, User
 
 REVIEW_ACTIONS = {"confirm": "confirmed", "reject": "rejected"}  # "reopen": back to unreviewed (or edited)
 _ROLE_OF_FIELD = {"targets": "target", "actor": "actor", "location": "location"}
@@ -119,6 +121,10 @@ def _event(session: Session, event_id: int) -> Event:
     event = session.get(Event, event_id)
     if event is None:
         raise ReviewError(f"no event with id {event_id}")
+    if event.review_state == "merged":  # civicwatch.store.merges: its reports are in the other event
+        raise ReviewError(
+            f"event {event_id} was merged into event {event.merged_into}: review that one, or undo the merge"
+        )
     return event
 
 
@@ -257,6 +263,60 @@ def _relink(session: Session, event: Event, roles: set[str]) -> None:
             if (entity.id, role) not in linked:
                 linked.add((entity.id, role))
                 session.add(EventEntity(event_id=event.id, entity_id=entity.id, role=role))
+
+
+_LANGUAGE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})?")
+
+
+def add_alias(
+    session: Session,
+    entity_id: int,
+    user: User | str | None,
+    name: str,
+    language: str | None = None,
+    note: str | None = None,
+) -> Alias:
+    """Add a name of an entity (an analyst's, from the entity page): later reports that use it resolve to
+    this entity before the shipped alias table is asked (``civicwatch.store.entities``), and search finds the
+    entity by it. A name the entity was already seen under becomes the analyst's alias. Audited ("alias.add")."""
+    entity = session.get(Entity, entity_id)
+    if entity is None:
+        raise ReviewError(f"there is no entity {entity_id}", field="entity")
+    clean = _name("name", name)
+    if not clean:
+        raise ReviewError("the name is empty", field="name")
+    code = (language or "").strip().lower() or None
+    if code is not None and not _LANGUAGE.fullmatch(code):
+        raise ReviewError(f"language {language!r} is not a language code such as en, ru or uk", field="language")
+    folded = " ".join(clean.casefold().split())
+    taken = session.scalars(
+        select(Alias).where(Alias.name_folded == folded, Alias.added_by.is_not(None), Alias.entity_id != entity_id)
+    ).first()
+    if taken is not None:
+        raise ReviewError(f"{clean!r} is already an analyst's name of entity {taken.entity_id}", field="name")
+    _, username = _who(session, user)
+    alias = session.scalars(select(Alias).where(Alias.entity_id == entity_id, Alias.name == clean)).first()
+    if alias is not None and alias.added_by is not None:
+        raise ReviewError(f"{clean!r} is already a name of this entity", field="name")
+    if alias is None:
+        alias = Alias(entity_id=entity_id, name=clean, name_folded=folded, key=entity_key(clean), seen=0)
+        session.add(alias)
+    alias.language = code or alias.language
+    alias.added_by = username or "command line"
+    session.flush()
+    after = {"name": clean, "language": alias.language, "key": alias.key}
+    record_audit(session, user, "alias.add", "entity", entity_id, None, after, note)
+    return alias
+
+
+def entity_history(session: Session, entity_id: int) -> list[AuditEntry]:
+    """The changes analysts made to an entity (its aliases), oldest first."""
+    query = (
+        select(AuditLogEntry)
+        .where(AuditLogEntry.object_type == "entity", AuditLogEntry.object_id == str(entity_id))
+        .order_by(AuditLogEntry.at, AuditLogEntry.id)
+    )
+    return [_entry(row) for row in session.scalars(query)]
 
 
 def _entry(row: AuditLogEntry) -> AuditEntry:

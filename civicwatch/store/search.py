@@ -50,7 +50,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Session
 
-from civicwatch.store.models import Event
+from civicwatch.store.models import ACCOUNTS, Event
 
 FTS_TABLE = "events_fts"
 FTS5_TOKENIZER = "unicode61 remove_diacritics 2"
@@ -238,5 +238,9 @@ def _like(terms: list[Term], whole: list[tuple[str, ...]] | None = None):
 
 def include_object(obj, name: str | None, type_: str, reflected: bool, compare_to) -> bool:
     """For Alembic autogenerate: leave alone the full-text index, which the migration makes in SQL
-    (the FTS5 table and its shadow tables on SQLite, the tsvector table and its index on PostgreSQL)."""
+    (the FTS5 table and its shadow tables on SQLite, the tsvector table and its index on PostgreSQL), and
+    the account tables, which live in a schema of their own (an attached file on SQLite: migration 0005)."""
+    table = getattr(obj, "table", obj)
+    if getattr(table, "schema", None) == ACCOUNTS:
+        return False
     return not (reflected and compare_to is None and name and name.startswith((FTS_TABLE, "ix_events_fts")))

@@ -19,7 +19,18 @@ from civicwatch.store import browse
 from civicwatch.store.browse import MAX_LIMIT, ArticleQuery, BrowseError, EventQuery, Page
 from civicwatch.store.queries import AliasOut, EventOut, MentionOut
 from civicwatch.store.review import event_history
-from civicwatch.web.deps import DbSession, EventFilters, Id, IsoDate, found, read_access
+from civicwatch.web.deps import (
+    DbSession,
+    EventFilters,
+    Id,
+    IsoDate,
+    can_review,
+    current_user,
+    found,
+    published,
+    read_access,
+)
+from civicwatch.web.openapi import responses
 
 router = APIRouter(dependencies=[Depends(read_access)], tags=["api"])
 
@@ -36,25 +47,6 @@ Cursor = Annotated[str | None, Query(max_length=200, description="Where the prev
 
 
 # ----------------------------------------------------------------------------------------------- schemas
-
-
-class ErrorDetail(BaseModel):
-    status: int
-    code: str = Field(description="not_found, invalid_request, method_not_allowed, unauthorized, internal_error, ...")
-    message: str
-    detail: list[dict[str, Any]] | None = Field(None, description="Validation problems, one per parameter.")
-
-
-class ErrorOut(BaseModel):
-    """Every error of the API has this shape."""
-
-    error: ErrorDetail
-
-
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    404: {"model": ErrorOut, "description": "Not found"},
-    422: {"model": ErrorOut, "description": "Invalid parameters"},
-}
 
 
 class PageOut(BaseModel, Generic[T]):
@@ -267,7 +259,7 @@ def paged_events(session, request: Request, query: EventQuery) -> tuple[Page, li
 # ----------------------------------------------------------------------------------------------- routes
 
 
-@router.get("/events", response_model=PageOut[EventSummary], responses=ERROR_RESPONSES)
+@router.get("/events", response_model=PageOut[EventSummary], responses=responses(403, 422))
 def list_events(
     request: Request,
     session: DbSession,
@@ -282,10 +274,11 @@ def list_events(
     return json_response(PageOut[EventSummary](data=data, count=page.count, next=next_url(request, page)))
 
 
-@router.get("/events/{event_id}", response_model=EventDetailOut, responses=ERROR_RESPONSES)
+@router.get("/events/{event_id}", response_model=EventDetailOut, responses=responses(404, 410))
 def get_event(request: Request, session: DbSession, event_id: Id) -> EventDetailOut:
-    """One event with every field, every report (article, evidence and offsets), its entities and review state."""
-    detail = found(browse.event_detail(session, event_id), f"no event {event_id}")
+    """One event with every field, every report (article, evidence and offsets), its entities and review state.
+    An event an analyst rejected is withdrawn: 410 Gone, except to analysts and admins."""
+    detail = published(request, found(browse.event_detail(session, event_id), f"no event {event_id}"))
     # the event's fields, then what the detail adds (its review fields are the event's too)
     values = detail.event.to_dict() | {name: getattr(detail, name) for name in DETAIL_FIELDS}
     values |= {
@@ -297,7 +290,7 @@ def get_event(request: Request, session: DbSession, event_id: Id) -> EventDetail
     return EventDetailOut.model_validate(values)
 
 
-@router.get("/entities", response_model=PageOut[EntitySummary], responses=ERROR_RESPONSES)
+@router.get("/entities", response_model=PageOut[EntitySummary], responses=responses(422))
 def list_entities(
     request: Request,
     session: DbSession,
@@ -319,7 +312,7 @@ def list_entities(
     return json_response(PageOut[EntitySummary](data=data, count=page.count, next=next_url(request, page)))
 
 
-@router.get("/entities/{entity_id}", response_model=EntityDetailOut, responses=ERROR_RESPONSES)
+@router.get("/entities/{entity_id}", response_model=EntityDetailOut, responses=responses(404))
 def get_entity(request: Request, session: DbSession, entity_id: Id) -> EntityDetailOut:
     """An entity: its aliases in every language, what registers say about it, and the timeline of its events."""
     detail = found(browse.entity_detail(session, entity_id), f"no entity {entity_id}")
@@ -345,7 +338,7 @@ def _event_rows(session, ids: list[int]) -> list[browse.EventRow]:
     return browse.event_rows(session, ids)
 
 
-@router.get("/articles", response_model=PageOut[ArticleSummary], responses=ERROR_RESPONSES)
+@router.get("/articles", response_model=PageOut[ArticleSummary], responses=responses(422))
 def list_articles(
     request: Request,
     session: DbSession,
@@ -373,10 +366,13 @@ def _article_summary(request: Request, row: browse.ArticleRow) -> dict:
     }
 
 
-@router.get("/articles/{article_id}", response_model=ArticleDetailOut, responses=ERROR_RESPONSES)
+@router.get("/articles/{article_id}", response_model=ArticleDetailOut, responses=responses(404))
 def get_article(request: Request, session: DbSession, article_id: Id) -> ArticleDetailOut:
     """An article's text and the events found in it, with the evidence offsets into the text."""
-    detail = found(browse.article_detail(session, article_id), f"no article {article_id}")
+    detail = found(
+        browse.article_detail(session, article_id, with_rejected=can_review(current_user(request))),
+        f"no article {article_id}",
+    )
     return ArticleDetailOut(
         **_article_summary(request, detail.article),
         text=detail.text,

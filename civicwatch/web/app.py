@@ -1,10 +1,11 @@
 """The FastAPI application: ``create_app`` wires the database, templates, static files, routers and error handlers.
 
-Errors have one JSON shape under ``/api`` (``{"error": {"status", "code", "message", "detail"?}}``) and an
-HTML page elsewhere (``templating.render_error``), whatever raised them: a missing route, a bad parameter, a
-wrong method or a bug (which answers 500 without showing internals). A path whose id is not an id (``abc``,
-``-1``, ``2**63``: past ``MAX_ID``) is a missing page, 404, like an id that is not in the store. Every path
-answers HEAD and OPTIONS (``methods``).
+Errors have one JSON shape under ``/api``, on ``/openapi.json`` and ``/feed.atom`` (``{"error": {"status",
+"code", "message", "detail"?}}``, ``civicwatch.web.openapi.ErrorOut``) and an HTML page elsewhere
+(``templating.render_error``), whatever raised them: a missing route, a bad parameter, a wrong method or a
+bug (which answers 500 without showing internals). A path whose id is not an id (``abc``, ``-1``, ``2**63``:
+past ``MAX_ID``) is a missing page, 404, like an id that is not in the store. Every path answers HEAD and
+OPTIONS (``methods``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from civicwatch.store import connect
 from civicwatch.web import api, atom, exports, login, pages, queue, review
 from civicwatch.web.deps import API_PREFIX, read_access
 from civicwatch.web.methods import MethodsMiddleware, route_table
+from civicwatch.web.openapi import secure_everything
 from civicwatch.web.security import SecurityHeadersMiddleware
 from civicwatch.web.templating import install_filters, render_error
 
@@ -42,6 +44,7 @@ TEMPLATES_DIR = HERE / "templates"
 ROUTE_THREADS = 8
 DOCS_ASSETS = f"{API_PREFIX}/docs/assets"
 OPENAPI_URL = "/openapi.json"
+FEED_URL = "/feed.atom"
 
 # Environment read by ``create_app_from_env``: how ``civicwatch serve`` hands its options to uvicorn workers.
 ENV_PRIVATE = "CIVICWATCH_WEB_PRIVATE"
@@ -61,6 +64,7 @@ ERROR_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    410: "gone",
     413: "too_large",
     415: "unsupported_media_type",
     422: "invalid_request",
@@ -146,7 +150,8 @@ def _add_api_docs(app: FastAPI) -> None:
     read = [Depends(read_access)]
 
     async def openapi_schema() -> JSONResponse:
-        return JSONResponse(app.openapi())
+        schema = app.openapi()  # made once, then kept
+        return JSONResponse(secure_everything(schema) if app.state.private else schema)
 
     app.add_api_route(OPENAPI_URL, openapi_schema, include_in_schema=False, dependencies=read)
     assets = _swagger_assets()
@@ -175,8 +180,9 @@ def create_app_from_env() -> FastAPI:
 
 
 def is_api(request: Request) -> bool:
+    """Whether the request's errors are answered as JSON: the API, its schema and the feed (read by programs)."""
     path = request.url.path
-    return path == API_PREFIX or path.startswith(API_PREFIX + "/") or path == OPENAPI_URL
+    return path == API_PREFIX or path.startswith(API_PREFIX + "/") or path in (OPENAPI_URL, FEED_URL)
 
 
 def error_body(status_code: int, message: str, detail: list | None = None) -> dict:

@@ -25,6 +25,7 @@ from fastapi.responses import Response
 from civicwatch.store import browse
 from civicwatch.store.browse import EventRow
 from civicwatch.web.deps import DbSession, EventFilters, read_access
+from civicwatch.web.openapi import responses
 
 router = APIRouter(dependencies=[Depends(read_access)], tags=["feed"])
 
@@ -136,7 +137,11 @@ def _feed_title(query: browse.EventQuery) -> str:
     return "civicwatch: new events" + (f" ({', '.join(parts)})" if parts else "")
 
 
-@router.get("/feed.atom", response_class=Response, responses={200: {"content": {"application/atom+xml": {}}}})
+@router.get(
+    "/feed.atom",
+    response_class=Response,
+    responses={200: {"content": {"application/atom+xml": {}}}, **responses(403, 422)},
+)
 def feed(
     request: Request,
     session: DbSession,

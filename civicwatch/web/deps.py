@@ -24,7 +24,7 @@ from urllib.parse import quote
 import anyio.to_thread
 from fastapi import Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, StringConstraints
 from sqlalchemy.orm import Session
 
 from civicwatch.core.schema import ALL_SUBTYPES, EVENT_TYPES, STATUSES
@@ -34,6 +34,7 @@ from civicwatch.store.models import MAX_ID, REVIEW_STATES
 from civicwatch.web import security
 
 T = TypeVar("T")
+D = TypeVar("D")
 API_PREFIX = "/api"
 REVIEWER_ROLES = ("analyst", "admin")
 
@@ -74,6 +75,19 @@ def site_base(request: Request) -> str:
     """The site's address ending with "/": its public URL when configured (CIVICWATCH_PUBLIC_URL), so links
     written into exports stay the same whatever host a request came through; else the request's."""
     return getattr(request.app.state, "public_url", None) or str(request.base_url)
+
+
+def published(request: Request, detail: D) -> D:
+    """An event's detail (``browse.EventDetail``) as this reader may see it: an event an analyst rejected is
+    withdrawn from publication, so for anyone but analysts and admins it is gone (410), with when and why."""
+    if getattr(detail, "review_state", None) == "rejected" and not can_review(current_user(request)):
+        event_id = getattr(getattr(detail, "event", None), "id", "")
+        reviewed = getattr(detail, "reviewed_at", None)
+        when = f" on {reviewed:%Y-%m-%d}" if reviewed else ""
+        raise HTTPException(
+            410, f"event {event_id} was withdrawn{when}: an analyst rejected it, so it is no longer published"
+        )
+    return detail
 
 
 def get_settings(request: Request) -> Settings:
@@ -228,6 +242,9 @@ EventStatus = StrEnum("EventStatus", {name: name for name in STATUSES})  # type:
 ReviewState = StrEnum("ReviewState", {name: name for name in REVIEW_STATES})  # type: ignore[misc]
 EventOrder = StrEnum("EventOrder", {name: name for name in ORDERS})  # type: ignore[misc]
 NEWEST = EventOrder("newest")
+COUNTRY_PATTERN = r"^[A-Za-z]{2}$"  # ISO 3166-1 alpha-2, either case
+# A name in a review body (a target, the actor, the place): some visible character, at most 500 characters
+Name = Annotated[str, StringConstraints(max_length=500, pattern=r"[^\s\x00-\x1f\x7f-\x9f]")]
 
 
 def rejected_allowed(request: Request, review_state: str | None) -> None:
@@ -256,7 +273,7 @@ async def event_filters(
     subtype: Annotated[EventSubtype | None, Query(description="Event subtype (foreign_agent, fine, ...).")] = None,
     status: Annotated[EventStatus | None, Query(description="occurred, planned or threatened.")] = None,
     country: Annotated[
-        str | None, Query(pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 country code: RU, BY, ...")
+        str | None, Query(pattern=COUNTRY_PATTERN, description="ISO 3166-1 alpha-2 country code: RU, BY, ...")
     ] = None,
     language: Annotated[
         str | None,

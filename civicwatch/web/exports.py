@@ -24,8 +24,10 @@ from civicwatch.store import export
 from civicwatch.store.browse import EventQuery
 from civicwatch.store.export import COLUMN_TYPES, EXPORT_COLUMNS, LIST_COLUMNS
 from civicwatch.web.deps import EventFilters, read_access, site_base
+from civicwatch.web.openapi import responses
 
-router = APIRouter(dependencies=[Depends(read_access)], tags=["exports"])
+# rejected events are listed to analysts only (403), a bad filter is 422
+router = APIRouter(dependencies=[Depends(read_access)], tags=["exports"], responses=responses(403, 422))
 
 # The columns (one row per event): civicwatch.store.export, described in the README ("Export columns")
 BATCH = export.BATCH

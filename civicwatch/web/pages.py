@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -22,7 +22,7 @@ from civicwatch.store.filters import EventQuery
 from civicwatch.store.models import Event
 from civicwatch.store.review import event_history
 from civicwatch.web.chart import stacked_bars, timeline
-from civicwatch.web.deps import DbSession, Id, can_review, current_user, found, reader
+from civicwatch.web.deps import DbSession, Id, can_review, current_user, found, published, reader
 from civicwatch.web.security import SecureRoute
 from civicwatch.web.templating import anonymous, render, shared_page
 from civicwatch.web.worldmap import shaded_map
@@ -166,7 +166,7 @@ class ReviewView:
 
 
 def event_context(request: Request, session: Session, event_id: int, error: Any = None) -> dict[str, Any]:
-    detail = found(browse.event_detail(session, event_id), f"there is no event {event_id}")
+    detail = published(request, found(browse.event_detail(session, event_id), f"there is no event {event_id}"))
     event = detail.event
     form = {
         "type": event.type,
@@ -187,6 +187,7 @@ def event_context(request: Request, session: Session, event_id: int, error: Any 
     by_role: dict[str, list[browse.LinkedEntity]] = {}
     for entity in detail.entities:
         by_role.setdefault(entity.role, []).append(entity)
+    undone = {(entry.after or {}).get("undoes") for entry in review.history if entry.action.startswith("undo-")}
     return {
         "nav": "events",
         "detail": detail,
@@ -194,7 +195,46 @@ def event_context(request: Request, session: Session, event_id: int, error: Any 
         "entities": by_role,
         "review": review,
         "facets": browse.facets(session),
+        # why each report is part of the event, in words (article id -> sentence; None: the first report)
+        "reasons": {m.article_id: merge_reason(m.merged_because, detail.names_by_key) for m in event.mentions},
+        "outlets": {m.article_id: _outlet(m.url) for m in event.mentions},
+        # the merges and splits of this event that can still be undone (audit log ids)
+        "undoable": {e.id for e in review.history if e.action in ("merge", "split") and e.id not in undone},
     }
+
+
+def _outlet(url: str | None) -> str | None:
+    """The site an article comes from ("meduza.io"), for the list of reports."""
+    try:
+        host = urlsplit(url).hostname if url else None
+    except ValueError:  # stored as found: "http://[bad"
+        return None
+    return host.removeprefix("www.") if host else None
+
+
+def _kind(pair: str) -> str:
+    return pair.strip().replace("/", " / ").replace("_", " ")
+
+
+def merge_reason(reason: dict | None, names: dict[str, str]) -> str | None:
+    """Why a report joined its event (``civicwatch.store.merge.explain``, or an analyst's merge), in words."""
+    if not reason:
+        return None
+    if "merged_by" in reason:
+        said = f" ({reason['note']})" if reason.get("note") else ""
+        return f"Merged by {reason['merged_by'] or 'an analyst'}{said}."
+    parts = []
+    shared = [names.get(key, key) for key in reason.get("shared") or []]
+    if shared:
+        parts.append(f"it names the same {'target' if len(shared) == 1 else 'targets'}: {', '.join(shared)}")
+    if reason.get("dates"):
+        dates = str(reason["dates"])
+        parts.append(f"the dates agree ({dates})" if " agrees with " in dates else f"the dates are close ({dates})")
+    pair = [_kind(side) for side in str(reason.get("subtypes") or "").split(" + ") if side.strip()]
+    if len(pair) == 2:
+        same = pair[0] == pair[1]
+        parts.append(f"the same kind of act ({pair[0]})" if same else f"compatible acts ({pair[0]} and {pair[1]})")
+    return ("Merged because " + "; ".join(parts) + ".") if parts else None
 
 
 @router.get("/events/{event_id}", include_in_schema=False)
@@ -255,7 +295,10 @@ def highlight(text: str, mentions: list[browse.ArticleMention]) -> list[Highligh
 
 @router.get("/articles/{article_id}", include_in_schema=False)
 def article_page(article_id: Id, request: Request, session: DbSession) -> Response:
-    detail = found(browse.article_detail(session, article_id), f"there is no article {article_id}")
+    detail = found(
+        browse.article_detail(session, article_id, with_rejected=can_review(current_user(request))),
+        f"there is no article {article_id}",
+    )
     context = {
         "nav": None,
         "detail": detail,

@@ -26,8 +26,8 @@ from civicwatch.store.learning import add_event, last_training, review_queue, re
 from civicwatch.store.models import Article
 from civicwatch.store.review import ReviewError
 from civicwatch.web import deps
-from civicwatch.web.deps import DbSession
-from civicwatch.web.review import _api_user, review_result
+from civicwatch.web.deps import COUNTRY_PATTERN, DbSession, EventStatus, EventSubtype, EventType, Id, Name
+from civicwatch.web.review import REVIEW_ROUTE, ReviewResult, _api_user, review_result
 from civicwatch.web.security import SecureRoute
 from civicwatch.web.templating import flash, render
 
@@ -149,14 +149,14 @@ class NewEvent(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    type: str
-    subtype: str
-    status: str = "occurred"
-    targets: list[str]
-    actor: str | None = None
-    date: str | None = None
-    location: str | None = None
-    country: str | None = None
+    type: EventType
+    subtype: EventSubtype = Field(description="One of the type's subtypes.")
+    status: EventStatus = EventStatus("occurred")
+    targets: list[Name] = Field(min_length=1)
+    actor: Name | None = None
+    date: str | None = Field(None, description="EDTF: 2021-12-28, 2021-12, 2021, ...")
+    location: Name | None = None
+    country: str | None = Field(None, pattern=COUNTRY_PATTERN)
     evidence: str | None = Field(None, description="The sentence as written in the article (or give the offsets).")
     evidence_start: int | None = None
     evidence_end: int | None = None
@@ -164,9 +164,9 @@ class NewEvent(BaseModel):
 
 
 @router.post(
-    "/api/articles/{article_id}/events", tags=["review"], summary="Add an event the extractor missed", status_code=201
+    "/api/articles/{article_id}/events", summary="Add an event the extractor missed", status_code=201, **REVIEW_ROUTE
 )
-def add_api(article_id: int, request: Request, session: DbSession, body: Annotated[NewEvent, Body()]) -> dict:
+def add_api(article_id: Id, request: Request, session: DbSession, body: Annotated[NewEvent, Body()]) -> ReviewResult:
     """Needs an analyst's API token. The event is stored confirmed, its fields counted as the analyst's, and
     written to the audit log (action "add") with ``note``."""
     user = _api_user(request)
@@ -178,7 +178,7 @@ def add_api(article_id: int, request: Request, session: DbSession, body: Annotat
         if at < 0:
             raise HTTPException(422, "evidence: give the sentence as written in the article, or its offsets")
         start, end = at, at + len(sentence)
-    fields = body.model_dump(exclude={"evidence", "evidence_start", "evidence_end", "note"})
+    fields = body.model_dump(mode="json", exclude={"evidence", "evidence_start", "evidence_end", "note"})
     try:
         event = add_event(session, article.id, user, fields, start, end, body.note)
     except ReviewError as exc:
