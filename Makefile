@@ -8,6 +8,8 @@ STAMP := $(VENV)/.installed
 DEMO_USER ?= demo
 DEMO_PASSWORD ?= demo-password
 DEMO_PORT ?= 8000
+DEMO_REGISTER ?= $(firstword $(wildcard $(SHARED)/registries/ru_minjust_foreign_agents_2025-08-15.xlsx) \
+	samples/registers/ru_minjust_foreign_agents_excerpt_2024-10-01.json)
 
 .PHONY: setup demo test fuzz fuzz-extract eval train bench lint clean
 
@@ -24,7 +26,10 @@ demo: setup
 	$(BIN)/civicwatch extract samples/ --out out/demo
 	$(BIN)/civicwatch extract samples/
 	$(BIN)/civicwatch ingest samples/ --db out/demo.db
-	$(BIN)/civicwatch events --db out/demo.db
+	@# A register, so that designations and delistings get a verdict: the full export beside the repository
+	@# when there, else the small excerpt bundled in samples/registers (importing a file twice changes nothing).
+	$(BIN)/civicwatch registry import $(DEMO_REGISTER) --kind ru-foreign-agents --db out/demo.db
+	$(BIN)/civicwatch events --db out/demo.db --limit 30
 	@# An analyst account for trying the review workflow (made once), then the web UI until Ctrl-C.
 	@$(BIN)/civicwatch user list --db out/demo.db 2>/dev/null | cut -f2 | grep -qx $(DEMO_USER) || \
 		printf '%s\n' '$(DEMO_PASSWORD)' | $(BIN)/civicwatch user add $(DEMO_USER) --password-stdin --db out/demo.db

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
-from webui_support import CHEAP_HASHER, PASSWORD, PAYLOAD, add_user, ingest_real_articles, store_hostile_article
+from webui_support import (
+    CHEAP_HASHER,
+    PASSWORD,
+    PAYLOAD,
+    add_user,
+    ingest_real_articles,
+    serve_app,
+    store_hostile_article,
+)
 
 from civicwatch.store import accounts, connect
-from civicwatch.web.app import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -56,8 +60,6 @@ def browser():
 def server(tmp_path_factory):
     """The base URL of a uvicorn server on a free port, over a SQLite database with real articles, a hostile
     article and an analyst (anna); the ids of the hostile article and its event in ``server.hostile``."""
-    import uvicorn
-
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'civicwatch.db'}"
     engine = connect(url)
     ingest_real_articles(engine)
@@ -66,22 +68,8 @@ def server(tmp_path_factory):
         patch.setattr(accounts, "password_hasher", CHEAP_HASHER)
         add_user(engine)
         engine.dispose()
-        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        listener.bind(("127.0.0.1", 0))  # a free port, held from here on: no race with other processes
-        port = listener.getsockname()[1]
-        uvicorn_server = uvicorn.Server(uvicorn.Config(create_app(url), log_level="warning"))
-        thread = threading.Thread(target=uvicorn_server.run, kwargs={"sockets": [listener]}, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not uvicorn_server.started:
-            assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-            time.sleep(0.02)
-        try:
-            yield type("Server", (), {"url": f"http://127.0.0.1:{port}", "hostile": hostile})
-        finally:
-            uvicorn_server.should_exit = True
-            thread.join(10)
-            listener.close()
+        with serve_app(url) as base:
+            yield type("Server", (), {"url": base, "hostile": hostile})
 
 
 @pytest.fixture

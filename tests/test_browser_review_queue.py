@@ -5,16 +5,13 @@ the running count of reviews since training, the audit log entries, and an analy
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from test_browser import browser  # noqa: F401  (the fixture)
-from webui_support import CHEAP_HASHER, PASSWORD, add_user
+from webui_support import CHEAP_HASHER, PASSWORD, add_user, serve_app
 
 from civicwatch.model import Article as ArticleIn
 from civicwatch.model import Event as EventIn
@@ -22,7 +19,6 @@ from civicwatch.pipeline import FileResult
 from civicwatch.pipeline.ingest import ingest_results
 from civicwatch.store import accounts, connect, event_history, session
 from civicwatch.store.models import Event
-from civicwatch.web.app import create_app
 
 TEXT = (
     "Court fines Alpha Watch\n\n"
@@ -47,8 +43,6 @@ def _event(kind: str, subtype: str, target: str, confidence: float) -> EventIn:
 
 @pytest.fixture
 def server(tmp_path):
-    import uvicorn
-
     url = f"sqlite:///{tmp_path / 'civicwatch.db'}"
     engine = connect(url)
     article = ArticleIn(text=TEXT, published=date(2024, 3, 5), source="/a.txt", language="en")
@@ -59,22 +53,11 @@ def server(tmp_path):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(accounts, "password_hasher", CHEAP_HASHER)
         add_user(engine)
-        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        listener.bind(("127.0.0.1", 0))
-        uvicorn_server = uvicorn.Server(uvicorn.Config(create_app(url), log_level="warning"))
-        thread = threading.Thread(target=uvicorn_server.run, kwargs={"sockets": [listener]}, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not uvicorn_server.started:
-            assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-            time.sleep(0.02)
-        try:
-            yield type("Server", (), {"url": f"http://127.0.0.1:{listener.getsockname()[1]}", "engine": engine})
-        finally:
-            uvicorn_server.should_exit = True
-            thread.join(10)
-            listener.close()
-            engine.dispose()
+        with serve_app(url) as base:
+            try:
+                yield type("Server", (), {"url": base, "engine": engine})
+            finally:
+                engine.dispose()
 
 
 @pytest.fixture

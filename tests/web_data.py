@@ -37,6 +37,7 @@ def _article(name: str, body: str, published: str, language: str, title: str) ->
 
 def _event(type_: str, subtype: str, targets: list[str], when: str | None, evidence: str, **fields) -> Event:
     fields.setdefault("country", "RU")
+    fields.setdefault("confidence", 0.9)  # trusted by the dashboard's ranking (browse.MIN_TARGET_CONFIDENCE)
     return Event(
         type=type_,
         subtype=subtype,

@@ -4,6 +4,11 @@ articles in it, accounts with cheap password hashing, log-in through the real fo
 from __future__ import annotations
 
 import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -43,6 +48,31 @@ def ingest_real_articles(engine: Engine) -> None:
     """A few real articles through the real extractor (English samples, and a Russian dev article when present)."""
     results = list(ingest_paths(engine, article_paths()))
     assert all(r.status == "stored" for r in results), [(r.path, r.status, r.reason) for r in results]
+
+
+@contextmanager
+def serve_app(url: str) -> Iterator[str]:
+    """A real uvicorn server of the web app over the database ``url``, in a thread, on a free port of
+    127.0.0.1 (held from the start: no race with other processes); yields its base URL, stops it after."""
+    import uvicorn
+
+    from civicwatch.web.app import create_app
+
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    uvicorn_server = uvicorn.Server(uvicorn.Config(create_app(url), log_level="warning"))
+    thread = threading.Thread(target=uvicorn_server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not uvicorn_server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        uvicorn_server.should_exit = True
+        thread.join(10)
+        listener.close()
 
 
 def add_user(engine: Engine, username: str = "anna", role: str = "analyst", password: str = PASSWORD) -> None:

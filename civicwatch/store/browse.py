@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from civicwatch.core.dates import date_precision
 from civicwatch.core.schema import EVENT_TYPES, STATUSES, dataclass_from
-from civicwatch.store.cache import cache, db_key, newest
+from civicwatch.store.cache import SEARCH_TTL_S, cache, db_key, newest, search_pages
 from civicwatch.store.cache import invalidate_caches as invalidate_caches  # the web app calls it after a review
 from civicwatch.store.filters import ORDERS, EventQuery, conditions
 from civicwatch.store.models import (
@@ -118,6 +118,7 @@ class Page(Generic[T]):
     limit: int
     offset: int
     next_cursor: str | None = None  # continue with this (events); None on the last page
+    prev_cursor: str | None = None  # the page before this one (events); None on the first page
     next_offset: int | None = None  # or with this offset (entities, articles); None on the last page
 
 
@@ -159,8 +160,9 @@ def _to_row(r) -> EventRow:
     return EventRow(**values, date_precision=date_precision(r.date))
 
 
-def _order_by(order: str, many: bool = True) -> list:
-    """The ORDER BY of an event query; ``many``: as for ``_conditions``.
+def _order_by(order: str, many: bool = True, backwards: bool = False) -> list:
+    """The ORDER BY of an event query; ``many``: as for ``_conditions``; ``backwards``: the reverse order (the
+    rows before a cursor, nearest first, for a previous page).
 
     With bound parameters SQLite cannot tell a rare type from a common one and tends to read the date
     index for the order, testing each event: right when many events match, a scan of the whole table
@@ -168,44 +170,54 @@ def _order_by(order: str, many: bool = True) -> list:
     the matches through the filters' own indexes (type, ids) and sorts those few.
     """
     key = Event.date_start if many else func.coalesce(Event.date_start, null())
-    if order == "newest":
-        # SQLite sorts NULL lowest, so DESC already puts undated events last and the date index serves the order
-        return [key.desc().nulls_last(), Event.id.desc()]
-    if order == "oldest":
-        return [key.asc().nulls_last(), Event.id.asc()]
+    if order not in ORDERS:
+        raise BrowseError(f"unknown order {order!r}; one of {', '.join(ORDERS)}")
     if order == "added":
-        return [Event.id.desc()]
-    raise BrowseError(f"unknown order {order!r}; one of {', '.join(ORDERS)}")
+        return [Event.id.asc() if backwards else Event.id.desc()]
+    descending = (order == "newest") != backwards
+    if descending:
+        # SQLite sorts NULL lowest, so DESC already puts undated events last and the date index serves the order
+        return [key.desc().nulls_last() if not backwards else key.desc().nulls_first(), Event.id.desc()]
+    return [key.asc().nulls_last() if not backwards else key.asc().nulls_first(), Event.id.asc()]
 
 
-def encode_cursor(order: str, row: EventRow, date_start: date | None) -> str:
-    payload = json.dumps([order, date_start.isoformat() if date_start else None, row.id], separators=(",", ":"))
+BACK = "b"  # the mark of a cursor that pages backwards
+
+
+def encode_cursor(order: str, row: EventRow, date_start: date | None, backwards: bool = False) -> str:
+    """A keyset cursor: the rows after ``row`` in ``order``, or (``backwards``) the rows before it."""
+    values = [order, date_start.isoformat() if date_start else None, row.id] + ([BACK] if backwards else [])
+    payload = json.dumps(values, separators=(",", ":"))
     return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str, order: str) -> tuple[date | None, int]:
+def _decode_cursor(cursor: str, order: str) -> tuple[date | None, int, bool]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        cursor_order, day, event_id = json.loads(raw)
+        cursor_order, day, event_id, *direction = json.loads(raw)
         if cursor_order != order or not isinstance(event_id, int) or not 0 <= event_id <= MAX_ID:
             raise ValueError("cursor for another order, or not ours")
-        return (date.fromisoformat(day) if day is not None else None), event_id
+        if direction not in ([], [BACK]):
+            raise ValueError("not a direction")
+        return (date.fromisoformat(day) if day is not None else None), event_id, bool(direction)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, RecursionError) as exc:
         raise BrowseError(f"invalid cursor {cursor[:40]!r}; use the `next` link of the previous page") from exc
 
 
-def _after_cursor(order: str, day: date | None, event_id: int):
-    """Rows after (day, event_id) in the given order (keyset pagination; undated events come last)."""
+def _after_cursor(order: str, day: date | None, event_id: int, backwards: bool = False):
+    """Rows after (day, event_id) in the given order (keyset pagination; undated events come last), or
+    (``backwards``) the rows before it."""
     if order == "added":
-        return Event.id < event_id
-    before, later_id = (
-        (Event.date_start < day, Event.id < event_id)
-        if order == "newest"
-        else (Event.date_start > day, Event.id > event_id)
-    )
+        return Event.id > event_id if backwards else Event.id < event_id
+    earlier = (order == "newest") != backwards  # the rows wanted have earlier dates (or ids)
+    later_id = Event.id < event_id if earlier else Event.id > event_id
+    undated = Event.date_start.is_(None)
     if day is None:
-        return and_(Event.date_start.is_(None), later_id)
-    return or_(before, and_(Event.date_start == day, later_id), Event.date_start.is_(None))
+        # undated events come last: before an undated row come the dated ones and the undated of the right ids
+        return or_(Event.date_start.is_not(None), and_(undated, later_id)) if backwards else and_(undated, later_id)
+    before = Event.date_start < day if earlier else Event.date_start > day
+    same_day = and_(Event.date_start == day, later_id)
+    return or_(before, same_day) if backwards else or_(before, same_day, undated)
 
 
 def count_events(session: Session, query: EventQuery) -> int:
@@ -227,23 +239,46 @@ def _is_large_share(session: Session, query: EventQuery, count: int) -> bool:
 
 
 def search_events(session: Session, query: EventQuery) -> Page[EventRow]:
-    """One page of events matching the query, with the total count and the cursor of the next page."""
+    """One page of events matching the query, with the total count and the cursors of the next and previous
+    pages. A full-text search's page is cached for SEARCH_TTL_S (reading the index's every match is most of
+    its cost; the same search comes again as visitors follow a link); a new event makes it stale at once."""
+    if not (query.q and query.q.strip()):
+        return _search_events(session, query)
+    key = (
+        db_key(session),
+        newest(session, Event),
+        query.filter_key(),
+        query.order,
+        query.cursor,
+        query.limit,
+        query.offset,
+    )
+    return search_pages.get_or_compute(key, lambda: _search_events(session, query), ttl=SEARCH_TTL_S)
+
+
+def _search_events(session: Session, query: EventQuery) -> Page[EventRow]:
     limit = max(1, min(query.limit or DEFAULT_LIMIT, MAX_LIMIT))
     count = count_events(session, query)
     many = _is_large_share(session, query, count)
     statement = select(*_row_columns()).where(*conditions(session, query, many))
+    backwards = False
     if query.cursor:
-        statement = statement.where(_after_cursor(query.order, *_decode_cursor(query.cursor, query.order)))
+        day, event_id, backwards = _decode_cursor(query.cursor, query.order)
+        statement = statement.where(_after_cursor(query.order, day, event_id, backwards))
     elif query.offset:
         statement = statement.offset(max(0, query.offset))
     # through the connection: plain rows, without the ORM's result processing
-    result = session.connection().execute(statement.order_by(*_order_by(query.order, many)).limit(limit + 1)).all()
-    rows = [_to_row(r) for r in result[:limit]]
-    next_cursor = None
-    if len(result) > limit:
-        last = result[limit - 1]
-        next_cursor = encode_cursor(query.order, rows[-1], last.date_start)
-    return Page(rows, count, limit, query.offset, next_cursor=next_cursor)
+    ordered = statement.order_by(*_order_by(query.order, many, backwards))
+    result = session.connection().execute(ordered.limit(limit + 1)).all()
+    more = len(result) > limit  # beyond this page, in the direction read
+    found = result[:limit][::-1] if backwards else result[:limit]
+    rows = [_to_row(r) for r in found]
+    page = Page(rows, count, limit, query.offset)
+    if rows and (more or backwards):
+        page.next_cursor = encode_cursor(query.order, rows[-1], found[-1].date_start)
+    if rows and (more if backwards else bool(query.cursor)):
+        page.prev_cursor = encode_cursor(query.order, rows[0], found[0].date_start, backwards=True)
+    return page
 
 
 def list_events(session: Session, query: EventQuery | None = None) -> list[EventOut]:
@@ -269,7 +304,8 @@ def iter_events(session: Session, query: EventQuery, batch: int = 1000) -> Itera
     while True:
         statement = select(*_row_columns()).where(*where)
         if cursor:
-            statement = statement.where(_after_cursor(query.order, *_decode_cursor(cursor, query.order)))
+            day, event_id, _ = _decode_cursor(cursor, query.order)
+            statement = statement.where(_after_cursor(query.order, day, event_id))
         result = session.connection().execute(statement.order_by(*_order_by(query.order, many)).limit(batch)).all()
         yield from (_to_row(r) for r in result)
         if len(result) < batch:
@@ -321,6 +357,27 @@ class LinkedEntity:
     name: str
     kind: str
     role: str  # target, actor or location
+
+
+def target_links(session: Session, event_ids: list[int]) -> dict[int, list[LinkedEntity]]:
+    """The entities each of the events targets (the list's links), by name."""
+    links: dict[int, list[LinkedEntity]] = {}
+    if not event_ids:
+        return links
+    # through the connection: plain rows, without the ORM's result processing (a list page's every request)
+    rows = (
+        session.connection()
+        .execute(
+            select(EventEntity.event_id, Entity.id, Entity.name, Entity.kind)
+            .join(Entity, Entity.id == EventEntity.entity_id)
+            .where(EventEntity.event_id.in_(event_ids), EventEntity.role == "target")
+            .order_by(EventEntity.event_id, Entity.name, Entity.id)
+        )
+        .all()
+    )
+    for event_id, entity_id, name, kind in rows:
+        links.setdefault(event_id, []).append(LinkedEntity(entity_id, name, kind, "target"))
+    return links
 
 
 @dataclass
@@ -598,8 +655,10 @@ class Dashboard:
     # totals counts the others: "undated_events", "events_without_month" (a year, season or interval)
     per_month: list[MonthCount]
     types: list[str]  # the event types present, for the chart's series
-    latest: list[EventRow]  # most recently stored events
+    latest: list[EventRow]  # the newest events by date (undated ones by when they were stored)
     most_targeted: list[TargetCount]
+    # the counted events with no month, by type (undated, or dated to a year, a season or an interval)
+    no_month: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -631,12 +690,23 @@ def _known_month():
     return and_(Event.date.like("____-__%"), month >= "01", month <= "12", Event.date.not_like("%/%"))
 
 
-# laws are targets of reactions and amendments, places of closures: the dashboard ranks those acted against
+# Who counts as targeted on the dashboard: the organizations and people a restriction acted on. Laws are
+# the targets of law events and places of closures; a reaction's or a delisting's targets were not acted
+# against by it; and an extractor's guess of low confidence is left out unless an analyst confirmed it.
 TARGETED_KINDS = ("organization", "person")
+TARGETING_TYPES = ("designation", "sanction", "prosecution", "closure", "attack")
+MIN_TARGET_CONFIDENCE = 0.8  # events from a register have 1.0
+MIN_TARGET_EVENTS = 2  # a name seen in one event only is as often a misread phrase as a target
+
+
+def _trusted():
+    """The events the ranking trusts: reviewed (confirmed or edited), or extracted with good confidence."""
+    return or_(Event.review_state.in_(("confirmed", "edited")), Event.confidence >= MIN_TARGET_CONFIDENCE)
 
 
 def _most_targeted(session: Session, top: int) -> list[TargetCount]:
-    """The organizations and people most often targeted by events that are not boilerplate only.
+    """The organizations and people most often targeted by restrictions (TARGETING_TYPES) in trusted events
+    (``_trusted``) that are published and not boilerplate only, each with MIN_TARGET_EVENTS events or more.
 
     Counting target links over the whole table is the slow part (each link is read for its role), so
     candidates come from a count of links in any role, which the entity_id index answers alone (an entity
@@ -646,6 +716,7 @@ def _most_targeted(session: Session, top: int) -> list[TargetCount]:
     candidates = session.scalars(
         select(EventEntity.entity_id)
         .group_by(EventEntity.entity_id)
+        .having(links >= MIN_TARGET_EVENTS)
         .order_by(links.desc(), EventEntity.entity_id)
         .limit(top * 20)
     ).all()
@@ -657,14 +728,23 @@ def _most_targeted(session: Session, top: int) -> list[TargetCount]:
         .where(
             EventEntity.role == "target",
             *_published(),
+            Event.type.in_(TARGETING_TYPES),
+            _trusted(),
             Entity.id.in_(candidates),
             Entity.kind.in_(TARGETED_KINDS),
         )
         .group_by(Entity.id, Entity.name, Entity.kind)
+        .having(events >= MIN_TARGET_EVENTS)
         .order_by(events.desc(), Entity.name)
         .limit(top)
     ).all()
     return [TargetCount(i, n, k, c) for i, n, k, c in rows]
+
+
+def _latest(session: Session, latest: int) -> list[EventRow]:
+    """The newest events by their own date (none dated after today); stored ones when none has a date."""
+    dated = search_events(session, EventQuery(order="newest", date_to=date.today(), limit=latest)).rows
+    return dated or search_events(session, EventQuery(order="added", limit=latest)).rows
 
 
 def _dashboard(session: Session, latest: int, top: int) -> Dashboard:
@@ -686,13 +766,32 @@ def _dashboard(session: Session, latest: int, top: int) -> Dashboard:
         "undated_events": undated,
         "events_without_month": events - in_months - undated,  # a year, season, interval or unknown year
     }
+    by_type = dict(session.execute(select(Event.type, func.count()).where(*_published()).group_by(Event.type)).all())
+    in_month_by_type: dict[str, int] = {}
+    for m in per_month:
+        in_month_by_type[m.type] = in_month_by_type.get(m.type, 0) + m.count
+    no_month = {t: n - in_month_by_type.get(t, 0) for t, n in sorted(by_type.items())}
     return Dashboard(
         totals=totals,
         per_month=per_month,
+        no_month={t: n for t, n in no_month.items() if n},
         types=sorted({m.type for m in per_month}),
-        latest=search_events(session, EventQuery(order="added", limit=latest)).rows,
+        latest=_latest(session, latest),
         most_targeted=_most_targeted(session, top),
     )
+
+
+def country_counts(session: Session) -> dict[str, int]:
+    """Published events per country code (the map), cached like the dashboard."""
+    key = ("country_counts", db_key(session))
+
+    def compute() -> dict[str, int]:
+        rows = session.execute(
+            select(Event.country, func.count()).where(Event.country.is_not(None), *_published()).group_by(Event.country)
+        ).all()
+        return {country: count for country, count in rows if country}
+
+    return cache.get_or_compute(key, compute, ttl=DASHBOARD_TTL_S)
 
 
 @dataclass

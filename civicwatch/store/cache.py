@@ -58,11 +58,16 @@ class TTLCache:
 
 
 cache = TTLCache()
+# pages of full-text search results and anonymous visitors' event lists (tens of kilobytes each: fewer
+# entries), fresh for SEARCH_TTL_S
+search_pages = TTLCache(max_entries=128)
+SEARCH_TTL_S = 5.0
 
 
 def invalidate_caches() -> None:
-    """Forget cached counts, dashboards and facets (call after changing events)."""
+    """Forget cached counts, dashboards, facets and search pages (call after changing events)."""
     cache.clear()
+    search_pages.clear()
 
 
 def db_key(session: Session) -> str:

@@ -17,12 +17,15 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from civicwatch.store import browse
+from civicwatch.store.cache import SEARCH_TTL_S, db_key, newest, search_pages
 from civicwatch.store.filters import EventQuery
+from civicwatch.store.models import Event
 from civicwatch.store.review import event_history
-from civicwatch.web.chart import stacked_bars
+from civicwatch.web.chart import stacked_bars, timeline
 from civicwatch.web.deps import DbSession, Id, can_review, current_user, found, published, reader
 from civicwatch.web.security import SecureRoute
-from civicwatch.web.templating import render
+from civicwatch.web.templating import anonymous, render, shared_page
+from civicwatch.web.worldmap import shaded_map
 
 router = APIRouter(route_class=SecureRoute, dependencies=[Depends(reader)])
 
@@ -41,8 +44,14 @@ FEED = "/feed.atom"
 @router.get("/", include_in_schema=False)
 def dashboard_page(request: Request, session: DbSession) -> Response:
     board = browse.dashboard(session)
-    chart = stacked_bars((m.month, m.type, m.count) for m in board.per_month)
+    chart = stacked_bars(((m.month, m.type, m.count) for m in board.per_month), board.no_month.items())
     return render(request, "dashboard.html", {"nav": "dashboard", "board": board, "chart": chart})
+
+
+@router.get("/map", include_in_schema=False)
+def map_page(request: Request, session: DbSession) -> Response:
+    world = shaded_map(browse.country_counts(session))
+    return render(request, "map.html", {"nav": "map", "map": world})
 
 
 # ----------------------------------------------------------------------------------------------- events
@@ -109,6 +118,17 @@ def read_filters(request: Request) -> tuple[FilterForm, EventQuery]:
 
 @router.get("/events", include_in_schema=False)
 def events_page(request: Request, session: DbSession) -> Response:
+    """The event list. What a visitor who is not logged in sees is the same page for every such visitor (a
+    search most of all, which reads every match of the index): it is kept for SEARCH_TTL_S (a new event
+    makes it stale at once, a review drops it)."""
+    if anonymous(request):
+        key = ("events_page", db_key(session), newest(session, Event), request.url.query)
+        body = search_pages.get_or_compute(key, lambda: bytes(_events_page(request, session).body), ttl=SEARCH_TTL_S)
+        return shared_page(body)
+    return _events_page(request, session)
+
+
+def _events_page(request: Request, session: Session) -> Response:
     filters, query = read_filters(request)
     try:
         page = browse.search_events(session, query)
@@ -123,8 +143,10 @@ def events_page(request: Request, session: DbSession) -> Response:
         "filters": filters,
         "facets": browse.facets(session),
         "page": page,
+        "target_links": browse.target_links(session, [row.id for row in page.rows]),
         "first_page": bool(query.cursor),
         "next_url": f"/events?{filters.query_string(cursor=page.next_cursor)}" if page.next_cursor else None,
+        "prev_url": f"/events?{filters.query_string(cursor=page.prev_cursor)}" if page.prev_cursor else None,
         "first_url": f"/events?{plain}" if plain else "/events",
         "exports": [(label, f"{path}?{whole}" if whole else path) for label, path in EXPORTS],
         "feed_url": f"{FEED}?{whole}" if whole else FEED,
@@ -226,7 +248,9 @@ def event_page(event_id: Id, request: Request, session: DbSession) -> Response:
 @router.get("/entities/{entity_id}", include_in_schema=False)
 def entity_page(entity_id: Id, request: Request, session: DbSession) -> Response:
     detail = found(browse.entity_detail(session, entity_id), f"there is no entity {entity_id}")
-    return render(request, "entity.html", {"nav": None, "detail": detail, "profile": detail.profile})
+    chart = timeline((item.event.date, item.event.type) for item in detail.profile.timeline)
+    context = {"nav": None, "detail": detail, "profile": detail.profile, "chart": chart}
+    return render(request, "entity.html", context)
 
 
 # --------------------------------------------------------------------------------------------- articles

@@ -84,6 +84,18 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
     return add_security_headers(response)
 
 
+def anonymous(request: Request) -> bool:
+    """Whether the page is the same for this visitor as for any other: not logged in, no message pending."""
+    return deps.current_user(request) is None and not request.cookies.get(FLASH_COOKIE)
+
+
+def shared_page(body: bytes) -> Response:
+    """A page rendered earlier for an ``anonymous`` visitor, with the headers ``render`` gives such a page."""
+    response = Response(body, media_type="text/html; charset=utf-8")
+    response.headers["Cache-Control"] = "no-cache"
+    return add_security_headers(response)
+
+
 def render_error(request: Request, status_code: int, message: str) -> Response:
     """The error page for paths outside /api (redirects raised as errors, such as to /login, pass through)."""
     if 300 <= status_code < 400:
