@@ -222,7 +222,9 @@ def test_a_dateline_names_no_argument() -> None:
 def test_who_reacts_to_a_measure_is_marked_as_such() -> None:
     from civicwatch.extract.reader import Reader
 
-    analysis = Reader("en").analyze("France denounces the sentencing of the journalist Ivan Petrov to six years in prison.")
+    analysis = Reader("en").analyze(
+        "France denounces the sentencing of the journalist Ivan Petrov to six years in prison."
+    )
     by_trigger = {analysis.items[c.item].parsed.tokens[c.trigger].text: c for c in analysis.candidates}
     france = next(a for a in by_trigger["sentencing"].arguments if a.name == "France")
     assert "reacts" in france.features

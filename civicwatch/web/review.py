@@ -388,9 +388,7 @@ def merge_api(
 
 
 @router.post("/api/events/{event_id}/split", summary="Split an article's report off an event", **REVIEW_ROUTE)
-def split_api(
-    event_id: Id, request: Request, session: DbSession, body: Annotated[SplitRequest, Body()]
-) -> SplitResult:
+def split_api(event_id: Id, request: Request, session: DbSession, body: Annotated[SplitRequest, Body()]) -> SplitResult:
     """The article's report becomes an event of its own, answered with ``new_event`` (its id). Needs an
     analyst's API token. Written to the audit log; undone with ``/undo``."""
     user = _api_user(request)
@@ -403,9 +401,7 @@ def split_api(
 
 
 @router.post("/api/events/{event_id}/undo", summary="Undo a merge or a split", **REVIEW_ROUTE)
-def undo_api(
-    event_id: Id, request: Request, session: DbSession, body: Annotated[UndoRequest, Body()]
-) -> ReviewResult:
+def undo_api(event_id: Id, request: Request, session: DbSession, body: Annotated[UndoRequest, Body()]) -> ReviewResult:
     """Takes back the merge or split of the audit log row ``audit_id`` (made on this event). Needs an analyst's
     API token. Written to the audit log."""
     user = _api_user(request)
