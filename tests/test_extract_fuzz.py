@@ -230,6 +230,7 @@ def pronoun_chain(draw: st.DrawFn) -> tuple[str, str]:
 @example(text="", language=None, published=None)
 @example(text=" \n\t\r\n ", language="en", published=None)
 @example(text="\x00" * 50, language="ru", published=None)
+@example(text="IAr\U000a7d45\U0001785cØ", language="ru", published=None)  # a letter without a Unicode name
 def test_random_text(text: str, language: str | None, published: date | str | None) -> None:
     run_case("random", text, language, published)
 

@@ -9,6 +9,7 @@ meanwhile: slovnet's matrices are small, and threads only fight over them (measu
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -39,7 +40,7 @@ class NatashaBackend:
         key = (word, pos, tuple(sorted((feats or {}).items())))
         lemma = self._lemmas.get(key)
         if lemma is None:
-            lemma = self.vocab.lemmatize(word, pos, feats)
+            lemma = self.vocab.lemmatize(word, pos, feats) if analysable(word) else word.lower()
             if len(self._lemmas) < _LEMMA_CACHE:
                 self._lemmas[key] = lemma
         return lemma
@@ -115,6 +116,13 @@ class NatashaBackend:
 def _first_at_or_after(starts: list[int], offset: int) -> int | None:
     n = bisect_left(starts, offset)
     return n if n < len(starts) else None
+
+
+@lru_cache(maxsize=50000)
+def analysable(word: str) -> bool:
+    """Whether pymorphy3 can read ``word``: it asks each letter's Unicode name, and raises on a letter that
+    Python's unicodedata leaves without one (a Tangut ideograph, a letter of an unassigned code point)."""
+    return all(unicodedata.name(char, "") for char in word if char.isalpha())
 
 
 @lru_cache(maxsize=1)

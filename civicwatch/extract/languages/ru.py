@@ -6,7 +6,7 @@ from bisect import bisect_left, bisect_right
 from datetime import date
 from functools import lru_cache
 
-from civicwatch.extract.backends.natasha_backend import NatashaBackend, analyzer
+from civicwatch.extract.backends.natasha_backend import NatashaBackend, analysable, analyzer
 from civicwatch.extract.dates_ru import find_dates
 from civicwatch.extract.languages import DateSpan, Language, register
 from civicwatch.extract.parse import ParsedSentence, Token
@@ -29,7 +29,7 @@ def dates(sentence: ParsedSentence, published: date | None) -> list[DateSpan]:
 
 @lru_cache(maxsize=50000)
 def lemmatize(word: str) -> str:
-    if len(word) > _MAX_WORD:
+    if len(word) > _MAX_WORD or not analysable(word):
         return word.lower()
     return analyzer().parse(word.lower())[0].normal_form
 
@@ -37,7 +37,7 @@ def lemmatize(word: str) -> str:
 @lru_cache(maxsize=50000)
 def to_nominative(word: str, case: str | None, number: str | None, gender: str | None = None) -> str:
     """ "Солдатских" -> "Солдатские": a word agreeing with a name's head, put in the nominative."""
-    if len(word) > _MAX_WORD:
+    if len(word) > _MAX_WORD or not analysable(word):
         return word
     parses = analyzer().parse(word)
     wanted_number = {"Plur": "plur", "Sing": "sing"}.get(number or "")
@@ -74,7 +74,7 @@ def nominative_phrase(text: str) -> str:
     """ "Комитета по предотвращению пыток" -> "Комитет по предотвращению пыток", from morphology alone."""
     words = text.split()
     for n, word in enumerate(words[:12]):
-        parse = analyzer().parse(word)[0] if len(word) <= _MAX_WORD else None
+        parse = analyzer().parse(word)[0] if len(word) <= _MAX_WORD and analysable(word) else None
         if parse is not None and ("NOUN" in parse.tag or "Name" in parse.tag or "Surn" in parse.tag):
             case = next((k for k, v in _CASES.items() if v == parse.tag.case), None)
             number = "Plur" if parse.tag.number == "plur" else "Sing"
@@ -87,7 +87,7 @@ def nominative_phrase(text: str) -> str:
 @lru_cache(maxsize=50000)
 def _gender(word: str) -> str | None:
     """The grammatical gender of a name's head word (cached: every candidate argument's name asks it)."""
-    return analyzer().parse(word)[0].tag.gender
+    return analyzer().parse(word)[0].tag.gender if analysable(word) else None
 
 
 def name(sentence: ParsedSentence, tokens: list[Token]) -> str:
