@@ -18,6 +18,7 @@ from webui_support import (
     PASSWORD,
     PAYLOAD,
     add_user,
+    browser_tab,
     ingest_real_articles,
     serve_app,
     store_hostile_article,
@@ -74,15 +75,9 @@ def server(tmp_path_factory):
 
 @pytest.fixture
 def page(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.set_default_timeout(10_000)
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.on("dialog", lambda dialog: (errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
-    tab.errors = errors
-    yield tab
-    context.close()
+    with browser_tab(browser, server.url) as tab:
+        tab.on("dialog", lambda dialog: (tab.errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+        yield tab
 
 
 def test_the_chart_draws(page, server):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from test_browser import browser  # noqa: F401  (the fixture)
-from webui_support import ingest_real_articles, serve_app
+from webui_support import browser_tab, ingest_real_articles, serve_app
 
 from civicwatch.model import Article as ArticleIn
 from civicwatch.model import Event as EventIn
@@ -40,16 +40,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture
 def page(browser, server):  # noqa: F811
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.set_default_timeout(10_000)
-    errors: list[str] = []
-    elsewhere: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.on("request", lambda request: None if request.url.startswith(server.url) else elsewhere.append(request.url))
-    tab.errors, tab.elsewhere = errors, elsewhere
-    yield tab
-    context.close()
+    with browser_tab(browser, server.url) as tab:
+        yield tab
 
 
 def test_the_chart_draws_undated_events_as_a_bar_of_their_own(page, server):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 from test_browser import browser  # noqa: F401  (the fixture)
-from webui_support import CHEAP_HASHER, PASSWORD, add_user, serve_app
+from webui_support import CHEAP_HASHER, PASSWORD, add_user, browser_tab, serve_app
 
 from civicwatch.model import Article as ArticleIn
 from civicwatch.model import Event as EventIn
@@ -62,14 +62,8 @@ def server(tmp_path):
 
 @pytest.fixture
 def page(browser, server):  # noqa: F811
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.set_default_timeout(10_000)
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.errors = errors
-    yield tab
-    context.close()
+    with browser_tab(browser, server.url) as tab:
+        yield tab
 
 
 def _log_in(page, server, path: str) -> None:

@@ -75,6 +75,22 @@ def serve_app(url: str) -> Iterator[str]:
         listener.close()
 
 
+@contextmanager
+def browser_tab(browser, base: str) -> Iterator:
+    """A fresh Playwright tab (1280x900, 10 s timeouts) in a context of its own, closed after. It records
+    the page's script errors in ``tab.errors`` and requests to any host but ``base`` in ``tab.elsewhere``."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    tab.errors, tab.elsewhere = [], []
+    tab.on("pageerror", lambda error: tab.errors.append(str(error)))
+    tab.on("request", lambda request: None if request.url.startswith(base) else tab.elsewhere.append(request.url))
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
 def add_user(engine: Engine, username: str = "anna", role: str = "analyst", password: str = PASSWORD) -> None:
     with Session(engine) as session:
         accounts.add_user(session, username, password, role=role)
