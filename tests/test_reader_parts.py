@@ -230,3 +230,64 @@ def test_who_reacts_to_a_measure_is_marked_as_such() -> None:
     assert "reacts" in france.features
     speaker = next(a for a in by_trigger["denounces"].arguments if a.name == "France")
     assert "reacts" not in speaker.features
+
+
+def _arguments_of(analysis, trigger: str) -> list:
+    return [
+        a
+        for c in analysis.candidates
+        if analysis.items[c.item].parsed.tokens[c.trigger].text == trigger
+        for a in c.arguments
+    ]
+
+
+def test_the_journalist_points_back_to_the_person_named_before() -> None:
+    from civicwatch.extract.reader import Reader
+
+    analysis = Reader("en").analyze(
+        "Police detained the reporter Anna Kovalenko in Minsk on Monday. "
+        "Officers searched the apartment of the journalist and later charged the journalist with extremism."
+    )
+    charged = _arguments_of(analysis, "charged")
+    assert any(a.name == "Anna Kovalenko" and a.kind == "description" and a.resolved for a in charged)
+    # "a journalist" is someone new: it stands for no one named before
+    fresh = Reader("en").analyze(
+        "Police detained the reporter Anna Kovalenko in Minsk on Monday. Officers also detained a journalist."
+    )
+    assert not any(a.name == "Anna Kovalenko" and a.start > 12 for a in _arguments_of(fresh, "detained"))
+
+
+def test_a_russian_description_of_a_person_points_back() -> None:
+    from civicwatch.extract.reader import Reader
+
+    analysis = Reader("ru").analyze(
+        "В Минске задержали журналистку Анну Коваленко. Вечером суд арестовал журналистку на десять суток."
+    )
+    arrested = _arguments_of(analysis, "арестовал")
+    assert any(a.name.startswith("Анна Коваленко") and a.resolved for a in arrested)
+
+
+def test_an_owner_described_by_a_noun_is_the_group_named_before() -> None:
+    from civicwatch.extract.reader import Reader
+
+    analysis = Reader("en").analyze(
+        "The Gulf Broadcasting Corporation, an independent television network based in Doha, was fined last year. "
+        "The minister signed an order to close the network's offices in the capital."
+    )
+    close = _arguments_of(analysis, "close")
+    assert any(a.name == "Gulf Broadcasting Corporation" and a.kind == "owned" and a.resolved for a in close)
+
+
+def test_a_wire_credit_is_no_antecedent_and_a_self_closure_has_its_target_for_actor() -> None:
+    from civicwatch.extract import extract
+
+    events = extract(
+        "MOSCOW (Wire News / Agency - 04th June, 2021) The independent news website Pravdoryb announced on Friday "
+        "that it would permanently shut down its operations after the authorities labelled it a foreign agent.",
+        language="en",
+        published="2021-06-04",
+    )
+    names = {n for e in events for n in e.targets} | {e.actor for e in events}
+    assert not any("Wire News" in str(n) for n in names)
+    closures = [e for e in events if e.type == "closure"]
+    assert [(e.subtype, e.actor) for e in closures] == [("self_liquidation", "Pravdoryb")]

@@ -22,6 +22,7 @@ _CONTENT = ("NOUN", "VERB", "ADJ", "ADV")
 _CLASSES = (
     "people_groups",
     "descriptions",
+    "person_descriptions",
     "never_targets",
     "generic_targets",
     "state_bodies",

@@ -35,6 +35,7 @@ from civicwatch.model import EVENT_TYPES, Event
 
 MAX_SENTENCE_CHARS = 600  # longer "sentences" (lists, broken pages) are read in pieces
 MAX_ARGUMENTS = 24  # candidate arguments per trigger: the nearest ones
+_DECIDED_BY_TARGET = ("self_liquidation", "relocation")  # closures a group decides on itself
 _PIECE_BREAK = re.compile(r"[;,:]\s+|\s+[-–—]\s+|\s+")
 
 
@@ -127,8 +128,9 @@ class Reader:
             parsed.offset = sentences[i].start
             items.append(Item(i, sentences[i], parsed, self.language.dates(parsed, published_date)))
             if not sentences[i].headline:
+                after = dateline_end(parsed.text)  # the wire's credit is no one the article talks about
                 for entity in parsed.entities:
-                    if entity.label in ("ORG", "PER"):
+                    if entity.label in ("ORG", "PER") and parsed.tokens[entity.start].start >= after:
                         tokens = parsed.tokens[entity.start : entity.end]
                         context.observe(
                             i, self.language.name(parsed, tokens), "PERSON" if entity.label == "PER" else "ORG"
@@ -218,17 +220,17 @@ class Reader:
                 return [Argument(head.i, start, end, analysis.main_law, "law", [], True, "main_law")]
             return [Argument(head.i, start, end, name, "law", [])]
         if lemma in words["owned"] and head.upos != "PROPN":
-            owner = _owner(sentence, head)
-            if owner is not None:
-                owned = syntax.phrase(sentence, owner, self.lexicon)
-                return [Argument(head.i, start, end, self.language.name(sentence, owned), "owned", [])]
-            options = _antecedents(ctx, "ORG", item.index)
-            return [Argument(head.i, start, end, n, "owned", [], True, how) for how, n in options]
+            return self._owned(analysis, item, head, start, end)
         if lemma in words["descriptions"] and not named and head.upos != "PROPN":
             options = _antecedents(ctx, "ORG", item.index, lemma)
             if not options:
                 return [Argument(head.i, start, end, name, "generic", [])]
             return [Argument(head.i, start, end, n, "description", [], True, how) for how, n in options]
+        if self._refers_back(sentence, head) and not named:
+            # "the journalist", "журналистку": a person named earlier
+            options = _antecedents(ctx, "PERSON", item.index)
+            if options:
+                return [Argument(head.i, start, end, n, "description", [], True, f"person_{how}") for how, n in options]
         if not named and (lemma in words["never_targets"] or self._names_a_measure(head)):
             return [Argument(head.i, start, end, name, "measure", [])]
         if lemma in words["generic_targets"] and not named:
@@ -236,6 +238,48 @@ class Reader:
         if head.upos == "PROPN" or named or head.ent in ("ORG", "PER", "NORP", "MISC"):
             name = ctx.canonical(name)
         return [Argument(head.i, start, end, name, "name", [])]
+
+    def _owned(self, analysis: Analysis, item: Item, head: Token, start: int, end: int) -> list[Argument]:
+        """ "the office of Memorial": its owner; "its office", "the network's bureaus", "her home": whose
+        it is, from earlier in the article."""
+        sentence = item.parsed
+        ctx = analysis.context
+        owner = _owner(sentence, head)
+        if owner is not None and not self._refers_back(sentence, owner):
+            owned = syntax.phrase(sentence, owner, self.lexicon)
+            return [Argument(head.i, start, end, self.language.name(sentence, owned), "owned", [])]
+        # "its office", "the network's bureaus", "her home": whose it is, from earlier in the article
+        if owner is None:
+            owner = next(
+                (c for c in sentence.children(head) if c.dep in ("nmod:poss", "det") and c.upos in ("PRON", "DET")),
+                None,
+            )
+        options = self._referents(ctx, item.index, owner)
+        return [Argument(head.i, start, end, n, "owned", [], True, how) for how, n in options]
+
+    def _refers_back(self, sentence: ParsedSentence, token: Token) -> bool:
+        """A bare description that points back to a name: "the group", "the journalist", "журналистку"
+        (not "a journalist", someone new, nor "journalists")."""
+        words = self.lexicon.words
+        if token.upos != "NOUN" or token.feats.get("Number") == "Plur":
+            return False
+        if token.lemma not in words["descriptions"] and token.lemma not in words["person_descriptions"]:
+            return False
+        return not any(
+            c.upos == "PROPN" or c.dep in ("det", "nummod") and c.lemma in words["indefinite_determiners"]
+            for c in sentence.children(token)
+        )
+
+    def _referents(self, ctx: ArticleContext, before: int, owner: Token | None) -> list[tuple[str, str]]:
+        """Whom "its office", "the network's bureaus", "her home" belong to: organizations named
+        earlier, or persons for a person's pronoun or description."""
+        words = self.lexicon.words
+        if owner is not None and (
+            owner.lemma in words["person_pronouns"] or owner.lemma in words["person_descriptions"]
+        ):
+            return [(f"person_{how}", n) for how, n in _antecedents(ctx, "PERSON", before)]
+        noun = owner.lemma if owner is not None and owner.lemma in words["descriptions"] else None
+        return _antecedents(ctx, "ORG", before, noun)
 
     def _news_date(self, analysis: Analysis, item: Item, trigger: Token, kind: str) -> str | None:
         """An act the article reports as its news with no time given happened on the day of
@@ -359,6 +403,8 @@ class Reader:
             elif analysis.context.is_state(actor):
                 allowed = {"forced_liquidation", "suspension"} & (allowed or set(EVENT_TYPES["closure"]))
         subtype = models.subtype(kind, candidate.features, allowed or None)
+        if actor is None and kind == "closure" and subtype in _DECIDED_BY_TARGET:
+            actor = targets[0]  # SCHEMA: a closure the target decided has the target for its actor
         location = None if kind == "reaction" else self._location(analysis, item, trigger, chosen)
         stated = dates.get(trigger.i)
         assumed = None if stated else self._news_date(analysis, item, trigger, kind)
