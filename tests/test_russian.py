@@ -158,7 +158,6 @@ def test_repeated_designation_is_one_event_with_the_later_date() -> None:
     assert event.date == "2015-01-14"
 
 
-@pytest.mark.xfail(reason="the second conjoined target («Открытая среда» after «и центр») is dropped", strict=False)
 def test_conjoined_targets_of_one_designation() -> None:
     event = _one(_ru(TWO_TARGETS), "designation", "foreign_agent")
     assert _has_target(event, "Свобода слова")
@@ -195,11 +194,6 @@ def test_warned_is_a_sanction_warning() -> None:
     assert _actor_holds(event, "Минюст")
 
 
-@pytest.mark.xfail(
-    reason="known miss: the trained layer rarely reads a future passive ('будет оштрафована') in a clause "
-    "after a warning as an event of its own; the warning is found",
-    strict=False,
-)
 def test_will_be_fined_after_a_warning_is_a_threatened_fine() -> None:
     fine = _one(_ru(WARNED_THEN_FINED), "sanction", "fine")
     assert fine.status == "threatened"
@@ -326,11 +320,6 @@ def test_condemnation_of_the_act_told_before() -> None:
     assert _actor_holds(_one(events, "sanction", "fine"), "суд")
 
 
-@pytest.mark.xfail(
-    reason="known miss: the measure named under the reaction verb ('осудила ликвидацию') becomes a closure of its "
-    "own whose actor is the speaker (the governor-subject frame); the reaction itself is right",
-    strict=False,
-)
 def test_condemnation_of_a_named_measure() -> None:
     events = _ru(CONDEMNATION)
     reaction = _one(events, "reaction", "condemnation")
