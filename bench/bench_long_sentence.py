@@ -4,19 +4,22 @@ usage: python bench/bench_long_sentence.py [TRAIN_DIR] [--words 10000] [--langua
                                            [--shape SHAPE ...] [--no-scaling]
 
 A broken page (a table flattened into text, a list of names, a transcript without stops) reaches the
-extractor as one sentence of thousands of words; its cost must grow linearly with its length. Each
-(language, shape) runs in a fresh process of its own, so that its peak memory is its own:
+extractor as one sentence of thousands of words; its cost must grow at most linearly with its length.
+``civicwatch.extract.sentences`` reads such broken text (a "sentence" over ``BROKEN_CHARS``) in pieces
+and only its first ``BROKEN_BUDGET_CHARS`` per article; what every word still costs is the article-wide
+work (names, places, labels). Each (language, shape) runs in a fresh process of its own, so that its peak
+memory is its own:
 
 - ``news``: the words of the language's training articles (TRAIN_DIR, default ../shared/eval/train,
   read at run time), in order and repeated as needed, with every sentence stop taken out; commas,
   quotes and brackets stay. Civic-space news: nearly every stretch holds a trigger word, so nearly
-  all of the sentence is parsed and read (the costliest realistic case);
+  every piece within the budget is parsed and read (the costliest realistic case);
 - ``bare``: the same words without any punctuation;
 - ``names``: made-up capitalised words in long runs, acronyms in brackets, quotes, Latin and Cyrillic
   mixed (the shape that made a regular expression quadratic);
 - ``dense``: made up from the lexicon's own words: trigger words, state bodies, pronouns and names (300
-  made-up ones, again and again) in every few words, so that every piece of the sentence is parsed and
-  has candidates (the worst case).
+  made-up ones, again and again) in every few words, so that every piece read is parsed and has
+  candidates (the worst case).
 
 The process loads the extractor and reads a 2,000-word sentence of the same shape first, so that
 what is loaded once per process is not counted (what every new word costs is). Then it prints the

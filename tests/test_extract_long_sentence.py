@@ -20,7 +20,8 @@ from extract_checks import check_events, time_limit
 from civicwatch import extract
 from civicwatch.clean.boilerplate import mark_lines
 from civicwatch.extract.entities import ArticleContext
-from civicwatch.extract.sentences import split_sentences
+from civicwatch.extract.extractor import get_extractor
+from civicwatch.extract.sentences import BROKEN_BUDGET_CHARS, PIECE_CHARS, split_sentences
 from civicwatch.lexicons import load_lexicon
 
 REPO = Path(__file__).resolve().parents[1]
@@ -52,6 +53,29 @@ def test_a_10000_word_sentence_finishes(language: str, shape: str) -> None:
         assert events
 
 
+_NEWS = {
+    "en": ("A court in Moscow fined the human rights group Memorial on Tuesday.", "fined"),
+    "ru": ("Суд в Москве оштрафовал правозащитную организацию «Мемориал» во вторник.", "оштрафовал"),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_only_the_budget_of_broken_text_is_read_and_the_news_after_it_is(language: str) -> None:
+    """Of a 10,000-word broken "sentence" only the first BROKEN_BUDGET_CHARS are parsed and read; an
+    ordinary sentence after it is read as in any article, with its trigger as a candidate."""
+    broken = BENCH.sentence(language, "dense", 10_000)
+    news, trigger = _NEWS[language]
+    text = broken + "\n\n" + news
+    analysis = get_extractor(language).analyze(text)
+    pieces = [item for item in analysis.items if item.sentence.broken]
+    assert pieces and all(item.sentence.end <= BROKEN_BUDGET_CHARS + PIECE_CHARS for item in pieces)
+    assert sum(len(item.sentence.text) for item in pieces) <= BROKEN_BUDGET_CHARS + PIECE_CHARS
+    (last,) = [n for n, item in enumerate(analysis.items) if item.sentence.text == news]
+    assert not analysis.items[last].sentence.broken
+    triggers = [analysis.items[c.item].parsed.tokens[c.trigger].text for c in analysis.candidates if c.item == last]
+    assert trigger in triggers
+
+
 def _cpu_seconds(work) -> float:
     start = time.process_time()
     work()
@@ -73,4 +97,5 @@ def test_sentence_splitting_is_linear_in_a_run_of_initials() -> None:
     lines = mark_lines(text, "en")
     spent = _cpu_seconds(lambda: split_sentences(lines))
     assert spent < 5  # 0.05 s linear, minutes quadratic
-    assert len(split_sentences(lines)) == 1
+    pieces = split_sentences(lines)
+    assert pieces[0].start == 0 and all(p.broken for p in pieces)  # one broken "sentence", read in pieces

@@ -35,6 +35,20 @@ def test_english_prepositions_hang_from_their_noun_as_case() -> None:
     assert sentence.path(token(sentence, "raided"), token(sentence, "office")) == ">nsubj:pass"
 
 
+def test_english_features_are_each_tokens_own() -> None:
+    """Features come from spaCy's morphology, the modal tag and negation; tokens that share an analysis
+    do not share the dictionary (the view remembers analyses, a reader may change a token's features)."""
+    texts = ["The court could not fine the group.", "The police could raid the office."]
+    first, second = get_language("en").parser.parse(texts)
+    could, fine = token(first, "could"), token(first, "fine")
+    assert could.feats.get("Modal") == "Yes" and token(first, "not").feats.get("Polarity") == "Neg"
+    assert fine.feats.get("VerbForm") == "Inf"
+    again = token(second, "could")
+    assert again.feats == could.feats and again.feats is not could.feats
+    again.feats["Mood"] = "Changed"
+    assert "Mood" not in parse("en", "They could go.").tokens[1].feats
+
+
 def test_russian_view_keeps_case_and_prepositions() -> None:
     sentence = parse("ru", "Суд в Москве оштрафовал «Мемориал» на 300 тысяч рублей.")
     fined = token(sentence, "оштрафовал")

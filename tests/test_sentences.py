@@ -1,11 +1,18 @@
-"""Sentence splitting: abbreviations and initials do not end a sentence; offsets hold."""
+"""Sentence splitting: abbreviations and initials do not end a sentence; offsets hold; broken text
+(a "sentence" of thousands of characters) is cut into pieces, and only so much of it is kept."""
 
 from __future__ import annotations
 
 import pytest
 
 from civicwatch.clean.boilerplate import mark_lines
-from civicwatch.extract.sentences import dateline_end, split_sentences
+from civicwatch.extract.sentences import (
+    BROKEN_BUDGET_CHARS,
+    BROKEN_CHARS,
+    PIECE_CHARS,
+    dateline_end,
+    split_sentences,
+)
 
 
 def _split(text: str) -> list[str]:
@@ -73,6 +80,52 @@ def test_boilerplate_flag_follows_the_line() -> None:
     nav, body = split_sentences(mark_lines(text))
     assert nav.boilerplate is True
     assert body.boilerplate is False
+
+
+def _run_on(words: int) -> str:
+    """A "sentence" of ``words`` words with a comma now and then and one full stop."""
+    return " ".join(f"word{n}," if n % 7 == 6 else f"word{n}" for n in range(words)) + "."
+
+
+def test_a_long_real_sentence_stays_whole() -> None:
+    text = _run_on(250)  # about 1,900 characters: longer than any sentence of news, still one sentence
+    assert len(text) <= BROKEN_CHARS
+    (sentence,) = split_sentences(mark_lines(text))
+    assert sentence.text == text and not sentence.broken
+
+
+def test_broken_text_is_cut_into_pieces_at_commas() -> None:
+    text = "Intro line.\n" + _run_on(1_000) + "\nThe group was fined on Tuesday."
+    sentences = split_sentences(mark_lines(text))
+    intro, pieces, last = sentences[0], sentences[1:-1], sentences[-1]
+    assert (intro.text, last.text) == ("Intro line.", "The group was fined on Tuesday.")
+    assert not intro.broken and not last.broken
+    assert len(pieces) > 10 and all(p.broken and not p.headline for p in pieces)
+    for piece in pieces:
+        assert text[piece.start : piece.end] == piece.text
+        assert len(piece.text) <= PIECE_CHARS
+    for piece in pieces[:-1]:
+        assert piece.text.endswith(", ")  # cut after a comma, not inside a word
+    for before, after in zip(pieces, pieces[1:], strict=False):
+        assert after.start == before.end  # nothing between the pieces is lost
+    assert pieces[0].start == text.index("word0") and pieces[-1].text.endswith("word999.")
+
+
+def test_broken_text_beyond_the_budget_is_not_kept_but_what_follows_it_is() -> None:
+    text = _run_on(10_000) + "\n" + _run_on(3_000) + "\nThe group was fined on Tuesday. It will appeal."
+    sentences = split_sentences(mark_lines(text))
+    broken = [s for s in sentences if s.broken]
+    assert BROKEN_BUDGET_CHARS <= sum(len(s.text) for s in broken) < BROKEN_BUDGET_CHARS + PIECE_CHARS
+    assert broken[0].start == 0 and all(s.start < len(_run_on(10_000)) for s in broken)
+    assert [s.text for s in sentences if not s.broken] == ["The group was fined on Tuesday.", "It will appeal."]
+
+
+def test_broken_text_without_punctuation_is_cut_at_spaces() -> None:
+    text = " ".join(f"w{n}" for n in range(2_000))
+    pieces = split_sentences(mark_lines(text))
+    assert all(p.broken for p in pieces)
+    assert all(not p.text.startswith(" ") and p.text.split()[0].startswith("w") for p in pieces)
+    assert "".join(p.text for p in pieces) == text[: pieces[-1].end]
 
 
 @pytest.mark.parametrize(

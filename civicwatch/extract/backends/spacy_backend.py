@@ -65,24 +65,33 @@ class SpacyBackend:
 
 
 def to_view(doc) -> ParsedSentence:
-    tokens = [
-        Token(
-            i=t.i,
-            text=t.text,
-            lemma=(t.lemma_ or t.text).lower(),
-            upos=t.pos_,
-            dep=_RELATIONS.get(t.dep_, t.dep_),
-            head=t.head.i,
-            start=t.idx,
-            end=t.idx + len(t.text),
-            feats=_feats(t),
-            ent=_ENTITIES.get(t.ent_type_, "MISC" if t.ent_type_ else ""),
-        )
-        for t in doc
-    ]
-    original = [t.dep_ for t in doc]
+    tokens = []
+    original = []  # spaCy's own relations
     for t in doc:
-        if t.dep_ not in ("prep", "agent") and not (t.dep_ == "dative" and t.pos_ == "ADP"):
+        dep = t.dep_
+        original.append(dep)
+        key = (t.morph.key, t.tag_ == "MD", dep == "neg")
+        feats = _FEATS.get(key)
+        if feats is None:
+            feats = _FEATS[key] = _feats(t)
+        text, start, ent = t.text, t.idx, t.ent_type_
+        tokens.append(
+            Token(
+                i=t.i,
+                text=text,
+                lemma=(t.lemma_ or text).lower(),
+                upos=t.pos_,
+                dep=_RELATIONS.get(dep, dep),
+                head=t.head.i,
+                start=start,
+                end=start + len(text),
+                feats=dict(feats),
+                ent=_ENTITIES.get(ent, "MISC" if ent else ""),
+            )
+        )
+    for t in doc:
+        dep = original[t.i]
+        if dep not in ("prep", "agent") and not (dep == "dative" and tokens[t.i].upos == "ADP"):
             continue
         prep = tokens[t.i]
         objects = [c for c in t.children if c.dep_ == "pobj"]
@@ -91,7 +100,7 @@ def to_view(doc) -> ParsedSentence:
         if objects:
             noun = tokens[objects[0].i]
             noun.head = prep.head if governor is not None else noun.i
-            if t.dep_ == "agent":
+            if dep == "agent":
                 noun.dep = "obl:agent"
             else:
                 noun.dep = "obl" if governor is not None and governor.upos in _PREDICATES else "nmod"
@@ -108,6 +117,11 @@ def to_view(doc) -> ParsedSentence:
             t.dep = "obl"  # a stranded object whose preposition had another
     entities = [Entity(e.start, e.end, _ENTITIES.get(e.label_, "MISC")) for e in doc.ents]
     return ParsedSentence(doc.text, tokens, entities)
+
+
+# a token's features by its morphology (spaCy's hash of it), modal tag and negation: spaCy's MorphAnalysis
+# builds a new dictionary from its string for every token, while a model knows some hundred analyses
+_FEATS: dict[tuple[int, bool, bool], dict[str, str]] = {}
 
 
 def _feats(token) -> dict[str, str]:
