@@ -36,8 +36,11 @@ demo: setup
 	@echo "Web UI: http://127.0.0.1:$(DEMO_PORT)/  (log in as $(DEMO_USER) / $(DEMO_PASSWORD) to review events; Ctrl-C stops)"
 	$(BIN)/civicwatch serve --db out/demo.db --host 127.0.0.1 --port $(DEMO_PORT)
 
+# The suite in TEST_WORKERS processes (pytest-xdist; each test file runs whole in one of them, the longest
+# files first: tests/conftest.py); `make test TEST_WORKERS=0` runs it in this process alone.
+TEST_WORKERS ?= 2
 test: setup
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # Every reader (text, HTML, WARC, JSONL, feeds, each register format, register names) with 10,000 fuzz cases
 # each, mutations of the real files in $(SHARED); the counts and times per reader are printed at the end.

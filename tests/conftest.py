@@ -158,3 +158,29 @@ def store_engine(_migrated_template, tmp_path):
             connection.execute(sqlalchemy.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     yield engine
     engine.dispose()
+
+
+# ------------------------------------------------------------------------------------ parallel runs
+# `make test` runs the suite in two processes (pytest-xdist, `--dist loadfile --no-loadscope-reorder`): each
+# file runs whole in one process, handed out in collection order as a process becomes free. The longest files
+# (measured: the Spark cluster, the 990 bench pages, local Spark, the schemathesis runs, the register imports,
+# the F1 gate) go first, so that no long file starts last while the other process has nothing left to do.
+LONGEST_FIRST = (
+    "test_spark_cluster.py",
+    "test_extract_web_pages.py",
+    "test_spark.py",
+    "test_api_schema.py",
+    "test_registry_import.py",
+    "test_eval_gate.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return  # one process: the usual order
+
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: each file's tests keep their order

@@ -23,10 +23,12 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import tomllib
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -277,22 +279,25 @@ def test_a_standalone_cluster_runs_the_job_and_survives_a_lost_worker(cluster, w
     started = time.monotonic()
     log = (tmp_path / "driver.log").open("w")
     driver = subprocess.Popen(command, env=cluster.env, stdout=log, stderr=subprocess.STDOUT, text=True)
-    try:
-        victim, task_running = wait_for(
-            "a worker with a finished task and a running one", lambda: worker_to_kill(cluster, driver_ui), 600, 0.2
-        )
-        cluster.kill(victim)
-        returncode = driver.wait(600)
-    finally:
-        if driver.poll() is None:
-            driver.kill()
+    # A thread watches the job and kills a worker in the middle; meanwhile this one extracts the same pages
+    # on the single-machine path (the reference), instead of after the job.
+    stop = threading.Event()
+    with ThreadPoolExecutor(1) as pool:
+        watcher = pool.submit(kill_a_worker_mid_job, cluster, driver, driver_ui, stop)
+        try:
+            expected = single_machine(warcs)
+            victim, task_running = watcher.result()
+            returncode = driver.wait(600)
+        finally:
+            stop.set()
+            if driver.poll() is None:
+                driver.kill()
     elapsed = time.monotonic() - started
     driver_log = (tmp_path / "driver.log").read_text(errors="replace")
     assert returncode == 0, driver_log[-5000:]
     print(f"cluster job: {elapsed:.0f} s; killed {victim} while its executor ran task {task_running}")
     assert "Lost executor" in driver_log  # the driver saw the executor go and ran its tasks elsewhere
 
-    expected = single_machine(warcs)
     found = {a.url: [e.to_dict() for e in events] for a, events, _ in output.iter_articles(out)}
     assert found == expected and sum(map(len, expected.values())) > 10
     events = output.read_rows(out / "events")
@@ -307,6 +312,21 @@ def test_a_standalone_cluster_runs_the_job_and_survives_a_lost_worker(cluster, w
     # civicwatch's daemon loaded the models once in each of the two executors, no task loaded them
     assert summary["model_loaders"] == 2 and summary["task_loads"] == 0
     assert summary["max_model_loads_per_process"] == 1
+
+
+def kill_a_worker_mid_job(
+    cluster: Cluster, driver: subprocess.Popen, ui: int, stop: threading.Event
+) -> tuple[str, int]:
+    """SIGKILL a worker whose executor has finished a task and runs another: (the worker, the task's number)."""
+
+    def victim() -> tuple[str, int] | None:
+        if stop.is_set() or driver.poll() is not None:
+            raise AssertionError("the job ended (or the test stopped) before a worker could be lost in the middle")
+        return worker_to_kill(cluster, ui)
+
+    found = wait_for("a worker with a finished task and a running one", victim, 600, 0.2)
+    cluster.kill(found[0])
+    return found
 
 
 def worker_to_kill(cluster: Cluster, ui: int) -> tuple[str, int] | None:
