@@ -17,7 +17,11 @@ A new report (an event the extractor found in one article) joins a stored event 
   within ``WINDOW_DAYS`` (14) days of the other: the undated report's publication date must lie
   within 14 days of the stored event's date range or of the span of its reports' publication
   dates (for a dated report and an undated stored event, the report's date range against that
-  span). An undated report from an article with no publication date never merges. A date without its
+  span). An undated report from an article with no publication date merges only when it is its
+  article's lead act (the act it reports first: its news, ``LEAD_ACT``), the stored event holds a lead act
+  too, and it is the only stored event that fits (the same holds the other way round, for a stored event
+  of such reports only): two articles' news of one kind about one target is one act, while an earlier
+  charge or listing told as background never joins this way. A date without its
   year ("XXXX-04-23": "on April 23") is placed in the years the stored event was reported in (or the year
   before) for that window.
 * an undated report whose sentence reports a dated act of another type (a lawsuit "to liquidate" filed on a
