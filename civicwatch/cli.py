@@ -1550,7 +1550,7 @@ def review_alias_add(
 
     with _review_session(db) as s:
         alias = add_alias(s, entity, _analyst(user), name, language, note)
-        added, relinked = alias.name, entity_history(s, entity)[-1].after["relinked"]
+        added, relinked = alias.name, (entity_history(s, entity)[-1].after or {}).get("relinked", [])
     typer.echo(f"{added!r} is a name of entity {entity}; {_plural(len(relinked), 'stored event')} linked to it again")
 
 
