@@ -342,6 +342,11 @@ def _compare(
             reason += f", {days} days from the reported date"
         return Verdict("contradicted", reason, record, day, days, how)
     record, how = strong[0]
+    return _undecided(record, how, designation, latest)
+
+
+def _undecided(record: RegistryRecord, how: str, designation: bool, latest: dict[str, date | None]) -> Verdict:
+    """The verdict when the entity's own entry gives no decision date for the act reported."""
     if designation:
         return Verdict("not_checked", f"{_describe(record)} gives no inclusion date", record, None, None, how)
     as_of = latest.get(record.register)
@@ -370,11 +375,7 @@ def _compare_undated(event: Event, found: list[tuple[RegistryRecord, str]], late
             reason = f"{_describe(record)}: {verb} on {day.isoformat()}; the report gives no date"
             return Verdict("confirmed", reason, record, day, None, how)
     record, how = strong[0]
-    if designation:
-        return Verdict("not_checked", f"{_describe(record)} gives no inclusion date", record, None, None, how)
-    as_of = latest.get(record.register)
-    reason = f"{_describe(record)} is still listed" + (f" as of {as_of.isoformat()}" if as_of else "")
-    return Verdict("contradicted", reason, record, None, None, how)
+    return _undecided(record, how, designation, latest)
 
 
 def _first_named(names: list[str], record: RegistryRecord) -> int:
