@@ -170,7 +170,8 @@ def _fit(event: Event, report: Report) -> tuple[int, int, int] | None:
     """None when the report cannot be about this event; else how well it fits: (2, 1, 0) when the dates
     agree, (1, dated, -days apart) when one of them is undated (or only assumed from a publication day) and
     they are within the type's window (``civicwatch.core.schema.MERGE_WINDOW_DAYS``); ``dated`` is 1 for a
-    report with a date of its own, which says better than an undated one of its article which act it is."""
+    report with a date of its own, which says better than an undated one of its article which act it is;
+    (0, 0, 0) when one side has no time at all and both are lead acts (``_timeless_lead``)."""
     m = report.mention
     if not acts_agree(event.type, event.subtype, m.type, m.subtype):
         return None
