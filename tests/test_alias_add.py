@@ -184,3 +184,38 @@ def test_adding_a_name_links_events_stored_before_and_removing_it_links_them_bac
         joined = s.scalar(select(Mention.event_id).where(Mention.article_id == later[0].article_id))
         assert joined == 1  # the later report had joined the committee's event of that day
         assert targets == {1: {committee, group}, 2: {group}}  # each name its own entity again
+
+
+def test_remove_form_and_api(named) -> None:
+    with session(named) as s:
+        committee, group = entity_of(s, 1), entity_of(s, 2)
+        add_alias(s, committee, "anna", "Zashchita Group")
+        add_alias(s, committee, "anna", "KZGP")
+        s.commit()
+        assert entity_of(s, 2) == committee
+    client = TestClient(create_app(named.url.render_as_string(hide_password=False)), raise_server_exceptions=False)
+    assert 'action="/entities/' not in client.get(f"/entities/{committee}").text  # no buttons for the public
+    assert log_in(client).status_code == 303
+    page = client.get(f"/entities/{committee}").text
+    assert f'action="/entities/{committee}/aliases/remove"' in page and 'value="Zashchita Group"' in page
+    token = csrf_from(page)
+    form = {"name": "Zashchita Group", "csrf_token": token}
+    assert client.post(f"/entities/{committee}/aliases/remove", data={"name": "KZGP"}).status_code == 403
+    done = client.post(f"/entities/{committee}/aliases/remove", data=form)
+    assert done.status_code == 200 and "Name removed: Zashchita Group. 1 stored event(s) linked again" in done.text
+    again = client.post(f"/entities/{committee}/aliases/remove", data=form)
+    assert "Not removed" in again.text
+    with session(named) as s:
+        assert entity_of(s, 2) == group
+
+    bearer = {"Authorization": f"Bearer {api_token(named)}"}
+    url = f"/api/entities/{committee}/aliases/remove"
+    assert client.post(url, json={"name": "KZGP"}).status_code in (401, 403)
+    answer = client.post(url, json={"name": "KZGP", "note": "a typo"}, headers=bearer)
+    assert answer.status_code == 200
+    body = answer.json()
+    assert "KZGP" not in {a["name"] for a in body["aliases"]}
+    assert [h["action"] for h in body["history"]][-2:] == ["alias.remove", "alias.remove"]
+    assert body["history"][-1]["note"] == "a typo"
+    assert client.post(url, json={"name": "KZGP"}, headers=bearer).status_code == 422
+    assert client.post("/api/entities/99999/aliases/remove", json={"name": "KZGP"}, headers=bearer).status_code == 404
