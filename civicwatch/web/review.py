@@ -205,14 +205,20 @@ def alias_form(
     deps.check_csrf(request, csrf_token)
     user = deps.reviewer(request)
     error = _apply(session, lambda: add_alias(session, entity_id, user, name, language or None, note.strip() or None))
+    done = f"Name added: {' '.join(name.split())}. Later reports that use it name this entity."
+    return _back_to_entity(session, entity_id, error, done, "Not added")
+
+
+def _back_to_entity(session: Session, entity_id: int, error: ReviewError | None, done: str, refused: str) -> Response:
+    """Back to the entity page, flashing what happened (404 for an entity that is not there)."""
     if error is not None and error.field == "entity":
         raise HTTPException(404, str(error))
     response = RedirectResponse(f"/entities/{entity_id}", status_code=303)
     if error is not None:
         session.rollback()
-        flash(response, "error", f"Not added: {error}")
+        flash(response, "error", f"{refused}: {error}")
     else:
-        flash(response, "ok", f"Name added: {' '.join(name.split())}. Later reports that use it name this entity.")
+        flash(response, "ok", done)
     return response
 
 
@@ -230,20 +236,9 @@ def alias_remove_form(
     user = deps.reviewer(request)
     relinked: list[list[int]] = []
     error = _apply(session, lambda: relinked.append(remove_alias(session, entity_id, user, name, note.strip() or None)))
-    if error is not None and error.field == "entity":
-        raise HTTPException(404, str(error))
-    response = RedirectResponse(f"/entities/{entity_id}", status_code=303)
-    if error is not None:
-        session.rollback()
-        flash(response, "error", f"Not removed: {error}")
-    else:
-        moved = len(relinked[0])
-        flash(
-            response,
-            "ok",
-            f"Name removed: {' '.join(name.split())}. {moved} stored event(s) linked again by their names.",
-        )
-    return response
+    moved = len(relinked[0]) if relinked else 0
+    done = f"Name removed: {' '.join(name.split())}. {moved} stored event(s) linked again by their names."
+    return _back_to_entity(session, entity_id, error, done, "Not removed")
 
 
 Value = Annotated[str, Form()]
