@@ -1391,6 +1391,191 @@ if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())
 
 
+# ------------------------------------------------------------------------------ analysts' decisions
+
+review_app = typer.Typer(
+    help="Analysts' decisions from the command line: merge or split events, undo either, add or remove the "
+    "names of an entity. Audited as the web app's are.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(review_app, name="review")
+
+ByOption = Annotated[
+    str | None,
+    typer.Option("--user", metavar="NAME", help="Who decides, for the audit log (default: your login name)."),
+]
+NoteOption = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="Why, for the audit log.")]
+
+
+def _analyst(user: str | None) -> str:
+    import getpass
+
+    try:
+        return user or getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container without a passwd entry)
+        return "command line"
+
+
+@contextmanager
+def _review_session(db: str | None) -> Iterator:
+    """A session on the database, committed at the end; a refused decision or a store problem is one ``error:``
+    line and exit code 1 (nothing is changed)."""
+    from civicwatch.store import ReviewError, connect, session
+
+    err = _stderr()
+    with _store_errors(err):
+        engine = connect(db, create=False)
+        try:
+            with session(engine) as s:
+                yield s
+                s.commit()
+        except ReviewError as exc:
+            err.print(f"error: {exc}")
+            raise typer.Exit(EXIT_FAILED) from exc
+        finally:
+            engine.dispose()
+
+
+def _audit_id(s, action: str, event_id: int) -> int:
+    from sqlalchemy import func, select
+
+    from civicwatch.store.models import AuditLogEntry
+
+    query = select(func.max(AuditLogEntry.id)).where(
+        AuditLogEntry.action == action, AuditLogEntry.object_type == "event", AuditLogEntry.object_id == str(event_id)
+    )
+    return s.scalar(query)
+
+
+EventId = Annotated[int, typer.Argument(metavar="EVENT", help="An event id (`civicwatch events` lists them).")]
+
+
+@review_app.command("merge")
+def review_merge(
+    event: EventId,
+    other: Annotated[int, typer.Argument(metavar="OTHER", help="The event whose reports join EVENT.")],
+    user: ByOption = None,
+    note: NoteOption = None,
+    db: DbOption = None,
+) -> None:
+    """Merge event OTHER into event EVENT: the same act, which ingest did not join.
+
+    OTHER's reports move to EVENT; OTHER is kept, marked merged (its page and
+    its feed entry point to EVENT). Later ingests keep the decision. Refused
+    when one article reports both events (an article reports an act once).
+
+    Example:
+
+        civicwatch review merge 12 15 --note "the same raid, 3 June"
+
+    Exit codes: 0 merged; 1 refused or the database cannot be used.
+    """
+    from civicwatch.store.merges import merge_events
+
+    with _review_session(db) as s:
+        merged = merge_events(s, event, other, _analyst(user), note)
+        audit, sources = _audit_id(s, "merge", event), merged.source_count
+    typer.echo(f"event {other} merged into event {event} ({_plural(sources, 'report')})")
+    _stderr().print(f"undo with: civicwatch review undo {audit}")
+
+
+@review_app.command("split")
+def review_split(
+    event: EventId,
+    article: Annotated[
+        int, typer.Option(metavar="ARTICLE", help="The article whose report leaves EVENT (see `events --format json`).")
+    ],
+    user: ByOption = None,
+    note: NoteOption = None,
+    db: DbOption = None,
+) -> None:
+    """Split one article's report off event EVENT into a new event of its own: a wrong merge.
+
+    Example:
+
+        civicwatch review split 12 --article 40 --note "another court, another day"
+
+    Exit codes: 0 split; 1 refused or the database cannot be used.
+    """
+    from civicwatch.store.merges import split_report
+
+    with _review_session(db) as s:
+        new = split_report(s, event, article, _analyst(user), note)
+        audit, new_id = _audit_id(s, "split", event), new.id
+    typer.echo(f"the report of article {article} is event {new_id} now, split off event {event}")
+    _stderr().print(f"undo with: civicwatch review undo {audit}")
+
+
+@review_app.command("undo")
+def review_undo(
+    audit: Annotated[int, typer.Argument(metavar="AUDIT_ID", help="The audit entry of the merge or split.")],
+    user: ByOption = None,
+    note: NoteOption = None,
+    db: DbOption = None,
+) -> None:
+    """Take back a merge or a split: the reports go back where they were.
+
+    AUDIT_ID is printed by `review merge` and `review split`, and listed in
+    the event's history (its page, or /api/events/ID/history).
+
+    Exit codes: 0 undone; 1 refused (not a merge or split, undone already) or the database cannot be used.
+    """
+    from civicwatch.store.merges import undo
+
+    with _review_session(db) as s:
+        event = undo(s, audit, _analyst(user), note)
+        event_id = event.id
+    typer.echo(f"audit entry {audit} undone (event {event_id})")
+
+
+@review_app.command("alias-add")
+def review_alias_add(
+    entity: Annotated[int, typer.Argument(metavar="ENTITY", help="An entity id (`civicwatch entity NAME`).")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Another name of it, in any language.")],
+    language: Annotated[str | None, typer.Option(metavar="CODE", help="The name's language: en, ru, ...")] = None,
+    user: ByOption = None,
+    note: NoteOption = None,
+    db: DbOption = None,
+) -> None:
+    """Add a name of an entity: later reports using it resolve to the entity, and so do the events stored before.
+
+    Example:
+
+        civicwatch review alias-add 7 "Комитет против пыток" --language ru
+
+    Exit codes: 0 added; 1 refused or the database cannot be used.
+    """
+    from civicwatch.store.review import add_alias, entity_history
+
+    with _review_session(db) as s:
+        alias = add_alias(s, entity, _analyst(user), name, language, note)
+        added, relinked = alias.name, (entity_history(s, entity)[-1].after or {}).get("relinked", [])
+    typer.echo(f"{added!r} is a name of entity {entity}; {_plural(len(relinked), 'stored event')} linked to it again")
+
+
+@review_app.command("alias-remove")
+def review_alias_remove(
+    entity: Annotated[int, typer.Argument(metavar="ENTITY", help="An entity id (`civicwatch entity NAME`).")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="A name an analyst added to it.")],
+    user: ByOption = None,
+    note: NoteOption = None,
+    db: DbOption = None,
+) -> None:
+    """Take back a name an analyst added: the events it linked are linked again by their own names.
+
+    `review alias-add` with the same name restores it (the audit log keeps
+    what it was: its language, who added it).
+
+    Exit codes: 0 removed; 1 not an analyst's name of the entity, or the database cannot be used.
+    """
+    from civicwatch.store.review import remove_alias
+
+    with _review_session(db) as s:
+        relinked = remove_alias(s, entity, _analyst(user), name, note)
+    typer.echo(f"{name!r} removed from entity {entity}; {_plural(len(relinked), 'stored event')} linked again")
+
+
 # ------------------------------------------------------------------------------ the learning loop
 
 models_app = typer.Typer(

@@ -93,3 +93,25 @@ def test_body_mention_beats_boilerplate_evidence() -> None:
     assert len(merged) == 1
     assert merged[0].evidence == "Prosecutors declared Perm Daily undesirable."
     assert merged[0].boilerplate is False
+
+
+def test_the_acts_of_the_first_reporting_sentence_are_the_lead() -> None:
+    banner = _event("undesirable", "Perm Daily", None, "Banner.", boilerplate=True, evidence_start=0)
+    news = _event("undesirable", "Golos", None, "Prosecutors declared Golos undesirable.", evidence_start=40)
+    recalled = _event("foreign_agent", "Golos", "2013", "Golos was labelled in 2013.", evidence_start=90)
+    again = _event("undesirable", "Golos", None, "The group called the move absurd.", evidence_start=140)
+    merged = merge_events([banner, news, recalled, again])
+    lead = {e.subtype: bool(e.extra.get("lead_act")) for e in merged if not e.boilerplate}
+    assert lead == {"undesirable": True, "foreign_agent": False}  # the later report of the lead act keeps it
+
+
+def test_a_restated_headline_hands_the_lead_to_the_body_report() -> None:
+    headline = _event("undesirable", "Golos", None, "Golos declared undesirable", evidence_start=0)
+    headline.extra["headline"] = True
+    other = _event("foreign_agent", "Memorial", None, "Memorial was labelled.", evidence_start=30)
+    body = _event("undesirable", "Memorial", None, "Prosecutors declared Memorial undesirable.", evidence_start=60)
+    merged = merge_events([headline, other, body])
+    assert [(e.subtype, bool(e.extra.get("lead_act"))) for e in merged] == [
+        ("foreign_agent", False),
+        ("undesirable", True),
+    ]

@@ -154,3 +154,40 @@ def test_an_article_shows_the_public_only_its_published_events(site) -> None:
     page = client.get(f"/articles/{article_id}", headers={"accept": "text/html"})
     assert page.status_code == 200 and f"/events/{rejected}" not in page.text
     assert f"/events/{rejected}" in client.get(f"/articles/{article_id}", headers=headers).text
+
+
+def test_the_feed_announces_an_event_merged_into_another(store_engine) -> None:
+    from sqlalchemy import select
+
+    from civicwatch.store.merges import merge_events, undo
+    from civicwatch.store.models import Mention
+    from civicwatch.store.review import event_history
+
+    fill(store_engine)
+    with client_for(store_engine) as client:
+        articles: dict[int, set[int]] = {}
+        with Session(store_engine) as session:
+            for event_id, article_id in session.execute(select(Mention.event_id, Mention.article_id)):
+                articles.setdefault(event_id, set()).add(article_id)
+        kept, gone = next((a, b) for a in articles for b in articles if a < b and not articles[a] & articles[b])
+        before = {e.id: e.updated for e in feedparser.parse(client.get("/feed.atom").text).entries}
+        with Session(store_engine) as session:
+            merge_events(session, kept, gone, "anna", note="one act")
+            session.commit()
+        browse.invalidate_caches()
+        text = client.get("/feed.atom").text
+        parsed = feedparser.parse(text)
+        tag = "tag:civicwatch,2024:event/"
+        assert not parsed.bozo and f"{tag}{gone}" not in [e.id for e in parsed.entries]
+        assert next(e.updated for e in parsed.entries if e.id == f"{tag}{kept}") >= before[f"{tag}{kept}"]
+        [tombstone] = ET.fromstring(text.encode()).findall(TOMBSTONE)
+        assert tombstone.get("ref") == f"{tag}{gone}"
+        assert f"merged into event {kept} ({tag}{kept})" in "".join(tombstone.itertext())
+        assert tombstone.find(f"{ATOM}link").get("href").endswith(f"/events/{kept}")
+        with Session(store_engine) as session:  # undone: the event is back in the feed, without a tombstone
+            undo(session, event_history(session, kept)[-1].id, "anna")
+            session.commit()
+        browse.invalidate_caches()
+        text = client.get("/feed.atom").text
+        assert f"{tag}{gone}" in [e.id for e in feedparser.parse(text).entries]
+        assert ET.fromstring(text.encode()).findall(TOMBSTONE) == []

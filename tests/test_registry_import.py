@@ -103,12 +103,14 @@ def register_events(engine, kind: str | None = None) -> list[tuple[str, str, str
         return sorted(tuple(row) for row in s.execute(query))
 
 
-def news(engine, *items: tuple[str, list[EventIn]], published: str = "2025-08-16") -> None:
+def news(engine, *items: tuple[str, list[EventIn]], published: str | None = "2025-08-16") -> None:
     """Store hand-made news events, one article per item (as tests/test_store.py does)."""
     results = []
     for i, (body, events) in enumerate(items):
         article = ArticleIn(
-            text=f"Headline {i}\n\n{body}", published=date.fromisoformat(published), source=f"/news/{i}.txt"
+            text=f"Headline {i}\n\n{body}",
+            published=date.fromisoformat(published) if published else None,
+            source=f"/news/{i}.txt",
         )
         results.append(FileResult(Path(article.source), article=article, events=events))
     assert all(r.ok for r in ingest_results(engine, results))
@@ -429,6 +431,28 @@ def test_reported_dates_as_ranges(engine, when: str | None, published: str, expe
     news(engine, ("1", [designation(["Revolt Center"], when, evidence="news")]), published=published)
     verdict, _, _, days = verdicts(engine)["news"]
     assert (verdict, days) == expected
+
+
+@pytest.mark.parametrize(
+    ("targets", "published", "expected"),
+    [
+        # an undated report may tell an earlier act: the entity's own entry, included before it, backs it
+        (["Фонд «Свобода слова»"], "2022-03-01", ("confirmed", "6", 266)),
+        (["Фонд «Свобода слова»"], "2021-05-01", ("contradicted", "6", 31)),  # included only after the report
+        (["Memorial"], "2016-01-01", ("absent", None, None)),  # a namesake of the family is not this entity
+        # no date and no publication date: the entity's own entry, whenever decided; the first-named target's
+        (["Фонд «Свобода слова»", "«Револьт-Центр»"], None, ("confirmed", "6", None)),
+        (["«Револьт-Центр»", "Фонд «Свобода слова»"], None, ("confirmed", "2", None)),
+        (["Memorial"], None, ("absent", None, None)),
+    ],
+)
+def test_undated_reports_are_backed_by_the_entitys_own_earlier_entry(
+    engine, targets: list[str], published: str | None, expected: tuple
+) -> None:
+    import_snapshot(engine, AGENTS, "a" * 64)
+    news(engine, ("1", [designation(targets, None, evidence="news")]), published=published)
+    verdict, _, entry_id, days = verdicts(engine)["news"]
+    assert (verdict, entry_id, days) == expected
 
 
 def test_news_never_merges_into_a_register_event(engine) -> None:

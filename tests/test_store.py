@@ -15,7 +15,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, func, inspect, select, text
 
-from civicwatch.core.schema import acts_agree, merge_window
+from civicwatch.core.schema import LEAD_ACT, acts_agree, merge_window
 from civicwatch.model import Article as ArticleIn
 from civicwatch.model import Event as EventIn
 from civicwatch.pipeline import FileResult
@@ -431,6 +431,37 @@ def test_an_undated_report_without_publication_date_stays_apart(engine) -> None:
         (art("b", None, name="b.txt"), [ev("sanction", "fine", ["Golos"])]),
     )
     assert len(stored_events(engine)) == 2
+
+
+def lead(type_: str, subtype: str, targets: list[str], when: str | None = None, **fields) -> EventIn:
+    """An article's lead act (the extractor's ``LEAD_ACT``: the act it reports first)."""
+    return ev(type_, subtype, targets, when, extra={LEAD_ACT: True}, **fields)
+
+
+def test_an_undated_lead_act_without_publication_date_joins_the_one_stored_lead_act(engine) -> None:
+    store(
+        engine,
+        (art("a", "2022-05-16", name="a.txt"), [lead("prosecution", "conviction", ["Golos"], "2022-05-16")]),
+        (art("b", None, name="b.txt"), [lead("prosecution", "conviction", ["Golos"])]),
+        (art("c", None, name="c.txt"), [ev("prosecution", "conviction", ["Golos"])]),  # told as background: apart
+    )
+    assert [e.source_count for e in stored_events(engine)] == [2, 1]
+    with session(engine) as s:
+        [merged] = [e for e in list_events(s, EventQuery()) if e.sources == 2]
+    assert "no publication date" in merged.mentions[1].merged_because["dates"]
+
+
+def test_a_timeless_lead_act_joins_nothing_when_two_stored_acts_fit_or_the_other_is_background(engine) -> None:
+    store(
+        engine,
+        (art("a", "2019-08-09", name="a.txt"), [lead("prosecution", "criminal_case", ["Golos"], "2019-08-09")]),
+        (art("b", "2020-03-01", name="b.txt"), [lead("prosecution", "criminal_case", ["Golos"], "2020-03-01")]),
+        (art("c", None, name="c.txt"), [lead("prosecution", "criminal_case", ["Golos"])]),  # which one? neither
+        (art("d", None, name="d.txt"), [lead("sanction", "fine", ["Golos"])]),
+        (art("e", "2014-12-25", name="e.txt"), [ev("sanction", "fine", ["Golos"], "2014-12-25")]),  # recalled
+        (art("f", "2021-06-01", name="f.txt"), [lead("sanction", "fine", ["Golos"], "2021-06-01")]),  # news: joins d
+    )
+    assert [e.source_count for e in stored_events(engine)] == [1, 1, 1, 2, 1]
 
 
 @pytest.mark.parametrize(

@@ -61,6 +61,9 @@ MERGE_WINDOW_DAYS: dict[str, int] = {
     "reaction": 7,
 }
 WINDOW_DAYS = max(MERGE_WINDOW_DAYS.values())
+# An event's ``extra`` flag: the act its article reports first (in its headline or its first reporting
+# sentence): the article's news, not background told further down.
+LEAD_ACT = "lead_act"
 
 # What an analyst may change on a stored event (civicwatch.store.review).
 EDITABLE_FIELDS = ("type", "subtype", "status", "date", "actor", "targets", "location", "country")

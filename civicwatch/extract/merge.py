@@ -11,12 +11,14 @@ import re
 from functools import lru_cache
 
 from civicwatch.core.dates import dates_agree
+from civicwatch.core.schema import LEAD_ACT
 from civicwatch.core.schema import subtypes_agree as _subtypes_agree
 from civicwatch.model import Event
 from civicwatch.resolve.identity import name_keys
 
 
 def merge_events(events: list[Event]) -> list[Event]:
+    mark_lead(events)
     merged: list[Event] = []
     for event in events:
         for kept in merged:
@@ -117,9 +119,27 @@ def actors_overlap(a: str, b: str) -> bool:
 
 
 def drop_restated_headlines(events: list[Event]) -> list[Event]:
-    """A headline restates the lead: its event goes when the body reports one of that kind."""
+    """A headline restates the lead: its event goes when the body reports one of that kind, and the first
+    body event of that kind takes its place as the article's lead act (``LEAD_ACT``)."""
     body = {(e.type, e.subtype) for e in events if not e.extra.get("headline")}
+    lead = {(e.type, e.subtype) for e in events if e.extra.get("headline") and e.extra.get(LEAD_ACT)} & body
+    for event in events:
+        if not event.extra.get("headline") and (event.type, event.subtype) in lead:
+            event.extra[LEAD_ACT] = True
+            lead.discard((event.type, event.subtype))
     return [e for e in events if not e.extra.get("headline") or (e.type, e.subtype) not in body]
+
+
+def mark_lead(events: list[Event]) -> None:
+    """Mark the acts of the article's first reporting sentence (its headline, else its first sentence that
+    reports an act, boilerplate apart) as its lead acts: news articles tell their news first."""
+    reported = [e for e in events if not e.boilerplate and e.evidence_start is not None]
+    if not reported:
+        return
+    first = min(e.evidence_start for e in reported)
+    for event in reported:
+        if event.evidence_start == first:
+            event.extra[LEAD_ACT] = True
 
 
 def _precision(date: str | None) -> int:
@@ -141,6 +161,8 @@ def _stated(event: Event) -> str | None:
 
 
 def _absorb(kept: Event, new: Event) -> None:
+    if new.extra.get(LEAD_ACT):
+        kept.extra[LEAD_ACT] = True  # the lead sentence and a later one report one act
     if _stated(new) and (not _stated(kept) or _precision(new.date) > _precision(kept.date)):
         kept.date = new.date
         kept.extra.pop("date_source", None)

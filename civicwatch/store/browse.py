@@ -26,7 +26,7 @@ import functools
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Generic, TypeVar
 
 from sqlalchemy import and_, func, null, or_, select
@@ -316,26 +316,39 @@ def iter_events(session: Session, query: EventQuery, batch: int = 1000) -> Itera
 
 @dataclass
 class Withdrawn:
-    """An event an analyst rejected after it may have been published (a feed's tombstone)."""
+    """An event an analyst rejected, or merged into another, after it may have been published (a feed's
+    tombstone)."""
 
     id: int
-    rejected_at: datetime | None
+    rejected_at: datetime | None  # when it was rejected or merged away
     note: str  # what it was: type/subtype and targets
+    merged_into: int | None = None  # the event it was merged into (``civicwatch.store.merges``)
 
 
 def withdrawn_events(session: Session, query: EventQuery, limit: int = DEFAULT_LIMIT) -> list[Withdrawn]:
-    """The rejected events matching the query's other filters, most recently rejected first."""
-    rejected = replace(query, review_state="rejected", cursor=None, offset=0)
-    statement = (
-        select(Event.id, Event.reviewed_at, Event.type, Event.subtype, Event.targets)
-        .where(*conditions(session, rejected))
-        .order_by(Event.reviewed_at.desc().nulls_last(), Event.id.desc())
-        .limit(max(1, min(limit, MAX_LIMIT)))
-    )
-    return [
-        Withdrawn(i, at, f"{t}/{st}: {'; '.join(targets or []) or 'unnamed target'}")
-        for i, at, t, st, targets in session.execute(statement)
-    ]
+    """The rejected events matching the query's other filters, and those merged into another event (which
+    keep no entity links, so a filter by entity leaves them out), most recently withdrawn first."""
+    size = max(1, min(limit, MAX_LIMIT))
+    found: list[Withdrawn] = []
+    for state in ("rejected", "merged"):
+        gone = replace(query, review_state=state, cursor=None, offset=0)
+        statement = (
+            select(Event.id, Event.reviewed_at, Event.type, Event.subtype, Event.targets, Event.merged_into)
+            .where(*conditions(session, gone))
+            .order_by(Event.reviewed_at.desc().nulls_last(), Event.id.desc())
+            .limit(size)
+        )
+        found += [
+            Withdrawn(i, at, f"{t}/{st}: {'; '.join(targets or []) or 'unnamed target'}", into)
+            for i, at, t, st, targets, into in session.execute(statement)
+        ]
+    oldest = datetime.min.replace(tzinfo=UTC)
+    found.sort(key=lambda w: (_aware(w.rejected_at) if w.rejected_at else oldest, w.id), reverse=True)
+    return found[:size]
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def event_rows(session: Session, ids: list[int]) -> list[EventRow]:

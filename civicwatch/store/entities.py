@@ -45,7 +45,7 @@ class EntityResolver:
             for name in [*event.targets, event.actor]:
                 if name:
                     self.table.add(name)
-        names = {name for event in events for name, _, _ in _named(event)}
+        names = {name for event in events for name, _, _ in named(event)}
         keys = {key for key in map(self.table.key, names) if key}
         laws = [event for event in events if event.type == "law"]
         found = [(law_key([*e.targets, e.evidence], e.country, _year(e.date)), e.country) for e in laws]
@@ -89,7 +89,7 @@ class EntityResolver:
     def links(self, event: EventIn) -> list[tuple[Entity, str]]:
         """(entity, role) for each target, actor and location of the event that has a key."""
         out: list[tuple[Entity, str]] = []
-        for name, role, kind in _named(event):
+        for name, role, kind in named(event):
             entity = self.entity(name, kind)
             if entity is not None and (entity, role) not in out:
                 out.append((entity, role))
@@ -187,7 +187,7 @@ def _year(edtf: str | None) -> int | None:
     return int(edtf[:4]) if edtf and edtf[:4].isdigit() else None
 
 
-def _named(event: EventIn) -> list[tuple[str, str, str | None]]:
+def named(event: EventIn) -> list[tuple[str, str, str | None]]:
     """(name, role, kind if the role decides it) for the targets, actor and location of an event."""
     target_kind = "law" if event.type == "law" else None
     named = [(part, "target", target_kind) for target in event.targets for part in split_list(target)]

@@ -38,7 +38,10 @@ Verdicts (``WINDOW_DAYS`` = 7):
 * ``confirmed``: a matching entry's decision date lies in the reported range widened by 7 days on each
   side (publication lag and time zones; the Minjust order date and the Prosecutor General's decision
   date can be a day or two apart); a month agrees with any day in it. An entry that only shares the name
-  family's key confirms a report dated to the month or closer, not one dated to a year;
+  family's key confirms a report dated to the month or closer, not one dated to a year. An undated report
+  may tell an earlier act as background ("the label applied to the outlet in November"): the entity's own
+  entry (a strong match: INN, OGRN or full name) decided at any time before its report confirms it, and
+  so it does, whenever decided, for a report with neither a date nor a publication date;
 * ``contradicted``: the register lists the entity (a match by INN, OGRN or the same full name), but no
   decision date is within the window: the dates are further apart, the entry was excluded before the
   reported designation, or (for a reported delisting) the register still lists the entity;
@@ -47,7 +50,8 @@ Verdicts (``WINDOW_DAYS`` = 7):
   legal entities of that name family, and a far date says it may be another of them, not that the
   report is wrong (a near date confirms: the family and the date agree);
 * ``not_checked``: no register covers the event, none was imported, every covering snapshot predates
-  the reported date (it cannot know yet), or the event has no date and no publication date.
+  the reported date (it cannot know yet), or the event has no date and no publication date and only its
+  own entry, with no decision date, matches.
 
 The verdict is stored in ``registry_checks`` with the matched entry (the closest in time), its decision
 date and the days between. ``check_events`` runs after every ``registry import`` (over all news events)
@@ -261,9 +265,7 @@ def judge(session: Session, event: Event, latest: dict[str, date | None]) -> Ver
     if not imported:
         return Verdict("not_checked", f"no snapshot of {' or '.join(covering)} imported")
     span = reported_range(event)
-    if span is None:
-        return Verdict("not_checked", "the event has no date and no publication date")
-    judging = [r for r in imported if (as_of := latest[r]) is None or as_of >= span[0]]
+    judging = [r for r in imported if (as_of := latest[r]) is None or span is None or as_of >= span[0]]
     if not judging:
         newest = ", ".join(f"{r} as of {latest[r]}" for r in imported)
         return Verdict("not_checked", f"the register snapshots ({newest}) predate the reported date")
@@ -272,7 +274,10 @@ def judge(session: Session, event: Event, latest: dict[str, date | None]) -> Ver
         return Verdict("not_checked", f"no register here covers {where}, and no entry of the others matches")
     if not found:
         return Verdict("absent", f"no entry of {' or '.join(judging)} matches {'; '.join(event.targets)}")
-    verdict = _compare(event, span, found, latest)
+    if span is None:
+        verdict = _compare_undated(event, found, latest)
+    else:
+        verdict = _compare(event, span, found, latest)
     if verdict.verdict != "confirmed" and not _country_has_register(event):
         return Verdict("not_checked", f"no register here covers {where}; {verdict.reason}")
     return verdict
@@ -301,9 +306,6 @@ def _compare(
         days, _, record, how, day = min((gap(d), r.id, r, h, d) for r, h, d in candidates)
         return days, record, how, day
 
-    def describe(record: RegistryRecord) -> str:
-        return f"{record.register} entry {record.entry_id} ({record.name})"
-
     verb = "included" if designation else "excluded"
     dated = [(record, how, day) for record, how in found if (day := decided(record)) is not None]
     # a name family's entry confirms only a report dated to the month: within a year, one of its many
@@ -312,7 +314,15 @@ def _compare(
     within = [item for item in dated if start - window <= item[2] <= end + window and (precise or item[1] in STRONG)]
     if within:
         days, record, how, day = nearest(within)
-        return Verdict("confirmed", f"{describe(record)}: {verb} on {day.isoformat()}", record, day, days, how)
+        return Verdict("confirmed", f"{_describe(record)}: {verb} on {day.isoformat()}", record, day, days, how)
+    if event.date is None or date_range(event.date) is None:
+        # an undated report may tell an earlier act as background ("designated in November"): this entity's
+        # own entry dated before the report backs it
+        earlier = [item for item in dated if item[1] in STRONG and item[2] <= end + window]
+        if earlier:
+            days, record, how, day = nearest(earlier)
+            reason = f"{_describe(record)}: {verb} on {day.isoformat()}, before the undated report"
+            return Verdict("confirmed", reason, record, day, days, how)
     strong = [(record, how) for record, how in found if how in STRONG]
     if not strong:  # only namesakes of the same name family (a shared quoted or reduced key): no contradiction
         if dated:
@@ -320,23 +330,57 @@ def _compare(
             when = f"{verb} on {day.isoformat()}"
         else:
             record, when = found[0][0], "undated"
-        reason = f"no entry of the register is this entity; {describe(record)}, which shares its name, was {when}"
+        reason = f"no entry of the register is this entity; {_describe(record)}, which shares its name, was {when}"
         return Verdict("absent", reason)
     strong_dated = [item for item in dated if item[1] in STRONG]
     if strong_dated:
         days, record, how, day = nearest(strong_dated)
-        reason = f"{describe(record)}: {verb} on {day.isoformat()}"
+        reason = f"{_describe(record)}: {verb} on {day.isoformat()}"
         if designation and record.date_out is not None and record.date_out < start:
             reason += f", excluded on {record.date_out.isoformat()}, before the reported designation"
         else:
             reason += f", {days} days from the reported date"
         return Verdict("contradicted", reason, record, day, days, how)
     record, how = strong[0]
+    return _undecided(record, how, designation, latest)
+
+
+def _undecided(record: RegistryRecord, how: str, designation: bool, latest: dict[str, date | None]) -> Verdict:
+    """The verdict when the entity's own entry gives no decision date for the act reported."""
     if designation:
-        return Verdict("not_checked", f"{describe(record)} gives no inclusion date", record, None, None, how)
+        return Verdict("not_checked", f"{_describe(record)} gives no inclusion date", record, None, None, how)
     as_of = latest.get(record.register)
-    reason = f"{describe(record)} is still listed" + (f" as of {as_of.isoformat()}" if as_of else "")
+    reason = f"{_describe(record)} is still listed" + (f" as of {as_of.isoformat()}" if as_of else "")
     return Verdict("contradicted", reason, record, None, None, how)
+
+
+def _describe(record: RegistryRecord) -> str:
+    return f"{record.register} entry {record.entry_id} ({record.name})"
+
+
+def _compare_undated(event: Event, found: list[tuple[RegistryRecord, str]], latest: dict[str, date | None]) -> Verdict:
+    """A report with no date and no publication date: only this entity's own entry (a strong match) can
+    back it, whenever it was decided; a namesake says nothing. With several targets listed, the entry of
+    the first-named one is cited."""
+    designation = event.type == "designation"
+    strong = [(record, how) for record, how in found if how in STRONG]
+    if not strong:
+        return Verdict("absent", f"no entry of the register is this entity; {_describe(found[0][0])} shares its name")
+    names = target_names(event)
+    strong.sort(key=lambda item: (_first_named(names, item[0]), item[0].id))
+    verb = "included" if designation else "excluded"
+    for record, how in strong:
+        day = record.date_in if designation else record.date_out
+        if day is not None:
+            reason = f"{_describe(record)}: {verb} on {day.isoformat()}; the report gives no date"
+            return Verdict("confirmed", reason, record, day, None, how)
+    record, how = strong[0]
+    return _undecided(record, how, designation, latest)
+
+
+def _first_named(names: list[str], record: RegistryRecord) -> int:
+    """The place of the first target name that names the entry (after every name when a number matched)."""
+    return next((i for i, name in enumerate(names) if name_match([name], record)), len(names))
 
 
 # ------------------------------------------------------------------------------------------ matching

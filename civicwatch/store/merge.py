@@ -17,7 +17,11 @@ A new report (an event the extractor found in one article) joins a stored event 
   within ``WINDOW_DAYS`` (14) days of the other: the undated report's publication date must lie
   within 14 days of the stored event's date range or of the span of its reports' publication
   dates (for a dated report and an undated stored event, the report's date range against that
-  span). An undated report from an article with no publication date never merges. A date without its
+  span). An undated report from an article with no publication date merges only when it is its
+  article's lead act (the act it reports first: its news, ``LEAD_ACT``), the stored event holds a lead act
+  too, and it is the only stored event that fits (the same holds the other way round, for a stored event
+  of such reports only): two articles' news of one kind about one target is one act, while an earlier
+  charge or listing told as background never joins this way. A date without its
   year ("XXXX-04-23": "on April 23") is placed in the years the stored event was reported in (or the year
   before) for that window.
 * an undated report whose sentence reports a dated act of another type (a lawsuit "to liquidate" filed on a
@@ -45,7 +49,7 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from civicwatch.core.dates import date_precision, date_range, dates_agree, precision
-from civicwatch.core.schema import WINDOW_DAYS, acts_agree, compatible_acts, field_values, merge_window
+from civicwatch.core.schema import LEAD_ACT, WINDOW_DAYS, acts_agree, compatible_acts, field_values, merge_window
 from civicwatch.resolve import canonical_key, entity_key, resolved_strength
 from civicwatch.store.models import Event, EventEntity, Mention, RegistryEventSource
 
@@ -73,11 +77,15 @@ def assign(session: Session, reports: list[Report], article_id: int) -> list[Eve
     targets = _stored_targets(session, reports, article_id)
     options = []
     for i, report in enumerate(reports):
+        fitting = []
         for event, entity_ids in targets.items():
             shared = len(entity_ids & report.target_ids)
             fit = _fit(event, report) if shared else None
             if fit is not None:
-                options.append(((*fit, shared, event.source_count, -event.id), -i, event))
+                fitting.append(((*fit, shared, event.source_count, -event.id), -i, event))
+        if len(fitting) > 1:  # a timeless fit holds only when it is the one candidate (see _timeless_lead)
+            fitting = [option for option in fitting if option[0][0] > 0]
+        options.extend(fitting)
     options.sort(key=lambda option: option[:2], reverse=True)
     chosen: list[Event | None] = [None] * len(reports)
     taken: set[int] = set()
@@ -142,7 +150,7 @@ def _wanted(report: Report):
     own_date, published = _report_date(report)
     if own_date is None:
         if published is None:
-            return None
+            return same_kind if _lead(m) else None  # see _timeless_lead
         day = published
         near_date = and_(Event.date_start <= day + window, Event.date_end >= day - window)
         near_reports = and_(Event.first_published <= day + window, Event.last_published >= day - window)
@@ -154,14 +162,16 @@ def _wanted(report: Report):
     overlapping = and_(Event.date_start <= end, Event.date_end >= start)
     year_unknown = and_(Event.date.is_not(None), Event.date_start.is_(None))
     reported_near = and_(Event.first_published <= end + window, Event.last_published >= start - window)
-    return and_(same_kind, or_(overlapping, year_unknown, reported_near))
+    timeless = and_(Event.date.is_(None), Event.first_published.is_(None))
+    return and_(same_kind, or_(overlapping, year_unknown, reported_near, timeless))
 
 
 def _fit(event: Event, report: Report) -> tuple[int, int, int] | None:
     """None when the report cannot be about this event; else how well it fits: (2, 1, 0) when the dates
     agree, (1, dated, -days apart) when one of them is undated (or only assumed from a publication day) and
     they are within the type's window (``civicwatch.core.schema.MERGE_WINDOW_DAYS``); ``dated`` is 1 for a
-    report with a date of its own, which says better than an undated one of its article which act it is."""
+    report with a date of its own, which says better than an undated one of its article which act it is;
+    (0, 0, 0) when one side has no time at all and both are lead acts (``_timeless_lead``)."""
     m = report.mention
     if not acts_agree(event.type, event.subtype, m.type, m.subtype):
         return None
@@ -176,7 +186,28 @@ def _fit(event: Event, report: Report) -> tuple[int, int, int] | None:
     if _beside_a_dated_act(m) or (stored_date is None and all(_beside_a_dated_act(s) for s in event.mentions)):
         return None
     apart = _days_apart(event, stored_date, own_date, published)
-    return (1, int(own_date is not None), -apart[1]) if apart is not None and apart[0] <= merge_window(m.type) else None
+    if apart is None:
+        return (0, 0, 0) if _timeless_lead(event, report, stored_date, own_date, published) else None
+    return (1, int(own_date is not None), -apart[1]) if apart[0] <= merge_window(m.type) else None
+
+
+def _lead(mention: Mention) -> bool:
+    """Whether the report is of its article's lead act (the extractor's ``LEAD_ACT``: its news)."""
+    return bool((mention.extra or {}).get(LEAD_ACT))
+
+
+def _timeless_lead(
+    event: Event, report: Report, stored_date: str | None, own_date: str | None, published: date | None
+) -> bool:
+    """Whether one side has neither a date nor a publication date, and both sides are their articles' lead
+    acts (``LEAD_ACT``): two articles' news of one kind about one target is one act, whatever the missing
+    date. It holds only when the other side is the one stored event that fits (``assign``); background
+    acts (an earlier charge of the same person, a listing recalled years later) never join this way."""
+    timeless_report = own_date is None and published is None
+    timeless_event = stored_date is None and event.first_published is None and event.last_published is None
+    if not (timeless_report or timeless_event):
+        return False
+    return _lead(report.mention) and any(_lead(m) for m in event.mentions)
 
 
 BESIDE = "undated_beside"  # Mention.extra: the type of the dated act its sentence reports (ingest.add_reports)
@@ -197,6 +228,10 @@ def explain(event: Event, report: Report, shared: list[str]) -> dict:
     stored_date = _event_date(event)
     if own_date and stored_date:
         dates = f"{own_date} agrees with {stored_date}"
+    elif _days_apart(event, stored_date, own_date, published) is None:
+        dates = (
+            "one side has no date and no publication date: its article's lead act, and the only stored event that fits"
+        )
     else:
         apart = _days_apart(event, stored_date, own_date, published)
         days = apart[0] if apart else None

@@ -49,7 +49,7 @@ from civicwatch.store.models import (
     RegistryEventSource,
     User,
 )
-from civicwatch.store.review import ReviewError, record_audit
+from civicwatch.store.review import ReviewError, _now, record_audit
 
 UNDOABLE = {"merge": "undo-merge", "split": "undo-split"}
 _ROLE_FIELDS = {"target": "targets", "actor": "actor", "location": "location"}
@@ -110,6 +110,7 @@ def merge_events(
     other.review_state = "merged"
     other.merged_into = event_id
     other.source_count = 0
+    other.reviewed_at, other.reviewed_by = _now(), username  # when it left the listings (a feed's tombstone)
     session.execute(delete(RegistryCheck).where(RegistryCheck.event_id == other_id))
     session.flush()
     _rebuild(session, event)
@@ -230,6 +231,7 @@ def undo(
         _relink(session, new)
     else:  # nothing else reports it: it was only the split-off report, now back where it was
         new.review_state, new.merged_into, new.source_count = "merged", event.id, 0
+        new.reviewed_at, new.reviewed_by = _now(), _username(session, user)
         session.execute(delete(EventEntity).where(EventEntity.event_id == new_id))
         session.execute(delete(RegistryCheck).where(RegistryCheck.event_id == new_id))
     _relink(session, event)

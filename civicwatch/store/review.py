@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from civicwatch.core.dates import date_range, is_valid_edtf
@@ -30,6 +30,7 @@ from civicwatch.core.text import strip_controls
 from civicwatch.model import Event as EventIn
 from civicwatch.resolve import entity_key
 from civicwatch.store.entities import EntityResolver
+from civicwatch.store.entities import named as _named_in
 from civicwatch.store.link import check_events
 from civicwatch.store.models import Alias, Article, AuditLogEntry, Entity, Event, EventEntity, User
 
@@ -304,9 +305,103 @@ def add_alias(
     alias.language = code or alias.language
     alias.added_by = username or "command line"
     session.flush()
-    after = {"name": clean, "language": alias.language, "key": alias.key}
+    relinked = relink_name(session, folded, alias.key, entity_id)
+    after = {"name": clean, "language": alias.language, "key": alias.key, "relinked": relinked}
     record_audit(session, user, "alias.add", "entity", entity_id, None, after, note)
     return alias
+
+
+def remove_alias(
+    session: Session, entity_id: int, user: User | str | None, name: str, note: str | None = None
+) -> list[int]:
+    """Take back a name an analyst added to an entity: later reports that use it resolve as they would have
+    without it, and the events stored since that it linked to the entity are linked again by their names.
+    The alias row stays when reports used the name (it is then one of the entity's names as seen, no longer
+    the analyst's); otherwise it is deleted. Audited ("alias.remove", with what the alias was: adding the
+    name again restores it). Returns the ids of the events linked again."""
+    if session.get(Entity, entity_id) is None:
+        raise ReviewError(f"there is no entity {entity_id}", field="entity")
+    folded = " ".join((_name("name", name) or "").casefold().split())
+    alias = session.scalars(
+        select(Alias).where(Alias.entity_id == entity_id, Alias.name_folded == folded, Alias.added_by.is_not(None))
+    ).first()
+    if alias is None:
+        raise ReviewError(f"{name.strip()!r} is not an analyst's name of entity {entity_id}", field="name")
+    before = {
+        "name": alias.name,
+        "language": alias.language,
+        "key": alias.key,
+        "added_by": alias.added_by,
+        "seen": alias.seen,
+    }
+    key = alias.key
+    if alias.seen:
+        alias.added_by = None
+    else:
+        session.delete(alias)
+    session.flush()
+    relinked = relink_name(session, folded, key, entity_id)
+    record_audit(session, user, "alias.remove", "entity", entity_id, before, {"relinked": relinked}, note)
+    return relinked
+
+
+def relink_name(session: Session, folded: str, key: str | None, entity_id: int) -> list[int]:
+    """Link again, by their names, the stored events that name ``folded`` (or a name of the same key) after
+    an analyst's name of entity ``entity_id`` was added or removed: those linked to that entity or to one
+    known by the name. In each role that holds the name, the entities the role's
+    names resolve to now (an analyst's name first, as for a new report) replace the old links; a law
+    event's link to its act is kept. Their registers' verdicts are checked again. Returns their ids."""
+    holders = select(Alias.entity_id).where(
+        or_(Alias.name_folded == folded, Alias.key == key) if key else (Alias.name_folded == folded)
+    )
+    linked = select(EventEntity.event_id).where(
+        or_(EventEntity.entity_id.in_(holders), EventEntity.entity_id == entity_id)
+    )
+    events = list(
+        session.scalars(select(Event).where(Event.id.in_(linked), Event.merged_into.is_(None)).order_by(Event.id))
+    )
+    changed: list[Event] = []
+    for event in events:
+        if _relink_roles(session, event, folded, key):
+            changed.append(event)
+    session.flush()
+    check_events(session, changed)
+    return [event.id for event in changed]
+
+
+def _relink_roles(session: Session, event: Event, folded: str, key: str | None) -> bool:
+    language = session.scalar(select(Article.language).where(Article.id == event.evidence_article_id))
+    described = EventIn(
+        **field_values(event, ("type", "subtype", "status", "targets", "actor", "location", "evidence"))
+    )
+    named = _named_in(described)
+    roles = {
+        role
+        for name, role, _ in named
+        if " ".join(name.casefold().split()) == folded or (key and entity_key(name) == key)
+    }
+    if not roles:
+        return False
+    resolver = EntityResolver(session, language, [described], record_aliases=False)
+    wanted: set[tuple[int, str]] = set()
+    for name, role, kind in named:
+        if role in roles and (entity := resolver.entity(name, kind)) is not None:
+            session.flush()  # a name that now stands for no stored entity gets one
+            wanted.add((entity.id, role))
+    current = session.execute(
+        select(EventEntity, Entity.kind)
+        .join(Entity, Entity.id == EventEntity.entity_id)
+        .where(EventEntity.event_id == event.id, EventEntity.role.in_(roles))
+    ).all()
+    have = {(link.entity_id, link.role) for link, _ in current}
+    for link, kind in current:
+        if (link.entity_id, link.role) not in wanted and kind != "law":
+            session.delete(link)
+    for entity_id, role in sorted(wanted - have):
+        session.add(EventEntity(event_id=event.id, entity_id=entity_id, role=role))
+    session.flush()
+    session.expire(event, ["entity_links"])
+    return wanted != have
 
 
 def entity_history(session: Session, entity_id: int) -> list[AuditEntry]:

@@ -7,7 +7,9 @@ Ids are ``tag:`` URIs (RFC 4151), not page URLs, so an entry keeps its id when t
 reached under another name: ``tag:civicwatch,2024:event/12`` (the part before the last colon is set per
 instance with ``CIVICWATCH_FEED_TAG``). An event an analyst rejects leaves the feed's entries and appears,
 most recently rejected first, as an RFC 6721 tombstone (``<at:deleted-entry ref="ENTRY ID" when="...">``),
-so a reader that showed it can withdraw it.
+so a reader that showed it can withdraw it. So does an event an analyst merged into another (the same act
+reported twice): its tombstone's comment names the entry that carries the act now, with a link to its page,
+and that entry's ``updated`` moves to the merge, so a reader sees it again with its new sources.
 """
 
 from __future__ import annotations
@@ -113,7 +115,14 @@ def feed_xml(
         attributes = {"ref": entry_id(tag, gone.id), "when": _timestamp(gone.rejected_at)}
         tombstone = ET.SubElement(feed, f"{{{TOMBSTONES_NS}}}deleted-entry", attributes)
         comment = ET.SubElement(tombstone, f"{{{TOMBSTONES_NS}}}comment")
-        comment.text = _xml_text(f"withdrawn: an analyst rejected this event ({gone.note})")
+        if gone.merged_into is None:
+            comment.text = _xml_text(f"withdrawn: an analyst rejected this event ({gone.note})")
+        else:  # the same act as another entry: a reader can follow it there
+            comment.text = _xml_text(
+                f"merged into event {gone.merged_into} ({entry_id(tag, gone.merged_into)}): an analyst found "
+                f"it reports the same act ({gone.note})"
+            )
+            _sub(tombstone, "link", rel="alternate", type="text/html", href=f"{site_url}events/{gone.merged_into}")
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 
 

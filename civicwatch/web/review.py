@@ -30,7 +30,15 @@ from sqlalchemy.orm import Session
 from civicwatch.core.schema import EDITABLE_FIELDS
 from civicwatch.store import browse
 from civicwatch.store.merges import merge_events, split_report, undo
-from civicwatch.store.review import ReviewError, add_alias, edit_event, entity_history, event_history, review_event
+from civicwatch.store.review import (
+    ReviewError,
+    add_alias,
+    edit_event,
+    entity_history,
+    event_history,
+    remove_alias,
+    review_event,
+)
 from civicwatch.web import deps
 from civicwatch.web.api import HistoryModel, model_of
 from civicwatch.web.deps import COUNTRY_PATTERN, DbSession, EventStatus, EventSubtype, EventType, Id, Name
@@ -197,15 +205,40 @@ def alias_form(
     deps.check_csrf(request, csrf_token)
     user = deps.reviewer(request)
     error = _apply(session, lambda: add_alias(session, entity_id, user, name, language or None, note.strip() or None))
+    done = f"Name added: {' '.join(name.split())}. Later reports that use it name this entity."
+    return _back_to_entity(session, entity_id, error, done, "Not added")
+
+
+def _back_to_entity(session: Session, entity_id: int, error: ReviewError | None, done: str, refused: str) -> Response:
+    """Back to the entity page, flashing what happened (404 for an entity that is not there)."""
     if error is not None and error.field == "entity":
         raise HTTPException(404, str(error))
     response = RedirectResponse(f"/entities/{entity_id}", status_code=303)
     if error is not None:
         session.rollback()
-        flash(response, "error", f"Not added: {error}")
+        flash(response, "error", f"{refused}: {error}")
     else:
-        flash(response, "ok", f"Name added: {' '.join(name.split())}. Later reports that use it name this entity.")
+        flash(response, "ok", done)
     return response
+
+
+@router.post("/entities/{entity_id}/aliases/remove", include_in_schema=False)
+def alias_remove_form(
+    entity_id: Id,
+    request: Request,
+    session: DbSession,
+    name: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str | None, Form()] = None,
+) -> Response:
+    """The entity page's "remove" button by an analyst's name: back to the entity page with what happened."""
+    deps.check_csrf(request, csrf_token)
+    user = deps.reviewer(request)
+    relinked: list[list[int]] = []
+    error = _apply(session, lambda: relinked.append(remove_alias(session, entity_id, user, name, note.strip() or None)))
+    moved = len(relinked[0]) if relinked else 0
+    done = f"Name removed: {' '.join(name.split())}. {moved} stored event(s) linked again by their names."
+    return _back_to_entity(session, entity_id, error, done, "Not removed")
 
 
 Value = Annotated[str, Form()]
@@ -425,6 +458,33 @@ def alias_api(entity_id: Id, request: Request, session: DbSession, body: Annotat
     error = _apply(session, lambda: add_alias(session, entity_id, user, body.name, body.language, body.note))
     if error is not None:
         raise HTTPException(404 if error.field == "entity" else 422, str(error)) from error
+    return _aliases_answer(session, entity_id)
+
+
+class AliasRemoval(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=500)
+    note: str | None = Field(None, max_length=2000)
+
+
+@router.post(
+    "/api/entities/{entity_id}/aliases/remove", summary="Remove an analyst's name of an entity", **REVIEW_ROUTE
+)
+def alias_remove_api(
+    entity_id: Id, request: Request, session: DbSession, body: Annotated[AliasRemoval, Body()]
+) -> dict:
+    """Takes back a name an analyst added: later reports resolve it as they would without it, and the events it
+    linked to the entity are linked again by their own names. Needs an analyst's API token. Written to the audit
+    log (adding the name again restores it)."""
+    user = _api_user(request)
+    error = _apply(session, lambda: remove_alias(session, entity_id, user, body.name, body.note))
+    if error is not None:
+        raise HTTPException(404 if error.field == "entity" else 422, str(error)) from error
+    return _aliases_answer(session, entity_id)
+
+
+def _aliases_answer(session: Session, entity_id: int) -> dict:
     detail = browse.entity_detail(session, entity_id)
     assert detail is not None
     return {
