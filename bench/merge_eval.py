@@ -6,10 +6,12 @@ Ingests every article of DIR (NAME.txt, NAME.meta.json, NAME.gold.json) into a f
 temporary SQLite file unless --db names an empty one) and compares the stored events with DIR's
 ``clusters.json``, which says which gold events are one real-world act.
 
-Each stored mention is tied to the gold event of its article whose evidence shares most words with it
-(at least half of the words of both together); a mention tied to nothing is an extraction the gold does
-not have. A *gold pair* is two gold events of different articles in one act; a *merged pair* is two tied
-mentions of different articles stored under one event. Printed:
+Each stored mention is tied to the gold event of its article that is the same kind of act (type and
+subtype as ``civicwatch.core.schema.acts_agree`` pairs them: a raid read in the sentence of a gold
+detention reports no gold event) and whose evidence shares most words with it (at least half of the
+words of both together); a mention tied to nothing is an extraction the gold does not have. A *gold pair*
+is two gold events of different articles in one act; a *merged pair* is two tied mentions of different
+articles stored under one event. Printed:
 
 * all pairs: precision (merged pairs that are gold pairs) and recall (gold pairs merged);
 * pairs both extracted: recall among the gold pairs whose two reports the extractor found, which is
@@ -37,6 +39,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from civicwatch.core.schema import acts_agree
 from civicwatch.pipeline.ingest import ingest_paths
 from civicwatch.store import connect, session
 from civicwatch.store.models import Article, Entity, EventEntity, Mention
@@ -57,6 +60,7 @@ class Stored:
     article: str
     evidence: str
     text: str  # type/subtype date targets, for --verbose
+    act: tuple[str, str] = ("", "")  # (type, subtype)
     keys: list[str] = field(default_factory=list)  # the keys of its event's target entities
 
 
@@ -86,6 +90,7 @@ def load_stored(url: str, files: list[Path]) -> list[Stored]:
                 event=m.event_id,
                 article=Path(a.source_path or "").stem,
                 evidence=m.evidence or "",
+                act=(m.type, m.subtype),
                 text=f"{m.type}/{m.subtype} {m.date or 'undated'}{_source(m)} {m.country} "
                 f"(published {a.published}) {m.targets}",
                 keys=sorted(keys.get(m.event_id, [])),
@@ -96,13 +101,24 @@ def load_stored(url: str, files: list[Path]) -> list[Stored]:
     return stored
 
 
+def _same_kind(act: tuple[str, str], event: dict) -> bool:
+    """Whether a mention's (type, subtype) may be the gold event's (gold gives alternatives as lists)."""
+    types, subtypes = event.get("type") or "", event.get("subtype") or ""
+    types = types if isinstance(types, list) else [types]
+    subtypes = subtypes if isinstance(subtypes, list) else [subtypes]
+    return any(acts_agree(*act, t, s) for t in types for s in subtypes)
+
+
 def tie(stored: list[Stored], gold: dict[str, list[dict]]) -> dict[int, GoldRef]:
-    """Mention id -> the gold event it reports (mentions that report none are left out)."""
+    """Mention id -> the gold event it reports (mentions that report none are left out): one of the same
+    kind of act (``acts_agree``), whose evidence shares most words with it."""
     out: dict[int, GoldRef] = {}
     for m in stored:
         words = _words(m.evidence)
         best, score = None, 0.0
         for i, event in enumerate(gold.get(m.article, [])):
+            if not _same_kind(m.act, event):
+                continue
             other = _words(event.get("evidence"))
             overlap = len(words & other) / max(1, len(words | other))
             if overlap > score:

@@ -160,7 +160,7 @@ def test_the_feed_announces_an_event_merged_into_another(store_engine) -> None:
     from sqlalchemy import select
 
     from civicwatch.store.merges import merge_events, undo
-    from civicwatch.store.models import Mention
+    from civicwatch.store.models import EventEntity, Mention
     from civicwatch.store.review import event_history
 
     fill(store_engine)
@@ -184,6 +184,12 @@ def test_the_feed_announces_an_event_merged_into_another(store_engine) -> None:
         assert tombstone.get("ref") == f"{tag}{gone}"
         assert f"merged into event {kept} ({tag}{kept})" in "".join(tombstone.itertext())
         assert tombstone.find(f"{ATOM}link").get("href").endswith(f"/events/{kept}")
+        with Session(store_engine) as session:  # an entity's feed says where the act went as well
+            target = session.scalar(
+                select(EventEntity.entity_id).where(EventEntity.event_id == kept, EventEntity.role == "target")
+            )
+        entity_feed = client.get(f"/feed.atom?entity={target}").text
+        assert [t.get("ref") for t in ET.fromstring(entity_feed.encode()).findall(TOMBSTONE)] == [f"{tag}{gone}"]
         with Session(store_engine) as session:  # undone: the event is back in the feed, without a tombstone
             undo(session, event_history(session, kept)[-1].id, "anna")
             session.commit()

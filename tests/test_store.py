@@ -403,6 +403,16 @@ def test_a_person_whose_given_name_inflects_apart_is_found_by_surname_and_initia
         assert len(s.scalars(select(Entity)).all()) == 3  # links stay with each name's own entity
 
 
+def test_a_foreign_h_that_russian_writes_as_g_is_one_surname(engine) -> None:
+    store(
+        engine,
+        (art("a", name="a.txt"), [ev("attack", "assault", ["Marina Helman"], "2017-10-23")]),
+        (art("b", name="b.txt"), [ev("attack", "assault", ["Марина Гельман"], "2017-10-23")]),
+        (art("c", name="c.txt"), [ev("attack", "assault", ["Марина Гальман"], "2017-10-23")]),  # another vowel
+    )
+    assert [e.source_count for e in stored_events(engine)] == [2, 1]
+
+
 def test_a_merge_keeps_why_the_report_joined(engine) -> None:
     store(
         engine,
@@ -518,6 +528,8 @@ def test_a_list_target_links_each_named_entity(engine) -> None:
     assert split_list("Agora, Public Verdict and Memorial") == ["Agora", "Public Verdict", "Memorial"]
     assert split_list("Committee for Human Rights and Freedoms") == ["Committee for Human Rights and Freedoms"]
     assert split_list("Golos, an election monitor") == ["Golos, an election monitor"]
+    assert split_list("Perm Daily- Ivan Sidorov") == ["Perm Daily", "Ivan Sidorov"]  # a dash typed as a hyphen
+    assert split_list("Kara-Murza") == ["Kara-Murza"]
     store(
         engine,
         (art("a", name="a.txt"), [ev("designation", "foreign_agent", ["Agora, Public Verdict and Memorial"])]),

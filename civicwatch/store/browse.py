@@ -326,15 +326,21 @@ class Withdrawn:
 
 
 def withdrawn_events(session: Session, query: EventQuery, limit: int = DEFAULT_LIMIT) -> list[Withdrawn]:
-    """The rejected events matching the query's other filters, and those merged into another event (which
-    keep no entity links, so a filter by entity leaves them out), most recently withdrawn first."""
+    """The rejected events matching the query's other filters, and those merged into another event, most
+    recently withdrawn first. A merged event keeps no entity links: under a filter by entity, it is one
+    merged into an event that matches the filter (the entity's feed says where its act went)."""
     size = max(1, min(limit, MAX_LIMIT))
     found: list[Withdrawn] = []
     for state in ("rejected", "merged"):
         gone = replace(query, review_state=state, cursor=None, offset=0)
+        where = conditions(session, gone)
+        if state == "merged" and query.entity:
+            kept = replace(query, review_state=None, include_rejected=True, cursor=None, offset=0)
+            into = select(Event.id).where(*conditions(session, kept)).correlate(None)
+            where = [*conditions(session, replace(gone, entity=None)), Event.merged_into.in_(into)]
         statement = (
             select(Event.id, Event.reviewed_at, Event.type, Event.subtype, Event.targets, Event.merged_into)
-            .where(*conditions(session, gone))
+            .where(*where)
             .order_by(Event.reviewed_at.desc().nulls_last(), Event.id.desc())
             .limit(size)
         )

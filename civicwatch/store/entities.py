@@ -145,18 +145,24 @@ class EntityResolver:
     def namesakes(self, entity: Entity) -> set[int]:
         """Ids of other stored people this person may be, for merging reports (never for links): the same
         surname and first initial ("Nika Gvaramia" and «Ника Гварамия», whose given names lemmatise
-        apart), or the bare surname. Empty for organisations, places and laws."""
+        apart), or the bare surname; a foreign h that Russian writes г counts as the same letter
+        ("Tatiana Felgenhauer", «Татьяна Фельгенгауэр»). Empty for organisations, places and laws."""
         if entity.kind != "person" or entity.id is None:
             return set()
         keys = name_keys(entity.name, "PERSON")
         if not keys.surname or not keys.initial:
             return set()
         if entity.id not in self._namesakes:
-            like = Entity.key.like(f"{keys.initial}%-{keys.surname}")
-            query = select(Entity.id).where(
-                Entity.kind == "person", or_(like, Entity.key == keys.surname), Entity.id != entity.id
+            surname = _G_OR_H.sub("_", keys.surname)  # "_": one letter in LIKE
+            like = Entity.key.like(f"{keys.initial}%-{surname}")
+            query = select(Entity.id, Entity.key).where(
+                Entity.kind == "person", or_(like, Entity.key.like(surname)), Entity.id != entity.id
             )
-            self._namesakes[entity.id] = set(self.session.scalars(query))
+            self._namesakes[entity.id] = {
+                id_
+                for id_, key in self.session.execute(query)
+                if _same_surname(key[-len(keys.surname) :], keys.surname)
+            }
         return self._namesakes[entity.id]
 
     def _alias(self, entity: Entity, name: str) -> None:
@@ -177,6 +183,15 @@ class EntityResolver:
                 )
             else:
                 alias.seen = alias.seen + 1
+
+
+_G_OR_H = re.compile(r"[gh]")
+
+
+def _same_surname(a: str, b: str) -> bool:
+    """Whether two surname keys are one name, where Russian writes a foreign h as г (Фельгенгауэр,
+    Felgenhauer): they differ only in letters that are g in one and h in the other."""
+    return len(a) == len(b) and all(x == y or {x, y} == {"g", "h"} for x, y in zip(a, b, strict=True))
 
 
 def _fold(name: str) -> str:
