@@ -306,3 +306,20 @@ def test_is_valid_edtf_agrees_with_the_edtf_parser(value: str) -> None:
     except Exception:
         parsed = False
     assert is_valid_edtf(value) is parsed
+
+
+@pytest.mark.parametrize(
+    ("edtf", "expected"),
+    [
+        ("2016-04-11/2016-04-17", "2016-04"),  # "last week"
+        ("2016-04-25/2016-05-01", "2016-04"),  # most of the week in April
+        ("2016-04-29/2016-05-03", "2016-05"),
+        ("2016-01-01/2016-12-31", "2016-01-01/2016-12-31"),  # longer than a month: kept
+        ("2016-04-11", "2016-04-11"),
+        (None, None),
+    ],
+)
+def test_an_events_date_is_given_in_the_schemas_precisions(edtf: str | None, expected: str | None) -> None:
+    from civicwatch.core.dates import in_schema
+
+    assert in_schema(edtf) == expected

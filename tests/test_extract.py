@@ -305,3 +305,10 @@ def test_to_dict_is_json_with_schema_fields() -> None:
         assert SCHEMA_FIELDS <= set(data)
         assert isinstance(data["targets"], list)
         assert data["evidence"] == event.evidence
+
+
+def test_an_act_of_last_week_is_dated_by_its_month() -> None:
+    """SCHEMA.md dates acts by day, month or year: "last week" is the month that holds most of it, once the
+    article's mentions are merged by the days themselves."""
+    [raid] = extract("Police raided the office of the Kovalenko Foundation in Tver last week.", published="2016-05-04")
+    assert (raid.subtype, raid.date) == ("raid", "2016-04")  # 25 April to 1 May

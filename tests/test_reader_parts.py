@@ -328,3 +328,14 @@ def test_a_date_of_the_clause_above_dates_the_act_in_its_when_clause() -> None:
     sentence = parse("en", "Petrov left the city on March 9 after two men had beaten him near the station.")
     beaten = token(sentence, "beaten")
     assert syntax.attach_dates(sentence, get_language("en").dates(sentence, None), [beaten], lexicon) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tver, Apr 09, 2015: The government barred the foundation from receiving funds.", "2015-04-09"),
+        ("TVER (Agency - 30th September, 2021) The ministry removed the foundation from the list.", "2021-09-30"),
+    ],
+)
+def test_a_day_or_month_the_model_leaves_out_of_a_date_is_put_back(text: str, expected: str) -> None:
+    assert [d.value for d in get_language("en").dates(parse("en", text), None)] == [expected]

@@ -5,7 +5,9 @@
   of the other, X standing for any digit; an interval agrees with what overlaps it; an undated report
   agrees with any date);
 * ``date_range``: the days an EDTF date covers ("2015-07" is all of July), for filters and merging;
-* ``precision`` (how many characters are known) and ``date_precision`` (day, month, season, year, ...).
+* ``precision`` (how many characters are known) and ``date_precision`` (day, month, season, year, ...);
+* ``in_schema``: an event's date in the precisions SCHEMA.md uses (day, month, year): a week ("last week",
+  an interval of days) is given as the month that holds most of it.
 """
 
 from __future__ import annotations
@@ -116,3 +118,25 @@ def date_precision(edtf: str | None) -> str | None:
         unknown = len(year) - len(year.rstrip("X"))
         return {0: "year", 1: "decade", 2: "century"}.get(unknown, "unknown")
     return _PRECISION_BY_PARTS.get(len(parts), "day")
+
+
+_MAX_MONTH_SPAN_DAYS = 31
+
+
+def in_schema(edtf: str | None) -> str | None:
+    """The date in SCHEMA.md's precisions: an interval of days no longer than a month ("last week":
+    ``2016-04-25/2016-05-01``) becomes the month holding most of its days (``2016-04``); anything else is
+    returned as it is."""
+    if not edtf or _INTERVAL not in edtf:
+        return edtf
+    start, _, end = edtf.partition(_INTERVAL)
+    if date_precision(start) != "day" or date_precision(end) != "day" or "X" in edtf:
+        return edtf
+    first, last = date.fromisoformat(start), date.fromisoformat(end)
+    if not 0 <= (last - first).days < _MAX_MONTH_SPAN_DAYS:
+        return edtf
+    days: dict[str, int] = {}
+    for offset in range((last - first).days + 1):
+        day = first + timedelta(days=offset)
+        days[day.isoformat()[:7]] = days.get(day.isoformat()[:7], 0) + 1
+    return max(days, key=lambda month: (days[month], month < end[:7]))

@@ -18,6 +18,7 @@ from datetime import date
 from functools import cached_property
 
 from civicwatch.clean.boilerplate import mark_lines
+from civicwatch.core.dates import in_schema
 from civicwatch.extract import syntax
 from civicwatch.extract.dates import parse_published
 from civicwatch.extract.entities import ArticleContext
@@ -367,7 +368,10 @@ class Reader:
                 event = self._event(analysis, item, candidate, kind, probability, targets, dates, events, models)
                 if event is not None:
                     events.append(event)
-        return merge_events(events)
+        merged = merge_events(events)  # "last week" kept as its days while mentions are merged
+        for event in merged:
+            event.date = in_schema(event.date)  # then given as the month that holds it (SCHEMA.md's precisions)
+        return merged
 
     def _event(
         self,

@@ -7,6 +7,7 @@ from datetime import date
 from functools import lru_cache
 
 from civicwatch.extract.backends.spacy_backend import SpacyBackend
+from civicwatch.extract.dates import MONTH_NAMES as _MONTH
 from civicwatch.extract.dates import resolve_date
 from civicwatch.extract.languages import DateSpan, Language, register
 from civicwatch.extract.parse import ParsedSentence, Token
@@ -35,9 +36,28 @@ def _date_entities(sentence: ParsedSentence) -> list[tuple[int, int]]:
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 
 
+# a word the model leaves out of a DATE entity that completes it: "Apr" of "Apr 09, 2015", "30th" of
+# "30th September, 2021"
+_MONTH_WORD = re.compile(rf"(?:{_MONTH})\.?", re.IGNORECASE)
+_DAY_WORD = re.compile(r"\d{1,2}(?:st|nd|rd|th)?")
+
+
+def _completed(sentence: ParsedSentence, start: int, end: int) -> int:
+    """Where a DATE entity starts once the day or month the model left before it is put back."""
+    if start == 0:
+        return start
+    before, first = sentence.tokens[start - 1].text, sentence.tokens[start].text
+    if _MONTH_WORD.fullmatch(before) and first[:1].isdigit():
+        return start - 1
+    if _DAY_WORD.fullmatch(before) and _MONTH_WORD.fullmatch(first.rstrip(",")):
+        return start - 1
+    return start
+
+
 def dates(sentence: ParsedSentence, published: date | None) -> list[DateSpan]:
     found = []
     for start, end in _date_entities(sentence):
+        start = _completed(sentence, start, end)
         text = sentence.span_text(start, end)
         before = sentence.tokens[start - 1].lower if start > 0 else None
         if before in ("on", "in", "last"):
