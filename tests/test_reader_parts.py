@@ -3,6 +3,7 @@ the gazetteer and the syntax helpers. Real parsers, hand-written sentences."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 
@@ -339,3 +340,11 @@ def test_a_date_of_the_clause_above_dates_the_act_in_its_when_clause() -> None:
 )
 def test_a_day_or_month_the_model_leaves_out_of_a_date_is_put_back(text: str, expected: str) -> None:
     assert [d.value for d in get_language("en").dates(parse("en", text), None)] == [expected]
+
+
+def test_a_triggers_own_date_wins_over_the_date_of_the_verb_it_is_conjoined_to() -> None:
+    lexicon = load_lexicon("en")
+    sentence = parse("en", "Deputies rushed the bill through parliament last month and the president signed it on May 25.")
+    signed = token(sentence, "signed")
+    dates = get_language("en").dates(sentence, dt.date(2017, 6, 5))
+    assert syntax.attach_dates(sentence, dates, [signed], lexicon) == {signed.i: "2017-05-25"}

@@ -193,8 +193,9 @@ def attach_dates(
     attached: dict[int, str] = {}
     loose: list[tuple[str, int]] = []
     below: list[tuple[str, Token]] = []  # dates of a verb that governs no trigger
+    above: list[tuple[str, Token, Token]] = []  # (date, its root, the plain verb it hangs from)
     speech = lexicon.words["speech_verbs"]
-    for date in dates:
+    for date in dates:  # a trigger's own date first: "passed it last month and signed it on 25 November"
         if date.preposition and date.preposition in lexicon.words["deadline_preps"]:
             continue
         inside = range(date.start, date.end)
@@ -215,11 +216,13 @@ def attach_dates(
         elif verb is None or verb.lemma in speech:
             loose.append((date.value, root.i))
         else:
-            governed = [t for t in triggers if t.i not in attached and _governed_by(sentence, t, verb)]
-            if governed:
-                attached.setdefault(min(governed, key=lambda t: abs(t.i - root.i)).i, date.value)
-            else:
-                below.append((date.value, verb))
+            above.append((date.value, root, verb))
+    for value, root, verb in above:
+        governed = [t for t in triggers if t.i not in attached and _governed_by(sentence, t, verb)]
+        if governed:
+            attached.setdefault(min(governed, key=lambda t: abs(t.i - root.i)).i, value)
+        else:
+            below.append((value, verb))
     for value, position in loose:
         free = [t for t in triggers if t.i not in attached]
         eligible = [t for t in free if _in_main_clause(sentence, t)] or [t for t in free if abs(t.i - position) <= 6]
