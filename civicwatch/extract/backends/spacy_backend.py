@@ -74,40 +74,50 @@ class SpacyBackend:
 
 
 def to_view(doc) -> ParsedSentence:
+    from spacy.attrs import DEP, ENT_TYPE, HEAD, IDX, LEMMA, MORPH, ORTH, POS, TAG
+
+    strings = doc.vocab.strings
+    rows = doc.to_array([ORTH, IDX, LEMMA, POS, TAG, DEP, HEAD, MORPH, ENT_TYPE]).tolist() if len(doc) else []
     tokens = []
     original = []  # spaCy's own relations
-    for t in doc:
-        dep = t.dep_
+    heads = []  # and heads
+    for i, (orth, start, lemma_id, pos, tag, dep_id, head, morph, ent_id) in enumerate(rows):
+        dep = strings[dep_id]
         original.append(dep)
-        key = (t.morph.key, t.tag_ == "MD", dep == "neg")
+        head = i + (head if head < _SIGNED else head - _WRAP)  # HEAD is relative, stored unsigned
+        heads.append(head)
+        key = (morph, strings[tag] == "MD", dep == "neg")
         feats = _FEATS.get(key)
         if feats is None:
-            feats = _FEATS[key] = _feats(t)
-        text, start, ent = t.text, t.idx, t.ent_type_
+            feats = _FEATS[key] = _feats(doc[i])
+        text, ent = strings[orth], strings[ent_id]
         tokens.append(
             Token(
-                i=t.i,
+                i=i,
                 text=text,
-                lemma=(t.lemma_ or text).lower(),
-                upos=t.pos_,
+                lemma=(strings[lemma_id] or text).lower(),
+                upos=strings[pos],
                 dep=_RELATIONS.get(dep, dep),
-                head=t.head.i,
+                head=head,
                 start=start,
                 end=start + len(text),
                 feats=dict(feats),
                 ent=_ENTITIES.get(ent, "MISC" if ent else ""),
             )
         )
-    for t in doc:
-        dep = original[t.i]
-        if dep not in ("prep", "agent") and not (dep == "dative" and tokens[t.i].upos == "ADP"):
+    children: list[list[int]] = [[] for _ in tokens]  # spaCy's, in order
+    for i, head in enumerate(heads):
+        if head != i:
+            children[head].append(i)
+    for i, dep in enumerate(original):
+        if dep not in ("prep", "agent") and not (dep == "dative" and tokens[i].upos == "ADP"):
             continue
-        prep = tokens[t.i]
-        objects = [c for c in t.children if c.dep_ == "pobj"]
-        clauses = [c for c in t.children if c.dep_ == "pcomp"]
+        prep = tokens[i]
+        objects = [c for c in children[i] if original[c] == "pobj"]
+        clauses = [c for c in children[i] if original[c] == "pcomp"]
         governor = tokens[prep.head] if prep.head != prep.i else None
         if objects:
-            noun = tokens[objects[0].i]
+            noun = tokens[objects[0]]
             noun.head = prep.head if governor is not None else noun.i
             if dep == "agent":
                 noun.dep = "obl:agent"
@@ -115,7 +125,7 @@ def to_view(doc) -> ParsedSentence:
                 noun.dep = "obl" if governor is not None and governor.upos in _PREDICATES else "nmod"
             prep.head, prep.dep = noun.i, "case"
         elif clauses:
-            clause = tokens[clauses[0].i]
+            clause = tokens[clauses[0]]
             clause.head = prep.head if governor is not None else clause.i
             clause.dep = "advcl" if governor is not None and governor.upos in _PREDICATES else "acl"
             prep.head, prep.dep = clause.i, "mark"
@@ -126,6 +136,10 @@ def to_view(doc) -> ParsedSentence:
             t.dep = "obl"  # a stranded object whose preposition had another
     entities = [Entity(e.start, e.end, _ENTITIES.get(e.label_, "MISC")) for e in doc.ents]
     return ParsedSentence(doc.text, tokens, entities)
+
+
+_SIGNED = 1 << 63  # Doc.to_array's columns are uint64: a head to the left comes back as 2**64 - distance
+_WRAP = 1 << 64
 
 
 # a token's features by its morphology (spaCy's hash of it), modal tag and negation: spaCy's MorphAnalysis
@@ -147,7 +161,7 @@ _MEMO = 200_000  # remembered words (and tokens for the lemmatizer) at most: som
 _ATTRS = {"TAG": 0, "LOWER": 1, "DEP": 2, "IS_SPACE": 3}  # a token spec's keys, as columns of the signature
 
 
-def speed_up(nlp) -> None:
+def speed_up(nlp):
     """Give the pipeline's attribute ruler and rule lemmatizer their fast paths, where their rules allow."""
     if "attribute_ruler" in nlp.pipe_names:
         ruler = nlp.get_pipe("attribute_ruler")
@@ -158,6 +172,7 @@ def speed_up(nlp) -> None:
         lemmatizer = nlp.get_pipe("lemmatizer")
         if getattr(lemmatizer, "mode", None) == "rule":
             lemmatizer.pipe = fast_lemmas(lemmatizer)  # Language.pipe calls a component's pipe
+    return nlp
 
 
 def _predicate(value: Any) -> Callable[[Any], bool] | None:
@@ -165,7 +180,7 @@ def _predicate(value: Any) -> Callable[[Any], bool] | None:
     if isinstance(value, bool | str):
         return lambda x: x == value
     if isinstance(value, dict) and len(value) == 1:
-        (op, arg), = value.items()
+        ((op, arg),) = value.items()
         if op == "IN" and isinstance(arg, list):
             members = set(arg)
             return lambda x: x in members
