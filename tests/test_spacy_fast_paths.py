@@ -1,6 +1,7 @@
-"""The English pipeline's fast attribute ruler and lemmatizer (``spacy_backend.speed_up``) leave every token
-as spaCy's own components leave it: tag, part of speech, morphology, lemma, relation, head and entity,
-on real articles of ``../shared/eval/dev`` and on sentences made to meet the ruler's two-word patterns."""
+"""The English backend's pipeline (numpy's matrix products, the fast attribute ruler and lemmatizer of
+``spacy_backend.speed_up``) leaves every token as spaCy's pipeline as it loads leaves it: tag, part of
+speech, morphology, lemma, relation, head and entity, on real articles of ``../shared/eval/dev`` and on
+sentences made to meet the ruler's two-word patterns."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 import spacy
 from extract_checks import SHARED, shared_or_skip
 
-from civicwatch.extract.backends.spacy_backend import FastAttributeRules, speed_up
+from civicwatch.extract.backends.spacy_backend import FastAttributeRules, SpacyBackend, speed_up
 from civicwatch.extract.languages.en import MODEL
 
 # contractions and colloquial pairs the model's attribute ruler has patterns of two words for
@@ -27,7 +28,8 @@ MADE_UP = [
 
 @cache
 def pipelines() -> tuple:
-    return spacy.load(MODEL), speed_up(spacy.load(MODEL))
+    """spaCy's pipeline as it loads, and the backend's (numpy's matrix products, the fast components)."""
+    return spacy.load(MODEL), SpacyBackend(MODEL).nlp
 
 
 def tokens(doc) -> list[tuple]:
@@ -49,6 +51,7 @@ def dev_paragraphs() -> list[str]:
 def test_the_fast_components_tag_and_lemmatise_as_spacy_does(source):
     texts = MADE_UP if source == "made_up" else dev_paragraphs()
     plain, fast = pipelines()
+    assert not fast.get_pipe("tok2vec").model.ops.use_blis and plain.get_pipe("tok2vec").model.ops.use_blis
     assert FastAttributeRules.of(plain.get_pipe("attribute_ruler")) is not None  # the fast path is taken
     assert fast.get_pipe("attribute_ruler").match != plain.get_pipe("attribute_ruler").match
     for before, after in zip(plain.pipe(texts), fast.pipe(texts), strict=True):
