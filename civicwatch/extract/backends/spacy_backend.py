@@ -205,7 +205,7 @@ class FastAttributeRules:
     (fixed-length token specs testing TAG, LOWER, DEP, IS_SPACE), in the order ``AttributeRuler.match``
     returns it, so that spaCy's ``set_annotations`` sets the same attributes. Which specs a token meets is
     the AND of one bit mask per attribute value (a spec that does not test an attribute passes it), each
-    mask worked out once per value."""
+    mask worked out once per value. Built from the ruler's patterns when the backend loads them."""
 
     def __init__(self, ruler, specs: list[list[tuple[int, Callable[[Any], bool]]]], patterns: list) -> None:
         from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
