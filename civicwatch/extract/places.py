@@ -3,7 +3,9 @@
 The gazetteer is data: ``data/<lang>/places.json`` (every country: names, demonyms, major
 places) merged with the lexicon's own ``countries``. Names are matched word by word on a
 key the language chooses: the word itself for English (so "US" is not "us"), the lemma for
-Russian (so "в Москве" finds "Москва"). Only capitalised words can start a match.
+Russian (so "в Москве" finds "Москва"). Only capitalised words can start a match, and a word's key
+is computed only where a match can reach it: lemmatising every word of a Russian article cost more
+than the rest of the scan.
 """
 
 from __future__ import annotations
@@ -43,30 +45,40 @@ class Gazetteer:
                         words = tuple(self.key(w) for w in _WORD.findall(name))
                         if words and words not in known and words not in self.index:
                             self.index[words] = Place(code, group != "places")
+        # every name's first words: a match that has left them cannot become a name
+        self.prefixes = {words[:n] for words in self.index for n in range(1, len(words) + 1)}
 
     def lookup(self, name: str) -> Place | None:
         words = tuple(self.key(w) for w in _WORD.findall(name))
         return self.index.get(words) if words else None
 
     def scan(self, text: str) -> list[tuple[Place, str]]:
-        """Every gazetteer name in the text, longest first at each position."""
+        """Every gazetteer name in the text, longest first at each position (of at most ``_MAX_WORDS`` words)."""
         words = _WORD.findall(text)
-        keys = [self.key(w) for w in words]
+        keys: dict[int, str] = {}  # the keys computed so far, by word position
         found = []
         i = 0
         while i < len(words):
             if not words[i][:1].isupper():
                 i += 1
                 continue
-            for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
-                place = self.index.get(tuple(keys[i : i + n]))
-                if place is not None:
-                    if tuple(keys[i : i + n]) not in self.ambiguous:
-                        found.append((place, " ".join(words[i : i + n])))
-                    i += n
+            length = 0  # of the longest name starting at i
+            prefix: tuple[str, ...] = ()
+            for j in range(i, min(i + _MAX_WORDS, len(words))):
+                if j not in keys:
+                    keys[j] = self.key(words[j])
+                prefix += (keys[j],)
+                if prefix not in self.prefixes:
                     break
-            else:
+                if prefix in self.index:
+                    length = j - i + 1
+            if not length:
                 i += 1
+                continue
+            name = prefix[:length]
+            if name not in self.ambiguous:
+                found.append((self.index[name], " ".join(words[i : i + length])))
+            i += length
         return found
 
 
