@@ -52,6 +52,9 @@ CACHE = Path(os.environ.get("CIVICWATCH_TEST_CACHE") or Path.home() / ".cache" /
 FILES = 8  # WARC files, one task each, over two one-core executors
 # pyspark's jars are the driver's: the executors' Python needs only its modules
 PACK_EXCLUDE = "lib/python3*/site-packages/pyspark/jars/*"
+# Every JVM of the test (master, workers, driver, executors) lives a few minutes and computes little (the
+# executors' Python does the work): the quick JIT alone and the serial GC start them with less CPU on two cores.
+QUICK_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
 def run(args: list[str], **kwargs) -> None:
@@ -139,9 +142,7 @@ class Cluster:
             SPARK_LOCAL_IP="127.0.0.1",
             SPARK_LOG_DIR=str(folder / "logs"),
             SPARK_DAEMON_MEMORY="512m",
-            # the master and the workers only start executors and pass messages: the quick JIT alone and one GC
-            # thread spare the two cores the job needs (the driver and the executors keep Spark's defaults)
-            SPARK_DAEMON_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+            SPARK_DAEMON_JAVA_OPTS=QUICK_JVM,
         )
         for name in ("PYSPARK_PYTHON", "PYTHONPATH"):  # the executors run the packed env and the wheel, only
             self.env.pop(name, None)
@@ -284,6 +285,8 @@ def test_a_standalone_cluster_runs_the_job_and_survives_a_lost_worker(cluster, w
         "--py-files", str(wheel),
         "--conf", "spark.executor.cores=1",
         "--conf", "spark.executor.memory=1g",
+        "--driver-java-options", QUICK_JVM,
+        "--conf", f"spark.executor.extraJavaOptions={QUICK_JVM}",
         "--conf", "spark.driver.host=127.0.0.1",
         "--conf", f"spark.ui.port={driver_ui}",
         "--conf", "spark.sql.shuffle.partitions=2",
