@@ -370,6 +370,14 @@ DB_HELP = (
     "(~/.local/share/civicwatch/civicwatch.db)."
 )
 DbOption = Annotated[str | None, typer.Option("--db", metavar="URL", help=DB_HELP, show_default=False)]
+ACCOUNTS_DB_HELP = (
+    "SQLite file of the accounts (users, API tokens, sessions), for a SQLite database whose folder is read-only "
+    "or to keep the accounts elsewhere. Default: $CIVICWATCH_ACCOUNTS_DB, else the file beside the database "
+    "(events.db -> events.accounts.db). PostgreSQL keeps them in a schema of the same database."
+)
+AccountsDbOption = Annotated[
+    str | None, typer.Option("--accounts-db", metavar="FILE", help=ACCOUNTS_DB_HELP, show_default=False)
+]
 
 db_app = typer.Typer(
     help="The database: create it, or migrate it to the schema this civicwatch needs.",
@@ -1090,6 +1098,7 @@ def _rechecked(result: Any) -> str:
 @app.command()
 def serve(
     db: DbOption = None,
+    accounts_db: AccountsDbOption = None,
     host: Annotated[str, typer.Option(metavar="HOST", help="Address to listen on; 0.0.0.0 for every interface.")] = (
         "127.0.0.1"
     ),
@@ -1117,6 +1126,7 @@ def serve(
     Example:
 
         civicwatch serve --db events.db
+        civicwatch serve --db /srv/readonly/events.db --accounts-db /var/lib/civicwatch/accounts.db
         civicwatch serve --db postgresql://civicwatch@localhost/civicwatch --host 0.0.0.0 --workers 2 --private
         curl 'http://127.0.0.1:8000/api/events?type=designation&limit=10'
     """
@@ -1124,14 +1134,17 @@ def serve(
 
     import uvicorn
 
-    from civicwatch.store import ENV_VAR, connect, database_url, describe
+    from civicwatch.store import ACCOUNTS_ENV_VAR, ENV_VAR, connect, database_url, describe
     from civicwatch.web.app import ENV_PRIVATE, ENV_PUBLIC_URL, ENV_SECURE_COOKIES
 
     err = _stderr()
     with _store_errors(err):
-        connect(db).dispose()  # fail here, with a hint, rather than in every worker; a fresh database gets its tables
+        # fail here, with a hint, rather than in every worker; a fresh database gets its tables
+        connect(db, accounts=accounts_db).dispose()
     # Workers are separate processes that build the app from an import string, so the options travel by environment.
     os.environ[ENV_VAR] = database_url(db)
+    if accounts_db:
+        os.environ[ACCOUNTS_ENV_VAR] = accounts_db
     os.environ[ENV_PRIVATE] = "1" if private else "0"
     os.environ[ENV_SECURE_COOKIES] = "1" if secure_cookies else "0"
     if public_url:
@@ -1248,14 +1261,14 @@ def _read_password(from_stdin: bool) -> str:
 
 
 @contextmanager
-def _account_session(db: str | None, create: bool = False) -> Iterator:
+def _account_session(db: str | None, accounts: str | None = None, create: bool = False) -> Iterator:
     """A session on the database, committed at the end; a store or account problem is one ``error:`` line and
     exit code 1."""
     from civicwatch.store import AccountError, connect, session
 
     err = _stderr()
     with _store_errors(err):
-        engine = connect(db, create=create)
+        engine = connect(db, create=create, accounts=accounts)
         try:
             with session(engine) as s:
                 yield s
@@ -1277,6 +1290,7 @@ def user_add(
     role: Annotated[str, typer.Option(metavar="ROLE", help="analyst (reviews events) or admin.")] = "analyst",
     password_stdin: PasswordStdin = False,
     db: DbOption = None,
+    accounts_db: AccountsDbOption = None,
 ) -> None:
     """Create an account; asks for its password twice (at least 10 characters), or reads it with --password-stdin.
 
@@ -1288,17 +1302,17 @@ def user_add(
     from civicwatch.store import add_user
 
     password = _read_password(password_stdin)
-    with _account_session(db, create=True) as s:
+    with _account_session(db, accounts_db, create=True) as s:
         user = add_user(s, name, password, role=role)
     _stderr().print(f"user {user.username} ({user.role}) added")
 
 
 @user_app.command("list")
-def user_list(db: DbOption = None) -> None:
+def user_list(db: DbOption = None, accounts_db: AccountsDbOption = None) -> None:
     """List accounts: id, username, role, state, creation time."""
     from civicwatch.store import list_users
 
-    with _account_session(db) as s:
+    with _account_session(db, accounts_db) as s:
         users = list_users(s)
     for user in users:
         state = "disabled" if user.disabled else "active"
@@ -1311,32 +1325,37 @@ def user_passwd(
     name: Annotated[str, typer.Argument(metavar="NAME")],
     password_stdin: PasswordStdin = False,
     db: DbOption = None,
+    accounts_db: AccountsDbOption = None,
 ) -> None:
     """Set a new password for an account (its browser sessions end; API tokens keep working)."""
     from civicwatch.store import set_password
 
     password = _read_password(password_stdin)
-    with _account_session(db) as s:
+    with _account_session(db, accounts_db) as s:
         user = set_password(s, name, password)
     _stderr().print(f"password of {user.username} changed")
 
 
 @user_app.command("disable")
-def user_disable(name: Annotated[str, typer.Argument(metavar="NAME")], db: DbOption = None) -> None:
+def user_disable(
+    name: Annotated[str, typer.Argument(metavar="NAME")], db: DbOption = None, accounts_db: AccountsDbOption = None
+) -> None:
     """Disable an account: no login, and its sessions and API tokens stop working."""
     from civicwatch.store import disable_user
 
-    with _account_session(db) as s:
+    with _account_session(db, accounts_db) as s:
         user = disable_user(s, name)
     _stderr().print(f"user {user.username} disabled")
 
 
 @user_app.command("enable")
-def user_enable(name: Annotated[str, typer.Argument(metavar="NAME")], db: DbOption = None) -> None:
+def user_enable(
+    name: Annotated[str, typer.Argument(metavar="NAME")], db: DbOption = None, accounts_db: AccountsDbOption = None
+) -> None:
     """Enable a disabled account again."""
     from civicwatch.store.accounts import enable_user
 
-    with _account_session(db) as s:
+    with _account_session(db, accounts_db) as s:
         user = enable_user(s, name)
     _stderr().print(f"user {user.username} enabled")
 
@@ -1346,6 +1365,7 @@ def user_token(
     name: Annotated[str, typer.Argument(metavar="NAME")],
     label: Annotated[str, typer.Option("--name", metavar="LABEL", help="What the token is for.")],
     db: DbOption = None,
+    accounts_db: AccountsDbOption = None,
 ) -> None:
     """Make an API token for an account and print it (once: only its hash is kept).
 
@@ -1353,18 +1373,20 @@ def user_token(
     """
     from civicwatch.store import create_api_token
 
-    with _account_session(db) as s:
+    with _account_session(db, accounts_db) as s:
         token = create_api_token(s, name, label)
     typer.echo(token)
     _stderr().print("keep this token secret; it is not shown again (`civicwatch user revoke ID` withdraws it)")
 
 
 @user_app.command("tokens")
-def user_tokens(name: Annotated[str, typer.Argument(metavar="NAME")], db: DbOption = None) -> None:
+def user_tokens(
+    name: Annotated[str, typer.Argument(metavar="NAME")], db: DbOption = None, accounts_db: AccountsDbOption = None
+) -> None:
     """List an account's API tokens: id, name, created, last used, revoked."""
     from civicwatch.store import list_api_tokens
 
-    with _account_session(db) as s:
+    with _account_session(db, accounts_db) as s:
         tokens = list_api_tokens(s, name)
     for token in tokens:
         revoked = f"revoked {_when(token.revoked_at)}" if token.revoked_at else "active"
@@ -1377,12 +1399,14 @@ def user_tokens(name: Annotated[str, typer.Argument(metavar="NAME")], db: DbOpti
 
 @user_app.command("revoke")
 def user_revoke(
-    token_id: Annotated[int, typer.Argument(metavar="ID", help="As `user tokens` lists it.")], db: DbOption = None
+    token_id: Annotated[int, typer.Argument(metavar="ID", help="As `user tokens` lists it.")],
+    db: DbOption = None,
+    accounts_db: AccountsDbOption = None,
 ) -> None:
     """Revoke an API token by its id."""
     from civicwatch.store import revoke_api_token
 
-    with _account_session(db) as s:
+    with _account_session(db, accounts_db) as s:
         token = revoke_api_token(s, token_id)
     _stderr().print(f"token {token.id} ({token.name}) revoked")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
@@ -338,3 +339,79 @@ def test_an_older_database_moves_its_accounts_out(db_url: str) -> None:
     engine.dispose()
     users = runner.invoke(app, ["user", "list", "--db", db_url])
     assert users.exit_code == 0 and "anna" in users.output and "boris" in users.output
+
+
+def test_accounts_db_names_where_the_accounts_live(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--accounts-db FILE` (or $CIVICWATCH_ACCOUNTS_DB) keeps the accounts in FILE, not beside the database; the
+    web app finds them there through the variable, as `serve --accounts-db` passes it to its workers."""
+    from civicwatch.store import ACCOUNTS_ENV_VAR
+    from civicwatch.web.app import create_app
+
+    db = str(tmp_path / "events.db")
+    elsewhere = tmp_path / "private" / "team.accounts.db"
+    elsewhere.parent.mkdir()
+    runner = CliRunner()
+    added = runner.invoke(
+        app, ["user", "add", "anna", "--password-stdin", "--db", db, "--accounts-db", str(elsewhere)], input=PASSWORD
+    )
+    assert added.exit_code == 0, added.output
+    listed = runner.invoke(app, ["user", "list", "--db", db, "--accounts-db", str(elsewhere)])
+    assert listed.exit_code == 0 and "\tanna\tanalyst\tactive\t" in listed.stdout
+    beside = runner.invoke(app, ["user", "list", "--db", db])  # the file beside the database has no one
+    assert beside.exit_code == 0 and "anna" not in beside.stdout and "0 users" in beside.stderr
+    with sqlite3.connect(elsewhere) as raw:
+        assert [name for (name,) in raw.execute("SELECT username FROM users")] == ["anna"]
+    with sqlite3.connect(accounts_file(tmp_path / "events.db")) as raw:
+        assert raw.execute("SELECT count(*) FROM users").fetchone() == (0,)
+
+    monkeypatch.setenv(ACCOUNTS_ENV_VAR, str(elsewhere))
+    web = create_app(db)
+    with session(web.state.engine) as s:
+        assert authenticate(s, "anna", PASSWORD) is not None
+    web.state.engine.dispose()
+    assert "--accounts-db" in runner.invoke(app, ["serve", "--help"], env={"COLUMNS": "200"}).stdout
+
+
+def test_accounts_that_cannot_be_opened_are_one_clear_line(tmp_path) -> None:
+    db = str(tmp_path / "events.db")
+    connect(db).dispose()
+    runner = CliRunner()
+    missing = tmp_path / "no-such-folder" / "accounts.db"
+    result = runner.invoke(app, ["user", "list", "--db", db, "--accounts-db", str(missing)])
+    assert result.exit_code == 1 and result.exception is not None and isinstance(result.exception, SystemExit)
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: cannot create the accounts file {missing} (") and "--accounts-db FILE" in line
+    assert not missing.parent.exists()
+    pg = runner.invoke(app, ["user", "list", "--db", "postgresql://nobody@127.0.0.1:9/none", "--accounts-db", "a.db"])
+    assert pg.exit_code == 1
+    assert pg.stderr.strip() == (
+        "error: --accounts-db names a SQLite file of accounts; on postgresql the accounts are in the schema "
+        "civicwatch_accounts of the same database"
+    )
+
+
+def test_a_database_in_a_read_only_folder_is_one_clear_line(tmp_path) -> None:
+    """The folder mounted read-only (a private mount namespace: root is not stopped by file modes) with the
+    database and no accounts file: the command says why in one line, whatever the accounts file."""
+    import shutil
+    import subprocess
+    import sys
+
+    folder = tmp_path / "published"
+    folder.mkdir()
+    connect(str(folder / "events.db")).dispose()
+    accounts_file(folder / "events.db").unlink()
+    if not shutil.which("unshare"):
+        pytest.skip("needs unshare(1) to mount a folder read-only")
+    command = f"{sys.executable} -m civicwatch.cli events --db {folder / 'events.db'}"
+    script = f"mount --bind {folder} {folder} && mount -o remount,ro,bind {folder} && {command}"
+    for accounts in ("", str(tmp_path / "accounts.db")):
+        env = {**os.environ, "CIVICWATCH_ACCOUNTS_DB": accounts}
+        done = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, env=env)
+        if "mount" in done.stderr and "civicwatch" not in done.stderr:
+            pytest.skip(f"cannot mount a folder read-only here: {done.stderr.strip()}")
+        assert done.returncode == 1, done.stderr
+        assert done.stderr.strip() == (
+            f"error: the folder {folder} is read-only: SQLite writes its journal beside events.db (and civicwatch "
+            "the accounts file, when missing); copy the database to a writable folder"
+        )

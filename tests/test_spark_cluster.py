@@ -28,7 +28,7 @@ import time
 import tomllib
 import urllib.request
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -52,6 +52,9 @@ CACHE = Path(os.environ.get("CIVICWATCH_TEST_CACHE") or Path.home() / ".cache" /
 FILES = 8  # WARC files, one task each, over two one-core executors
 # pyspark's jars are the driver's: the executors' Python needs only its modules
 PACK_EXCLUDE = "lib/python3*/site-packages/pyspark/jars/*"
+# Every JVM of the test (master, workers, driver, executors) lives a few minutes and computes little (the
+# executors' Python does the work): the quick JIT alone and the serial GC start them with less CPU on two cores.
+QUICK_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
 def run(args: list[str], **kwargs) -> None:
@@ -139,12 +142,19 @@ class Cluster:
             SPARK_LOCAL_IP="127.0.0.1",
             SPARK_LOG_DIR=str(folder / "logs"),
             SPARK_DAEMON_MEMORY="512m",
+            SPARK_DAEMON_JAVA_OPTS=QUICK_JVM,
         )
         for name in ("PYSPARK_PYTHON", "PYTHONPATH"):  # the executors run the packed env and the wheel, only
             self.env.pop(name, None)
         self.processes: dict[str, subprocess.Popen] = {}
         self.worker_uis: dict[str, int] = {}
         self.descendants: set[int] = set()
+        self.starting: Future[None] | None = None
+
+    def ready(self) -> None:
+        """Wait for ``up`` when it runs in the background (its failure is raised here)."""
+        if self.starting is not None:
+            self.starting.result()
 
     @property
     def url(self) -> str:
@@ -217,14 +227,18 @@ def descendants(pid: int) -> set[int]:
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory) -> Iterator[Cluster]:
+    """The cluster, starting in the background while the wheel and the WARC files are made: the test waits
+    for it (``ready``) before it submits the job."""
     if not Path("/proc").is_dir():
         pytest.skip("the cluster test follows its processes through /proc")
     started = Cluster(tmp_path_factory.mktemp("cluster"))
-    try:
-        started.up()
-        yield started
-    finally:
-        started.down()
+    with ThreadPoolExecutor(1) as pool:
+        started.starting = pool.submit(started.up)
+        try:
+            yield started
+        finally:
+            started.starting.exception()  # up() done (or failed) before anything is stopped
+            started.down()
 
 
 # ---------------------------------------------------------------------------------------- the job
@@ -259,6 +273,7 @@ def single_machine(warcs: list[Path]) -> dict[str, list[dict]]:
 
 def test_a_standalone_cluster_runs_the_job_and_survives_a_lost_worker(cluster, wheel, packed_env, warcs, tmp_path):
     warcs, pages = warcs
+    cluster.ready()
     out = tmp_path / "out"
     driver_ui = free_port()
     command = [
@@ -270,6 +285,8 @@ def test_a_standalone_cluster_runs_the_job_and_survives_a_lost_worker(cluster, w
         "--py-files", str(wheel),
         "--conf", "spark.executor.cores=1",
         "--conf", "spark.executor.memory=1g",
+        "--driver-java-options", QUICK_JVM,
+        "--conf", f"spark.executor.extraJavaOptions={QUICK_JVM}",
         "--conf", "spark.driver.host=127.0.0.1",
         "--conf", f"spark.ui.port={driver_ui}",
         "--conf", "spark.sql.shuffle.partitions=2",

@@ -43,6 +43,7 @@ from civicwatch.store.accounts import (
 )
 from civicwatch.store.browse import list_events
 from civicwatch.store.engine import (
+    ACCOUNTS_ENV_VAR,
     ENV_VAR,
     StoreError,
     connect,
@@ -107,6 +108,7 @@ __all__ = [
     "start_session",
     "user_for_session",
     "user_for_token",
+    "ACCOUNTS_ENV_VAR",
     "ENV_VAR",
     "EntityProfile",
     "EventQuery",

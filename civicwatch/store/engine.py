@@ -15,9 +15,11 @@ Accounts live apart from the published data, so that the events database can be 
 with Datasette) without credentials: the tables ``users``, ``api_tokens`` and ``web_sessions`` are in the
 schema ``accounts`` of the models. On SQLite that is a file of its own beside the database
 (``events.db`` -> ``events.accounts.db``, ``accounts_file``), attached to every connection under that
-name; on PostgreSQL a schema of its own (``civicwatch_accounts``, or ``SCHEMA_accounts`` when the URL sets
-``search_path`` to SCHEMA: ``accounts_schema``). Migration 0005 moves the accounts of an older database
-there; a missing accounts file or schema is made empty on connection (``ensure_accounts``).
+name (or the file ``--accounts-db`` / ``CIVICWATCH_ACCOUNTS_DB`` names, say when the database is in a
+read-only folder: ``connect``'s ``accounts``); on PostgreSQL a schema of its own (``civicwatch_accounts``,
+or ``SCHEMA_accounts`` when the URL sets ``search_path`` to SCHEMA: ``accounts_schema``). Migration 0005
+moves the accounts of an older database there; a missing accounts file or schema is made empty on connection
+(``ensure_accounts``).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import functools
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
 # Alembic is imported in the functions that migrate: a program that only reads (the web app) never loads it.
 
 ENV_VAR = "CIVICWATCH_DB"
+ACCOUNTS_ENV_VAR = "CIVICWATCH_ACCOUNTS_DB"  # the SQLite accounts file, when not the one beside the database
 DEFAULT_FILE_DOC = "$XDG_DATA_HOME/civicwatch/civicwatch.db (~/.local/share/civicwatch/civicwatch.db)"
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # a second writer waits this long for the first to commit
@@ -92,9 +95,10 @@ def accounts_schema(url: str) -> str:
     return f"{match.group(1)}_accounts" if match else "civicwatch_accounts"
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, accounts: str | Path | None = None) -> Engine:
     """An engine for ``url``; SQLite files get foreign keys, WAL and a busy timeout on every connection, and
-    their accounts file attached; on PostgreSQL the accounts schema is the one of ``accounts_schema``."""
+    their accounts file attached (``accounts``, else the one beside the database: ``accounts_file``); on
+    PostgreSQL the accounts schema is the one of ``accounts_schema``."""
     try:
         # SQLite connections are cheap to keep: enough for every request thread of the web server, so none is
         # opened and closed per request (a fresh connection starts with a cold page cache)
@@ -106,12 +110,25 @@ def make_engine(url: str) -> Engine:
             "or postgresql://user@host:5432/dbname"
         ) from exc
     if engine.dialect.name == "sqlite":
-        path = sqlite_file(url)
-        accounts = str(accounts_file(path)) if path is not None else ":memory:"
-        event.listen(engine, "connect", functools.partial(_sqlite_pragmas, accounts=accounts))
-    elif engine.dialect.name == "postgresql":
+        attached = sqlite_accounts(url, accounts)
+        event.listen(engine, "connect", functools.partial(_sqlite_pragmas, accounts=str(attached or ":memory:")))
+    elif accounts is not None:
+        raise StoreError(
+            f"--accounts-db names a SQLite file of accounts; on {engine.dialect.name} the accounts are in the "
+            f"schema {accounts_schema(url)} of the same database"
+        )
+    if engine.dialect.name == "postgresql":
         engine = engine.execution_options(schema_translate_map={ACCOUNTS: accounts_schema(url)})
     return engine
+
+
+def sqlite_accounts(url: str, accounts: str | Path | None = None) -> Path | None:
+    """The accounts file a SQLite database at ``url`` attaches: ``accounts``, else the one beside it; None in
+    memory."""
+    if accounts is not None:
+        return Path(accounts).expanduser()
+    path = sqlite_file(url)
+    return accounts_file(path) if path is not None else None
 
 
 def _sqlite_pragmas(dbapi_connection, _record, accounts: str = ":memory:") -> None:
@@ -167,26 +184,29 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     return before, head_revision()
 
 
-def connect(db: str | None = None, create: bool = True) -> Engine:
+def connect(db: str | None = None, create: bool = True, accounts: str | None = None) -> Engine:
     """The engine for the database (see the module doc), with its schema up to date.
 
     A fresh database is migrated here. With ``create=False`` a missing SQLite file is an error
-    rather than a new empty database (for commands that only read).
+    rather than a new empty database (for commands that only read). ``accounts`` (else
+    ``$CIVICWATCH_ACCOUNTS_DB``) is the SQLite file of the accounts when not the one beside the database.
     """
     url = database_url(db)
-    engine = make_engine(url)
+    accounts = accounts or os.environ.get(ACCOUNTS_ENV_VAR) or None
+    engine = make_engine(url, accounts)
     path = sqlite_file(url)
+    attached = sqlite_accounts(url, accounts) if engine.dialect.name == "sqlite" else None
     if path is not None and not path.exists() and not create:
         raise StoreError(f"no database at {path}; store articles first with `civicwatch ingest PATH --db {path}`")
     try:
         revision = current_revision(engine) if path is None or path.exists() else None
         fresh = revision is None and not _has_tables(engine)
     except OperationalError as exc:
-        raise StoreError(_connection_hint(engine, exc)) from exc
+        raise StoreError(_connection_hint(engine, exc, attached)) from exc
     if fresh:
         upgrade(engine)
     elif revision == head_revision():
-        ensure_accounts(engine)
+        ensure_accounts(engine, attached)
     else:
         raise StoreError(
             f"the database {describe(url)} is at schema revision {revision or 'none (not a civicwatch database?)'}, "
@@ -195,7 +215,7 @@ def connect(db: str | None = None, create: bool = True) -> Engine:
     return engine
 
 
-def ensure_accounts(engine: Engine) -> None:
+def ensure_accounts(engine: Engine, accounts: Path | None = None) -> None:
     """Make the account tables when they are missing (a new accounts file beside a copied database): empty."""
     from civicwatch.store.models import ACCOUNT_TABLES
 
@@ -207,7 +227,7 @@ def ensure_accounts(engine: Engine) -> None:
             for table in ACCOUNT_TABLES:
                 table.create(connection, checkfirst=True)
     except OperationalError as exc:
-        raise StoreError(_connection_hint(engine, exc)) from exc
+        raise StoreError(_connection_hint(engine, exc, accounts)) from exc
 
 
 def _has_tables(engine: Engine) -> bool:
@@ -223,12 +243,29 @@ def _ensure_parent(engine: Engine) -> None:
             raise StoreError(f"cannot create folder {path.parent} for the database ({exc.strerror or exc})") from exc
 
 
-def _connection_hint(engine: Engine, exc: OperationalError) -> str:
+def _connection_hint(engine: Engine, exc: OperationalError, accounts: Path | None = None) -> str:
+    """One line for a database that cannot be opened (``accounts``: the SQLite accounts file it attaches)."""
     reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
     where = engine.url.render_as_string(hide_password=True)
     if engine.dialect.name == "sqlite":
+        database = sqlite_file(str(engine.url))
+        if _readable(database) and not os.access(database.parent, os.W_OK):
+            return (
+                f"the folder {database.parent} is read-only: SQLite writes its journal beside {database.name} "
+                f"(and civicwatch the accounts file, when missing); copy the database to a writable folder"
+            )
+        if _readable(database) and accounts is not None and not accounts.exists():
+            return (
+                f"cannot create the accounts file {accounts} ({reason}); check that its folder exists and is "
+                f"writable, or name another with --accounts-db FILE (or ${ACCOUNTS_ENV_VAR})"
+            )
         return f"cannot open {where} ({reason}); check that the folder exists and is writable"
     return f"cannot connect to {where} ({reason}); check that the server is running and the URL is right"
+
+
+def _readable(path: Path | None) -> TypeGuard[Path]:
+    """Whether the file ``path`` exists and can be read."""
+    return path is not None and path.is_file() and os.access(path, os.R_OK)
 
 
 def make_revision(message: str, rev_id: str | None = None) -> None:
