@@ -344,7 +344,8 @@ def test_a_day_or_month_the_model_leaves_out_of_a_date_is_put_back(text: str, ex
 
 def test_a_triggers_own_date_wins_over_the_date_of_the_verb_it_is_conjoined_to() -> None:
     lexicon = load_lexicon("en")
-    sentence = parse("en", "Deputies rushed the bill through parliament last month and the president signed it on May 25.")
+    text = "Deputies rushed the bill through parliament last month and the president signed it on May 25."
+    sentence = parse("en", text)
     signed = token(sentence, "signed")
     dates = get_language("en").dates(sentence, dt.date(2017, 6, 5))
     assert syntax.attach_dates(sentence, dates, [signed], lexicon) == {signed.i: "2017-05-25"}

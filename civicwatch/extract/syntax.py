@@ -198,19 +198,9 @@ def attach_dates(
     for date in dates:  # a trigger's own date first: "passed it last month and signed it on 25 November"
         if date.preposition and date.preposition in lexicon.words["deadline_preps"]:
             continue
-        inside = range(date.start, date.end)
-        root = next((t for t in sentence.tokens[date.start : date.end] if t.head not in inside), None)
+        root, owner, verb = _date_hangs_from(sentence, date, trigger_ids)
         if root is None:
             continue
-        owner: int | None = None
-        verb: Token | None = None
-        for node in [root] + sentence.ancestors(root, 8):
-            if node.i in trigger_ids and node.i not in inside:
-                owner = node.i
-                break
-            if node.upos in ("VERB", "AUX") and node.i not in inside and node.dep not in ("aux", "aux:pass"):
-                verb = node
-                break
         if owner is not None:
             attached.setdefault(owner, date.value)
         elif verb is None or verb.lemma in speech:
@@ -234,6 +224,22 @@ def attach_dates(
         if inside_clause:
             attached.setdefault(min(inside_clause, key=lambda t: abs(t.i - verb.i)).i, value)
     return attached
+
+
+def _date_hangs_from(
+    sentence: ParsedSentence, date: DateSpan, trigger_ids: set[int]
+) -> tuple[Token | None, int | None, Token | None]:
+    """(the date's root token, the trigger it hangs from, else the plain verb it hangs from)."""
+    inside = range(date.start, date.end)
+    root = next((t for t in sentence.tokens[date.start : date.end] if t.head not in inside), None)
+    if root is None:
+        return None, None, None
+    for node in [root] + sentence.ancestors(root, 8):
+        if node.i in trigger_ids and node.i not in inside:
+            return root, node.i, None
+        if node.upos in ("VERB", "AUX") and node.i not in inside and node.dep not in ("aux", "aux:pass"):
+            return root, None, node
+    return root, None, None
 
 
 def _same_time_clause(sentence: ParsedSentence, trigger: Token, verb: Token, marks: frozenset[str]) -> bool:
