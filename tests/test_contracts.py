@@ -119,3 +119,21 @@ def test_the_event_fields_are_declared_once() -> None:
     for table in (StoredEvent.__table__, Mention.__table__):
         assert set(REPORT_FIELDS) <= set(table.c.keys())
     assert set(REPORT_FIELDS) <= {f.name for f in fields(EventOut)}
+
+
+def test_every_data_file_of_the_package_ships_in_its_wheel() -> None:
+    """A data file the package-data globs miss is absent from a wheel install (and from the wheel Spark ships
+    to its executors): the alias table and the laws were, while an editable install read them from the tree."""
+    import fnmatch
+    import tomllib
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    globs = config["tool"]["setuptools"]["package-data"]["civicwatch"]
+    package = REPO / "civicwatch"
+    tracked = subprocess.run(
+        ["git", "ls-files", "civicwatch"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.split()
+    data = [Path(name).relative_to("civicwatch").as_posix() for name in tracked if not name.endswith(".py")]
+    assert data and all((package / name).is_file() for name in data)
+    missing = [name for name in data if not any(fnmatch.fnmatch(name, g.replace("**/", "*")) for g in globs)]
+    assert missing == []
