@@ -349,3 +349,28 @@ def test_a_triggers_own_date_wins_over_the_date_of_the_verb_it_is_conjoined_to()
     signed = token(sentence, "signed")
     dates = get_language("en").dates(sentence, dt.date(2017, 6, 5))
     assert syntax.attach_dates(sentence, dates, [signed], lexicon) == {signed.i: "2017-05-25"}
+
+
+def test_officers_of_a_body_offer_the_body_as_a_candidate() -> None:
+    from civicwatch.extract.reader import Reader
+
+    analysis = Reader("en").analyze(
+        "On Monday, officers from the State Committee for National Security searched the office of the outlet."
+    )
+    searched = _arguments_of(analysis, "searched")
+    assert any(a.kind == "member" and a.name == "State Committee for National Security" for a in searched)
+    assert any(a.kind == "name" and a.name == "officers" for a in searched)  # the officers stay a candidate too
+    # officers whose body is not named offer nothing more
+    bare = _arguments_of(Reader("en").analyze("Officers searched the office of the outlet."), "searched")
+    assert not any(a.kind == "member" for a in bare)
+
+
+def test_a_state_body_s_office_is_named_whole() -> None:
+    from civicwatch.extract.reader import Reader
+
+    analysis = Reader("en").analyze("In 2023, the prosecutor's office filed a lawsuit to shut down the foundation.")
+    office = [a for a in _arguments_of(analysis, "filed") if "path=>nsubj" in a.features]
+    assert [a.name for a in office] == ["prosecutor's office"]
+    # the office of a group is still the group's: it names the group
+    raided = _arguments_of(Reader("en").analyze("Police raided Memorial's office in Moscow."), "raided")
+    assert any(a.kind == "owned" and a.name == "Memorial" for a in raided)

@@ -220,6 +220,10 @@ class Reader:
             if name.lower() in words["law_nouns"] and analysis.main_law:
                 return [Argument(head.i, start, end, analysis.main_law, "law", [], True, "main_law")]
             return [Argument(head.i, start, end, name, "law", [])]
+        if lemma in words["member_nouns"] and lemma not in words["owned"] and head.upos != "PROPN":
+            body = self._body_of_members(sentence, head)
+            if body is not None:  # "officers from the security service": the officers, and whom they act for
+                return [Argument(head.i, start, end, name, "name", []), body]
         if lemma in words["owned"] and head.upos != "PROPN":
             return self._owned(analysis, item, head, start, end)
         if lemma in words["descriptions"] and not named and head.upos != "PROPN":
@@ -240,12 +244,28 @@ class Reader:
             name = ctx.canonical(name)
         return [Argument(head.i, start, end, name, "name", [])]
 
+    def _body_of_members(self, sentence: ParsedSentence, head: Token) -> Argument | None:
+        """ "officers of the FSB", "agents from the security service": the body they act for, if named."""
+        body = _owner(sentence, head, tuple(self.lexicon.words["member_preps"]))
+        if body is None or not (
+            body.upos == "PROPN" or body.ent == "ORG" or body.lemma in self.lexicon.words["state_bodies"]
+        ):
+            return None
+        tokens = syntax.phrase(sentence, body, self.lexicon)
+        name = self.language.name(sentence, tokens)
+        return Argument(head.i, tokens[0].i, tokens[-1].i + 1, name, "member", []) if name else None
+
     def _owned(self, analysis: Analysis, item: Item, head: Token, start: int, end: int) -> list[Argument]:
         """ "the office of Memorial": its owner; "its office", "the network's bureaus", "her home": whose
         it is, from earlier in the article."""
         sentence = item.parsed
         ctx = analysis.context
         owner = _owner(sentence, head)
+        bodies = self.lexicon.words["state_bodies"]
+        if owner is not None and head.lemma in bodies and owner.lemma in bodies:
+            # "the prosecutor's office", "the president's administration": one body, named whole
+            first = min(start, syntax.phrase(sentence, owner, self.lexicon)[0].i)
+            return [Argument(head.i, first, end, self.language.name(sentence, sentence.tokens[first:end]), "name", [])]
         if owner is not None and not self._refers_back(sentence, owner):
             owned = syntax.phrase(sentence, owner, self.lexicon)
             return [Argument(head.i, start, end, self.language.name(sentence, owned), "owned", [])]
@@ -574,15 +594,16 @@ def _antecedents(ctx: ArticleContext, kind: str, before: int, noun: str | None =
     return found
 
 
-def _owner(sentence: ParsedSentence, token: Token) -> Token | None:
-    """ "the office of Memorial", "Memorial's office", "офис «Мемориала»": whose it is."""
+def _owner(sentence: ParsedSentence, token: Token, preps: tuple[str, ...] = ()) -> Token | None:
+    """ "the office of Memorial", "Memorial's office", "офис «Мемориала»": whose it is (``preps``: other
+    prepositions that name it)."""
     for child in sentence.children(token):
         if child.dep == "nmod:poss" and child.upos != "PRON":
             return child
     for child in sentence.children(token, "nmod"):
         case = sentence.case_of(child)
         if child.upos in ("PROPN", "NOUN") and (
-            case in ("of", "у", "с") or (not case and child.feats.get("Case") == "Gen")
+            case in ("of", "у", "с", *preps) or (not case and child.feats.get("Case") == "Gen")
         ):
             return child
     for child in sentence.children(token, "compound"):
