@@ -220,10 +220,9 @@ class Reader:
             if name.lower() in words["law_nouns"] and analysis.main_law:
                 return [Argument(head.i, start, end, analysis.main_law, "law", [], True, "main_law")]
             return [Argument(head.i, start, end, name, "law", [])]
-        if lemma in words["member_nouns"] and lemma not in words["owned"] and head.upos != "PROPN":
-            body = self._body_of_members(sentence, head)
-            if body is not None:  # "officers from the security service": the officers, and whom they act for
-                return [Argument(head.i, start, end, name, "name", []), body]
+        body = self._body_of_members(sentence, head)
+        if body is not None:  # "officers from the security service": the officers, and whom they act for
+            return [Argument(head.i, start, end, name, "name", []), body]
         if lemma in words["owned"] and head.upos != "PROPN":
             return self._owned(analysis, item, head, start, end)
         if lemma in words["descriptions"] and not named and head.upos != "PROPN":
@@ -246,10 +245,11 @@ class Reader:
 
     def _body_of_members(self, sentence: ParsedSentence, head: Token) -> Argument | None:
         """ "officers of the FSB", "agents from the security service": the body they act for, if named."""
-        body = _owner(sentence, head, tuple(self.lexicon.words["member_preps"]))
-        if body is None or not (
-            body.upos == "PROPN" or body.ent == "ORG" or body.lemma in self.lexicon.words["state_bodies"]
-        ):
+        words = self.lexicon.words
+        if head.lemma not in words["member_nouns"] or head.lemma in words["owned"] or head.upos == "PROPN":
+            return None
+        body = _owner(sentence, head, tuple(words["member_preps"]))
+        if body is None or not (body.upos == "PROPN" or body.ent == "ORG" or body.lemma in words["state_bodies"]):
             return None
         tokens = syntax.phrase(sentence, body, self.lexicon)
         name = self.language.name(sentence, tokens)
