@@ -163,7 +163,7 @@ def _convolve(conv, x: np.ndarray) -> np.ndarray:
     padded = np.zeros((batch, length, width), dtype=x.dtype)
     padded[:, pad : pad + words] = x
     flat = padded.reshape(batch * length, width)
-    rows = batch * length - size + 1  # a window starting at every row but the last size - 1
+    rows = max(0, batch * length - size + 1)  # a window starting at every row but the last size - 1
     out = np.zeros((batch * length, kernels[0].shape[1]), dtype=x.dtype)
     out[:rows] = flat[:rows] @ kernels[0]
     for k in range(1, size):
