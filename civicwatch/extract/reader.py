@@ -30,7 +30,7 @@ from civicwatch.extract.learn import NONE
 from civicwatch.extract.merge import merge_events, names_overlap
 from civicwatch.extract.parse import ParsedSentence, Token
 from civicwatch.extract.places import gazetteer
-from civicwatch.extract.sentences import Sentence, dateline_end, split_sentences
+from civicwatch.extract.sentences import Sentence, dateline_end, reading_filter, split_sentences
 from civicwatch.lexicons import Lexicon, Trigger, load_lexicon
 from civicwatch.model import EVENT_TYPES, Event
 
@@ -125,9 +125,13 @@ class Reader:
         for short, full in list(context.aliases.items()):
             context.aliases[short] = self.language.cite(full)
         items: list[Item] = []
-        for i, parsed in zip(screened, self.parser.parse([masked[i] for i in screened]), strict=True):
+        wanted = reading_filter(self.lexicon, self.parser)  # the rest lend their names only
+        deep = [wanted.deep(masked[i], bool(self.lexicon.civic.search(sentences[i].text))) for i in screened]
+        parses = self.parser.parse([masked[i] for i in screened], deep)
+        for i, parsed, whole in zip(screened, parses, deep, strict=True):
             parsed.offset = sentences[i].start
-            items.append(Item(i, sentences[i], parsed, self.language.dates(parsed, published_date)))
+            if whole:
+                items.append(Item(i, sentences[i], parsed, self.language.dates(parsed, published_date)))
             if not sentences[i].headline:
                 after = dateline_end(parsed.text)  # the wire's credit is no one the article talks about
                 for entity in parsed.entities:

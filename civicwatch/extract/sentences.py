@@ -12,9 +12,12 @@ candidates), and such text is rarely where an article's news is.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from civicwatch.clean.boilerplate import Line
+from civicwatch.lexicons import Lexicon
 
 _ABBREVIATIONS = {
     "mr",
@@ -180,3 +183,88 @@ def dateline_end(text: str) -> int:
     """Where a sentence's leading dateline ends (0: it has none)."""
     match = _DATELINE.match(text)
     return match.end() if match else 0
+
+
+# -- which screened sentences are read in full ---------------------------------------------------------------
+# A sentence passes the screen (``Lexicon.screen``: stems of the trigger words) and is parsed; the reader
+# makes candidates only where a token's lemma, or its word form, is a trigger (``Lexicon.triggers_for_token``),
+# and reads the main law only from civic-space sentences with a law noun. Every other screened sentence only
+# lends its named people and organisations to the article's context, for which the backend's named entities
+# suffice (``Backend.parse(texts, deep)``); the tagger and the parser, or slovnet's morphology and syntax,
+# need not run on it.
+_WORD = re.compile(r"\w+(?:[-‐]\w+)*")
+
+
+class Lemmas(Protocol):
+    def lemmas_of(self, word: str) -> Iterable[str]:
+        """Every lemma the backend may give a token whose text is ``word`` (lower case), whatever its tag."""
+        ...
+
+
+class ReadingFilter:
+    """Which sentences hold a word that may be a trigger (or, in a civic-space sentence, a law noun): the words
+    of the lexicon, matched through every lemma the backend could give a word and the word-form fallbacks of
+    ``Lexicon.triggers_for_token``. A superset: a sentence it leaves out has no trigger token."""
+
+    def __init__(self, lexicon: Lexicon, backend: Lemmas) -> None:
+        self.lexicon = lexicon
+        self.backend = backend
+        # a trigger lemma -> the companion words one of which it needs (empty: it stands on its own)
+        self.triggers: dict[str, frozenset[str]] = {}
+        alone: set[str] = set()
+        for (lemma, _), entries in lexicon.triggers.items():
+            for entry in entries:
+                if not entry.requires_word:
+                    alone.add(lemma)
+                self.triggers[lemma] = self.triggers.get(lemma, frozenset()) | entry.requires_word
+        for lemma in alone:
+            self.triggers[lemma] = frozenset()
+        self.law_nouns = lexicon.words.get("law_nouns", frozenset())
+        self._keys: dict[str, frozenset[str]] = {}
+
+    def keys(self, word: str) -> frozenset[str]:
+        """The lemmas and word forms under which a token ``word`` may be looked up as a trigger."""
+        keys = self._keys.get(word)
+        if keys is None:
+            found = {word, *self.backend.lemmas_of(word)}
+            # Lexicon.triggers_for_token's fallbacks on the word form ("fined" -> "fine", "raids" -> "raid")
+            if word.endswith("ed"):
+                found |= {word[:-1], word[:-2]}
+            elif word.endswith("ing"):
+                found |= {word[:-3], word[:-3] + "e"}
+            elif word.endswith("s") and not word.endswith("ss"):
+                found.add(word[:-1])
+            keys = frozenset(found)
+            if len(self._keys) >= 100_000:
+                self._keys.clear()
+            self._keys[word] = keys
+        return keys
+
+    def deep(self, text: str, civic: bool) -> bool:
+        """Whether the reader must read ``text`` in full: it may hold a trigger, or it is a civic-space
+        sentence (``civic``) that may name a law."""
+        words = set()
+        for compound in _WORD.findall(text.lower()):
+            words.add(compound)
+            if "-" in compound or "‐" in compound:
+                words.update(re.split(r"[-‐]", compound))
+        for word in words:
+            keys = self.keys(word)
+            for key in keys:
+                needs = self.triggers.get(key)
+                if needs is not None and (not needs or needs & words):
+                    return True
+            if civic and keys & self.law_nouns:
+                return True
+        return False
+
+
+_FILTERS: dict[int, ReadingFilter] = {}
+
+
+def reading_filter(lexicon: Lexicon, backend: Lemmas) -> ReadingFilter:
+    """The filter of a lexicon read through a backend, built once."""
+    key = id(backend)
+    if key not in _FILTERS or _FILTERS[key].lexicon is not lexicon:
+        _FILTERS[key] = ReadingFilter(lexicon, backend)
+    return _FILTERS[key]

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
+
+import numpy as np
 
 from civicwatch.extract.backends import one_thread
 from civicwatch.extract.parse import Entity, ParsedSentence, Token
@@ -26,6 +28,7 @@ class NatashaBackend:
     def __init__(self) -> None:
         from natasha import MorphVocab, NewsEmbedding, NewsMorphTagger, NewsNERTagger, NewsSyntaxParser, Segmenter
 
+        speed_up()
         embedding = NewsEmbedding()
         self.segmenter = Segmenter()
         self.morph = NewsMorphTagger(embedding)
@@ -45,17 +48,20 @@ class NatashaBackend:
                 self._lemmas[key] = lemma
         return lemma
 
-    def parse(self, texts: Iterable[str]) -> Iterator[ParsedSentence]:
-        batch: list[str] = []
-        for text in texts:
-            batch.append(text)
-            if len(batch) == BATCH:
-                yield from self._parse(batch)
-                batch = []
-        if batch:
-            yield from self._parse(batch)
+    def lemmas_of(self, word: str) -> set[str]:
+        """Every lemma ``_lemma`` may give ``word`` (lower case), whatever its tags: the normal form of each of
+        pymorphy's readings, or the word itself."""
+        return _lemmas_of(self.vocab, word)
 
-    def _parse(self, texts: list[str]) -> list[ParsedSentence]:
+    def parse(self, texts: Iterable[str], deep: Sequence[bool] | None = None) -> Iterator[ParsedSentence]:
+        """Each text in the common view. Where ``deep`` is False the morphology and syntax run only if the
+        named-entity tagger finds a person or an organisation in it (the reader cites their names)."""
+        texts = list(texts)
+        flags = [True] * len(texts) if deep is None else list(deep)
+        for start in range(0, len(texts), BATCH):
+            yield from self._parse(texts[start : start + BATCH], flags[start : start + BATCH])
+
+    def _parse(self, texts: list[str], deep: list[bool]) -> list[ParsedSentence]:
         from natasha.doc import Doc, DocSent, DocToken
 
         joined = "\n".join(texts)
@@ -71,25 +77,31 @@ class NatashaBackend:
                 sent.tokens.append(token)
             sents.append(sent)
             offset += len(text) + 1
-        doc = Doc(joined, tokens=tokens, sents=[s for s in sents if s.tokens])
         with one_thread():
-            if doc.sents:
+            named = Doc(joined, tokens=tokens, sents=[s for s in sents if s.tokens])
+            named.tag_ner(self.ner)  # on the whole batch's text, as before: the same names whatever is read
+            spans = list(named.spans or [])
+            if not all(deep):
+                cited = [span for span in spans if span.type in _CITED]
+                deep = [d or _holds(sent, cited) for sent, d in zip(sents, deep, strict=True)]
+            read = [s for s, d in zip(sents, deep, strict=True) if d and s.tokens]
+            if read:
+                doc = Doc(joined, tokens=[t for s in read for t in s.tokens], sents=read)
                 doc.tag_morph(self.morph)
                 doc.parse_syntax(self.syntax)
-            doc.tag_ner(self.ner)
-        spans = list(doc.spans or [])
         return [self._view(sent, spans) for sent in sents]
 
     def _view(self, sent, spans) -> ParsedSentence:
         base = sent.start
-        ids = {t.id: n for n, t in enumerate(sent.tokens)}
+        ids = {t.id: n for n, t in enumerate(sent.tokens) if t.id is not None}
         tokens = []
         for n, t in enumerate(sent.tokens):
+            tagged = t.pos is not None  # a sentence read for its names only has no tags
             tokens.append(
                 Token(
                     i=n,
                     text=t.text,
-                    lemma=(self._lemma(t.text, t.pos, t.feats) or t.text).lower(),
+                    lemma=((self._lemma(t.text, t.pos, t.feats) if tagged else "") or t.text).lower(),
                     upos=t.pos or "X",
                     dep=t.rel or "dep",
                     head=ids.get(t.head_id, -1),
@@ -111,6 +123,73 @@ class NatashaBackend:
                 for k in range(first, last + 1):
                     tokens[k].ent = label
         return ParsedSentence(sent.text, tokens, entities)
+
+
+SLOVNET: dict[str, Callable] = {}  # slovnet's own functions that speed_up replaced, by name
+
+
+def speed_up() -> None:
+    """slovnet's CNN encoders without their im2col copy (``fast_encode``); once per process."""
+    from slovnet.exec.model import CNNEncoder
+
+    if CNNEncoder.__call__ is not fast_encode:
+        SLOVNET["CNNEncoder.__call__"] = CNNEncoder.__call__
+        CNNEncoder.__call__ = fast_encode
+
+
+def fast_encode(self, input: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """slovnet's ``CNNEncoder``: the same layers (convolution, ReLU, batch norm, padding zeroed), with the
+    words along the rows (batch x words x channels) throughout. slovnet copies every window of every layer
+    into a matrix before one product (a third of its encoders' time); here the padded batch is one matrix
+    of rows, and each of the kernel's offsets is one product on a slice of it, summed."""
+    x = input
+    for layer in self.layers:
+        x = _convolve(layer.conv, x).clip(0)
+        norm = layer.norm
+        x = (x - norm.mean.array) / norm.std.array * norm.weight.array + norm.bias.array
+        x[mask] = 0
+    return x
+
+
+def _convolve(conv, x: np.ndarray) -> np.ndarray:
+    """``conv`` (filters x in x kernel, zero padding on both sides) over ``x`` (batch x words x in)."""
+    kernels = getattr(conv, "_by_offset", None)
+    if kernels is None:  # per offset, an in x filters matrix
+        weight = conv.weight.array
+        kernels = conv._by_offset = [np.ascontiguousarray(weight[:, :, k].T) for k in range(weight.shape[2])]
+    batch, words, width = x.shape
+    pad, size = conv.padding, len(kernels)
+    length = words + 2 * pad
+    padded = np.zeros((batch, length, width), dtype=x.dtype)
+    padded[:, pad : pad + words] = x
+    flat = padded.reshape(batch * length, width)
+    rows = max(0, batch * length - size + 1)  # a window starting at every row but the last size - 1
+    out = np.zeros((batch * length, kernels[0].shape[1]), dtype=x.dtype)
+    out[:rows] = flat[:rows] @ kernels[0]
+    for k in range(1, size):
+        out[:rows] += flat[k : k + rows] @ kernels[k]
+    out += conv.bias.array
+    return out.reshape(batch, length, -1)[:, : length - size + 1]
+
+
+_CITED = ("PER", "ORG")  # the entities the reader cites by name
+
+
+def _holds(sent, spans) -> bool:
+    """Whether one of the spans lies within the sentence."""
+    return any(sent.start <= span.start and span.stop <= sent.stop for span in spans)
+
+
+@lru_cache(maxsize=50_000)
+def _lemmas_of_cached(vocab, word: str) -> frozenset[str]:
+    if not analysable(word):
+        return frozenset({word})
+    normal = word.replace("ё", "е")
+    return frozenset({word, normal} | {form.normal.lower().replace("ё", "е") for form in vocab(normal)})
+
+
+def _lemmas_of(vocab, word: str) -> set[str]:
+    return set(_lemmas_of_cached(vocab, word))
 
 
 def _first_at_or_after(starts: list[int], offset: int) -> int | None:

@@ -13,7 +13,7 @@ as before.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from civicwatch.extract.backends import one_thread
@@ -72,12 +72,64 @@ class SpacyBackend:
         with use_ops("numpy", use_blis=False):
             self.nlp = spacy.load(model)
         speed_up(self.nlp)
+        self._names_only = [name for name in self.nlp.pipe_names if name != "ner"]
+        self._lemmas: Callable[[str], set[str]] | None = None
 
-    def parse(self, texts: Iterable[str]) -> Iterator[ParsedSentence]:
+    def parse(self, texts: Iterable[str], deep: Sequence[bool] | None = None) -> Iterator[ParsedSentence]:
+        """Each text in the common view; where ``deep`` is False, only its tokens and named entities (the
+        entity recognizer has its own embedding, so they are the ones the whole pipeline finds)."""
+        texts = list(texts)
+        deep = [True] * len(texts) if deep is None else list(deep)
         with one_thread():
-            docs = list(self.nlp.pipe(texts, batch_size=64))
-        for doc in docs:
-            yield to_view(doc)
+            full = iter(list(self.nlp.pipe([t for t, d in zip(texts, deep, strict=True) if d], batch_size=64)))
+            names = [t for t, d in zip(texts, deep, strict=True) if not d]
+            shallow = iter(list(self.nlp.pipe(names, batch_size=64, disable=self._names_only)) if names else [])
+        for whole in deep:
+            yield to_view(next(full) if whole else next(shallow))
+
+    def lemmas_of(self, word: str) -> set[str]:
+        """Every lemma the pipeline may give ``word`` (lower case): the attribute ruler's, the rule lemmatizer's
+        exceptions and rules for any part of speech, the word itself."""
+        if self._lemmas is None:
+            self._lemmas = lemma_candidates(self.nlp)
+        return self._lemmas(word)
+
+
+def lemma_candidates(nlp) -> Callable[[str], set[str]]:
+    """A word's possible lemmas from the pipeline's own tables (see ``Lemmatizer.rule_lemmatize``)."""
+    by_word: dict[str, set[str]] = {}
+    anywhere: set[str] = set()  # lemmas a rule may give a word it does not name
+    if "attribute_ruler" in nlp.pipe_names:
+        for entry in nlp.get_pipe("attribute_ruler").patterns:
+            lemma = entry["attrs"].get("LEMMA")
+            if not isinstance(lemma, str):
+                continue
+            for pattern in entry["patterns"]:
+                for spec in pattern:
+                    lower = spec.get("LOWER") if isinstance(spec, dict) else None
+                    if not isinstance(lower, str):
+                        anywhere.add(lemma.lower())
+                        continue
+                    for part in re.findall(r"\w+", lower):
+                        by_word.setdefault(part, set()).add(lemma.lower())
+    rules: list[tuple[str, str]] = []
+    exceptions: dict[str, set[str]] = {}
+    if "lemmatizer" in nlp.pipe_names:
+        lookups = nlp.get_pipe("lemmatizer").lookups
+        for table in lookups.get_table("lemma_rules", {}).values():
+            rules += [(old, new) for old, new in table]
+        for table in lookups.get_table("lemma_exc", {}).values():
+            for form, forms in table.items():
+                exceptions.setdefault(form, set()).update(forms)
+
+    def lemmas(word: str) -> set[str]:
+        found = {word} | anywhere | by_word.get(word, set()) | exceptions.get(word, set())
+        for old, new in rules:
+            if word.endswith(old) and len(word) > len(old) - len(new):
+                found.add(word[: len(word) - len(old)] + new)
+        return {f.lower() for f in found if f}
+
+    return lemmas
 
 
 def to_view(doc) -> ParsedSentence:
@@ -289,6 +341,7 @@ class FastAttributeRules:
 def fast_lemmas(lemmatizer) -> Callable:
     """The rule lemmatizer's ``pipe``: a token's lemma depends only on its word, part of speech and morphology
     (``rule_lemmatize``), so each such triple is lemmatised once and its lemma set by its string id."""
+    import numpy
     from spacy.attrs import LEMMA, MORPH, ORTH, POS
 
     original = lemmatizer.pipe
@@ -312,8 +365,8 @@ def fast_lemmas(lemmatizer) -> Callable:
                             memo.clear()
                         memo[key] = lemma
                 lemmas.append(lemma)
-            for token, lemma in zip(doc, lemmas, strict=True):
-                token.lemma = lemma
+            if lemmas:  # set in one call: a Token object per word costs more than its lemma's lookup
+                doc.from_array([LEMMA], numpy.array(lemmas, dtype=numpy.uint64).reshape(-1, 1))
             yield doc
 
     return pipe

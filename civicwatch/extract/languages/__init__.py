@@ -9,7 +9,7 @@ language is a module here that calls ``register`` plus its data folder.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -18,7 +18,13 @@ from civicwatch.extract.parse import ParsedSentence, Token
 
 
 class Backend(Protocol):
-    def parse(self, texts: Iterable[str]) -> Iterator[ParsedSentence]: ...
+    def parse(self, texts: Iterable[str], deep: Sequence[bool] | None = None) -> Iterator[ParsedSentence]:
+        """Each text in the common view; where ``deep`` is False, enough of it to cite the names it holds."""
+        ...
+
+    def lemmas_of(self, word: str) -> Iterable[str]:
+        """Every lemma the backend may give a token whose text is ``word`` (lower case)."""
+        ...
 
 
 @dataclass(frozen=True)
