@@ -374,3 +374,27 @@ def test_a_state_body_s_office_is_named_whole() -> None:
     # the office of a group is still the group's: it names the group
     raided = _arguments_of(Reader("en").analyze("Police raided Memorial's office in Moscow."), "raided")
     assert any(a.kind == "owned" and a.name == "Memorial" for a in raided)
+
+
+def test_a_page_that_is_no_civic_news_is_not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from civicwatch.extract.reader import Reader
+
+    reader = Reader("en")
+    recipe = " ".join(
+        [
+            "Preheat the oven and butter a deep baking dish before you start on the sauce.",
+            "Slice the onions thinly, soften them in olive oil and add two cloves of garlic.",
+            "Stir in the tomatoes, a pinch of sugar and the basil, then let it simmer gently.",
+            "Layer the pasta sheets with the sauce and the cheese, finishing with a layer of cheese.",
+            "Bake for forty minutes until golden and bubbling, and rest it before serving.",
+        ]
+        * 3
+    )
+    assert not reader.models.relevant(recipe.lower())
+    calls = []
+    parse = reader.parser.parse
+    monkeypatch.setattr(reader.parser, "parse", lambda texts, *args: calls.append(texts) or parse(texts, *args))
+    assert reader.extract(recipe, "2024-05-08") == []
+    assert calls == []  # relevance is judged on the words alone, before any parsing
+    news = "Police raided the office of the human rights group Memorial in Moscow on Monday, the group said."
+    assert reader.extract(news, "2024-05-08") and calls

@@ -110,6 +110,8 @@ class Reader:
         return self._models
 
     def extract(self, text: str, published: date | str | None = None, url: str | None = None) -> list[Event]:
+        if not self.models.relevant(text.lower()):
+            return []  # what ``decide`` would say, without parsing a page that is no civic-space news
         return self.decide(self.analyze(text, published))
 
     # -- analysis: everything that needs no model --------------------------------------------
