@@ -30,6 +30,7 @@ from civicwatch.extract.learn import NONE
 from civicwatch.extract.merge import merge_events, names_overlap
 from civicwatch.extract.parse import ParsedSentence, Token
 from civicwatch.extract.places import gazetteer
+from civicwatch.extract.relative_dates import DateAnchor
 from civicwatch.extract.sentences import Sentence, dateline_end, reading_filter, split_sentences
 from civicwatch.lexicons import Lexicon, Trigger, load_lexicon
 from civicwatch.model import EVENT_TYPES, Event
@@ -130,10 +131,12 @@ class Reader:
         wanted = reading_filter(self.lexicon, self.parser)  # the rest lend their names only
         deep = [wanted.deep(masked[i], bool(self.lexicon.civic.search(sentences[i].text))) for i in screened]
         parses = self.parser.parse([masked[i] for i in screened], deep)
+        anchor = DateAnchor(code)  # "two days later", "that year": from the latest date stated before
         for i, parsed, whole in zip(screened, parses, deep, strict=True):
             parsed.offset = sentences[i].start
+            dates = anchor.read(parsed, self.language.dates(parsed, published_date))
             if whole:
-                items.append(Item(i, sentences[i], parsed, self.language.dates(parsed, published_date)))
+                items.append(Item(i, sentences[i], parsed, dates))
             if not sentences[i].headline:
                 after = dateline_end(parsed.text)  # the wire's credit is no one the article talks about
                 for entity in parsed.entities:

@@ -164,3 +164,8 @@ def load_lexicon(language: str = "en") -> Lexicon:
         org_suffixes=frozenset(raw.get("org_suffixes", [])),
         list_regexes=raw.get("list_patterns", {}),
     )
+
+
+def load_data(language: str, name: str) -> dict:
+    """One of a language's data files (``data/<language>/<name>``), parsed."""
+    return _data(language, name)

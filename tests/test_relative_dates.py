@@ -1,0 +1,62 @@
+"""Dates told against the article's previous date ("two days later", «в тот же день», "that year"),
+read through the real parsers from hand-written articles."""
+
+from __future__ import annotations
+
+import pytest
+
+from civicwatch.extract.reader import Reader
+
+
+def _dates(language: str, text: str, published: str) -> list[list[str]]:
+    analysis = Reader(language).analyze(text, published)
+    return [[d.value for d in item.dates] for item in analysis.items]
+
+
+def test_english_phrases_count_from_the_latest_date_stated() -> None:
+    text = (
+        "Police detained the journalist Ivan Petrov on 3 March. "
+        "Two days later, a court charged him with extremism. "
+        "The same day, police searched the office of his newspaper. "
+        "A day earlier, the ministry had warned the newspaper."
+    )
+    assert _dates("en", text, "2024-03-20") == [["2024-03-03"], ["2024-03-05"], ["2024-03-05"], ["2024-03-04"]]
+
+
+def test_a_month_of_the_same_year_takes_the_year_told_before() -> None:
+    text = (
+        "Police detained the journalist Ivan Petrov on 3 March 2023. "
+        "In September of the same year, the ministry designated him a foreign agent."
+    )
+    assert _dates("en", text, "2025-01-10")[-1] == ["2023-09"]
+    ru = (
+        "Полиция задержала журналиста Ивана Петрова 3 марта 2022 года. "
+        "В сентябре того же года Минюст признал его иноагентом."
+    )
+    assert _dates("ru", ru, "2025-01-10")[-1] == ["2022-09"]  # not the September before publication
+
+
+def test_russian_phrases_count_from_the_latest_date_stated() -> None:
+    text = (
+        "Полиция задержала журналиста Ивана Петрова 3 марта 2023 года. "
+        "Через два дня суд арестовал его. "
+        "Днем ранее министерство вынесло газете предупреждение."
+    )
+    assert _dates("ru", text, "2024-03-20") == [["2023-03-03"], ["2023-03-05"], ["2023-03-04"]]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_with_no_date_before_it_a_phrase_stays_undated(language: str) -> None:
+    text = {
+        "en": "Two days later, a court charged the journalist Ivan Petrov with extremism.",
+        "ru": "Через два дня суд арестовал журналиста Ивана Петрова.",
+    }[language]
+    assert _dates(language, text, "2024-03-20") == [[]]
+
+
+def test_the_phrase_is_no_target() -> None:
+    reader = Reader("ru")
+    text = "Полиция задержала журналиста Ивана Петрова 3 марта. В тот же день полиция провела обыск в редакции."
+    analysis = reader.analyze(text, "2024-03-20")
+    names = {a.name for c in analysis.candidates for a in c.arguments}
+    assert not any("день" in name for name in names)
