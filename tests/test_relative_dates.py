@@ -60,3 +60,13 @@ def test_the_phrase_is_no_target() -> None:
     analysis = reader.analyze(text, "2024-03-20")
     names = {a.name for c in analysis.candidates for a in c.arguments}
     assert not any("день" in name for name in names)
+
+
+def test_a_dotted_date_is_day_first_and_an_update_s_date_dates_its_act() -> None:
+    from civicwatch.extract import extract
+
+    text = "Update 16.07.2021: The police are searching the offices of the Legal Initiative rights group in Minsk."
+    events = [e for e in extract(text, published="2021-07-20", language="en") if e.type == "prosecution"]
+    assert events and {e.date for e in events} == {"2021-07-16"}
+    assert all(not (e.extra or {}).get("date_source") for e in events)  # stated, not assumed
+    assert _dates("en", "Police detained him on 07.06.2021 in Minsk.", "2021-07-20") == [["2021-06-07"]]

@@ -163,12 +163,14 @@ def _looks_like_headline(text: str) -> bool:
 
 
 # A wire story's dateline: "MOSCOW (AP) — ", "PHNOM PENH: ", "VIENNA, 13 August 2014 – ", "March 13 (UPI) -- ",
-# "Stockholm, January 16, 2024 — ". What it names is where and who reports, never an actor or a target.
+# "Stockholm, January 16, 2024 — ", and a dated update: "Update 16.07.2021: ". What it names is where and
+# who reports, never an actor or a target; its date dates the sentence's act (``syntax.attach_dates``).
 _DATELINE = re.compile(
     r"""^\s*(?:
         [A-ZА-ЯЁ][A-ZА-ЯЁ'’.\-]{2,}(?:\s+[A-ZА-ЯЁ][A-ZА-ЯЁ'’.\-]+){0,3}
       | [A-Z][a-z]+(?:\s+[A-Z][a-z]+)?,\s+(?:[A-Z][a-z]+\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]+)(?:,?\s+\d{4})?
       | [A-Z][a-z]+\.?\s+\d{1,2}(?:,\s*\d{4})?
+      | [A-Z][a-z]+\s+\d{1,2}[./]\d{1,2}[./]\d{2,4}  # "Update 16.07.2021: "
     )
     (?:,\s*[^—–()\n]{1,40}?)?
     \s*(?:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from civicwatch.extract.languages import DateSpan
 from civicwatch.extract.parse import ParsedSentence, Token
+from civicwatch.extract.sentences import dateline_end
 from civicwatch.lexicons import Lexicon
 
 NOMINAL = ("NOUN", "PROPN", "PRON", "NUM", "X", "ADJ")
@@ -195,6 +196,7 @@ def attach_dates(
     below: list[tuple[str, Token]] = []  # dates of a verb that governs no trigger
     above: list[tuple[str, Token, Token]] = []  # (date, its root, the plain verb it hangs from)
     speech = lexicon.words["speech_verbs"]
+    lead = dateline_end(sentence.text)  # a dateline's date ("Update 16.07.2021: police are searching...")
     for date in dates:  # a trigger's own date first: "passed it last month and signed it on 25 November"
         if date.preposition and date.preposition in lexicon.words["deadline_preps"]:
             continue
@@ -203,7 +205,7 @@ def attach_dates(
             continue
         if owner is not None:
             attached.setdefault(owner, date.value)
-        elif verb is None or verb.lemma in speech:
+        elif verb is None or verb.lemma in speech or sentence.tokens[date.start].start < lead:
             loose.append((date.value, root.i))
         else:
             above.append((date.value, root, verb))

@@ -65,7 +65,24 @@ def dates(sentence: ParsedSentence, published: date | None) -> list[DateSpan]:
         value = resolve_date(text, published)
         if value is not None:
             found.append(DateSpan(start, end, value, before if before in _LEAD_WORDS else None))
-    return found
+    return found + _dotted_dates(sentence, found)
+
+
+# "16.07.2021": a date written with dots is day first, and the model seldom tags it as a DATE
+_DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.]*\d)")
+
+
+def _dotted_dates(sentence: ParsedSentence, found: list[DateSpan]) -> list[DateSpan]:
+    spans = []
+    for match in _DOTTED.finditer(sentence.text):
+        try:
+            value = date(int(match[3]), int(match[2]), int(match[1])).isoformat()
+        except ValueError:
+            continue
+        tokens = [t.i for t in sentence.tokens if t.start < match.end() and t.end > match.start()]
+        if tokens and not any(s.start <= tokens[-1] and tokens[0] < s.end for s in found):
+            spans.append(DateSpan(tokens[0], tokens[-1] + 1, value))
+    return spans
 
 
 _QUOTES = "\"'“”«»„‘’`"
