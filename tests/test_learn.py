@@ -179,3 +179,28 @@ def test_an_irrelevant_article_yields_no_events() -> None:
     assert models.relevant("Police detained the journalist Ivan Petrov.")  # too short to judge
     models.relevance = None
     assert models.relevant(text) and reader.decide(analysis, models)
+
+
+def test_a_reaction_takes_its_speaker_at_its_own_threshold() -> None:
+    import dataclasses
+
+    from civicwatch.extract.reader import Reader
+
+    reader = Reader("en")
+    shipped = load_models("en")
+    assert "reaction_actor" in shipped.thresholds
+    assert shipped.threshold("reaction_actor") < shipped.threshold("actor")
+    text = (
+        "Police detained the journalist Ivan Petrov in Minsk on Monday. "
+        "The European Union condemned the detention of Ivan Petrov and called for his release."
+    )
+    analysis = reader.analyze(text, "2024-05-08")
+    # no actor clears the general threshold, every speaker clears the reaction's own
+    strict = dataclasses.replace(shipped, thresholds={**shipped.thresholds, "actor": 1.01, "reaction_actor": 0.0})
+    events = reader.decide(analysis, strict)
+    assert any(e.type == "reaction" and e.actor for e in events)
+    assert all(e.actor is None for e in events if e.type not in ("reaction", "closure"))
+    # models trained before the threshold existed use the general one
+    before = {k: v for k, v in shipped.thresholds.items() if k != "reaction_actor"}
+    older = dataclasses.replace(shipped, thresholds=before)
+    assert older.threshold("reaction_actor", "actor") == shipped.threshold("actor")

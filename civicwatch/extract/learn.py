@@ -104,7 +104,10 @@ class Models:
         default_factory=dict, init=False, repr=False, compare=False
     )
 
-    def threshold(self, name: str) -> float:
+    def threshold(self, name: str, fallback: str | None = None) -> float:
+        """A decision threshold; ``fallback`` names the one models trained before ``name`` existed use."""
+        if name not in self.thresholds and fallback is not None:
+            return self.thresholds[fallback]
         return self.thresholds[name]
 
     def relevant(self, text: str) -> bool:

@@ -417,8 +417,9 @@ class Reader:
         sentence = item.parsed
         trigger = sentence.tokens[candidate.trigger]
         actor_scores = [(models.actor_score(kind, a.features), a) for a in candidate.arguments if a not in chosen]
+        least = models.threshold("reaction_actor", "actor") if kind == "reaction" else models.threshold("actor")
         actor_choice = max(
-            ((p, a) for p, a in actor_scores if p >= models.threshold("actor") and a.kind != "generic"),
+            ((p, a) for p, a in actor_scores if p >= least and a.kind != "generic"),
             key=lambda pair: pair[0],
             default=None,
         )

@@ -45,7 +45,16 @@ SETTINGS = (
     ("actors", 0.5, False),
 )
 # relevance: an article whose relevance score (relevance.py) is lower holds no events
-THRESHOLDS = {"event": 0.5, "target": 0.15, "target_weight": 0.3, "actor": 0.45, "relevance": 0.5}
+# a reaction always has a speaker, so its likeliest argument is its actor at a lower probability ("reaction_actor":
+# over three fold seeds, actor accuracy 0.801 -> 0.812, 0.808 -> 0.818, 0.794 -> 0.797 and F1 unchanged)
+THRESHOLDS = {
+    "event": 0.5,
+    "target": 0.15,
+    "target_weight": 0.3,
+    "actor": 0.45,
+    "reaction_actor": 0.15,
+    "relevance": 0.5,
+}
 
 
 @dataclass
