@@ -71,21 +71,21 @@ class DateAnchor:
     def read(self, sentence: ParsedSentence, found: list[DateSpan]) -> list[DateSpan]:
         """The sentence's dates, with those its relative phrases tell; the anchor moves past them all."""
         told = self._told(sentence, found)
-        for span, _ in told:  # a time, not a name: never an actor or a target
+        for span, _, _ in told:  # a time, not a name: never an actor or a target
             for token in sentence.tokens[span.start : span.end]:
                 token.ent = token.ent or "DATE"
-        spans = sorted([*found, *(span for span, _ in told)], key=lambda s: s.start)
-        phrase_of = {id(span): phrase for span, phrase in told}
+        spans = sorted([*found, *(span for span, _, _ in told)], key=lambda s: s.start)
+        phrase_of = {id(span): (phrase, days) for span, phrase, days in told}
         result: list[DateSpan] = []
         for n, span in enumerate(spans):
-            phrase = phrase_of.get(id(span))
-            later = phrase_of.get(id(spans[n + 1])) if n + 1 < len(spans) else None
+            phrase, days = phrase_of.get(id(span), (None, 0))
+            later, _ = phrase_of.get(id(spans[n + 1]), (None, 0)) if n + 1 < len(spans) else (None, 0)
             if phrase is None and later is not None and later.same_year and spans[n + 1].start <= span.end + 1:
                 if self.year is not None and _YEAR.match(span.value):  # "в сентябре того же года"
                     span = replace(span, value=f"{self.year}{span.value[4:]}")
             elif phrase is not None:
                 adjacent = result and result[-1].end >= span.start - 1 and phrase.same_year
-                resolved = None if adjacent else self._resolve(span, phrase)
+                resolved = None if adjacent else self._resolve(span, phrase, days)
                 if resolved is None:
                     continue
                 span = resolved
@@ -93,11 +93,12 @@ class DateAnchor:
             self.see(span.value)
         return result
 
-    def _told(self, sentence: ParsedSentence, found: list[DateSpan]) -> list[tuple[DateSpan, Phrase]]:
+    def _told(self, sentence: ParsedSentence, found: list[DateSpan]) -> list[tuple[DateSpan, Phrase, int]]:
+        """The relative phrases no date already covers: (their tokens, still undated; the phrase; its days)."""
         patterns, counts = phrases(self.language)
         starts = [t.start for t in sentence.tokens]
         ends = [t.end for t in sentence.tokens]
-        told: list[tuple[DateSpan, Phrase]] = []
+        told: list[tuple[DateSpan, Phrase, int]] = []
         for phrase in patterns:
             for match in phrase.regex.finditer(sentence.text):
                 first, last = bisect_left(starts, match.start()), bisect_right(ends, match.end())
@@ -107,12 +108,12 @@ class DateAnchor:
                 if phrase.count:
                     word = match["n"].lower()
                     days *= int(word) if word.isdigit() else counts.get(word, 0)
-                told.append((DateSpan(first, last, f"{days:+d}"), phrase))
+                told.append((DateSpan(first, last, ""), phrase, days))
         return told
 
-    def _resolve(self, span: DateSpan, phrase: Phrase) -> DateSpan | None:
+    def _resolve(self, span: DateSpan, phrase: Phrase, days: int) -> DateSpan | None:
         if phrase.same_year:
             return None if self.year is None else replace(span, value=str(self.year))
-        if self.day is None or not span.value.lstrip("+-").isdigit():
+        if self.day is None:
             return None
-        return replace(span, value=(self.day + dt.timedelta(days=int(span.value))).isoformat())
+        return replace(span, value=(self.day + dt.timedelta(days=days)).isoformat())
