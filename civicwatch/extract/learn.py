@@ -20,7 +20,9 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import operator
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -37,15 +39,20 @@ class LinearModel:
     classes: list[str]
     weights: dict[str, list[float]]  # feature -> one weight per class (one in all for a binary model)
     bias: list[float]
+    # per class, weights of the sentence vector's dimensions (``civicwatch.extract.vectors``), if trained with one
+    dense: list[list[float]] | None = None
 
-    def scores(self, features: list[str]) -> list[float]:
+    def scores(self, features: list[str], vector: Sequence[float] | None = None) -> list[float]:
         # per class, the bias and the weights of the features present, added in one order (sum() adds
         # left to right, as a loop over the features would, class by class, but in C)
         rows = [w for w in map(self.weights.get, set(features)) if w is not None]
-        return [sum(column) for column in zip(self.bias, *rows, strict=True)]
+        scores = [sum(column) for column in zip(self.bias, *rows, strict=True)]
+        if vector is not None and self.dense is not None and len(vector) == len(self.dense[0]):
+            scores = [s + sum(map(operator.mul, row, vector)) for s, row in zip(scores, self.dense, strict=True)]
+        return scores
 
-    def probabilities(self, features: list[str]) -> dict[str, float]:
-        scores = self.scores(features)
+    def probabilities(self, features: list[str], vector: Sequence[float] | None = None) -> dict[str, float]:
+        scores = self.scores(features, vector)
         if len(self.classes) == 2 and len(scores) == 1:
             p = _sigmoid(scores[0])
             return {self.classes[0]: 1 - p, self.classes[1]: p}
@@ -59,11 +66,13 @@ class LinearModel:
             "classes": self.classes,
             "bias": [round(b, 5) for b in self.bias],
             "weights": {f: [round(x, 5) for x in w] for f, w in sorted(self.weights.items())},
+            **({"dense": [[round(x, 5) for x in row] for row in self.dense]} if self.dense else {}),
         }
 
     @classmethod
     def from_json(cls, data: dict) -> LinearModel:
-        return cls(list(data["classes"]), {f: list(w) for f, w in data["weights"].items()}, list(data["bias"]))
+        dense = [list(row) for row in data["dense"]] if data.get("dense") else None
+        return cls(list(data["classes"]), {f: list(w) for f, w in data["weights"].items()}, list(data["bias"]), dense)
 
 
 def _sigmoid(x: float) -> float:
@@ -117,8 +126,9 @@ class Models:
             return True
         return self.relevance.score(text) >= self.thresholds.get("relevance", 0.0)
 
-    def event_probabilities(self, features: list[str]) -> dict[str, float]:
-        return self.events.probabilities(with_language(features, self.language))
+    def event_probabilities(self, features: list[str], vector: Sequence[float] | None = None) -> dict[str, float]:
+        """P(none) and P(type) of a candidate; ``vector``: its sentence's vector, if its language has them."""
+        return self.events.probabilities(with_language(features, self.language), vector)
 
     def subtype(self, kind: str, features: list[str], allowed_subtypes: set[str] | None = None) -> str:
         """The most probable subtype of the type, among ``allowed_subtypes`` when given."""

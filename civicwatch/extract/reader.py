@@ -32,6 +32,7 @@ from civicwatch.extract.parse import ParsedSentence, Token
 from civicwatch.extract.places import gazetteer
 from civicwatch.extract.relative_dates import DateAnchor
 from civicwatch.extract.sentences import Sentence, dateline_end, reading_filter, split_sentences
+from civicwatch.extract.vectors import vectors_for
 from civicwatch.lexicons import Lexicon, Trigger, load_lexicon
 from civicwatch.model import EVENT_TYPES, Event
 
@@ -50,6 +51,7 @@ class Item:
     parsed: ParsedSentence
     dates: list[DateSpan]
     features: list[str] | None = None  # what its candidates share (features.sentence_features)
+    vector: tuple[float, ...] | None = None  # what it is about (``vectors``), for sentences with candidates
 
 
 @dataclass
@@ -96,6 +98,7 @@ class Reader:
         self.lexicon: Lexicon = load_lexicon(code)
         self.matcher = FrameMatcher(load_frames(code), self.lexicon.words)
         self.places = gazetteer(code, self.language.place_key)
+        self.vectors = vectors_for(code)  # None: the language has no sentence vectors
         self._models = models
 
     @cached_property
@@ -169,6 +172,11 @@ class Reader:
                 )
                 if hints:
                     analysis.candidates.append(self._candidate(analysis, n, item, token, hints))
+        if self.vectors is not None:
+            with_candidates = sorted({c.item for c in analysis.candidates})
+            encoded = self.vectors.encode([items[n].sentence.text for n in with_candidates])
+            for n, vector in zip(with_candidates, encoded, strict=True):
+                items[n].vector = vector
         return analysis
 
     def _candidate(self, analysis: Analysis, n: int, item: Item, token: Token, hints: tuple[Trigger, ...]) -> Candidate:
@@ -385,7 +393,7 @@ class Reader:
                     continue
                 if syntax.has_negation(item.parsed, trigger, self.lexicon):
                     continue
-                judged = self._judge(candidate, models)
+                judged = self._judge(candidate, models, item.vector)
                 if judged is not None:
                     chosen.append((candidate, *judged))
             if not chosen:
@@ -464,9 +472,11 @@ class Reader:
             },
         )
 
-    def _judge(self, candidate: Candidate, models) -> tuple[str, float, list[Argument]] | None:
+    def _judge(
+        self, candidate: Candidate, models, vector: tuple[float, ...] | None = None
+    ) -> tuple[str, float, list[Argument]] | None:
         """Whether a candidate is an event: its type, probability and target arguments, or None."""
-        probabilities = models.event_probabilities(candidate.features)
+        probabilities = models.event_probabilities(candidate.features, vector)
         kind = max(probabilities, key=probabilities.__getitem__)
         if kind == NONE:
             kinds = sorted((p, k) for k, p in probabilities.items() if k != NONE)

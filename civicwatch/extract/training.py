@@ -47,6 +47,9 @@ SETTINGS = (
 # relevance: an article whose relevance score (relevance.py) is lower holds no events
 # a reaction always has a speaker, so its likeliest argument is its actor at a lower probability ("reaction_actor":
 # over three fold seeds, actor accuracy 0.801 -> 0.812, 0.808 -> 0.818, 0.794 -> 0.797 and F1 unchanged)
+# the sentence vectors' columns in the event model: their weight against the string features (with L2
+# regularisation, a larger scale lets the vectors speak more; chosen by cross-validation)
+VECTOR_SCALE = 4.0
 THRESHOLDS = {
     "event": 0.5,
     "target": 0.15,
@@ -71,6 +74,7 @@ class Labels:
     """What one article teaches: rows of (features, label) for each model."""
 
     events: list[tuple[list[str], str]] = field(default_factory=list)
+    event_vectors: list[tuple[float, ...] | None] = field(default_factory=list)  # each event row's sentence vector
     subtypes: list[tuple[list[str], str]] = field(default_factory=list)
     targets: list[tuple[list[str], str]] = field(default_factory=list)
     actors: list[tuple[list[str], str]] = field(default_factory=list)
@@ -196,6 +200,7 @@ def label(doc: Document, analysis: Analysis) -> Labels:
             continue
         event = assigned.get(index)
         labels.events.append((candidate.features, event["type"] if event else NONE))
+        labels.event_vectors.append(analysis.items[candidate.item].vector)
         if event is None:
             continue
         subtype = event.get("subtype")
@@ -217,8 +222,16 @@ def _label_arguments(labels: Labels, gold: dict, event: dict, candidate: Candida
 
 # -- fitting -----------------------------------------------------------------------------------
 def _fit(
-    rows: list[tuple[list[str], str]], c: float, language_of: list[str | None], balanced: bool = False
+    rows: list[tuple[list[str], str]],
+    c: float,
+    language_of: list[str | None],
+    balanced: bool = False,
+    vectors: list[tuple[float, ...] | None] | None = None,
 ) -> LinearModel:
+    """A logistic regression over the rows' string features, and over their sentence vectors when given
+    (columns scaled by ``VECTOR_SCALE``, the scale folded into the weights: models read unit vectors)."""
+    import numpy as np
+    from scipy import sparse
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -226,6 +239,13 @@ def _fit(
     matrix = vectorizer.fit_transform(
         [dict.fromkeys(with_language(f, lang), 1) for (f, _), lang in zip(rows, language_of, strict=True)]
     )
+    width = next((len(v) for v in vectors or [] if v is not None), 0)
+    if width:
+        dense = np.zeros((len(rows), width))
+        for n, vector in enumerate(vectors or []):
+            if vector is not None:
+                dense[n] = vector
+        matrix = sparse.hstack([matrix, sparse.csr_matrix(dense * VECTOR_SCALE)]).tocsr()
     targets = [y for _, y in rows]
     classes = sorted(set(targets))
     if len(classes) == 1:  # nothing to tell apart: a constant model
@@ -235,12 +255,13 @@ def _fit(
         model.fit(matrix, targets)
     names = vectorizer.get_feature_names_out()
     coef = model.coef_
+    vector_weights = [[float(w) * VECTOR_SCALE for w in row[len(names) :]] for row in coef] if width else None
     weights: dict[str, list[float]] = {}
     for j, feature in enumerate(names):
         column = [float(coef[k, j]) for k in range(coef.shape[0])]
         if max(abs(x) for x in column) >= 1e-4:
             weights[str(feature)] = column
-    return LinearModel([str(c) for c in model.classes_], weights, [float(b) for b in model.intercept_])
+    return LinearModel([str(c) for c in model.classes_], weights, [float(b) for b in model.intercept_], vector_weights)
 
 
 def fit(labelled: list[tuple[str, Labels]], version: str, thresholds: dict[str, float] | None = None) -> Models:
@@ -255,10 +276,11 @@ def fit(labelled: list[tuple[str, Labels]], version: str, thresholds: dict[str, 
             langs += [language] * len(part)
         return out, langs
 
+    vectors = [v for _, labels in labelled for v in labels.event_vectors]
     models = {}
     for attr, c, balanced in SETTINGS:
         data, langs = rows(attr)
-        models[attr] = _fit(data, c, langs, balanced)
+        models[attr] = _fit(data, c, langs, balanced, vectors if attr == "events" else None)
     return Models(
         version,
         "*",
@@ -275,7 +297,7 @@ def for_language(models: Models, language: str, relevance: Relevance | None = No
 
     def keep(model: LinearModel) -> LinearModel:
         weights = {f: w for f, w in model.weights.items() if ":" not in f.split("=")[0] or f.startswith(language + ":")}
-        return LinearModel(model.classes, weights, model.bias)
+        return LinearModel(model.classes, weights, model.bias, model.dense)
 
     return Models(
         models.version,
