@@ -82,7 +82,11 @@ def open_stream(uri: str) -> Iterator[BinaryIO]:
             import fsspec
         except ImportError:
             raise OSError(f"no stream reader for {scheme(uri)}:// here ({pyarrow_error})") from pyarrow_error
-        with fsspec.open(uri, "rb") as handle:
+        try:
+            opened = fsspec.open(uri, "rb")
+        except ValueError as exc:  # "Protocol not known": a scheme fsspec has no file system for either
+            raise OSError(f"no stream reader for {scheme(uri)}:// here ({exc})") from exc
+        with opened as handle:
             yield handle
         return
     try:
