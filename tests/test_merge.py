@@ -54,6 +54,26 @@ def test_two_mentions_of_one_act_merge() -> None:
     assert event.to_dict()["mentions"] == 2
 
 
+@pytest.mark.parametrize("order", ["short_first", "full_first"])
+def test_the_fuller_name_of_one_actor_is_kept_whatever_the_order(order: str) -> None:
+    short = _event(
+        "foreign_agent", "Vesna Centre", None, "The court listed Vesna Centre.", actor="the court", confidence=0.9
+    )
+    full = _event(
+        "foreign_agent",
+        "Vesna Centre",
+        None,
+        "The Tver District Court listed it.",
+        actor="Tver District Court",
+        confidence=0.5,
+    )
+    mentions = [short, full] if order == "short_first" else [full, short]
+    assert merge_events(mentions)[0].actor == "Tver District Court"
+    other = _event("foreign_agent", "Vesna Centre", None, "The ministry listed it.", actor="Justice Ministry")
+    kept = _event("foreign_agent", "Vesna Centre", None, "The court listed Vesna.", actor="the court", confidence=0.9)
+    assert merge_events([kept, other])[0].actor == "the court"  # another body is no fuller name of it
+
+
 def test_more_precise_date_is_kept_whatever_the_order() -> None:
     precise = _event("foreign_agent", "Committee Against Torture", "2015-01-14", "On January 14 ...")
     vague = _event("foreign_agent", "the Committee Against Torture", "2015-01", "In January ...")

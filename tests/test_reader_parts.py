@@ -293,6 +293,26 @@ def test_an_owner_described_by_a_noun_is_the_group_named_before() -> None:
     assert any(a.name == "Gulf Broadcasting Corporation" and a.kind == "owned" and a.resolved for a in close)
 
 
+def test_a_name_the_recognizer_calls_a_person_is_an_organization_when_its_phrase_says_so() -> None:
+    from civicwatch.extract.reader import Reader
+
+    reader = Reader("en")
+
+    def tagged(text: str, name: str) -> ParsedSentence:
+        sentence = parse("en", text)
+        first = next(t.i for t in sentence.tokens if t.text == name)
+        return ParsedSentence(sentence.text, sentence.tokens, [Entity(first, first + 1, "PER")])
+
+    # a compound of an organization's noun, and an apposition naming one: the small model's usual misses
+    association = tagged("Police searched the Vesna association in Tver.", "Vesna")
+    assert reader._entity_kind(association, association.entities[0]) == "ORG"
+    watchdog = tagged("Vesna, an election watchdog, was fined.", "Vesna")
+    assert reader._entity_kind(watchdog, watchdog.entities[0]) == "ORG"
+    person = tagged("Police detained Kovalenko, a reporter, in Tver.", "Kovalenko")
+    assert reader._entity_kind(person, person.entities[0]) == "PERSON"
+    assert reader._entity_kind(person, Entity(2, 3, "ORG")) == "ORG"
+
+
 def test_a_wire_credit_is_no_antecedent_and_a_self_closure_has_its_target_for_actor() -> None:
     from civicwatch.extract import extract
 

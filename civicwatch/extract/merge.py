@@ -202,6 +202,16 @@ def _stated(event: Event) -> str | None:
     return None if event.extra.get("date_source") == "published" else event.date
 
 
+def _fuller(preferred: str | None, other: str | None) -> str | None:
+    """The actor to keep: ``preferred``, unless ``other`` names the same one more fully ("the court" and
+    "the Korolyov City Court")."""
+    if not preferred:
+        return other
+    if other and len(other) > len(preferred) and f" {_norm(preferred)} ".replace(" the ", " ") in f" {_norm(other)} ":
+        return other
+    return preferred
+
+
 def _absorb(kept: Event, new: Event) -> None:
     if new.extra.get(LEAD_ACT):
         kept.extra[LEAD_ACT] = True  # the lead sentence and a later one report one act
@@ -216,11 +226,11 @@ def _absorb(kept: Event, new: Event) -> None:
         )
         kept.status = new.status
         kept.subtype = new.subtype
-        kept.actor = new.actor or kept.actor
+        kept.actor = _fuller(new.actor, kept.actor)
         kept.location = new.location or kept.location
         kept.extra["headline"] = new.extra.get("headline", False)
     else:
-        kept.actor = kept.actor or new.actor
+        kept.actor = _fuller(kept.actor, new.actor)
     kept.location = kept.location or new.location
     kept.targets = kept.targets + [t for t in new.targets if t.lower() not in {k.lower() for k in kept.targets}]
     kept.boilerplate = kept.boilerplate and new.boilerplate

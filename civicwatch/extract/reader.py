@@ -28,7 +28,7 @@ from civicwatch.extract.labels import mask_labels
 from civicwatch.extract.languages import DateSpan, Language, get_language
 from civicwatch.extract.learn import NONE
 from civicwatch.extract.merge import merge_events, names_overlap
-from civicwatch.extract.parse import ParsedSentence, Token
+from civicwatch.extract.parse import Entity, ParsedSentence, Token
 from civicwatch.extract.places import gazetteer
 from civicwatch.extract.relative_dates import DateAnchor
 from civicwatch.extract.sentences import Sentence, dateline_end, reading_filter, split_sentences
@@ -145,9 +145,7 @@ class Reader:
                 for entity in parsed.entities:
                     if entity.label in ("ORG", "PER") and parsed.tokens[entity.start].start >= after:
                         tokens = parsed.tokens[entity.start : entity.end]
-                        context.observe(
-                            i, self.language.name(parsed, tokens), "PERSON" if entity.label == "PER" else "ORG"
-                        )
+                        context.observe(i, self.language.name(parsed, tokens), self._entity_kind(parsed, entity))
         analysis = Analysis(
             language=code,
             published=published_date,
@@ -178,6 +176,25 @@ class Reader:
             for n, vector in zip(with_candidates, encoded, strict=True):
                 items[n].vector = vector
         return analysis
+
+    def _entity_kind(self, sentence: ParsedSentence, entity: Entity) -> str:
+        """ORG or PERSON: the recognizer's label, unless the phrase says the name is an organization's ("the
+        Golos association", "Golos, an election watchdog", "движение «Голос»"), which a small model often
+        misses for a one-word name."""
+        if entity.label != "PER":
+            return "ORG"
+        descriptions = self.lexicon.words["descriptions"]
+        inside = range(entity.start, entity.end)
+        last = sentence.tokens[entity.end - 1]
+        head = sentence.head(last)
+        if head is not None and head.i not in inside and head.lemma in descriptions and head.upos == "NOUN":
+            if last.dep in ("compound", "flat", "flat:name", "appos", "nmod", "nmod:poss") or head.i < entity.start:
+                return "ORG"
+        for token in (sentence.tokens[i] for i in inside):
+            for child in sentence.children(token):
+                if child.i not in inside and child.dep == "appos" and child.lemma in descriptions:
+                    return "ORG"
+        return "PERSON"
 
     def _candidate(self, analysis: Analysis, n: int, item: Item, token: Token, hints: tuple[Trigger, ...]) -> Candidate:
         sentence = item.parsed
