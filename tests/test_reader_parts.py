@@ -206,6 +206,39 @@ def test_russian_names_are_given_in_the_nominative() -> None:
     )
 
 
+def test_a_female_name_keeps_its_gender_in_the_nominative() -> None:
+    # "Марину Соколову" is Марина Соколова: the dictionary's first guess for "Марину" is the dative of Марин
+    lexicon = load_lexicon("ru")
+    sentence = parse("ru", "Суд оштрафовал Марину Соколову и Ивана Петрова.")
+    for first, expected in (("Марину", "Марина Соколова"), ("Ивана", "Иван Петров")):
+        assert get_language("ru").name(sentence, syntax.phrase(sentence, token(sentence, first), lexicon)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "hint"),
+    [
+        ("Belarus put the news site Vesna24 on the national terrorism watchlist.", "put", ("designation", "$list")),
+        (
+            "The ministry demanded that the Vesna Centre register as a foreign agent.",
+            "demanded",
+            ("sanction", "warning"),
+        ),
+        ("A court ordered the Vesna Centre to pay 50,000 roubles.", "ordered", ("sanction", "fine")),
+    ],
+)
+def test_watchlists_registration_demands_and_orders_to_pay_are_candidates(text: str, trigger: str, hint) -> None:
+    from civicwatch.extract.reader import Reader
+
+    analysis = Reader("en").analyze(text)
+    hints = {
+        (h.type, h.subtype)
+        for c in analysis.candidates
+        if analysis.items[c.item].parsed.tokens[c.trigger].text == trigger
+        for h in c.hints
+    }
+    assert hint in hints
+
+
 # -- what the reader makes of an article's layout ---------------------------------------------------
 def test_the_lead_is_the_titles_and_first_prose_sentences_after_captions() -> None:
     from civicwatch.extract.reader import Reader
@@ -280,6 +313,20 @@ def test_a_russian_description_of_a_person_points_back() -> None:
     )
     arrested = _arguments_of(analysis, "арестовал")
     assert any(a.name.startswith("Анна Коваленко") and a.resolved for a in arrested)
+
+
+def test_a_russian_pronoun_of_both_kinds_offers_the_person_and_the_group() -> None:
+    from civicwatch.extract.reader import Reader
+
+    # "она" is "she" or a feminine noun's "it" (организация, газета): the model chooses among both
+    first = "Суд оштрафовал правозащитный фонд «Вереск» и его директора Марину Соколову. "
+    analysis = Reader("ru").analyze(first + "Вечером она была задержана полицией.")
+    detained = {(a.name, a.resolution) for a in _arguments_of(analysis, "задержана") if a.kind == "pronoun"}
+    assert ("Марина Соколова", "person_latest") in detained
+    assert ("Вереск", "latest") in detained
+    # "он" is a person's pronoun only
+    single = Reader("ru").analyze(first + "Вечером он был задержан полицией.")
+    assert {a.resolution for a in _arguments_of(single, "задержан") if a.kind == "pronoun"} == {"latest"}
 
 
 def test_an_owner_described_by_a_noun_is_the_group_named_before() -> None:

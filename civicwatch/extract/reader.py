@@ -332,7 +332,10 @@ class Reader:
         if owner is not None and (
             owner.lemma in words["person_pronouns"] or owner.lemma in words["person_descriptions"]
         ):
-            return [(f"person_{how}", n) for how, n in _antecedents(ctx, "PERSON", before)]
+            people = [(f"person_{how}", n) for how, n in _antecedents(ctx, "PERSON", before)]
+            if owner.lemma not in words["org_pronouns"]:
+                return people
+            return _antecedents(ctx, "ORG", before) + people  # "their office": a group's or people's
         noun = owner.lemma if owner is not None and owner.lemma in words["descriptions"] else None
         return _antecedents(ctx, "ORG", before, noun)
 
@@ -362,12 +365,13 @@ class Reader:
             tokens = syntax.phrase(item.parsed, antecedent, self.lexicon)
             name = self.language.name(item.parsed, tokens)
             return [Argument(head.i, tokens[0].i, tokens[-1].i + 1, name, "relative", [])]
-        if head.lemma in words["person_pronouns"]:
-            options = _antecedents(analysis.context, "PERSON", item.index)
-        elif head.lemma in words["org_pronouns"]:
-            options = _antecedents(analysis.context, "ORG", item.index)
-        else:
-            return []
+        person, org = head.lemma in words["person_pronouns"], head.lemma in words["org_pronouns"]
+        options = []
+        if org:
+            options += _antecedents(analysis.context, "ORG", item.index)
+        if person:  # a pronoun of both lists ("она": she, or a feminine noun's "it") offers both kinds
+            found = _antecedents(analysis.context, "PERSON", item.index)
+            options += [(f"person_{how}", name) for how, name in found] if org else found
         return [Argument(head.i, head.i, head.i + 1, name, "pronoun", [], True, how) for how, name in options]
 
     def _country(self, lines) -> str | None:

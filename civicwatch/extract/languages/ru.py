@@ -85,9 +85,13 @@ def nominative_phrase(text: str) -> str:
 
 
 @lru_cache(maxsize=50000)
-def _gender(word: str) -> str | None:
-    """The grammatical gender of a name's head word (cached: every candidate argument's name asks it)."""
-    return analyzer().parse(word)[0].tag.gender if analysable(word) else None
+def _gender(word: str, case: str | None = None) -> str | None:
+    """The grammatical gender of a name's head word, read in the case the tagger gave it ("Марину" in the
+    accusative is Марина, not Марин in the dative); cached: every candidate argument's name asks it."""
+    if not analysable(word):
+        return None
+    parses = analyzer().parse(word)
+    return next((p.tag.gender for p in parses if case and p.tag.case == case), parses[0].tag.gender)
 
 
 def name(sentence: ParsedSentence, tokens: list[Token]) -> str:
@@ -101,7 +105,7 @@ def name(sentence: ParsedSentence, tokens: list[Token]) -> str:
     }
     gender = None
     if head.upos in ("NOUN", "PROPN") and len(head.text) <= _MAX_WORD:
-        gender = _gender(head.text)
+        gender = _gender(head.text, _CASES.get(head.feats.get("Case", "")))
     out = ""
     previous: Token | None = None
     for token in tokens:
