@@ -239,6 +239,30 @@ def test_watchlists_registration_demands_and_orders_to_pay_are_candidates(text: 
     assert hint in hints
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "trigger", "hint"),
+    [
+        ("en", "Police searched the newsroom of Vesna24 and seized its computers.", "seized", "asset_freeze"),
+        ("en", "The government moved to block the website of Vesna24.", "moved", "relocation"),
+        ("ru", "Полиция провела обыск в редакции «Вереска» и изъяла технику.", "изъяла", "asset_freeze"),
+        ("ru", "Фонд «Вереск» покинул реестр иностранных агентов.", "покинул", "relocation"),
+    ],
+)
+def test_equipment_taken_in_a_search_and_a_mere_move_are_no_freeze_or_relocation(
+    language: str, text: str, trigger: str, hint: str
+) -> None:
+    from civicwatch.extract.reader import Reader
+
+    analysis = Reader(language).analyze(text)
+    hints = {
+        h.subtype
+        for c in analysis.candidates
+        if analysis.items[c.item].parsed.tokens[c.trigger].text == trigger
+        for h in c.hints
+    }
+    assert hint not in hints
+
+
 # -- what the reader makes of an article's layout ---------------------------------------------------
 def test_the_lead_is_the_titles_and_first_prose_sentences_after_captions() -> None:
     from civicwatch.extract.reader import Reader
