@@ -174,3 +174,48 @@ def test_two_reports_of_signing_one_named_act_merge_in_an_article() -> None:
         country="RU",
     )
     assert len(merge_events([duma, council])) == 2
+
+
+def test_a_later_mention_adding_another_target_with_another_date_is_another_act() -> None:
+    first = _event("foreign_agent", "Levada Center", "2016-09-05", "Levada Center was put on the register today.")
+    earlier = Event(
+        type="designation",
+        subtype="foreign_agent",
+        status="occurred",
+        targets=["Levada Center", "Sakharov Center"],
+        evidence="Like the Sakharov Center before it, Levada Center now carries the label.",
+        date=None,
+    )
+    merged = merge_events([first, earlier])
+    assert len(merged) == 2
+    assert merged[0].date == "2016-09-05" and merged[0].targets == ["Levada Center"]
+
+
+def test_a_restatement_with_the_same_targets_still_merges_when_undated() -> None:
+    first = _event("foreign_agent", "Levada Center", "2016-09-05", "Levada Center was put on the register today.")
+    again = _event("foreign_agent", "the Levada Center", None, "The Levada Center said it would appeal the listing.")
+    assert len(merge_events([first, again])) == 1
+
+
+def _prosecution(subtype: str, target: str, start: int, date: str | None = "2023-03-03") -> Event:
+    return Event(
+        type="prosecution",
+        subtype=subtype,
+        status="occurred",
+        targets=[target],
+        evidence="A court gave the activist ten years in prison.",
+        evidence_start=start,
+        date=date,
+        confidence=0.8 if subtype == "conviction" else 0.6,
+    )
+
+
+def test_a_prison_sentence_read_as_conviction_and_detention_in_one_sentence_is_one_event() -> None:
+    merged = merge_events([_prosecution("conviction", "Ales Bialiatski", 0), _prosecution("detention", "Bialiatski", 0)])
+    assert [(e.subtype, e.to_dict()["mentions"]) for e in merged] == [("conviction", 2)]
+
+
+def test_an_arrest_and_a_later_sentence_in_other_sentences_stay_two_events() -> None:
+    arrest = _prosecution("detention", "Ales Bialiatski", 0, "2021-07-14")
+    sentence = _prosecution("conviction", "Ales Bialiatski", 120)
+    assert [e.subtype for e in merge_events([arrest, sentence])] == ["detention", "conviction"]

@@ -4,6 +4,8 @@
 * ``COMPATIBLE_SUBTYPES``: subtypes that may name one act ("vandalism"/"assault", "condemnation"/"appeal");
   ``subtypes_agree`` is the rule the extractor (within an article) and the store (across articles) share.
   ``COMPATIBLE_ACTS`` adds pairs across types (a forced liquidation and a ban), ``acts_agree`` both.
+  ``ONE_SENTENCE_SUBTYPES``: subtypes that one sentence gives one act on one target (a sentence to prison is
+  a conviction, not also a detention); only the extractor uses it, within a sentence.
 * ``MERGE_WINDOW_DAYS``: per type, how far a report without a date of its own may be from the act.
 * ``REPORT_FIELDS``: the fields of one report of an event, as the extractor gives them
   (``civicwatch.model.Event`` without its extras). The stored event, its mentions, the read models and the
@@ -36,6 +38,16 @@ ALL_SUBTYPES = tuple(dict.fromkeys(subtype for subtypes in EVENT_TYPES.values() 
 COMPATIBLE_SUBTYPES: tuple[frozenset[str], ...] = (
     frozenset({"vandalism", "assault"}),
     frozenset({"condemnation", "appeal"}),
+)
+
+# Subtypes that one sentence may give one act on one target, which is then one event: "was sentenced to
+# two years in prison" (a conviction, not also a detention), "convicted in the case" (not also the criminal
+# case), "charged" read both as a criminal case and as a lawsuit. Across sentences they stay apart: an
+# arrest and the later sentence are two acts.
+ONE_SENTENCE_SUBTYPES: tuple[frozenset[str], ...] = (
+    frozenset({"conviction", "detention"}),
+    frozenset({"conviction", "criminal_case"}),
+    frozenset({"criminal_case", "lawsuit"}),
 )
 
 # One act told from two sides, across types: a court's liquidation order is a forced closure to one outlet

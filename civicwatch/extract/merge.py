@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from civicwatch.core.dates import dates_agree
-from civicwatch.core.schema import LEAD_ACT
+from civicwatch.core.schema import LEAD_ACT, ONE_SENTENCE_SUBTYPES
 from civicwatch.core.schema import subtypes_agree as _subtypes_agree
 from civicwatch.model import Event
 from civicwatch.resolve import Entry, listed_entry
@@ -25,7 +25,7 @@ def merge_events(events: list[Event]) -> list[Event]:
     merged: list[Event] = []
     for event in events:
         for kept in merged:
-            if same_act(kept, event, laws):
+            if same_act(kept, event, laws) and not _another_act(kept, event):
                 _absorb(kept, event)
                 break
         else:
@@ -35,6 +35,8 @@ def merge_events(events: list[Event]) -> list[Event]:
 
 def same_act(a: Event, b: Event, laws: dict[int, tuple[str, bool]] | None = None) -> bool:
     """``laws``: the act each law event of the article is about (``_law_keys``)."""
+    if _one_sentence_act(a, b):
+        return True  # "sentenced to two years in prison": a conviction, not also a detention
     if a.type != b.type or not _subtypes_agree(a.subtype, b.subtype):
         return False
     if not dates_agree(_stated(a), _stated(b)):
@@ -51,6 +53,27 @@ def same_act(a: Event, b: Event, laws: dict[int, tuple[str, bool]] | None = None
     if a.type == "law" and a.subtype in _ONCE_PER_ACT and laws and _one_law(laws.get(id(a)), laws.get(id(b))):
         return True  # "signed the media law" ... "signed the new law on 8 February"
     return names_overlap(a.targets, b.targets)
+
+
+def _one_sentence_act(a: Event, b: Event) -> bool:
+    """Two readings of one sentence's act on one target (``ONE_SENTENCE_SUBTYPES``)."""
+    return (
+        a.type == b.type
+        and a.evidence_start is not None
+        and a.evidence_start == b.evidence_start
+        and frozenset({a.subtype, b.subtype}) in ONE_SENTENCE_SUBTYPES
+        and names_overlap(a.targets, b.targets)
+    )
+
+
+def _another_act(kept: Event, new: Event) -> bool:
+    """A later mention that names a target the kept event does not, with a date stated differently (or
+    only on one side), is the same measure against another target on another day (SCHEMA: "the same
+    measure on different dates is separate events"): "placed Levada on the list" ... "Levada, Memorial and
+    the Sakharov Center were listed earlier". A law's stages and a speaker's reactions have their own rules."""
+    if kept.type in ("law", "reaction") or _stated(kept) == _stated(new):
+        return False
+    return any(not names_overlap([name], kept.targets) for name in new.targets)
 
 
 # Stages of a law that happen once: an act is signed and takes effect once, while each chamber adopts it
