@@ -76,6 +76,10 @@ ANCHORED = [
     ("in early December", THU, "2014-12"),
     ("this January", THU, "2015-01"),
     ("December last year", THU, "2014-12"),
+    # a day in a year counted from the publication's
+    ("On January 3 this year", THU, "2015-01-03"),
+    ("5 March last year", THU, "2014-03-05"),
+    ("Tuesday, March 8 of next year", THU, "2016-03-08"),
     # "last <month>": strictly before the publication month
     ("last September", THU, "2014-09"),
     ("last December", THU, "2014-12"),
@@ -167,6 +171,7 @@ UNANCHORED = [
     ("two years ago", None),
     ("in the summer", None),  # EDTF has no unspecified-year season
     ("December last year", None),
+    ("January 3 this year", "XXXX-01-03"),
 ]
 
 

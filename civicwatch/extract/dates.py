@@ -206,6 +206,13 @@ def _month_relative_year(match: re.Match[str], published: dt.date | None) -> str
     return calendar.ym(published.year + _OFFSETS[match["rel"]], _month_of(match))
 
 
+def _day_relative_year(match: re.Match[str], published: dt.date | None) -> str | None:
+    """ "January 3 this year", "5 March last year": a day in a year counted from the publication's."""
+    if published is None:
+        return _day_month(match, None)  # the day and month the phrase states
+    return calendar.date_or_none(published.year + _OFFSETS[match["rel"]], _month_of(match), int(match["day"]))
+
+
 def _year(match: re.Match[str], published: dt.date | None) -> str | None:
     return match["year"]
 
@@ -276,6 +283,8 @@ def _compile(pattern: str, handler: Handler) -> tuple[re.Pattern[str], Handler]:
 _HANDLERS: tuple[tuple[re.Pattern[str], Handler], ...] = (
     _compile(rf"{_WD_PREFIX}{_M}\s+{_D},?\s+{_Y}", _full_date),
     _compile(rf"{_WD_PREFIX}(?:the\s+)?{_D}(?:\s+of)?\s+{_M},?\s+{_Y}", _full_date),
+    _compile(rf"{_WD_PREFIX}{_M}\s+{_D},?\s+(?:of\s+)?(?P<rel>last|this|next) year", _day_relative_year),
+    _compile(rf"{_WD_PREFIX}(?:the\s+)?{_D}(?:\s+of)?\s+{_M},?\s+(?:of\s+)?(?P<rel>last|this|next) year", _day_relative_year),
     _compile(rf"{_WD_PREFIX}{_M}\s+{_D}", _day_month),
     _compile(rf"{_WD_PREFIX}(?:the\s+)?{_D}(?:\s+of)?\s+{_M}", _day_month),
     _compile(rf"{_QUALIFIER}{_M},?\s+(?:of\s+)?{_Y}", _month_year),
