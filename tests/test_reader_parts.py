@@ -489,3 +489,28 @@ def test_a_page_that_is_no_civic_news_is_not_parsed(monkeypatch: pytest.MonkeyPa
     assert calls == []  # relevance is judged on the words alone, before any parsing
     news = "Police raided the office of the human rights group Memorial in Moscow on Monday, the group said."
     assert reader.extract(news, "2024-05-08") and calls
+
+
+@pytest.mark.parametrize(
+    ("text", "keeper"),
+    [
+        ("The election monitor Golos was added to the register of foreign agents in Russia on Friday.", "Justice Ministry"),
+        ("Движение «Голос» включено в реестр иностранных агентов.", "Минюст"),
+    ],
+)
+def test_a_russian_foreign_agent_listing_naming_no_actor_is_the_keepers_act(text: str, keeper: str) -> None:
+    from civicwatch.extract import extract
+
+    [event] = [e for e in extract(text, published="2021-08-20") if e.type == "designation"]
+    assert (event.country, event.actor, event.extra.get("actor_source")) == ("RU", keeper, "list_keeper")
+
+
+def test_a_listing_keeps_the_actor_its_text_names_and_other_countries_get_no_keeper() -> None:
+    from civicwatch.extract import extract
+
+    named = extract("A Moscow court added the election monitor Golos to the register of foreign agents.", "2021-08-20")
+    assert [(e.country, e.actor, e.extra.get("actor_source")) for e in named if e.type == "designation"] == [
+        ("RU", "Moscow court", None)
+    ]
+    elsewhere = extract("The election monitor Golos was added to the register of foreign agents in Kyrgyzstan.", "2024-08-20")
+    assert [(e.country, e.actor) for e in elsewhere if e.type == "designation"] == [("KG", None)]

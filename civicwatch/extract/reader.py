@@ -429,7 +429,19 @@ class Reader:
         merged = merge_events(events)  # "last week" kept as its days while mentions are merged
         for event in merged:
             event.date = in_schema(event.date)  # then given as the month that holds it (SCHEMA.md's precisions)
+            self._keeper_as_actor(event)
         return merged
+
+    def _keeper_as_actor(self, event: Event) -> None:
+        """A listing or delisting whose mentions name no actor is the act of whoever keeps that list in the
+        event's country (``list_keepers``): Russia's foreign-agent register is the Justice Ministry's, however
+        the article puts it ("was added to the register", "признан иноагентом")."""
+        if event.actor or event.type not in ("designation", "delisting") or event.country is None:
+            return
+        keeper = self.lexicon.list_keepers.get(event.subtype, {}).get(event.country)
+        if keeper:
+            event.actor = keeper
+            event.extra["actor_source"] = "list_keeper"
 
     def _event(
         self,

@@ -44,6 +44,9 @@ class Lexicon:
     countries: dict[str, dict[str, list[str]]]  # ISO code -> names, places (see places.py)
     foreign_voices: frozenset[str]
     org_suffixes: frozenset[str]
+    # list subtype -> country -> who keeps that list, in this language's words: the actor of a listing or
+    # delisting whose text names none ("was added to the foreign agents register" is the Justice Ministry's act)
+    list_keepers: dict[str, dict[str, str]] = field(default_factory=dict)
     list_regexes: dict[str, str] = field(default_factory=dict)  # subtype -> regex, for inflected languages
     core_stems: tuple[str, ...] = ()  # stems of the triggers that stand on their own (the prefilter's)
     default_country: str | None = None  # the state most of this language's news concerns
@@ -163,6 +166,7 @@ def load_lexicon(language: str = "en") -> Lexicon:
         foreign_voices=frozenset(raw.get("foreign_voices", [])),
         org_suffixes=frozenset(raw.get("org_suffixes", [])),
         list_regexes=raw.get("list_patterns", {}),
+        list_keepers=raw.get("list_keepers", {}),
     )
 
 
