@@ -514,3 +514,16 @@ def test_a_listing_keeps_the_actor_its_text_names_and_other_countries_get_no_kee
     ]
     elsewhere = extract("The election monitor Golos was added to the register of foreign agents in Kyrgyzstan.", "2024-08-20")
     assert [(e.country, e.actor) for e in elsewhere if e.type == "designation"] == [("KG", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("In October 2022, the court in Pskov fined the journalist Denis Kamalagin 35,000 rubles.", "court in Pskov"),
+        ("15 октября суд в Махачкале оштрафовал журналиста Абдулмумина Гаджиева.", "суд в Махачкале"),
+    ],
+)
+def test_a_court_is_named_with_the_seat_that_follows_it(text: str, actor: str) -> None:
+    from civicwatch.extract import extract
+
+    assert [e.actor for e in extract(text, published="2022-11-20") if e.type == "sanction"] == [actor]

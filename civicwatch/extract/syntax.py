@@ -37,6 +37,8 @@ def phrase(sentence: ParsedSentence, head: Token, lexicon: Lexicon, law: bool = 
             break
     if law:
         keep |= _detached_complement(sentence, max(keep), name_preps)
+    if head.lemma in words["courts"]:
+        keep |= _seat(sentence, max(keep), words["seat_preps"])
     entity = sentence.entity_of(head)
     if entity is not None and entity.label in ("ORG", "PER", "LOC", "MISC", "LAW", "NORP"):
         keep.update(range(entity.start, entity.end))
@@ -70,6 +72,17 @@ def _detached_complement(sentence: ParsedSentence, last: int, preps: frozenset[s
     if preposition.dep != "case" or preposition.lower not in preps or noun is None or noun.i <= last:
         return set()
     return {t.i for t in sentence.subtree(noun, 30) if t.i >= following}
+
+
+def _seat(sentence: ParsedSentence, last: int, preps: frozenset[str]) -> set[int]:
+    """ "the court in Pskov", "суд в Махачкале": the place that follows a court at once names it, wherever
+    the parse hangs it (often on the verb: "a court in Pskov fined ...")."""
+    if last + 2 >= len(sentence.tokens) or sentence.tokens[last + 1].lower not in preps:
+        return set()
+    place = sentence.entity_of(sentence.tokens[last + 2])
+    if place is None or place.label not in ("LOC", "GPE") or place.start != last + 2:
+        return set()
+    return set(range(last + 1, place.end))
 
 
 def _belongs_to_name(
