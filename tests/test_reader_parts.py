@@ -527,3 +527,28 @@ def test_a_court_is_named_with_the_seat_that_follows_it(text: str, actor: str) -
     from civicwatch.extract import extract
 
     assert [e.actor for e in extract(text, published="2022-11-20") if e.type == "sanction"] == [actor]
+
+
+def test_a_first_person_appeal_is_the_speakers_named_next_to_it_and_not_its_own_target() -> None:
+    from civicwatch.extract import extract
+
+    text = (
+        "Police detained three editors of the Daily Voice newspaper in Minsk on Monday. "
+        "Amnesty International said the arrests were unlawful. "
+        '"We call on the authorities to release the editors of the Daily Voice at once."'
+    )
+    [appeal] = [e for e in extract(text, published="2022-11-20") if e.type == "reaction"]
+    assert appeal.actor == "Amnesty International"
+    assert appeal.targets and all("Amnesty" not in t for t in appeal.targets)
+
+
+def test_a_russian_quote_takes_the_speaker_of_its_own_sentence() -> None:
+    from civicwatch.extract import extract
+
+    text = (
+        "Полиция задержала трёх редакторов газеты «Голос Минска» в понедельник. "
+        "«Мы призываем власти немедленно освободить редакторов газеты», — заявил Комитет защиты журналистов."
+    )
+    [appeal] = [e for e in extract(text, published="2022-11-20") if e.type == "reaction"]
+    assert appeal.actor == "Комитет защиты журналистов"
+    assert "Комитет защиты журналистов" not in appeal.targets

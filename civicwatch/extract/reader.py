@@ -470,6 +470,13 @@ class Reader:
         if not targets:
             return None
         actor = actor_choice[1].name if actor_choice is not None else None
+        if kind == "reaction" and (actor is None or self._first_person(sentence, trigger)):
+            actor = self._speaker(analysis, item) or actor  # "We urge ...", the group said in the next sentence
+        if kind == "reaction" and actor:
+            # SCHEMA: a reaction's targets are those it defends; a group speaking for itself is no third party
+            targets = [t for t in targets if not names_overlap([t], [actor])]
+            if not targets:
+                return None
         allowed = self._subtypes(item, trigger, candidate, kind)
         if kind == "closure" and actor and (allowed is None or "$closure" in {h.subtype for h in candidate.hints}):
             # who closed it says how: the group itself, or an authority (SCHEMA: a self-closure's actor is the target)
@@ -503,6 +510,35 @@ class Reader:
                 "model_version": models.version,
                 **({"date_source": "published"} if assumed else {}),
             },
+        )
+
+    def _first_person(self, sentence: ParsedSentence, trigger: Token) -> bool:
+        """ "We call on ...", "Мы считаем ...": the speaker is who quotes it, not a word of the sentence."""
+        first = self.lexicon.words["first_person"]
+        return any(c.lower in first for c in sentence.children(trigger) if c.dep.startswith("nsubj"))
+
+    def _speaker(self, analysis: Analysis, item: Item) -> str | None:
+        """Who speaks in a sentence or next to it: the named subject of a verb of speech or of reaction in the
+        sentence, else in the next one ("..., it said"), the one before, then the one after that."""
+        by_index = {other.index: other for other in analysis.items}
+        for n in (item.index, item.index + 1, item.index - 1, item.index + 2):
+            near = by_index.get(n)
+            if near is None:
+                continue
+            sentence = near.parsed
+            for token in sentence.tokens:
+                if not self._speaks(token):
+                    continue
+                for child in sentence.children(token):
+                    if child.dep == "nsubj" and (child.ent in ("ORG", "PER") or child.upos == "PROPN"):
+                        name = self.language.name(sentence, syntax.phrase(sentence, child, self.lexicon))
+                        if name:
+                            return name
+        return None
+
+    def _speaks(self, token: Token) -> bool:
+        return token.lemma in self.lexicon.words["speech_verbs"] or any(
+            h.type == "reaction" for h in self.lexicon.triggers_for_token(token.lemma, token.lower, token.upos)
         )
 
     def _judge(
