@@ -135,6 +135,8 @@ def test_broken_text_without_punctuation_is_cut_at_spaces() -> None:
         ("PHNOM PENH: A newspaper said it would close.", "A newspaper"),
         ("OSLO, 4 May 2019 – The group was fined.", "The group"),
         ("June 3 (Reuters) -- A court jailed the editor.", "A court"),
+        ("June 9 (Wire) - The association said it would appeal.", "The association"),
+        ("MOSCOW - The president signed the law.", "The president"),
         ("Tbilisi, March 7, 2024 — Police detained two reporters.", "Police"),
         ("MINSK (Wire Service / Agency - 12th May, 2021) The site was blocked.", "The site"),
         ("МИНСК, 5 мая — Власти заблокировали сайт.", "Власти"),
@@ -151,6 +153,7 @@ def test_a_dateline_is_found(text: str, rest: str) -> None:
         "OSCE (the security body) condemned the raid.",
         "ADC Memorial on Friday became the first group to close.",
         "Amnesty International: the verdict is unjust.",
+        "A Moscow-based group - the oldest of them - was closed.",
     ],
 )
 def test_a_sentence_without_a_dateline_keeps_its_start(text: str) -> None:

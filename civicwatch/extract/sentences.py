@@ -174,7 +174,7 @@ _DATELINE = re.compile(
     )
     (?:,\s*[^—–()\n]{1,40}?)?
     \s*(?:
-        (?:\([^()\n]{1,80}\)\s*)?(?:—|–|--|:)\s+
+        (?:\([^()\n]{1,80}\)\s*)?(?:—|–|--|:|-(?=\s))\s+  # "June 9 (Interfax) - ", "MOSCOW - "
       | \([^()\n]{0,80}\d[^()\n]{0,80}\)\s+  # "(UrduPoint News / Sputnik - 03rd June, 2021)": a dated credit
     )""",
     re.VERBOSE,
