@@ -552,3 +552,11 @@ def test_a_russian_quote_takes_the_speaker_of_its_own_sentence() -> None:
     [appeal] = [e for e in extract(text, published="2022-11-20") if e.type == "reaction"]
     assert appeal.actor == "Комитет защиты журналистов"
     assert "Комитет защиты журналистов" not in appeal.targets
+
+
+def test_whom_a_source_tells_is_marked_as_an_addressee() -> None:
+    from civicwatch.extract.reader import Reader
+
+    analysis = Reader("en").analyze("Officials told NDTV that the ministry had cancelled the charity's licence.", "2022-01-01")
+    marked = {a.name for c in analysis.candidates for a in c.arguments if "addressee" in a.features}
+    assert marked == {"NDTV"}

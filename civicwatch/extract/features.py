@@ -175,6 +175,8 @@ def _relation_features(
     if not frame_roles:
         f.append("no_frame")
     governor = sentence.head(head)
+    if governor is not None and head.dep in ("obj", "iobj", "obl") and governor.lemma in lexicon.words["speech_verbs"]:
+        f.append("addressee")  # "sources told NDTV", "рассказал ТАСС": who is told, not who is hit
     if governor is not None and head.dep == "nsubj":
         if governor.lemma in lexicon.words["speech_verbs"]:
             f.append("speaker")
