@@ -4,6 +4,7 @@ real extractor, every page, filters, highlights, 404s, security headers, and hos
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from conftest import BACKENDS, _fresh_database
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from webui_support import ingest_real_articles, store_hostile_article
 
 from civicwatch.store import connect
+from civicwatch.store.browse import EventQuery, search_events
 from civicwatch.store.models import Article, Entity, Event, Mention
 from civicwatch.web.app import create_app
 from civicwatch.web.pages import highlight
@@ -61,9 +63,9 @@ def test_dashboard_has_the_chart_latest_events_and_targets(site):
     assert re.search(r"<title>\d{4}(-\d\d)?: \d+ \w+ events?</title>", html)  # a tooltip per bar segment
     assert 'class="legend"' in html
     with Session(engine) as session:
-        newest = session.scalar(select(Event).order_by(Event.id.desc()).limit(1))
+        newest = search_events(session, EventQuery(order="newest", date_to=date.today(), limit=1)).rows[0]
         memorial = session.scalar(select(Entity).where(Entity.key == MEMORIAL_HRC))
-    assert f'href="/events/{newest.id}"' in html  # latest events
+    assert f'href="/events/{newest.id}"' in html  # latest events: the newest by their own date
     assert memorial is not None and f'href="/entities/{memorial.id}"' in html  # most targeted
 
 
