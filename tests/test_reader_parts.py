@@ -560,3 +560,11 @@ def test_whom_a_source_tells_is_marked_as_an_addressee() -> None:
     analysis = Reader("en").analyze("Officials told NDTV that the ministry had cancelled the charity's licence.", "2022-01-01")
     marked = {a.name for c in analysis.candidates for a in c.arguments if "addressee" in a.features}
     assert marked == {"NDTV"}
+
+
+def test_a_russian_name_drops_the_footnote_mark_glued_to_it() -> None:
+    from civicwatch.extract import extract
+
+    text = "Минюст внес ФБК3 в реестр иностранных агентов, сообщила «Новая газета»1."
+    targets = [t for e in extract(text, published="2021-06-10") if e.type == "designation" for t in e.targets]
+    assert "ФБК" in targets and not any(t.endswith("3") for t in targets)

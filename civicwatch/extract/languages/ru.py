@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bisect import bisect_left, bisect_right
 from datetime import date
 from functools import lru_cache
@@ -94,6 +96,11 @@ def _gender(word: str, case: str | None = None) -> str | None:
     return next((p.tag.gender for p in parses if case and p.tag.case == case), parses[0].tag.gender)
 
 
+# A footnote mark glued to a name: "ФБК3", "«Мемориал»1" (Russian outlets mark designated groups so); Cyrillic
+# capitals or a closing quote and one digit, so "Москва 24" and Latin names ("TV5") keep theirs.
+_FOOTNOTE = re.compile(r"(?<=[»”\"])\d\b|(?<=\b[А-ЯЁ]{2})\d\b|(?<=[А-ЯЁ]{3})\d\b")
+
+
 def name(sentence: ParsedSentence, tokens: list[Token]) -> str:
     """The phrase in the nominative: its head and the words agreeing with it change, complements stay."""
     if not tokens:
@@ -119,7 +126,7 @@ def name(sentence: ParsedSentence, tokens: list[Token]) -> str:
             out += " "
         out += text
         previous = token
-    out = out.strip().strip(",.;:—-– ")
+    out = _FOOTNOTE.sub("", out.strip()).strip(",.;:—-– ")
     if out.count("«") != out.count("»"):
         out = out.replace("«", "").replace("»", "")
     if out.count('"') % 2:
