@@ -568,3 +568,12 @@ def test_a_russian_name_drops_the_footnote_mark_glued_to_it() -> None:
     text = "Минюст внес ФБК3 в реестр иностранных агентов, сообщила «Новая газета»1."
     targets = [t for e in extract(text, published="2021-06-10") if e.type == "designation" for t in e.targets]
     assert "ФБК" in targets and not any(t.endswith("3") for t in targets)
+
+
+def test_an_outlet_working_from_abroad_is_the_target_and_actor_of_its_relocation() -> None:
+    from civicwatch.extract import extract
+
+    events = extract("Издание The Village продолжает работать из Варшавы.", published="2022-04-20")
+    assert [(e.type, e.subtype, e.targets, e.actor) for e in events] == [
+        ("closure", "relocation", ["The Village"], "The Village")
+    ]

@@ -555,6 +555,12 @@ class Reader:
             for a in candidate.arguments
         ]
         targets = [a for pt, pa, a in scores if pt >= models.threshold("target") and pt >= pa]
+        if not targets and kind == "closure":
+            # "the newsroom now works from Riga": a group closing or moving itself is the act's actor and its
+            # target at once (SCHEMA), so its likeliest target stands even where it looks more like an actor
+            top = max(scores, key=lambda s: s[0], default=None)
+            if top is not None and top[0] >= models.threshold("target"):
+                targets = [top[2]]
         best = max((pt for pt, _, _ in scores), default=0.0)
         # an event needs both: a trigger read as that type, and someone it is done to
         weight = models.threshold("target_weight")
