@@ -211,7 +211,9 @@ def _prosecution(subtype: str, target: str, start: int, date: str | None = "2023
 
 
 def test_a_prison_sentence_read_as_conviction_and_detention_in_one_sentence_is_one_event() -> None:
-    merged = merge_events([_prosecution("conviction", "Ales Bialiatski", 0), _prosecution("detention", "Bialiatski", 0)])
+    merged = merge_events(
+        [_prosecution("conviction", "Ales Bialiatski", 0), _prosecution("detention", "Bialiatski", 0)]
+    )
     assert [(e.subtype, e.to_dict()["mentions"]) for e in merged] == [("conviction", 2)]
 
 

@@ -494,7 +494,10 @@ def test_a_page_that_is_no_civic_news_is_not_parsed(monkeypatch: pytest.MonkeyPa
 @pytest.mark.parametrize(
     ("text", "keeper"),
     [
-        ("The election monitor Golos was added to the register of foreign agents in Russia on Friday.", "Justice Ministry"),
+        (
+            "The election monitor Golos was added to the register of foreign agents in Russia on Friday.",
+            "Justice Ministry",
+        ),
         ("Движение «Голос» включено в реестр иностранных агентов.", "Минюст"),
     ],
 )
@@ -512,7 +515,9 @@ def test_a_listing_keeps_the_actor_its_text_names_and_other_countries_get_no_kee
     assert [(e.country, e.actor, e.extra.get("actor_source")) for e in named if e.type == "designation"] == [
         ("RU", "Moscow court", None)
     ]
-    elsewhere = extract("The election monitor Golos was added to the register of foreign agents in Kyrgyzstan.", "2024-08-20")
+    elsewhere = extract(
+        "The election monitor Golos was added to the register of foreign agents in Kyrgyzstan.", "2024-08-20"
+    )
     assert [(e.country, e.actor) for e in elsewhere if e.type == "designation"] == [("KG", None)]
 
 
@@ -557,7 +562,9 @@ def test_a_russian_quote_takes_the_speaker_of_its_own_sentence() -> None:
 def test_whom_a_source_tells_is_marked_as_an_addressee() -> None:
     from civicwatch.extract.reader import Reader
 
-    analysis = Reader("en").analyze("Officials told NDTV that the ministry had cancelled the charity's licence.", "2022-01-01")
+    analysis = Reader("en").analyze(
+        "Officials told NDTV that the ministry had cancelled the charity's licence.", "2022-01-01"
+    )
     marked = {a.name for c in analysis.candidates for a in c.arguments if "addressee" in a.features}
     assert marked == {"NDTV"}
 

@@ -284,7 +284,9 @@ _HANDLERS: tuple[tuple[re.Pattern[str], Handler], ...] = (
     _compile(rf"{_WD_PREFIX}{_M}\s+{_D},?\s+{_Y}", _full_date),
     _compile(rf"{_WD_PREFIX}(?:the\s+)?{_D}(?:\s+of)?\s+{_M},?\s+{_Y}", _full_date),
     _compile(rf"{_WD_PREFIX}{_M}\s+{_D},?\s+(?:of\s+)?(?P<rel>last|this|next) year", _day_relative_year),
-    _compile(rf"{_WD_PREFIX}(?:the\s+)?{_D}(?:\s+of)?\s+{_M},?\s+(?:of\s+)?(?P<rel>last|this|next) year", _day_relative_year),
+    _compile(
+        rf"{_WD_PREFIX}(?:the\s+)?{_D}(?:\s+of)?\s+{_M},?\s+(?:of\s+)?(?P<rel>last|this|next) year", _day_relative_year
+    ),
     _compile(rf"{_WD_PREFIX}{_M}\s+{_D}", _day_month),
     _compile(rf"{_WD_PREFIX}(?:the\s+)?{_D}(?:\s+of)?\s+{_M}", _day_month),
     _compile(rf"{_QUALIFIER}{_M},?\s+(?:of\s+)?{_Y}", _month_year),
