@@ -176,27 +176,6 @@ def test_two_reports_of_signing_one_named_act_merge_in_an_article() -> None:
     assert len(merge_events([duma, council])) == 2
 
 
-def test_a_later_mention_adding_another_target_with_another_date_is_another_act() -> None:
-    first = _event("foreign_agent", "Levada Center", "2016-09-05", "Levada Center was put on the register today.")
-    earlier = Event(
-        type="designation",
-        subtype="foreign_agent",
-        status="occurred",
-        targets=["Levada Center", "Sakharov Center"],
-        evidence="Like the Sakharov Center before it, Levada Center now carries the label.",
-        date=None,
-    )
-    merged = merge_events([first, earlier])
-    assert len(merged) == 2
-    assert merged[0].date == "2016-09-05" and merged[0].targets == ["Levada Center"]
-
-
-def test_a_restatement_with_the_same_targets_still_merges_when_undated() -> None:
-    first = _event("foreign_agent", "Levada Center", "2016-09-05", "Levada Center was put on the register today.")
-    again = _event("foreign_agent", "the Levada Center", None, "The Levada Center said it would appeal the listing.")
-    assert len(merge_events([first, again])) == 1
-
-
 def _prosecution(subtype: str, target: str, start: int, date: str | None = "2023-03-03") -> Event:
     return Event(
         type="prosecution",

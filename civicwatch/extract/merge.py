@@ -25,7 +25,7 @@ def merge_events(events: list[Event]) -> list[Event]:
     merged: list[Event] = []
     for event in events:
         for kept in merged:
-            if same_act(kept, event, laws) and not _another_act(kept, event):
+            if same_act(kept, event, laws):
                 _absorb(kept, event)
                 break
         else:
@@ -64,16 +64,6 @@ def _one_sentence_act(a: Event, b: Event) -> bool:
         and frozenset({a.subtype, b.subtype}) in ONE_SENTENCE_SUBTYPES
         and names_overlap(a.targets, b.targets)
     )
-
-
-def _another_act(kept: Event, new: Event) -> bool:
-    """A later mention that names a target the kept event does not, with a date stated differently (or
-    only on one side), is the same measure against another target on another day (SCHEMA: "the same
-    measure on different dates is separate events"): "placed Levada on the list" ... "Levada, Memorial and
-    the Sakharov Center were listed earlier". A law's stages and a speaker's reactions have their own rules."""
-    if kept.type in ("law", "reaction") or _stated(kept) == _stated(new):
-        return False
-    return any(not names_overlap([name], kept.targets) for name in new.targets)
 
 
 # Stages of a law that happen once: an act is signed and takes effect once, while each chamber adopts it
