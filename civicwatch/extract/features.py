@@ -180,9 +180,7 @@ def _relation_features(
     if governor is not None and head.dep == "nsubj":
         if governor.lemma in lexicon.words["speech_verbs"]:
             f.append("speaker")
-        elif governor.i != trigger.i and any(
-            h.type == "reaction" for h in lexicon.triggers_for_token(governor.lemma, governor.lower, governor.upos)
-        ):
+        elif governor.i != trigger.i and lexicon.names_reaction(governor.lemma, governor.lower, governor.upos):
             f.append("reacts")  # "France denounces the sentencing": who reacts, not who sentenced
     if trigger.upos == "NOUN" and governor is not None and governor.i == trigger.head:
         f.append(f"shares_head={sentence.label(head)}|{sentence.label(trigger)}")

@@ -537,8 +537,8 @@ class Reader:
         return None
 
     def _speaks(self, token: Token) -> bool:
-        return token.lemma in self.lexicon.words["speech_verbs"] or any(
-            h.type == "reaction" for h in self.lexicon.triggers_for_token(token.lemma, token.lower, token.upos)
+        return token.lemma in self.lexicon.words["speech_verbs"] or self.lexicon.names_reaction(
+            token.lemma, token.lower, token.upos
         )
 
     def _judge(

@@ -66,6 +66,10 @@ class Lexicon:
     def triggers_for(self, lemma: str, pos: str) -> list[Trigger]:
         return self.triggers.get((lemma, pos), [])
 
+    def names_reaction(self, lemma: str, lower: str, pos: str) -> bool:
+        """Whether the word is a reaction's trigger ("condemn", "urge", "осудить"): who says it reacts."""
+        return any(h.type == "reaction" for h in self.triggers_for_token(lemma, lower, pos))
+
     def triggers_for_token(self, lemma: str, lower: str, pos: str) -> list[Trigger]:
         """By lemma, else by the word's own form: the small model's lemmas slip ("fined" -> "fin")."""
         forms = [lemma, lower]
