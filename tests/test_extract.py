@@ -239,6 +239,19 @@ def test_acronym_resolves_to_full_name() -> None:
     assert event.date == "2015-07-06"
 
 
+def test_an_acronym_s_name_starts_in_its_own_sentence() -> None:
+    from civicwatch.extract.entities import ArticleContext
+    from civicwatch.lexicons import load_lexicon
+
+    context = ArticleContext(load_lexicon("en"))
+    context.scan_text(
+        "A court fined the Daily Voice on Monday. Reporters Without Borders (RSF) condemned the fine. "
+        "The St. Petersburg Legal Aid Centre (SPLAC) said so too."
+    )
+    assert context.aliases["rsf"] == "Reporters Without Borders"
+    assert context.aliases["splac"] == "St. Petersburg Legal Aid Centre"
+
+
 @pytest.mark.parametrize(("published", "expected"), [(PUB, "2015-01"), (None, "XXXX-01")])
 def test_month_resolved_against_publication(published: str | None, expected: str) -> None:
     event = _one(extract(JANUARY, published=published), "designation", "foreign_agent")

@@ -192,6 +192,9 @@ def test_names_keep_their_complements() -> None:
     committee = token(sentence, "Committee")
     name = get_language("en").name(sentence, syntax.phrase(sentence, committee, lexicon))
     assert name.startswith("Committee Against Torture")
+    sentence = parse("en", "Reporters Without Borders condemned the ruling as censorship of independent journalists.")
+    reporters = token(sentence, "Reporters")
+    assert get_language("en").name(sentence, syntax.phrase(sentence, reporters, lexicon)) == "Reporters Without Borders"
 
 
 def test_russian_names_are_given_in_the_nominative() -> None:
@@ -584,3 +587,29 @@ def test_an_outlet_working_from_abroad_is_the_target_and_actor_of_its_relocation
     assert [(e.type, e.subtype, e.targets, e.actor) for e in events] == [
         ("closure", "relocation", ["The Village"], "The Village")
     ]
+
+
+def test_a_reaction_gains_the_first_act_s_targets_but_never_its_own_speaker() -> None:
+    from civicwatch.extract.reader import _defended_by_reactions
+    from civicwatch.model import Event
+
+    act = Event(
+        "sanction", "fine", "occurred", ["Golos", "Amnesty International"], "Golos was fined.", evidence_start=0
+    )
+    later = Event("sanction", "block", "occurred", ["Meduza"], "Meduza was blocked.", evidence_start=90)
+    reaction = Event(
+        "reaction",
+        "condemnation",
+        "occurred",
+        ["fine"],
+        "Amnesty condemned it.",
+        "Amnesty International",
+        None,
+        evidence_start=40,
+    )
+    _defended_by_reactions([later, reaction, act])
+    assert reaction.targets == ["fine", "Golos"]
+    assert reaction.extra["act_targets"] == ["Golos"]
+    alone = Event("reaction", "appeal", "occurred", ["Golos"], "Free Golos.", evidence_start=0)
+    _defended_by_reactions([alone])
+    assert alone.targets == ["Golos"] and "act_targets" not in alone.extra

@@ -55,12 +55,12 @@ class ArticleContext:
     def scan_text(self, text: str) -> None:
         """Aliases the raw text defines: "Full Name (ACR)"."""
         for match in _ACRONYM.finditer(text):
-            full, short = _trim_to_initials(match.group(1).strip(), match.group(2)), match.group(2)
+            full, short = _trim_to_initials(_last_sentence(match.group(1)), match.group(2)), match.group(2)
             initials = "".join(w[0] for w in full.split() if w.lower() not in _JOINERS.split("|")).upper()
             if initials == short.upper():
                 self._define(short, full)
         for match in _ACRONYM_CAPS.finditer(text):
-            full, short = match.group(1).strip(), match.group(2)
+            full, short = _last_sentence(match.group(1)), match.group(2)
             full = re.sub(r"^(The|the|A|An)\s+", "", full)
             words = [w for w in full.split() if w[0].isupper()]
             if short.lower() not in self.aliases and (
@@ -160,6 +160,15 @@ class ArticleContext:
                 count, _ = counts.get(mention.name, (0, 0))
                 counts[mention.name] = (count + 1, mention.order)
         return max(counts, key=counts.__getitem__) if counts else None
+
+
+_SENTENCE_END = re.compile(r"(?<=[^\W\d_][a-zа-яё]{2}[.!?])\s+(?=\w)")  # not after "St." or "Dr."
+
+
+def _last_sentence(words: str) -> str:
+    """The words a name before its acronym may take: none of an earlier sentence ("on Monday. Reporters
+    Without Borders (RSF)" names Reporters Without Borders)."""
+    return _SENTENCE_END.split(words.strip())[-1]
 
 
 def _trim_to_initials(full: str, short: str) -> str:

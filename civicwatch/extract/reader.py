@@ -430,6 +430,7 @@ class Reader:
         for event in merged:
             event.date = in_schema(event.date)  # then given as the month that holds it (SCHEMA.md's precisions)
             self._keeper_as_actor(event)
+        _defended_by_reactions(merged)
         return merged
 
     def _keeper_as_actor(self, event: Event) -> None:
@@ -718,3 +719,24 @@ def _unique(names: list[str]) -> list[str]:
 
 
 EVENT_KINDS = tuple(EVENT_TYPES)
+
+
+def _defended_by_reactions(events: list[Event]) -> None:
+    """A reaction defends those the article's act hit (SCHEMA: its targets are the measure or the people and
+    groups it defends): "rights groups condemned the suspension" names none of them. Each reaction's targets
+    gain those of the act the article reports first, but never its own speaker; ``extra["act_targets"]`` lists
+    what was added."""
+    acts = sorted((e for e in events if e.type != "reaction" and not e.boilerplate), key=lambda e: e.evidence_start)
+    if not acts:
+        return
+    for event in events:
+        if event.type != "reaction":
+            continue
+        added = [
+            t
+            for t in acts[0].targets
+            if not names_overlap([t], event.targets) and not (event.actor and names_overlap([t], [event.actor]))
+        ]
+        if added:
+            event.targets = [*event.targets, *added]
+            event.extra["act_targets"] = added
