@@ -207,6 +207,9 @@ def test_russian_names_are_given_in_the_nominative() -> None:
     assert (
         get_language("ru").name(sentence, syntax.phrase(sentence, fund, lexicon)) == "Фонд поддержки свободной прессы"
     )
+    sentence = parse("ru", "В Минске были задержаны 15 человек.")
+    people = token(sentence, "человек")
+    assert get_language("ru").name(sentence, syntax.phrase(sentence, people, lexicon)) == "15 человек"  # not "люди"
 
 
 def test_a_female_name_keeps_its_gender_in_the_nominative() -> None:

@@ -109,6 +109,8 @@ def name(sentence: ParsedSentence, tokens: list[Token]) -> str:
     agreeing = {head.i} | {
         c for c in head.children if sentence.tokens[c].dep in ("amod", "det", "flat:name", "flat") and c in ids
     }
+    if any(sentence.tokens[c].dep.startswith("nummod") for c in head.children if c in ids):
+        agreeing = set()  # "15 человек", "трёх журналистов": the number governs the noun's case
     gender = None
     if head.upos in ("NOUN", "PROPN") and len(head.text) <= _MAX_WORD:
         gender = _gender(head.text, _CASES.get(head.feats.get("Case", "")))
