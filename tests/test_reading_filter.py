@@ -199,3 +199,18 @@ def test_slovnets_encoders_without_the_copy_tag_as_slovnet_does():
     finally:
         CNNEncoder.__call__ = fast_encode
     assert fast == plain
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("ru", "В феврале журналист уехал с семьей в Вильнюс."),  # уехать: past forms drop the infinitive's -ть
+        ("ru", "Неизвестные избили корреспондента у подъезда."),
+        ("ru", "Редакцию лишили лицензии."),
+        ("en", "A reporter was slain on 5 October."),  # an irregular form the lexicon lists
+    ],
+)
+def test_the_screen_passes_the_inflected_forms_of_trigger_verbs(language: str, text: str) -> None:
+    from civicwatch.lexicons import load_lexicon
+
+    assert load_lexicon(language).screen.search(text)

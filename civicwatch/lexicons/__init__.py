@@ -103,11 +103,14 @@ def _stems(raw: dict, triggers: dict[tuple[str, str], list[Trigger]], core: bool
     verbs: "held", "пришли"). ``core``: only triggers that stand on their own (no companion word needed)."""
     cut = raw.get("screen_cut", 1)  # letters an inflection may change at the end of a lemma
     minimum = raw.get("screen_min", 4)
+    endings = raw.get("screen_endings", [])  # an infinitive's ending, which its other forms drop ("уехать", "уехал")
     stems = set()
     for (lemma, _), entries in triggers.items():
         if " " in lemma or (core and not any(not t.needs and not t.requires_word for t in entries)):
             continue
-        stems.add(lemma[: max(minimum, len(lemma) - cut)] if len(lemma) > minimum else lemma)
+        stem = lemma[: max(minimum, len(lemma) - cut)] if len(lemma) > minimum else lemma
+        ending = next((e for e in endings if lemma.endswith(e) and len(lemma) - len(e) >= 3), None)
+        stems.add(min(stem, lemma[: -len(ending)], key=len) if ending else stem)
     stems |= {s.lower() for s in raw.get("screen", [])}
     if not core:
         stems |= {s.lower() for s in raw.get("screen_extra", [])}
@@ -125,7 +128,7 @@ def _cues(cues: list[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{'|'.join(parts)})", re.I)
 
 
-_NOT_WORDS = {"screen", "screen_extra", "org_suffixes", "civic_cues", "foreign_voices"}  # not word lists
+_NOT_WORDS = {"screen", "screen_extra", "screen_endings", "org_suffixes", "civic_cues", "foreign_voices"}  # not word lists
 
 
 @lru_cache(maxsize=4)
