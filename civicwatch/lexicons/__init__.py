@@ -128,7 +128,8 @@ def _cues(cues: list[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{'|'.join(parts)})", re.I)
 
 
-_NOT_WORDS = {"screen", "screen_extra", "screen_endings", "org_suffixes", "civic_cues", "foreign_voices"}  # not word lists
+# not word lists
+_NOT_WORDS = {"screen", "screen_extra", "screen_endings", "org_suffixes", "civic_cues", "foreign_voices"}
 
 
 @lru_cache(maxsize=4)
