@@ -220,6 +220,20 @@ def test_a_female_name_keeps_its_gender_in_the_nominative() -> None:
         assert get_language("ru").name(sentence, syntax.phrase(sentence, token(sentence, first), lexicon)) == expected
 
 
+
+@pytest.mark.parametrize(
+    ("text", "first", "expected"),
+    [
+        ("Полиция задержала Петра Иванова в Москве.", "Петра", "Петр Иванов"),  # not the woman's name Петра
+        ("Суд оштрафовал главного редактора Дмитрия Муратова.", "Дмитрия", "Дмитрий Муратов"),
+    ],
+)
+def test_a_male_first_name_in_an_oblique_case_is_put_in_the_nominative(text: str, first: str, expected: str) -> None:
+    lexicon = load_lexicon("ru")
+    sentence = parse("ru", text)
+    assert get_language("ru").name(sentence, syntax.phrase(sentence, token(sentence, first), lexicon)) == expected
+
+
 @pytest.mark.parametrize(
     ("text", "trigger", "hint"),
     [

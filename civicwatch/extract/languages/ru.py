@@ -120,6 +120,8 @@ def name(sentence: ParsedSentence, tokens: list[Token]) -> str:
         text = token.text
         if token.i in agreeing and token.upos in ("NOUN", "PROPN", "ADJ", "DET") and token.feats.get("Case") != "Nom":
             agrees_in_gender = token.i != head.i and (token.upos in ("ADJ", "DET") or token.dep.startswith("flat"))
+            # a person's first name: "Петра" is Пётр in the accusative, not the woman's name Петра
+            agrees_in_gender = agrees_in_gender or (token.i == head.i and token.ent == "PER")
             text = to_nominative(
                 text, token.feats.get("Case"), token.feats.get("Number"), gender if agrees_in_gender else None
             )
