@@ -220,7 +220,6 @@ def test_a_female_name_keeps_its_gender_in_the_nominative() -> None:
         assert get_language("ru").name(sentence, syntax.phrase(sentence, token(sentence, first), lexicon)) == expected
 
 
-
 @pytest.mark.parametrize(
     ("text", "first", "expected"),
     [
