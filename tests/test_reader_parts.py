@@ -629,3 +629,24 @@ def test_a_reaction_gains_the_first_act_s_targets_but_never_its_own_speaker() ->
     alone = Event("reaction", "appeal", "occurred", ["Golos"], "Free Golos.", evidence_start=0)
     _defended_by_reactions([alone])
     assert alone.targets == ["Golos"] and "act_targets" not in alone.extra
+
+
+def test_a_lead_s_unnamed_group_is_the_group_the_next_sentence_names() -> None:
+    from civicwatch.extract import extract
+
+    text = (
+        "A Russian media rights organization has been fined 300,000 rubles for failing to label itself a foreign "
+        "agent, its lawyer said.\n\nThe Voronezh-based Center for Media Rights said it would appeal the ruling."
+    )
+    [fine] = [e for e in extract(text, published="2015-04-16") if e.type == "sanction"]
+    assert fine.targets == ["Center for Media Rights"]
+
+
+def test_an_unnamed_group_is_resolved_forward_only_when_indefinite_and_near() -> None:
+    from civicwatch.extract.entities import ArticleContext
+
+    context = ArticleContext(load_lexicon("en"))
+    context.observe(1, "Golos", "ORG")
+    context.observe(4, "Memorial", "ORG")
+    assert context.following("ORG", 0) == "Golos"
+    assert context.following("ORG", 1) is None  # Memorial comes three sentences later

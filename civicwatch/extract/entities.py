@@ -129,6 +129,14 @@ class ArticleContext:
                     return mention.name
         return None
 
+    def following(self, kind: str, after: int, within: int = 2) -> str | None:
+        """The first mention of that kind in the ``within`` sentences after sentence ``after``: whom a lead's "a
+        rights group" turns out to be once the article names it."""
+        return next(
+            (m.name for m in self.mentions if m.kind == kind and not m.state and after < m.order <= after + within),
+            None,
+        )
+
     def with_noun(self, word: str, before: int) -> str | None:
         """ "the union", "фонд": the latest organization whose name holds that noun."""
         key = ("with_noun", word, before, len(self.mentions))

@@ -261,6 +261,12 @@ class Reader:
             return self._owned(analysis, item, head, start, end)
         if lemma in words["descriptions"] and not named and head.upos != "PROPN":
             options = _antecedents(ctx, "ORG", item.index, lemma)
+            indefinite = any(
+                c.dep == "det" and c.lemma in words["indefinite_determiners"] for c in sentence.children(head)
+            )
+            following = ctx.following("ORG", item.index) if indefinite and not options else None
+            if following:  # "A Russian media rights organization has been fined ... The Center for Media Rights said"
+                options = [("next", following)]
             if not options:
                 return [Argument(head.i, start, end, name, "generic", [])]
             return [Argument(head.i, start, end, n, "description", [], True, how) for how, n in options]
