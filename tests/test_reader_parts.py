@@ -650,3 +650,14 @@ def test_an_unnamed_group_is_resolved_forward_only_when_indefinite_and_near() ->
     context.observe(4, "Memorial", "ORG")
     assert context.following("ORG", 0) == "Golos"
     assert context.following("ORG", 1) is None  # Memorial comes three sentences later
+
+
+def test_a_lead_s_unnamed_person_is_the_person_the_next_sentence_names() -> None:
+    from civicwatch.extract import extract
+
+    text = (
+        "A journalist was detained in Minsk on Monday, the Belarusian Association of Journalists said.\n\n"
+        "Ivan Petrov, a reporter for the Daily Voice newspaper, was taken to a police station."
+    )
+    [detention] = [e for e in extract(text, published="2015-04-16") if e.type == "prosecution"]
+    assert detention.targets[0] == "Ivan Petrov" and "journalist" not in detention.targets

@@ -261,9 +261,7 @@ class Reader:
             return self._owned(analysis, item, head, start, end)
         if lemma in words["descriptions"] and not named and head.upos != "PROPN":
             options = _antecedents(ctx, "ORG", item.index, lemma)
-            indefinite = any(
-                c.dep == "det" and c.lemma in words["indefinite_determiners"] for c in sentence.children(head)
-            )
+            indefinite = self._indefinite(sentence, head)
             following = ctx.following("ORG", item.index) if indefinite and not options else None
             if following:  # "A Russian media rights organization has been fined ... The Center for Media Rights said"
                 options = [("next", following)]
@@ -275,6 +273,11 @@ class Reader:
             options = _antecedents(ctx, "PERSON", item.index)
             if options:
                 return [Argument(head.i, start, end, n, "description", [], True, f"person_{how}") for how, n in options]
+        if lemma in words["person_descriptions"] and not named and self._indefinite(sentence, head):
+            # "A journalist was detained ... Ivan Petrov, a reporter for ..., was taken": the person named next
+            following = ctx.following("PERSON", item.index)
+            if following:
+                return [Argument(head.i, start, end, following, "description", [], True, "person_next")]
         if not named and (lemma in words["never_targets"] or self._names_a_measure(head)):
             return [Argument(head.i, start, end, name, "measure", [])]
         if lemma in words["generic_targets"] and not named:
@@ -282,6 +285,12 @@ class Reader:
         if head.upos == "PROPN" or named or head.ent in ("ORG", "PER", "NORP", "MISC"):
             name = ctx.canonical(name)
         return [Argument(head.i, start, end, name, "name", [])]
+
+    def _indefinite(self, sentence: ParsedSentence, head: Token) -> bool:
+        """ "a rights group", "an activist": someone the article has not named yet."""
+        return any(
+            c.dep == "det" and c.lemma in self.lexicon.words["indefinite_determiners"] for c in sentence.children(head)
+        )
 
     def _body_of_members(self, sentence: ParsedSentence, head: Token) -> Argument | None:
         """ "officers of the FSB", "agents from the security service": the body they act for, if named."""
