@@ -259,25 +259,9 @@ class Reader:
             return [Argument(head.i, start, end, name, "name", []), body]
         if lemma in words["owned"] and head.upos != "PROPN":
             return self._owned(analysis, item, head, start, end)
-        if lemma in words["descriptions"] and not named and head.upos != "PROPN":
-            options = _antecedents(ctx, "ORG", item.index, lemma)
-            indefinite = self._indefinite(sentence, head)
-            following = ctx.following("ORG", item.index) if indefinite and not options else None
-            if following:  # "A Russian media rights organization has been fined ... The Center for Media Rights said"
-                options = [("next", following)]
-            if not options:
-                return [Argument(head.i, start, end, name, "generic", [])]
-            return [Argument(head.i, start, end, n, "description", [], True, how) for how, n in options]
-        if self._refers_back(sentence, head) and not named:
-            # "the journalist", "журналистку": a person named earlier
-            options = _antecedents(ctx, "PERSON", item.index)
-            if options:
-                return [Argument(head.i, start, end, n, "description", [], True, f"person_{how}") for how, n in options]
-        if lemma in words["person_descriptions"] and not named and self._indefinite(sentence, head):
-            # "A journalist was detained ... Ivan Petrov, a reporter for ..., was taken": the person named next
-            following = ctx.following("PERSON", item.index)
-            if following:
-                return [Argument(head.i, start, end, following, "description", [], True, "person_next")]
+        described = None if named else self._described(analysis, item, head, start, end, name)
+        if described is not None:
+            return described
         if not named and (lemma in words["never_targets"] or self._names_a_measure(head)):
             return [Argument(head.i, start, end, name, "measure", [])]
         if lemma in words["generic_targets"] and not named:
@@ -285,6 +269,32 @@ class Reader:
         if head.upos == "PROPN" or named or head.ent in ("ORG", "PER", "NORP", "MISC"):
             name = ctx.canonical(name)
         return [Argument(head.i, start, end, name, "name", [])]
+
+    def _described(
+        self, analysis: Analysis, item: Item, head: Token, start: int, end: int, name: str
+    ) -> list[Argument] | None:
+        """A description with no name of its own ("the group", "a journalist"): the names it may stand for, or
+        None when it is no description."""
+        words, sentence, ctx = self.lexicon.words, item.parsed, analysis.context
+        if head.lemma in words["descriptions"] and head.upos != "PROPN":
+            options = _antecedents(ctx, "ORG", item.index, head.lemma)
+            following = ctx.following("ORG", item.index) if not options and self._indefinite(sentence, head) else None
+            if following:  # "A Russian media rights organization has been fined ... The Center for Media Rights said"
+                options = [("next", following)]
+            if not options:
+                return [Argument(head.i, start, end, name, "generic", [])]
+            return [Argument(head.i, start, end, n, "description", [], True, how) for how, n in options]
+        if self._refers_back(sentence, head):
+            # "the journalist", "журналистку": a person named earlier
+            options = _antecedents(ctx, "PERSON", item.index)
+            if options:
+                return [Argument(head.i, start, end, n, "description", [], True, f"person_{how}") for how, n in options]
+        if head.lemma in words["person_descriptions"] and self._indefinite(sentence, head):
+            # "A journalist was detained ... Ivan Petrov, a reporter for ..., was taken": the person named next
+            following = ctx.following("PERSON", item.index)
+            if following:
+                return [Argument(head.i, start, end, following, "description", [], True, "person_next")]
+        return None
 
     def _indefinite(self, sentence: ParsedSentence, head: Token) -> bool:
         """ "a rights group", "an activist": someone the article has not named yet."""
