@@ -243,6 +243,11 @@ def test_a_male_first_name_in_an_oblique_case_is_put_in_the_nominative(text: str
             ("sanction", "warning"),
         ),
         ("A court ordered the Vesna Centre to pay 50,000 roubles.", "ordered", ("sanction", "fine")),
+        (
+            "Ten activists are being investigated for membership of an armed terrorist organisation.",
+            "investigated",
+            ("prosecution", "criminal_case"),
+        ),
     ],
 )
 def test_watchlists_registration_demands_and_orders_to_pay_are_candidates(text: str, trigger: str, hint) -> None:

@@ -296,11 +296,11 @@ class Reader:
                 return [Argument(head.i, start, end, following, "description", [], True, "person_next")]
         return None
 
-    def _indefinite(self, sentence: ParsedSentence, head: Token) -> bool:
-        """ "a rights group", "an activist": someone the article has not named yet."""
-        return any(
-            c.dep == "det" and c.lemma in self.lexicon.words["indefinite_determiners"] for c in sentence.children(head)
-        )
+    def _indefinite(self, sentence: ParsedSentence, head: Token, deps: tuple[str, ...] = ("det",)) -> bool:
+        """ "a rights group", "an activist" (``deps``: the relations that may carry the determiner; "one
+        journalist" is a number): someone the article has not named yet."""
+        words = self.lexicon.words
+        return any(c.dep in deps and c.lemma in words["indefinite_determiners"] for c in sentence.children(head))
 
     def _body_of_members(self, sentence: ParsedSentence, head: Token) -> Argument | None:
         """ "officers of the FSB", "agents from the security service": the body they act for, if named."""
@@ -345,10 +345,8 @@ class Reader:
             return False
         if token.lemma not in words["descriptions"] and token.lemma not in words["person_descriptions"]:
             return False
-        return not any(
-            c.upos == "PROPN" or c.dep in ("det", "nummod") and c.lemma in words["indefinite_determiners"]
-            for c in sentence.children(token)
-        )
+        named = any(c.upos == "PROPN" for c in sentence.children(token))
+        return not named and not self._indefinite(sentence, token, ("det", "nummod"))
 
     def _referents(self, ctx: ArticleContext, before: int, owner: Token | None) -> list[tuple[str, str]]:
         """Whom "its office", "the network's bureaus", "her home" belong to: organizations named
