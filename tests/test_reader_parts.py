@@ -666,3 +666,42 @@ def test_a_lead_s_unnamed_person_is_the_person_the_next_sentence_names() -> None
     )
     [detention] = [e for e in extract(text, published="2015-04-16") if e.type == "prosecution"]
     assert detention.targets[0] == "Ivan Petrov" and "journalist" not in detention.targets
+
+
+def test_a_law_named_only_by_what_it_does_keeps_its_relative_clause() -> None:
+    from civicwatch.extract.reader import Reader
+
+    analysis = Reader("en").analyze(
+        "The parliament on Tuesday passed a bill that would bar charities from taking “foreign grants,” "
+        "a step critics called a new blow."
+    )
+    names = {a.name for a in _arguments_of(analysis, "passed") if a.kind == "law"}
+    assert "bill that would bar charities from taking “foreign grants”" in names
+    # a law with a name of its own keeps only that name
+    named = Reader("en").analyze("The parliament passed the Media Act that critics opposed.")
+    assert {a.name for a in _arguments_of(named, "passed") if a.kind == "law"} == {"Media Act"}
+
+
+def test_a_counted_group_is_a_new_group_not_one_named_before() -> None:
+    from civicwatch.extract.reader import Reader
+
+    analysis = Reader("en").analyze(
+        "The regulator fined the Free Voice association on Monday. "
+        "On Friday the union reported the closure of six more stations in the north."
+    )
+    closure = _arguments_of(analysis, "closure")
+    assert any(a.name == "six more stations" and not a.resolved for a in closure)
+    assert not any(a.name == "Free Voice association" for a in closure)
+
+
+def test_a_word_the_parse_hangs_on_a_name_from_far_away_stays_out_of_its_span() -> None:
+    assert syntax._run_around({3, 4, 5, 7, 19}, 5) == (3, 7)
+    assert syntax._run_around({5}, 5) == (5, 5)
+    lexicon = load_lexicon("ru")
+    sentence = parse(
+        "ru",
+        "21 января против члена федерального совета «Открытой России» 39-летней Анастасии Шевченко из "
+        "Ростова-на-Дону завели — впервые в России — уголовное дело (статья 284.1 УК РФ).",
+    )
+    name = get_language("ru").name(sentence, syntax.phrase(sentence, token(sentence, "России"), lexicon))
+    assert "завели" not in name and "Открытая Россия" in name

@@ -253,6 +253,10 @@ class Reader:
         if law:
             if name.lower() in words["law_nouns"] and analysis.main_law:
                 return [Argument(head.i, start, end, analysis.main_law, "law", [], True, "main_law")]
+            if name.lower() in words["law_nouns"]:  # "a bill that would ban ...": a law named by what it does
+                tokens = syntax.with_relative_clause(sentence, head, tokens)
+                name = self.language.name(sentence, tokens) or name
+                end = tokens[-1].i + 1
             return [Argument(head.i, start, end, name, "law", [])]
         body = self._body_of_members(sentence, head)
         if body is not None:  # "officers from the security service": the officers, and whom they act for
@@ -276,6 +280,8 @@ class Reader:
         """A description with no name of its own ("the group", "a journalist"): the names it may stand for, or
         None when it is no description."""
         words, sentence, ctx = self.lexicon.words, item.parsed, analysis.context
+        if any(c.dep.startswith("nummod") for c in sentence.children(head)):
+            return None  # "six more stations", "16 NGOs": a group counted anew, not one named before
         if head.lemma in words["descriptions"] and head.upos != "PROPN":
             options = _antecedents(ctx, "ORG", item.index, head.lemma)
             following = ctx.following("ORG", item.index) if not options and self._indefinite(sentence, head) else None

@@ -42,7 +42,7 @@ def phrase(sentence: ParsedSentence, head: Token, lexicon: Lexicon, law: bool = 
     entity = sentence.entity_of(head)
     if entity is not None and entity.label in ("ORG", "PER", "LOC", "MISC", "LAW", "NORP"):
         keep.update(range(entity.start, entity.end))
-    low, high = min(keep), max(keep)
+    low, high = _run_around(keep, head.i)
     if high - low > _MAX_PHRASE:
         low, high = max(low, head.i - 8), min(high, head.i + 12)
     tokens = sentence.tokens[low : high + 1]
@@ -56,6 +56,47 @@ def phrase(sentence: ParsedSentence, head: Token, lexicon: Lexicon, law: bool = 
     while tokens and tokens[-1].ent in ("MONEY", "NUM", "DATE") and tokens[-1].i != head.i:
         tokens = tokens[:-1]  # "fined X 600,000 roubles": the sum is no part of the name
     return tokens or [head]
+
+
+def with_relative_clause(sentence: ParsedSentence, head: Token, tokens: list[Token]) -> list[Token]:
+    """``tokens`` (the phrase of ``head``) with the relative clause that follows them at once: "a bill that
+    would ban advertisers from working with foreign agents", a law the article names only by what it does."""
+    last = tokens[-1].i
+    clause = next((c for c in sentence.children(head) if c.dep in ("acl:relcl", "acl") and c.i > last), None)
+    if clause is None:
+        return tokens
+    inside = sorted(t.i for t in sentence.subtree(clause, _MAX_PHRASE))
+    end = last
+    for i in inside:  # up to the first gap: the clause's own words, not what the parse hung on it further on
+        if i != end + 1:
+            break
+        end = i
+    while end > last and sentence.tokens[end].upos in ("PUNCT", "CCONJ") and sentence.tokens[end].text not in _CLOSING:
+        end -= 1
+    if end - last > _MAX_PHRASE:
+        return tokens
+    clause = sentence.tokens[tokens[0].i : end + 1]
+    opened = sum(t.text in _OPENING for t in clause) - sum(t.text in _CLOSING for t in clause)
+    following = sentence.tokens[end + 1 : end + 3]
+    if opened > 0:  # 'working with “foreign agents,”': the quote the parse hung elsewhere closes the name
+        close = next((t.i for t in following if t.text in _CLOSING), None)
+        if close is not None:
+            clause = sentence.tokens[tokens[0].i : close + 1]
+    return clause
+
+
+def _run_around(keep: set[int], head: int, gap: int = 5) -> tuple[int, int]:
+    """The first and last of ``keep`` reached from ``head`` in steps of at most ``gap`` positions (the words
+    between, a conjunction or a comma the parse gave another head, fill the span): a word the parse hung on
+    the name from far away ("РФ" at a sentence's end under «России») stays out of it."""
+
+    def reach(start: int, direction: int) -> int:
+        at = start
+        while (step := next((s for s in range(1, gap + 1) if at + direction * s in keep), 0)) > 0:
+            at += direction * step
+        return at
+
+    return reach(head, -1), reach(head, 1)
 
 
 _QUOTE_MARKS = "«»\"„“”'‘’"

@@ -96,6 +96,7 @@ def clean_name(text: str) -> str:
         text = text.split("(")[0].strip() if text.count("(") > text.count(")") else text.replace(")", "")
     if text.count("“") != text.count("”") or text.count('"') % 2:
         text = text.strip(_QUOTES)
+    text = re.sub(r"[,;]([”\"»’])$", r"\1", text)  # 'with “foreign agents,”': the comma is the sentence's
     return re.sub(r"\s+", " ", text).strip(" ,.;:")
 
 
