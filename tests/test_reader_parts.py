@@ -705,3 +705,16 @@ def test_a_word_the_parse_hangs_on_a_name_from_far_away_stays_out_of_its_span() 
     )
     name = get_language("ru").name(sentence, syntax.phrase(sentence, token(sentence, "России"), lexicon))
     assert "завели" not in name and "Открытая Россия" in name
+
+
+def test_a_singular_subject_of_a_plural_russian_verb_is_marked_as_disagreeing() -> None:
+    # "оштрафовали" has no named doer: the parse's subject is whom it fined, and the feature tells the model so
+    from civicwatch.extract.reader import Reader
+
+    analysis = Reader("ru").analyze(
+        "Региональное издание оштрафовали за публикацию. Минюст оштрафовал издание «Вестник»."
+    )
+    fined = [a for a in _arguments_of(analysis, "оштрафовали") if a.name == "Региональное издание"]
+    assert fined and "subject_disagrees" in fined[0].features
+    ministry = [a for a in _arguments_of(analysis, "оштрафовал") if a.name == "Минюст"]
+    assert ministry and "subject_disagrees" not in ministry[0].features

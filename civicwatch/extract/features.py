@@ -182,9 +182,23 @@ def _relation_features(
             f.append("speaker")
         elif governor.i != trigger.i and lexicon.names_reaction(governor.lemma, governor.lower, governor.upos):
             f.append("reacts")  # "France denounces the sentencing": who reacts, not who sentenced
+    if governor is not None and head.dep == "nsubj" and _disagrees(sentence, governor, head):
+        f.append("subject_disagrees")  # "BSSF внесли в перечень": a plural verb with no subject; the name is its object
     if trigger.upos == "NOUN" and governor is not None and governor.i == trigger.head:
         f.append(f"shares_head={sentence.label(head)}|{sentence.label(trigger)}")
     return f
+
+
+def _disagrees(sentence: ParsedSentence, verb: Token, subject: Token) -> bool:
+    """A plural verb whose subject is one name or noun, not a list: in Russian the verb of an act with no
+    named doer ("оштрафовали издание"), whose parse often makes the object its subject."""
+    return (
+        verb.upos == "VERB"
+        and verb.feats.get("Number") == "Plur"
+        and subject.upos in ("NOUN", "PROPN")
+        and subject.feats.get("Number") != "Plur"
+        and not any(c.dep == "conj" for c in sentence.children(subject))
+    )
 
 
 def _name_features(
