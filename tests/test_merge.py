@@ -200,3 +200,15 @@ def test_an_arrest_and_a_later_sentence_in_other_sentences_stay_two_events() -> 
     arrest = _prosecution("detention", "Ales Bialiatski", 0, "2021-07-14")
     sentence = _prosecution("conviction", "Ales Bialiatski", 120)
     assert [e.subtype for e in merge_events([arrest, sentence])] == ["detention", "conviction"]
+
+
+def test_an_arrest_and_a_sentence_told_by_two_verbs_of_one_sentence_stay_two_events() -> None:
+    arrest = _prosecution("detention", "Ales Bialiatski", 0)
+    arrest.extra.update(trigger="arrested", trigger_pos="VERB")
+    sentence = _prosecution("conviction", "Ales Bialiatski", 0)
+    sentence.extra.update(trigger="sentenced", trigger_pos="VERB")
+    assert [e.subtype for e in merge_events([arrest, sentence])] == ["detention", "conviction"]
+    # "sentenced to ten years in prison": the second trigger is a noun, and the sentence tells one act
+    prison = _prosecution("detention", "Ales Bialiatski", 0)
+    prison.extra.update(trigger="prison", trigger_pos="NOUN")
+    assert [e.subtype for e in merge_events([sentence, prison])] == ["conviction"]

@@ -62,8 +62,16 @@ def _one_sentence_act(a: Event, b: Event) -> bool:
         and a.evidence_start is not None
         and a.evidence_start == b.evidence_start
         and frozenset({a.subtype, b.subtype}) in ONE_SENTENCE_SUBTYPES
+        and not _two_deeds(a, b)
         and names_overlap(a.targets, b.targets)
     )
+
+
+def _two_deeds(a: Event, b: Event) -> bool:
+    """ "was arrested in June and later sentenced": two verbs of a sentence tell two acts, where "sentenced to
+    two years in prison" tells one (its second trigger is a noun)."""
+    verbs = [e.extra.get("trigger_pos") == "VERB" for e in (a, b)]
+    return all(verbs) and a.extra.get("trigger") != b.extra.get("trigger")
 
 
 # Stages of a law that happen once: an act is signed and takes effect once, while each chamber adopts it

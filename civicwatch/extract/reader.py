@@ -536,6 +536,7 @@ class Reader:
             boilerplate=item.sentence.boilerplate,
             extra={
                 "trigger": trigger.text,
+                "trigger_pos": trigger.upos,
                 "headline": item.sentence.headline,
                 "model_version": models.version,
                 **({"date_source": "published"} if assumed else {}),
