@@ -718,3 +718,28 @@ def test_a_singular_subject_of_a_plural_russian_verb_is_marked_as_disagreeing() 
     assert fined and "subject_disagrees" in fined[0].features
     ministry = [a for a in _arguments_of(analysis, "оштрафовал") if a.name == "Минюст"]
     assert ministry and "subject_disagrees" not in ministry[0].features
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "head", "expected"),
+    [
+        (
+            "en",
+            "The government adopted the Federal Law of March 3, 2019, No. 77-FZ on Amendments to the Code.",
+            "Law",
+            "Federal Law of March 3, 2019, No. 77-FZ",
+        ),
+        ("ru", "Президент подписал Федеральный закон № 77-ФЗ об общественных объединениях.", "закон", "№ 77-ФЗ"),
+        # a law's complement keeps its words, not the relative clause that follows them
+        ("en", "The deputies amended the Federal Law on Public Associations, which regulates charities.", "Law", None),
+    ],
+)
+def test_a_law_keeps_its_date_and_number_but_not_a_following_clause(language, text, head, expected) -> None:
+    sentence = parse(language, text)
+    name = get_language(language).name(
+        sentence, syntax.phrase(sentence, token(sentence, head), load_lexicon(language), law=True)
+    )
+    if expected is None:
+        assert name == "Federal Law on Public Associations"
+    else:
+        assert expected in name

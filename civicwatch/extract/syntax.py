@@ -37,6 +37,7 @@ def phrase(sentence: ParsedSentence, head: Token, lexicon: Lexicon, law: bool = 
             break
     if law:
         keep |= _detached_complement(sentence, max(keep), name_preps)
+        keep |= _law_number(sentence, max(keep), words["law_number_marks"])
     if head.lemma in words["courts"]:
         keep |= _seat(sentence, max(keep), words["seat_preps"])
     entity = sentence.entity_of(head)
@@ -53,8 +54,11 @@ def phrase(sentence: ParsedSentence, head: Token, lexicon: Lexicon, law: bool = 
         tokens = tokens[1:]
     while tokens and (tokens[-1].upos in ("PUNCT", "ADP", "CCONJ") and tokens[-1].text not in _CLOSING):
         tokens = tokens[:-1]
-    while tokens and tokens[-1].ent in ("MONEY", "NUM", "DATE") and tokens[-1].i != head.i:
-        tokens = tokens[:-1]  # "fined X 600,000 roubles": the sum is no part of the name
+    dated = law and any(t.ent == "DATE" and len(t.text) == 4 and t.text.isdigit() for t in tokens)
+    while tokens and tokens[-1].ent in ("MONEY", "NUM", "DATE") and tokens[-1].i != head.i and not dated:
+        tokens = tokens[:-1]  # "fined X 600,000 roubles": the sum is no part of the name ("Law of 30 June 2020" is)
+    while tokens and (tokens[-1].upos in ("PUNCT", "ADP", "CCONJ") and tokens[-1].text not in _CLOSING):
+        tokens = tokens[:-1]
     return tokens or [head]
 
 
@@ -112,7 +116,28 @@ def _detached_complement(sentence: ParsedSentence, last: int, preps: frozenset[s
     noun = sentence.head(preposition)
     if preposition.dep != "case" or preposition.lower not in preps or noun is None or noun.i <= last:
         return set()
-    return {t.i for t in sentence.subtree(noun, 30) if t.i >= following}
+    clauses = {t.i for c in sentence.children(noun) if c.dep in _CLAUSE_BREAKS for t in sentence.subtree(c, 30)}
+    inside = sorted(t.i for t in sentence.subtree(noun, 30) if t.i >= following and t.i not in clauses)
+    return set(range(following, _run_around(set(inside), noun.i, 1)[1] + 1)) if inside else set()
+
+
+def _law_number(sentence: ParsedSentence, last: int, marks: frozenset[str]) -> set[int]:
+    """ "the Federal Law of July 20, 2012, No. 121-FZ", "закон № 121-ФЗ": the number after a law's name is
+    part of it, wherever the parse hangs it."""
+    tokens = sentence.tokens
+    at = last + 1
+    if at < len(tokens) and tokens[at].text == ",":
+        at += 1
+    if at >= len(tokens) or tokens[at].lower not in marks:
+        return set()
+    at += 1
+    if at < len(tokens) and tokens[at].text == ".":
+        at += 1
+    if at >= len(tokens) or not tokens[at].text[:1].isdigit():
+        return set()
+    while at + 1 < len(tokens) and tokens[at + 1].start == tokens[at].end:  # "121-FZ": one number, no space
+        at += 1
+    return set(range(last + 1, at + 1))
 
 
 def _seat(sentence: ParsedSentence, last: int, preps: frozenset[str]) -> set[int]:
