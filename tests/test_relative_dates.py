@@ -45,6 +45,20 @@ def test_russian_phrases_count_from_the_latest_date_stated() -> None:
     assert _dates("ru", text, "2024-03-20") == [["2023-03-03"], ["2023-03-05"], ["2023-03-04"]]
 
 
+def test_a_month_earlier_or_later_gives_that_month() -> None:
+    text = (
+        "Police detained the journalist Ivan Petrov on 3 January 2023. "
+        "Two months later, a court charged him with extremism. "
+        "A month earlier, the ministry had warned his newspaper."
+    )
+    assert _dates("en", text, "2024-03-20") == [["2023-01-03"], ["2023-03"], ["2022-12"]]
+    ru = (
+        "Минюст внес журналиста Ивана Петрова в реестр иноагентов 29 сентября 2021 года. "
+        "Его газету признали иноагентом месяцем ранее."
+    )
+    assert _dates("ru", ru, "2024-03-20")[-1] == ["2021-08"]
+
+
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_with_no_date_before_it_a_phrase_stays_undated(language: str) -> None:
     text = {

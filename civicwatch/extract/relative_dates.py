@@ -1,7 +1,8 @@
 """Dates told against the article's previous date, not its publication: "two days later", "the same
 day", «того же года».
 
-An article tells its story in order, so such a phrase counts from the latest date stated before it,
+An article tells its story in order, so such a phrase counts from the latest date stated before it
+("a month earlier" gives that month),
 in its sentence or an earlier one. The phrases are data (``lexicons/data/<lang>/relative_dates.json``);
 a phrase with no full date before it stays undated, as it was before this module.
 """
@@ -26,8 +27,9 @@ _YEAR = re.compile(r"\d{4}")
 class Phrase:
     regex: re.Pattern[str]
     days: int = 0  # the offset from the anchor's day (per counted day, with ``count``)
-    count: bool = False  # the group "n" says how many days
+    count: bool = False  # the group "n" says how many days (or months)
     same_year: bool = False
+    months: int = 0  # an offset in months from the anchor's month ("a month earlier"): a month, not a day
 
 
 @lru_cache(maxsize=8)
@@ -42,6 +44,7 @@ def phrases(language: str) -> tuple[tuple[Phrase, ...], dict[str, int]]:
             int(entry.get("days", 0)),
             bool(entry.get("count", False)),
             entry.get("same") == "year",
+            int(entry.get("months", 0)),
         )
         for entry in raw["patterns"]
     )
@@ -104,7 +107,7 @@ class DateAnchor:
                 first, last = bisect_left(starts, match.start()), bisect_right(ends, match.end())
                 if first >= last or any(s.start < last and first < s.end for s in found):
                     continue
-                days = phrase.days
+                days = phrase.days or phrase.months
                 if phrase.count:
                     word = match["n"].lower()
                     days *= int(word) if word.isdigit() else counts.get(word, 0)
@@ -112,8 +115,12 @@ class DateAnchor:
         return told
 
     def _resolve(self, span: DateSpan, phrase: Phrase, days: int) -> DateSpan | None:
+        """``days``: the phrase's offset, in months for a phrase of months."""
         if phrase.same_year:
             return None if self.year is None else replace(span, value=str(self.year))
         if self.day is None:
             return None
+        if phrase.months:
+            month = self.day.year * 12 + self.day.month - 1 + days
+            return replace(span, value=f"{month // 12:04d}-{month % 12 + 1:02d}")
         return replace(span, value=(self.day + dt.timedelta(days=days)).isoformat())
