@@ -59,6 +59,21 @@ def test_a_month_earlier_or_later_gives_that_month() -> None:
     assert _dates("ru", ru, "2024-03-20")[-1] == ["2021-08"]
 
 
+def test_weeks_count_as_seven_days_and_years_give_a_year() -> None:
+    text = (
+        "Police detained the journalist Ivan Petrov on 3 January 2023. "
+        "A week later, a court charged him with extremism. "
+        "Two years later the ministry designated his newspaper a foreign agent."
+    )
+    assert _dates("en", text, "2025-06-01") == [["2023-01-03"], ["2023-01-10"], ["2025"]]
+    ru = (
+        "Полиция задержала журналиста Ивана Петрова 3 января 2023 года. "
+        "Через неделю суд арестовал его. "
+        "Годом ранее Минюст признал его газету иноагентом."
+    )
+    assert _dates("ru", ru, "2025-06-01") == [["2023-01-03"], ["2023-01-10"], ["2022"]]
+
+
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_with_no_date_before_it_a_phrase_stays_undated(language: str) -> None:
     text = {

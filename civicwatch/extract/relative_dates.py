@@ -2,7 +2,7 @@
 day", «того же года».
 
 An article tells its story in order, so such a phrase counts from the latest date stated before it
-("a month earlier" gives that month),
+("a month earlier" gives that month, "a year later" that year),
 in its sentence or an earlier one. The phrases are data (``lexicons/data/<lang>/relative_dates.json``);
 a phrase with no full date before it stays undated, as it was before this module.
 """
@@ -30,6 +30,7 @@ class Phrase:
     count: bool = False  # the group "n" says how many days (or months)
     same_year: bool = False
     months: int = 0  # an offset in months from the anchor's month ("a month earlier"): a month, not a day
+    years: int = 0  # an offset in years from the anchor's year ("a year later"): a year
 
 
 @lru_cache(maxsize=8)
@@ -45,6 +46,7 @@ def phrases(language: str) -> tuple[tuple[Phrase, ...], dict[str, int]]:
             bool(entry.get("count", False)),
             entry.get("same") == "year",
             int(entry.get("months", 0)),
+            int(entry.get("years", 0)),
         )
         for entry in raw["patterns"]
     )
@@ -107,7 +109,7 @@ class DateAnchor:
                 first, last = bisect_left(starts, match.start()), bisect_right(ends, match.end())
                 if first >= last or any(s.start < last and first < s.end for s in found):
                     continue
-                days = phrase.days or phrase.months
+                days = phrase.days or phrase.months or phrase.years
                 if phrase.count:
                     word = match["n"].lower()
                     days *= int(word) if word.isdigit() else counts.get(word, 0)
@@ -115,9 +117,9 @@ class DateAnchor:
         return told
 
     def _resolve(self, span: DateSpan, phrase: Phrase, days: int) -> DateSpan | None:
-        """``days``: the phrase's offset, in months for a phrase of months."""
-        if phrase.same_year:
-            return None if self.year is None else replace(span, value=str(self.year))
+        """``days``: the phrase's offset, in months or years for a phrase of months or years."""
+        if phrase.same_year or phrase.years:
+            return None if self.year is None else replace(span, value=str(self.year + days))
         if self.day is None:
             return None
         if phrase.months:
