@@ -212,3 +212,16 @@ def test_an_arrest_and_a_sentence_told_by_two_verbs_of_one_sentence_stay_two_eve
     prison = _prosecution("detention", "Ales Bialiatski", 0)
     prison.extra.update(trigger="prison", trigger_pos="NOUN")
     assert [e.subtype for e in merge_events([sentence, prison])] == ["conviction"]
+
+
+def test_two_acts_sharing_only_a_description_stay_apart() -> None:
+    first = _prosecution("conviction", "Dzmitry Ruto", 0, None)
+    first.targets = ["Dzmitry Ruto", "Tribuna journalist"]
+    second = _prosecution("conviction", "Aliaksandr Ivulin", 90, None)
+    second.targets = ["Tribuna journalist", "Aliaksandr Ivulin"]
+    assert len(merge_events([first, second])) == 2
+    # a name they share makes them one act, and descriptions alone still merge where neither names anyone
+    second.targets = ["Tribuna journalist", "Dzmitry Ruto"]
+    assert len(merge_events([first, second])) == 1
+    bare = [_prosecution("conviction", "журналисты", start, None) for start in (0, 90)]
+    assert len(merge_events(bare)) == 1

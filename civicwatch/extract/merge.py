@@ -52,7 +52,18 @@ def same_act(a: Event, b: Event, laws: dict[int, tuple[str, bool]] | None = None
         return False  # "passed" and, later, "voted to override the veto": two votes
     if a.type == "law" and a.subtype in _ONCE_PER_ACT and laws and _one_law(laws.get(id(a)), laws.get(id(b))):
         return True  # "signed the media law" ... "signed the new law on 8 February"
-    return names_overlap(a.targets, b.targets)
+    return names_overlap(_named(a.targets), _named(b.targets))
+
+
+def _named(targets: list[str]) -> list[str]:
+    """The targets that are names ("Tribuna", «Голос», "16 NGOs"), not descriptions ("Tribuna journalist",
+    "200 km"), which two acts on different people share; all of them where none is a name."""
+    names = [
+        t
+        for t in targets
+        if (words := re.findall(r"\w+", t)) and (words[-1][:1].isupper() or any(q in t for q in '«"“'))
+    ]
+    return names or targets
 
 
 def _one_sentence_act(a: Event, b: Event) -> bool:
