@@ -79,14 +79,14 @@ def with_relative_clause(sentence: ParsedSentence, head: Token, tokens: list[Tok
         end -= 1
     if end - last > _MAX_PHRASE:
         return tokens
-    clause = sentence.tokens[tokens[0].i : end + 1]
-    opened = sum(t.text in _OPENING for t in clause) - sum(t.text in _CLOSING for t in clause)
+    words = sentence.tokens[tokens[0].i : end + 1]
+    opened = sum(t.text in _OPENING for t in words) - sum(t.text in _CLOSING for t in words)
     following = sentence.tokens[end + 1 : end + 3]
     if opened > 0:  # 'working with “foreign agents,”': the quote the parse hung elsewhere closes the name
         close = next((t.i for t in following if t.text in _CLOSING), None)
         if close is not None:
-            clause = sentence.tokens[tokens[0].i : close + 1]
-    return clause
+            words = sentence.tokens[tokens[0].i : close + 1]
+    return words
 
 
 def _run_around(keep: set[int], head: int, gap: int = 5) -> tuple[int, int]:
