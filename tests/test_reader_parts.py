@@ -743,3 +743,27 @@ def test_a_law_keeps_its_date_and_number_but_not_a_following_clause(language, te
         assert name == "Federal Law on Public Associations"
     else:
         assert expected in name
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "trigger", "hint"),
+    [
+        ("en", "In March the police came to the editorial office of Free Voice.", "came", ("prosecution", "raid")),
+        ("ru", "Вечером силовики пришли в редакцию газеты «Свет».", "пришли", ("prosecution", "raid")),
+        ("ru", "В фонд «Свет» пришли с проверкой из прокуратуры.", "пришли", ("sanction", "inspection")),
+    ],
+)
+def test_officers_coming_to_an_office_is_a_candidate_raid_or_inspection(language, text, trigger, hint) -> None:
+    from civicwatch.extract.reader import Reader
+
+    analysis = Reader(language).analyze(text)
+    hints = {
+        (h.type, h.subtype)
+        for c in analysis.candidates
+        if analysis.items[c.item].parsed.tokens[c.trigger].text == trigger
+        for h in c.hints
+    }
+    assert hint in hints
+    # a visitor who is no officer makes no candidate
+    other = Reader("en").analyze("In March the minister came to the editorial office of Free Voice.")
+    assert not any(other.items[c.item].parsed.tokens[c.trigger].text == "came" for c in other.candidates)
