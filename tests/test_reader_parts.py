@@ -767,3 +767,18 @@ def test_officers_coming_to_an_office_is_a_candidate_raid_or_inspection(language
     # a visitor who is no officer makes no candidate
     other = Reader("en").analyze("In March the minister came to the editorial office of Free Voice.")
     assert not any(other.items[c.item].parsed.tokens[c.trigger].text == "came" for c in other.candidates)
+
+
+def test_what_a_measure_means_is_no_act_of_its_own() -> None:
+    from civicwatch.extract import extract
+
+    consequence = "The designation means the rights group Free Voice must stop all work in the country."
+    assert not [e for e in extract(consequence, language="en", published="2022-01-01") if e.type == "closure"]
+    lexicon = load_lexicon("en")
+    sentence = parse("en", "The ruling means that the movement Free Voice will be shut down.")
+    assert syntax.is_consequence(sentence, token(sentence, "shut"), lexicon)
+    sentence = parse("en", "The court shut down the movement Free Voice on Monday.")
+    assert not syntax.is_consequence(sentence, token(sentence, "shut"), lexicon)
+    ru = load_lexicon("ru")
+    sentence = parse("ru", "Решение означает, что фонд «Свет» будет ликвидирован.")
+    assert syntax.is_consequence(sentence, token(sentence, "ликвидирован"), ru)

@@ -443,6 +443,8 @@ class Reader:
                     continue
                 if syntax.has_negation(item.parsed, trigger, self.lexicon):
                     continue
+                if syntax.is_consequence(item.parsed, trigger, self.lexicon):
+                    continue
                 judged = self._judge(candidate, models, item.vector)
                 if judged is not None:
                     chosen.append((candidate, *judged))

@@ -217,6 +217,23 @@ def is_conditional(sentence: ParsedSentence, token: Token, lexicon: Lexicon) -> 
     return False
 
 
+def is_consequence(sentence: ParsedSentence, token: Token, lexicon: Lexicon) -> bool:
+    """ "The designation means the group must stop all work", «решение означает, что ...»: what a measure
+    entails, told in the complement of a verb of meaning (``consequence_verbs``), is no act of its own."""
+    verbs = lexicon.words["consequence_verbs"]
+    node = token
+    for _ in range(4):
+        if node.head < 0:
+            return False
+        head = sentence.tokens[node.head]
+        if head.lemma in verbs:
+            return node.dep in ("ccomp", "xcomp", "obj")
+        if node.dep not in ("xcomp", "conj", "ccomp", "aux", "advcl"):
+            return False
+        node = head
+    return False
+
+
 def modal_chain(sentence: ParsedSentence, token: Token) -> list[str]:
     """Auxiliaries and governing verbs above the trigger in its clause: will, could, plan, будет..."""
     found: list[str] = []
