@@ -253,14 +253,17 @@ def test_a_male_first_name_in_an_oblique_case_is_put_in_the_nominative(text: str
 def test_watchlists_registration_demands_and_orders_to_pay_are_candidates(text: str, trigger: str, hint) -> None:
     from civicwatch.extract.reader import Reader
 
-    analysis = Reader("en").analyze(text)
-    hints = {
+    assert hint in _hints_of(Reader("en").analyze(text), trigger)
+
+
+def _hints_of(analysis, trigger: str) -> set[tuple[str, str]]:
+    """(type, subtype) of every lexicon entry the word ``trigger`` of the analysed text is a candidate for."""
+    return {
         (h.type, h.subtype)
         for c in analysis.candidates
         if analysis.items[c.item].parsed.tokens[c.trigger].text == trigger
         for h in c.hints
     }
-    assert hint in hints
 
 
 @pytest.mark.parametrize(
@@ -756,17 +759,11 @@ def test_a_law_keeps_its_date_and_number_but_not_a_following_clause(language, te
 def test_officers_coming_to_an_office_is_a_candidate_raid_or_inspection(language, text, trigger, hint) -> None:
     from civicwatch.extract.reader import Reader
 
-    analysis = Reader(language).analyze(text)
-    hints = {
-        (h.type, h.subtype)
-        for c in analysis.candidates
-        if analysis.items[c.item].parsed.tokens[c.trigger].text == trigger
-        for h in c.hints
-    }
-    assert hint in hints
+    assert hint in _hints_of(Reader(language).analyze(text), trigger)
     # a visitor who is no officer makes no candidate
-    other = Reader("en").analyze("In March the minister came to the editorial office of Free Voice.")
-    assert not any(other.items[c.item].parsed.tokens[c.trigger].text == "came" for c in other.candidates)
+    assert not _hints_of(
+        Reader("en").analyze("In March the minister came to the editorial office of Free Voice."), "came"
+    )
 
 
 def test_what_a_measure_means_is_no_act_of_its_own() -> None:

@@ -80,17 +80,17 @@ class DateAnchor:
             for token in sentence.tokens[span.start : span.end]:
                 token.ent = token.ent or "DATE"
         spans = sorted([*found, *(span for span, _, _ in told)], key=lambda s: s.start)
-        phrase_of = {id(span): (phrase, days) for span, phrase, days in told}
+        phrase_of = {id(span): (phrase, offset) for span, phrase, offset in told}
         result: list[DateSpan] = []
         for n, span in enumerate(spans):
-            phrase, days = phrase_of.get(id(span), (None, 0))
+            phrase, offset = phrase_of.get(id(span), (None, 0))
             later, _ = phrase_of.get(id(spans[n + 1]), (None, 0)) if n + 1 < len(spans) else (None, 0)
             if phrase is None and later is not None and later.same_year and spans[n + 1].start <= span.end + 1:
                 if self.year is not None and _YEAR.match(span.value):  # "в сентябре того же года"
                     span = replace(span, value=f"{self.year}{span.value[4:]}")
             elif phrase is not None:
                 adjacent = result and result[-1].end >= span.start - 1 and phrase.same_year
-                resolved = None if adjacent else self._resolve(span, phrase, days)
+                resolved = None if adjacent else self._resolve(span, phrase, offset)
                 if resolved is None:
                     continue
                 span = resolved
@@ -99,7 +99,7 @@ class DateAnchor:
         return result
 
     def _told(self, sentence: ParsedSentence, found: list[DateSpan]) -> list[tuple[DateSpan, Phrase, int]]:
-        """The relative phrases no date already covers: (their tokens, still undated; the phrase; its days)."""
+        """The relative phrases no date already covers: (their tokens, still undated; the phrase; its offset)."""
         patterns, counts = phrases(self.language)
         starts = [t.start for t in sentence.tokens]
         ends = [t.end for t in sentence.tokens]
@@ -109,20 +109,20 @@ class DateAnchor:
                 first, last = bisect_left(starts, match.start()), bisect_right(ends, match.end())
                 if first >= last or any(s.start < last and first < s.end for s in found):
                     continue
-                days = phrase.days or phrase.months or phrase.years
+                offset = phrase.days or phrase.months or phrase.years
                 if phrase.count:
                     word = match["n"].lower()
-                    days *= int(word) if word.isdigit() else counts.get(word, 0)
-                told.append((DateSpan(first, last, ""), phrase, days))
+                    offset *= int(word) if word.isdigit() else counts.get(word, 0)
+                told.append((DateSpan(first, last, ""), phrase, offset))
         return told
 
-    def _resolve(self, span: DateSpan, phrase: Phrase, days: int) -> DateSpan | None:
-        """``days``: the phrase's offset, in months or years for a phrase of months or years."""
+    def _resolve(self, span: DateSpan, phrase: Phrase, offset: int) -> DateSpan | None:
+        """``offset``: the phrase's, in days, or in months or years for a phrase of months or years."""
         if phrase.same_year or phrase.years:
-            return None if self.year is None else replace(span, value=str(self.year + days))
+            return None if self.year is None else replace(span, value=str(self.year + offset))
         if self.day is None:
             return None
         if phrase.months:
-            month = self.day.year * 12 + self.day.month - 1 + days
+            month = self.day.year * 12 + self.day.month - 1 + offset
             return replace(span, value=f"{month // 12:04d}-{month % 12 + 1:02d}")
-        return replace(span, value=(self.day + dt.timedelta(days=days)).isoformat())
+        return replace(span, value=(self.day + dt.timedelta(days=offset)).isoformat())

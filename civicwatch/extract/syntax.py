@@ -52,14 +52,18 @@ def phrase(sentence: ParsedSentence, head: Token, lexicon: Lexicon, law: bool = 
         or (tokens[0].ent == "DATE" and tokens[0].i != head.i and not law)  # "On May 5, 2023 Bishkek prosecutor"
     ):
         tokens = tokens[1:]
-    while tokens and (tokens[-1].upos in ("PUNCT", "ADP", "CCONJ") and tokens[-1].text not in _CLOSING):
-        tokens = tokens[:-1]
+    tokens = _without_dangling_end(tokens)
     dated = law and any(t.ent == "DATE" and len(t.text) == 4 and t.text.isdigit() for t in tokens)
     while tokens and tokens[-1].ent in ("MONEY", "NUM", "DATE") and tokens[-1].i != head.i and not dated:
         tokens = tokens[:-1]  # "fined X 600,000 roubles": the sum is no part of the name ("Law of 30 June 2020" is)
+    return _without_dangling_end(tokens) or [head]
+
+
+def _without_dangling_end(tokens: list[Token]) -> list[Token]:
+    """A phrase without the punctuation, preposition or conjunction it ends on (a closing quote stays)."""
     while tokens and (tokens[-1].upos in ("PUNCT", "ADP", "CCONJ") and tokens[-1].text not in _CLOSING):
         tokens = tokens[:-1]
-    return tokens or [head]
+    return tokens
 
 
 def with_relative_clause(sentence: ParsedSentence, head: Token, tokens: list[Token]) -> list[Token]:
