@@ -1,7 +1,8 @@
 """The English backend's pipeline (numpy's matrix products, the fast attribute ruler and lemmatizer of
 ``spacy_backend.speed_up``) leaves every token as spaCy's pipeline as it loads leaves it: tag, part of
 speech, morphology, lemma, relation, head and entity, on real articles of ``../shared/eval/dev`` and on
-sentences made to meet the ruler's two-word patterns."""
+sentences made to meet the ruler's two-word patterns; and the numpy loop of the entity recognizer (``greedy_ner``) finds the
+entities spaCy's own loop finds."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 import spacy
 from extract_checks import SHARED, shared_or_skip
 
-from civicwatch.extract.backends.spacy_backend import FastAttributeRules, SpacyBackend, speed_up
+from civicwatch.extract.backends.spacy_backend import FastAttributeRules, SpacyBackend, fast_entities, speed_up
 from civicwatch.extract.languages.en import MODEL
 
 # contractions and colloquial pairs the model's attribute ruler has patterns of two words for
@@ -87,7 +88,7 @@ def test_the_view_reads_each_token_as_spacy_has_it():
 
     _, fast = pipelines()
     moved = ("prep", "agent", "dative", "pobj", "pcomp")  # re-attached UD style, tested in test_reader_parts
-    docs = list(fast.pipe(MADE_UP + dev_paragraphs()[:40]))
+    docs = list(fast.pipe(MADE_UP + dev_paragraphs()[:80]))
     assert sum(t.head.i < t.i for doc in docs for t in doc) > 100  # heads to the left (stored unsigned)
     for doc in docs:
         view = to_view(doc)
@@ -103,3 +104,59 @@ def test_the_view_reads_each_token_as_spacy_has_it():
             if t.dep_ not in moved and not any(c.dep_ in moved for c in t.children):
                 root = t.head.i == t.i
                 assert (token.dep, token.head) == (_RELATIONS.get(t.dep_, t.dep_), -1 if root else t.head.i)
+
+
+def entities(doc) -> list[tuple]:
+    return [(t.i, t.ent_type_, t.ent_iob_) for t in doc]
+
+
+@pytest.mark.parametrize("source", ["made_up", "dev"])
+def test_the_greedy_recognizer_finds_the_entities_spacy_finds(source):
+    texts = MADE_UP + ["  Meduza  ", "\n"] if source == "made_up" else dev_paragraphs()
+    plain, fast = pipelines()
+    recognizer = fast_entities(fast)
+    assert recognizer is not None
+    expected = list(plain.pipe(texts))
+    assert source == "made_up" or sum(len(doc.ents) for doc in expected) > 200
+    parsed = list(fast.pipe(texts, disable=["ner"]))  # sentence starts set by the parser
+    recognizer(parsed)
+    # tokens alone, as for a sentence read only for its names, one batch at a time and one doc at a time
+    alone = [fast.make_doc(text) for text in texts]
+    recognizer(alone)
+    one_by_one = [fast.make_doc(text) for text in texts]
+    for doc in one_by_one:
+        recognizer([doc])
+    names_only = list(plain.pipe(texts, disable=[n for n in plain.pipe_names if n != "ner"]))
+    for before, after in zip(expected, parsed, strict=True):
+        assert entities(after) == entities(before), before.text
+    for before, after, single in zip(names_only, alone, one_by_one, strict=True):
+        assert entities(after) == entities(before) == entities(single), before.text
+
+
+def test_a_long_text_gets_the_same_entities():
+    plain, fast = pipelines()
+    text = " ".join(dev_paragraphs()[:80]).replace(". ", ", and ")  # one "sentence" of some thousands of words
+    expected = plain(text)
+    doc = fast.make_doc(text)
+    fast_entities(fast)([doc])
+    assert len(doc) > 2000 and len(expected.ents) > 50
+    assert entities(doc) == entities(expected)
+
+
+def test_the_backend_reads_entities_with_the_greedy_recognizer():
+    backend = SpacyBackend(MODEL)
+    assert backend._entities is not None and "ner" in backend._skip
+    sentences = list(backend.parse(["The Justice Ministry fined Memorial in Moscow on Friday."], deep=[True]))
+    sentences += list(backend.parse(["Memorial was in Moscow."], deep=[False]))
+    kinds = [{e.label for e in s.entities} for s in sentences]
+    assert {"ORG", "LOC", "DATE"} <= kinds[0] and "LOC" in kinds[1]
+
+
+def test_other_recognizers_keep_spacys_loop():
+    nlp = spacy.load(MODEL)
+    nlp.add_pipe("sentencizer")  # after the recognizer: it may read the entities
+    assert fast_entities(nlp) is None
+    nlp.remove_pipe("sentencizer")
+    assert fast_entities(nlp) is not None
+    nlp.get_pipe("ner").cfg["beam_width"] = 4
+    assert fast_entities(nlp) is None
