@@ -1,8 +1,8 @@
 """The English backend's pipeline (numpy's matrix products, the fast attribute ruler and lemmatizer of
 ``spacy_backend.speed_up``) leaves every token as spaCy's pipeline as it loads leaves it: tag, part of
 speech, morphology, lemma, relation, head and entity, on real articles of ``../shared/eval/dev`` and on
-sentences made to meet the ruler's two-word patterns; and the numpy loop of the entity recognizer (``greedy_ner``) finds the
-entities spaCy's own loop finds."""
+sentences made to meet the ruler's two-word patterns; and the numpy loop of the entity recognizer
+(``greedy_ner``) finds the entities spaCy's own loop finds."""
 
 from __future__ import annotations
 

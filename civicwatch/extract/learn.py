@@ -2,7 +2,7 @@
 
 Four models per language, trained by ``civicwatch.extract.training`` (``make train``) with
 scikit-learn and shipped as plain weights (``models/<lang>.json.gz``), so reading them
-needs nothing but the standard library:
+needs nothing but the standard library (and numpy for a sentence vector's product with its weights):
 
 - ``events``: is a candidate (sentence + trigger) an event, and of which type ("none" or a type);
 - ``subtypes``: its subtype, among those of its type;
@@ -20,13 +20,14 @@ from __future__ import annotations
 import gzip
 import json
 import math
-import operator
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+
+import numpy as np
 
 from civicwatch.extract.relevance import Relevance
 from civicwatch.model import EVENT_TYPES
@@ -41,6 +42,7 @@ class LinearModel:
     bias: list[float]
     # per class, weights of the sentence vector's dimensions (``civicwatch.extract.vectors``), if trained with one
     dense: list[list[float]] | None = None
+    _dense: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)  # ``dense``, as an array
 
     def scores(self, features: list[str], vector: Sequence[float] | None = None) -> list[float]:
         # per class, the bias and the weights of the features present, added in one order (sum() adds
@@ -48,7 +50,12 @@ class LinearModel:
         rows = [w for w in map(self.weights.get, set(features)) if w is not None]
         scores = [sum(column) for column in zip(self.bias, *rows, strict=True)]
         if vector is not None and self.dense is not None and len(vector) == len(self.dense[0]):
-            scores = [s + sum(map(operator.mul, row, vector)) for s, row in zip(scores, self.dense, strict=True)]
+            if self._dense is None:
+                self._dense = np.array(self.dense, dtype=np.float64)
+            scores = [
+                s + d
+                for s, d in zip(scores, (self._dense @ np.asarray(vector, dtype=np.float64)).tolist(), strict=True)
+            ]
         return scores
 
     def probabilities(self, features: list[str], vector: Sequence[float] | None = None) -> dict[str, float]:

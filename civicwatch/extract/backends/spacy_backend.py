@@ -87,8 +87,9 @@ class SpacyBackend:
         texts = list(texts)
         deep = [True] * len(texts) if deep is None else list(deep)
         with one_thread():
-            full = list(self.nlp.pipe([t for t, d in zip(texts, deep, strict=True) if d], batch_size=64, disable=self._skip))
+            whole = [t for t, d in zip(texts, deep, strict=True) if d]
             names = [t for t, d in zip(texts, deep, strict=True) if not d]
+            full = list(self.nlp.pipe(whole, batch_size=64, disable=self._skip))
             shallow = list(self.nlp.pipe(names, batch_size=64, disable=self._names_only)) if names else []
             if self._entities:
                 docs = full + shallow
