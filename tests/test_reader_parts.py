@@ -779,3 +779,17 @@ def test_what_a_measure_means_is_no_act_of_its_own() -> None:
     ru = load_lexicon("ru")
     sentence = parse("ru", "Решение означает, что фонд «Свет» будет ликвидирован.")
     assert syntax.is_consequence(sentence, token(sentence, "ликвидирован"), ru)
+
+
+def test_the_main_verb_s_date_is_kept_for_a_reaction_read_from_what_it_says() -> None:
+    from civicwatch.extract.reader import Reader
+
+    text = "On 4 September the union issued a statement, saying that the attack on the reporter was planned."
+    item = Reader("en").analyze(text, "2017-09-09").items[0]
+    attack = token(item.parsed, "attack")
+    dates = syntax.attach_dates(item.parsed, item.dates, [attack], load_lexicon("en"))
+    assert dates == {syntax.MAIN_CLAUSE: "2017-09-04"}  # not the attack's date: when it was said
+    told = "On 4 September police said that unknown men attacked the journalist Ivan Petrov."
+    item = Reader("en").analyze(told, "2017-09-09").items[0]
+    dates = syntax.attach_dates(item.parsed, item.dates, [token(item.parsed, "attacked")], load_lexicon("en"))
+    assert syntax.MAIN_CLAUSE not in dates

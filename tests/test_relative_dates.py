@@ -8,7 +8,7 @@ import pytest
 from civicwatch.extract.reader import Reader
 
 
-def _dates(language: str, text: str, published: str) -> list[list[str]]:
+def _dates(language: str, text: str, published: str | None) -> list[list[str]]:
     analysis = Reader(language).analyze(text, published)
     return [[d.value for d in item.dates] for item in analysis.items]
 
@@ -99,3 +99,13 @@ def test_a_dotted_date_is_day_first_and_an_update_s_date_dates_its_act() -> None
     assert events and {e.date for e in events} == {"2021-07-16"}
     assert all(not (e.extra or {}).get("date_source") for e in events)  # stated, not assumed
     assert _dates("en", "Police detained him on 07.06.2021 in Minsk.", "2021-07-20") == [["2021-06-07"]]
+
+
+def test_with_no_publication_date_a_day_of_the_year_takes_the_year_told() -> None:
+    text = (
+        "Police detained the journalist Ivan Petrov on 3 March 2019. "
+        "On 25 July a court charged him with extremism. "
+        "The offices of his newspaper were attacked in August and December 2017."
+    )
+    assert _dates("en", text, None) == [["2019-03-03"], ["2019-07-25"], ["2017-08", "2017-12"]]
+    assert _dates("en", "On 25 July a court charged Ivan Petrov with extremism.", None) == [["XXXX-07-25"]]

@@ -520,7 +520,7 @@ class Reader:
         if actor is None and kind == "closure" and subtype in _DECIDED_BY_TARGET:
             actor = targets[0]  # SCHEMA: a closure the target decided has the target for its actor
         location = None if kind == "reaction" else self._location(analysis, item, trigger, chosen)
-        stated = dates.get(trigger.i)
+        stated = dates.get(trigger.i) or (dates.get(syntax.MAIN_CLAUSE) if kind == "reaction" else None)
         assumed = None if stated else self._news_date(analysis, item, trigger, kind)
         return Event(
             type=kind,

@@ -94,9 +94,18 @@ class DateAnchor:
                 if resolved is None:
                     continue
                 span = resolved
+            if span.value.startswith("XXXX"):
+                span = self._with_year(span, spans[n + 1] if n + 1 < len(spans) else None)
             result.append(span)
             self.see(span.value)
         return result
+
+    def _with_year(self, span: DateSpan, following: DateSpan | None) -> DateSpan:
+        """A date with no year (an article with no publication date): the year of the date right after it
+        ("in August and December 2013"), else the latest the article stated ("On 28 April 2014 ... On 25 July")."""
+        if following is not None and following.start <= span.end + 2 and _YEAR.match(following.value):
+            return replace(span, value=following.value[:4] + span.value[4:])
+        return span if self.year is None else replace(span, value=f"{self.year:04d}{span.value[4:]}")
 
     def _told(self, sentence: ParsedSentence, found: list[DateSpan]) -> list[tuple[DateSpan, Phrase, int]]:
         """The relative phrases no date already covers: (their tokens, still undated; the phrase; its offset)."""

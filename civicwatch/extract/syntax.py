@@ -283,11 +283,16 @@ def clause(sentence: ParsedSentence, token: Token, limit: int = 200) -> list[Tok
     return found
 
 
+MAIN_CLAUSE = -1  # attach_dates' key for the date of the sentence's main verb that no trigger took
+
+
 def attach_dates(
     sentence: ParsedSentence, dates: list[DateSpan], triggers: list[Token], lexicon: Lexicon
 ) -> dict[int, str]:
     """Each date belongs to the trigger it hangs from, else to the triggers of the plain verb above it,
-    else to the nearest trigger of the main clause. Deadlines ("until May", "до 1 марта") belong to none."""
+    else to the nearest trigger of the main clause. Deadlines ("until May", "до 1 марта") belong to none. The date of
+    the main verb that none of them took is kept under ``MAIN_CLAUSE``: when the sentence was said, for a reaction
+    read from what it says ("On 4 September the union released a statement saying that the attack ...")."""
     if not triggers or not dates:
         return {}
     trigger_ids = {t.i for t in triggers}
@@ -325,6 +330,8 @@ def attach_dates(
         inside_clause = [t for t in triggers if t.i not in attached and _same_time_clause(sentence, t, verb, marks)]
         if inside_clause:
             attached.setdefault(min(inside_clause, key=lambda t: abs(t.i - verb.i)).i, value)
+        elif verb.head < 0 and value not in attached.values():
+            attached.setdefault(MAIN_CLAUSE, value)
     return attached
 
 
