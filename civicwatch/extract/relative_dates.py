@@ -53,6 +53,13 @@ def phrases(language: str) -> tuple[tuple[Phrase, ...], dict[str, int]]:
     return found, {word.lower(): int(n) for word, n in raw.get("count_words", {}).items()}
 
 
+@lru_cache(maxsize=8)
+def any_phrase(language: str) -> re.Pattern[str]:
+    """Whether a text holds any of the language's relative phrases: their patterns as one alternation."""
+    patterns = [re.sub(r"\(\?P<\w+>", "(?:", phrase.regex.pattern) for phrase in phrases(language)[0]]
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)", re.IGNORECASE)
+
+
 @dataclass
 class DateAnchor:
     """The latest day and year an article has stated, as its sentences are read in order."""
@@ -109,6 +116,8 @@ class DateAnchor:
 
     def _told(self, sentence: ParsedSentence, found: list[DateSpan]) -> list[tuple[DateSpan, Phrase, int]]:
         """The relative phrases no date already covers: (their tokens, still undated; the phrase; its offset)."""
+        if not any_phrase(self.language).search(sentence.text):
+            return []  # most sentences: one scan instead of one per phrase
         patterns, counts = phrases(self.language)
         starts = [t.start for t in sentence.tokens]
         ends = [t.end for t in sentence.tokens]
