@@ -55,7 +55,7 @@ THRESHOLDS = {
     "event": 0.5,
     "target": 0.15,
     "target_weight": 0.3,
-    "actor": 0.45,
+    "actor": 0.5,
     "reaction_actor": 0.15,
     "relevance": 0.5,
 }
