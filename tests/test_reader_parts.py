@@ -787,9 +787,11 @@ def test_the_main_verb_s_date_is_kept_for_a_reaction_read_from_what_it_says() ->
     text = "On 4 September the union issued a statement, saying that the attack on the reporter was planned."
     item = Reader("en").analyze(text, "2017-09-09").items[0]
     attack = token(item.parsed, "attack")
-    dates = syntax.attach_dates(item.parsed, item.dates, [attack], load_lexicon("en"))
+    dates = syntax.attach_dates(item.parsed, item.dates, [attack], load_lexicon("en"), main_clause=True)
     assert dates == {syntax.MAIN_CLAUSE: "2017-09-04"}  # not the attack's date: when it was said
+    assert syntax.attach_dates(item.parsed, item.dates, [attack], load_lexicon("en")) == {}
     told = "On 4 September police said that unknown men attacked the journalist Ivan Petrov."
     item = Reader("en").analyze(told, "2017-09-09").items[0]
-    dates = syntax.attach_dates(item.parsed, item.dates, [token(item.parsed, "attacked")], load_lexicon("en"))
+    attacked = [token(item.parsed, "attacked")]
+    dates = syntax.attach_dates(item.parsed, item.dates, attacked, load_lexicon("en"), main_clause=True)
     assert syntax.MAIN_CLAUSE not in dates

@@ -450,9 +450,8 @@ class Reader:
                     chosen.append((candidate, *judged))
             if not chosen:
                 continue
-            dates = syntax.attach_dates(
-                item.parsed, item.dates, [item.parsed.tokens[c.trigger] for c, _, _, _ in chosen], self.lexicon
-            )
+            triggers = [item.parsed.tokens[c.trigger] for c, _, _, _ in chosen]
+            dates = syntax.attach_dates(item.parsed, item.dates, triggers, self.lexicon, main_clause=True)
             for candidate, kind, probability, targets in chosen:
                 event = self._event(analysis, item, candidate, kind, probability, targets, dates, events, models)
                 if event is not None:

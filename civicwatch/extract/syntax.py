@@ -287,12 +287,13 @@ MAIN_CLAUSE = -1  # attach_dates' key for the date of the sentence's main verb t
 
 
 def attach_dates(
-    sentence: ParsedSentence, dates: list[DateSpan], triggers: list[Token], lexicon: Lexicon
+    sentence: ParsedSentence, dates: list[DateSpan], triggers: list[Token], lexicon: Lexicon, main_clause: bool = False
 ) -> dict[int, str]:
     """Each date belongs to the trigger it hangs from, else to the triggers of the plain verb above it,
-    else to the nearest trigger of the main clause. Deadlines ("until May", "до 1 марта") belong to none. The date of
-    the main verb that none of them took is kept under ``MAIN_CLAUSE``: when the sentence was said, for a reaction
-    read from what it says ("On 4 September the union released a statement saying that the attack ...")."""
+    else to the nearest trigger of the main clause. Deadlines ("until May", "до 1 марта") belong to none. With
+    ``main_clause``, the date of the main verb that none of them took is kept under ``MAIN_CLAUSE``: when the
+    sentence was said, for a reaction read from what it says ("On 4 September the union released a statement
+    saying that the attack ...")."""
     if not triggers or not dates:
         return {}
     trigger_ids = {t.i for t in triggers}
@@ -330,7 +331,7 @@ def attach_dates(
         inside_clause = [t for t in triggers if t.i not in attached and _same_time_clause(sentence, t, verb, marks)]
         if inside_clause:
             attached.setdefault(min(inside_clause, key=lambda t: abs(t.i - verb.i)).i, value)
-        elif verb.head < 0 and value not in attached.values():
+        elif main_clause and verb.head < 0 and value not in attached.values():
             attached.setdefault(MAIN_CLAUSE, value)
     return attached
 
