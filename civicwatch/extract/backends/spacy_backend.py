@@ -7,9 +7,8 @@ matrices with numpy rather than blis (a third of the time of those products), an
 components, the attribute ruler and the lemmatizer, pure Python loops over every token (a sixth
 of the parse), look up what a token with the same tag, word and relation got before
 (``FastAttributeRules``, ``fast_lemmas``) and hand the result to spaCy's own code, which sets it
-as before; the entity recognizer's moves are picked for every sentence of a batch at once with numpy
-(``greedy_ner``), on its own weights, where spaCy's loop takes the interpreter lock at every word for
-every move (half of the pipeline's time).
+as before. The entity recognizer's moves are picked with numpy on its own weights (``greedy_ner``):
+spaCy's loop takes the interpreter lock at every word for every move, most of the recognizer's time.
 """
 
 from __future__ import annotations
