@@ -32,6 +32,28 @@ def test_features_get_a_language_copy_and_a_type_cross() -> None:
     assert crossed("sanction", ["path=>obj"]) == ["path=>obj", "sanction|path=>obj"]
 
 
+def test_a_language_s_copies_score_as_the_features_they_copy() -> None:
+    """``scores(features, language=...)`` reads the language's copies as if ``with_language`` had listed them,
+    for every class and with the sentence vector; the shipped models give the same as the long way round."""
+    model = LinearModel(
+        ["none", "x", "y"],
+        {"a": [0.0, 1.0, -2.0], "ru:a": [0.5, 0.25, 0.0], "ru:b": [0.0, 0.0, 3.0], "en:a": [9.0, 9.0, 9.0]},
+        [0.1, 0.2, 0.3],
+        [[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]],
+    )
+    for features in (["a"], ["a", "b", "a"], ["b", "c"], []):
+        for vector in (None, [0.25, -1.0]):
+            fast = model.scores(features, vector, "ru")
+            assert fast == pytest.approx(model.scores(with_language(features, "ru"), vector), abs=1e-12)
+    assert model.scores(["a"], language="ru") == pytest.approx([0.6, 1.45, -1.7])
+    shipped = load_models("en")
+    features = [f.split(":", 1)[1] for f in shipped.events.weights if f.startswith("en:")][:400]
+    assert features
+    long_way = shipped.events.probabilities(with_language(features, "en"))
+    for name, p in shipped.events.probabilities(features, language="en").items():
+        assert p == pytest.approx(long_way[name], abs=1e-12)
+
+
 def _models() -> Models:
     constant = LinearModel(["no", "yes"], {}, [0.0])
     events = LinearModel(["none", "sanction"], {"lem=fine": [0.0, 3.0]}, [0.0, -1.0])

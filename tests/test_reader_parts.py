@@ -795,3 +795,36 @@ def test_the_main_verb_s_date_is_kept_for_a_reaction_read_from_what_it_says() ->
     attacked = [token(item.parsed, "attacked")]
     dates = syntax.attach_dates(item.parsed, item.dates, attacked, load_lexicon("en"), main_clause=True)
     assert syntax.MAIN_CLAUSE not in dates
+
+
+def test_a_date_in_the_clause_a_trigger_asks_for_dates_the_trigger() -> None:
+    lexicon = load_lexicon("en")
+    text = "The ministry demanded that the Tver group register as a foreign agent back in April 2013, a paper says."
+    sentence = parse("en", text)
+    demanded = token(sentence, "demanded")
+    dates = get_language("en").dates(sentence, dt.date(2015, 6, 1))
+    assert syntax.attach_dates(sentence, dates, [demanded], lexicon) == {demanded.i: "2013-04"}
+    # a deadline in that clause is no date of the act
+    sentence = parse("en", "The ministry demanded that the Tver foundation leave the building by April 2013.")
+    demanded = token(sentence, "demanded")
+    dates = get_language("en").dates(sentence, dt.date(2013, 1, 10))
+    assert syntax.attach_dates(sentence, dates, [demanded], lexicon) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "assumed"),
+    [
+        ("The police searched the offices of the Legal Initiative rights group in Minsk.", "2021-07-20"),
+        ("The police earlier searched the offices of the Legal Initiative rights group in Minsk.", None),
+        ("Police had previously searched the offices of the Legal Initiative rights group in Minsk.", None),
+        ("Полиция провела обыск в офисе правозащитной группы «Правовая инициатива» в Минске.", "2021-07-20"),
+        ("Ранее полиция провела обыск в офисе правозащитной группы «Правовая инициатива» в Минске.", None),
+    ],
+)
+def test_an_act_the_lead_places_earlier_takes_no_publication_date(text: str, assumed: str | None) -> None:
+    from civicwatch.extract import extract
+
+    events = extract(text, published="2021-07-20")
+    assert [e.type for e in events] == ["prosecution"]
+    assert events[0].date == assumed
+    assert events[0].extra.get("date_source") == ("published" if assumed else None)

@@ -210,15 +210,20 @@ def _monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def weekday(target: int, published: dt.date | None, *, upcoming: bool = False) -> str | None:
+def weekday(target: int, published: dt.date | None, *, upcoming: bool = False, bare: bool = False) -> str | None:
     """A weekday (Monday 0): the latest on or before publication ("Monday" in a Monday article is that day).
 
-    With ``upcoming`` ("next Monday"), the first one strictly after publication.
+    With ``upcoming`` ("next Monday"), the first one strictly after publication. A ``bare`` weekday (no
+    "last" or "next") that falls the day after publication is that day: the page was dated in a time zone
+    behind the place of the act (a Wednesday evening in Washington is Thursday in Hong Kong), and news
+    names an act of six days before as "last Thursday", or by its date.
     """
     if published is None:
         return None
     if upcoming:
         return ymd(published + dt.timedelta(days=(target - published.weekday() - 1) % 7 + 1))
+    if bare and target == (published.weekday() + 1) % 7:
+        return ymd(published + dt.timedelta(days=1))
     return ymd(published - dt.timedelta(days=(published.weekday() - target) % 7))
 
 

@@ -238,7 +238,7 @@ def _season_relative(match: re.Match[str], published: dt.date | None) -> str | N
 
 def _weekday(match: re.Match[str], published: dt.date | None) -> str | None:
     target = _WEEKDAY_NUMBERS[match["weekday"][:3]]
-    return calendar.weekday(target, published, upcoming=match["rel"] == "next")
+    return calendar.weekday(target, published, upcoming=match["rel"] == "next", bare=match["rel"] is None)
 
 
 _DAY_OFFSETS = {"day before yesterday": -2, "yesterday": -1, "last night": -1, "tomorrow": 1}

@@ -359,7 +359,8 @@ def _upcoming(match: re.Match[str]) -> bool:
 
 
 def _weekday(match: re.Match[str], published: dt.date | None) -> str | None:
-    return calendar.weekday(_WEEKDAY_FORMS[match["weekday"]], published, upcoming=_upcoming(match))
+    bare = not match.groupdict().get("rel")
+    return calendar.weekday(_WEEKDAY_FORMS[match["weekday"]], published, upcoming=_upcoming(match), bare=bare)
 
 
 def _nearby_day(match: re.Match[str], published: dt.date | None) -> str | None:

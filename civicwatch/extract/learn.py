@@ -43,23 +43,28 @@ class LinearModel:
     # per class, weights of the sentence vector's dimensions (``civicwatch.extract.vectors``), if trained with one
     dense: list[list[float]] | None = None
     _dense: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)  # ``dense``, as an array
+    _bias: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+    _tables: dict[str | None, tuple[dict[str, int], np.ndarray]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
-    def scores(self, features: list[str], vector: Sequence[float] | None = None) -> list[float]:
-        # per class, the bias and the weights of the features present, added in one order (sum() adds
-        # left to right, as a loop over the features would, class by class, but in C)
-        rows = [w for w in map(self.weights.get, set(features)) if w is not None]
-        scores = [sum(column) for column in zip(self.bias, *rows, strict=True)]
+    def scores(
+        self, features: list[str], vector: Sequence[float] | None = None, language: str | None = None
+    ) -> list[float]:
+        """Per class, the bias plus the weights of the features present (and the sentence vector's product with
+        the dense weights). With ``language``, each feature counts with its copy for that language too ("ru:f"),
+        as the list ``with_language(features, language)`` would."""
+        index, matrix = self._table(language)
+        rows = [i for i in map(index.get, set(features)) if i is not None]
+        total = matrix[rows].sum(axis=0) + self._arrays()[0]
         if vector is not None and self.dense is not None and len(vector) == len(self.dense[0]):
-            if self._dense is None:
-                self._dense = np.array(self.dense, dtype=np.float64)
-            scores = [
-                s + d
-                for s, d in zip(scores, (self._dense @ np.asarray(vector, dtype=np.float64)).tolist(), strict=True)
-            ]
-        return scores
+            total += self._arrays()[1] @ np.asarray(vector, dtype=np.float64)
+        return total.tolist()
 
-    def probabilities(self, features: list[str], vector: Sequence[float] | None = None) -> dict[str, float]:
-        scores = self.scores(features, vector)
+    def probabilities(
+        self, features: list[str], vector: Sequence[float] | None = None, language: str | None = None
+    ) -> dict[str, float]:
+        scores = self.scores(features, vector, language)
         if len(self.classes) == 2 and len(scores) == 1:
             p = _sigmoid(scores[0])
             return {self.classes[0]: 1 - p, self.classes[1]: p}
@@ -67,6 +72,34 @@ class LinearModel:
         exp = [math.exp(s - top) for s in scores]
         total = sum(exp)
         return {c: e / total for c, e in zip(self.classes, exp, strict=True)}
+
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """The bias and the dense weights (an empty array if none), as arrays."""
+        if self._bias is None or self._dense is None:
+            self._bias = np.array(self.bias, dtype=np.float64)
+            self._dense = np.array(self.dense if self.dense else [[]], dtype=np.float64)
+        return self._bias, self._dense
+
+    def _table(self, language: str | None) -> tuple[dict[str, int], np.ndarray]:
+        """(feature -> row, rows of weights): with ``language``, a feature's row holds the weights of its
+        copy for the language ("ru:f") added to its own. Built once per language, so an article's thousands
+        of candidates are scored by a gather and a sum in numpy, not a loop over their features."""
+        if language in self._tables:
+            return self._tables[language]
+        prefix = f"{language}:" if language is not None else None
+        index: dict[str, int] = {}
+        rows: list[np.ndarray] = []
+        for key, weights in self.weights.items():
+            name = key[len(prefix) :] if prefix and key.startswith(prefix) else key
+            row = np.asarray(weights, dtype=np.float64)
+            if name in index:
+                rows[index[name]] = rows[index[name]] + row
+            else:
+                index[name] = len(rows)
+                rows.append(row)
+        matrix = np.array(rows, dtype=np.float64) if rows else np.zeros((0, len(self.bias)))
+        self._tables[language] = (index, matrix)
+        return index, matrix
 
     def to_json(self) -> dict:
         return {
@@ -116,7 +149,7 @@ class Models:
     )
     relevance: Relevance | None = None  # whether the article concerns civic space at all (one language)
     # per argument model: each feature's weight summed over its copies (see _argument_score), built on first use
-    _copies: dict[int, tuple[LinearModel, dict[str, float], dict[str, dict[str, float]]]] = field(
+    _copies: dict[int, tuple[LinearModel, dict[str, dict[str, float]]]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
@@ -135,11 +168,11 @@ class Models:
 
     def event_probabilities(self, features: list[str], vector: Sequence[float] | None = None) -> dict[str, float]:
         """P(none) and P(type) of a candidate; ``vector``: its sentence's vector, if its language has them."""
-        return self.events.probabilities(with_language(features, self.language), vector)
+        return self.events.probabilities(features, vector, self.language)
 
     def subtype(self, kind: str, features: list[str], allowed_subtypes: set[str] | None = None) -> str:
         """The most probable subtype of the type, among ``allowed_subtypes`` when given."""
-        probabilities = self.subtypes.probabilities(with_language(features, self.language))
+        probabilities = self.subtypes.probabilities(features, language=self.language)
         choices = [s for s in EVENT_TYPES[kind] if allowed_subtypes is None or s in allowed_subtypes]
         if len(choices) == 1:
             return choices[0]
@@ -160,32 +193,38 @@ class Models:
         over its copies are summed once per model. Arguments are scored by the thousand in an article."""
         if model.classes != ["no", "yes"] or len(model.bias) != 1 or kind not in EVENT_TYPES:
             return model.probabilities(with_language(crossed(kind, features), self.language)).get("yes", 0.0)
-        shared, by_kind = self._feature_copies(model)
-        crossed_weights = by_kind.get(kind, {})
-        total = model.bias[0]
-        for feature in set(features):
-            total += shared.get(feature, 0.0) + crossed_weights.get(feature, 0.0)
-        return _sigmoid(total)
+        table = self._feature_copies(model).get(kind)
+        if table is None:
+            table = self._feature_copies(model)[""]
+        # the bias, then the weights of the features present (None: one the model never weighed), added in C
+        return _sigmoid(sum(filter(None, map(table.get, set(features))), model.bias[0]))
 
-    def _feature_copies(self, model: LinearModel) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
-        """(feature -> weight of its shared copies "f" and "lang:f", type -> feature -> weight of its
-        crossed copies "type|f" and "lang:type|f") of a binary model."""
+    def _feature_copies(self, model: LinearModel) -> dict[str, dict[str, float]]:
+        """Type -> feature -> the weight of its four copies in a binary model ("f", "lang:f", "type|f",
+        "lang:type|f"); under "" the shared copies alone, for a type the model never saw crossed."""
         cached = self._copies.get(id(model))
         if cached is not None and cached[0] is model:
-            return cached[1], cached[2]
+            return cached[1]
         prefix = f"{self.language}:" if self.language is not None else None
         shared: dict[str, float] = {}
         by_kind: dict[str, dict[str, float]] = {}
         for key, weights in model.weights.items():
             names = [key, key[len(prefix) :]] if prefix and key.startswith(prefix) else [key]
             for name in names:
-                shared[name] = shared.get(name, 0.0) + weights[0]
                 kind, bar, feature = name.partition("|")
                 if bar and kind in EVENT_TYPES:
                     table = by_kind.setdefault(kind, {})
                     table[feature] = table.get(feature, 0.0) + weights[0]
-        self._copies[id(model)] = (model, shared, by_kind)
-        return shared, by_kind
+                else:
+                    shared[name] = shared.get(name, 0.0) + weights[0]
+        tables = {"": shared}
+        for kind, crossed_weights in by_kind.items():
+            table = dict(shared)
+            for feature, weight in crossed_weights.items():
+                table[feature] = table.get(feature, 0.0) + weight
+            tables[kind] = table
+        self._copies[id(model)] = (model, tables)
+        return tables
 
     def to_json(self) -> dict:
         return {

@@ -376,6 +376,9 @@ class Reader:
         in_lead = item.index in lead if lead is not None else item.index <= 1
         if analysis.published is None or not (in_lead or kind == "reaction"):
             return None
+        earlier = self.lexicon.words.get("earlier_marks", frozenset())
+        if any(t.lemma in earlier or t.lower in earlier for t in item.parsed.tokens):
+            return None  # "the bill was earlier passed": background, not the day's news
         return analysis.published.isoformat()
 
     def _names_a_measure(self, token: Token) -> bool:

@@ -329,8 +329,11 @@ def attach_dates(
     for value, verb in below:  # "was walking home on 9 March when two men beat him": the clause tells when
         marks = lexicon.words["same_time_marks"]
         inside_clause = [t for t in triggers if t.i not in attached and _same_time_clause(sentence, t, verb, marks)]
+        governing = _complement_of(sentence, verb, [t for t in triggers if t.i not in attached])
         if inside_clause:
             attached.setdefault(min(inside_clause, key=lambda t: abs(t.i - verb.i)).i, value)
+        elif governing is not None:
+            attached.setdefault(governing.i, value)
         elif main_clause and verb.head < 0 and value not in attached.values():
             attached.setdefault(MAIN_CLAUSE, value)
     return attached
@@ -365,6 +368,14 @@ def _same_time_clause(sentence: ParsedSentence, trigger: Token, verb: Token, mar
             )
         node = sentence.tokens[node.head]
     return False
+
+
+def _complement_of(sentence: ParsedSentence, verb: Token, triggers: list[Token]) -> Token | None:
+    """The trigger whose complement clause the verb heads ("demanded that Golos register ... in April 2013"):
+    what the clause says was to happen is dated with the act that asked for it."""
+    if verb.dep not in ("ccomp", "xcomp") or verb.head < 0:
+        return None
+    return next((t for t in triggers if t.i == verb.head), None)
 
 
 def _governed_by(sentence: ParsedSentence, trigger: Token, verb: Token) -> bool:

@@ -40,7 +40,7 @@ class SentenceVectors:
                 continue
             mean = self.table[ids].mean(axis=0)
             norm = float(np.linalg.norm(mean))
-            out.append(tuple(float(x) for x in mean / norm) if norm > 0 else None)
+            out.append(tuple((mean / norm).tolist()) if norm > 0 else None)
         return out
 
 
