@@ -148,6 +148,9 @@ class Models:
         default_factory=lambda: {"event": 0.4, "target": 0.15, "target_weight": 0.3, "actor": 0.45}
     )
     relevance: Relevance | None = None  # whether the article concerns civic space at all (one language)
+    _judged: tuple[tuple[str, Relevance | None, float], bool] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
     # per argument model: each feature's weight summed over its copies (see _argument_score), built on first use
     _copies: dict[int, tuple[LinearModel, dict[str, dict[str, float]]]] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -162,9 +165,17 @@ class Models:
     def relevant(self, text: str) -> bool:
         """Whether the article may hold events: its relevance score reaches the threshold. A text of a
         sentence or two is too short for its words to tell (the sentence models judge it alone)."""
+        # ``Reader.extract`` asks before it reads an article and ``decide`` asks again: the last answer is kept
+        asked = (text, self.relevance, self.thresholds.get("relevance", 0.0))
+        judged = self._judged
+        if judged is not None and judged[0] == asked:
+            return judged[1]
         if self.relevance is None or self.relevance.words(text) < RELEVANCE_MIN_WORDS:
-            return True
-        return self.relevance.score(text) >= self.thresholds.get("relevance", 0.0)
+            answer = True
+        else:
+            answer = self.relevance.score(text) >= asked[2]
+        self._judged = (asked, answer)
+        return answer
 
     def event_probabilities(self, features: list[str], vector: Sequence[float] | None = None) -> dict[str, float]:
         """P(none) and P(type) of a candidate; ``vector``: its sentence's vector, if its language has them."""
@@ -186,18 +197,25 @@ class Models:
     def actor_score(self, kind: str, features: list[str]) -> float:
         return self._argument_score(self.actors, kind, features)
 
-    def _argument_score(self, model: LinearModel, kind: str, features: list[str]) -> float:
+    def argument_scores(self, kind: str, features: list[str]) -> tuple[float, float]:
+        """(``target_score``, ``actor_score``) of one argument, its features gathered once."""
+        present = set(features)
+        return self._argument_score(self.targets, kind, present), self._argument_score(self.actors, kind, present)
+
+    def _argument_score(self, model: LinearModel, kind: str, features: list[str] | set[str]) -> float:
         """P("yes") of a binary argument model, the sum ``model.probabilities(with_language(crossed(kind,
         features), self.language))`` makes, without building the four copies of every feature (shared,
         crossed with the type, and both with the language's prefix) on every call: a feature's weights
         over its copies are summed once per model. Arguments are scored by the thousand in an article."""
         if model.classes != ["no", "yes"] or len(model.bias) != 1 or kind not in EVENT_TYPES:
-            return model.probabilities(with_language(crossed(kind, features), self.language)).get("yes", 0.0)
+            return model.probabilities(with_language(crossed(kind, list(features)), self.language)).get("yes", 0.0)
         table = self._feature_copies(model).get(kind)
         if table is None:
             table = self._feature_copies(model)[""]
         # the bias, then the weights of the features present (None: one the model never weighed), added in C
-        return _sigmoid(sum(filter(None, map(table.get, set(features))), model.bias[0]))
+        return _sigmoid(
+            sum(filter(None, map(table.get, features if isinstance(features, set) else set(features))), model.bias[0])
+        )
 
     def _feature_copies(self, model: LinearModel) -> dict[str, dict[str, float]]:
         """Type -> feature -> the weight of its four copies in a binary model ("f", "lang:f", "type|f",

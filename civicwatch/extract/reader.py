@@ -439,7 +439,7 @@ class Reader:
         for candidate in analysis.candidates:
             by_item.setdefault(candidate.item, []).append(candidate)
         for n, item in enumerate(analysis.items):
-            chosen: list[tuple[Candidate, str, float, list[Argument]]] = []
+            chosen: list[tuple[Candidate, str, float, list[Argument], list[tuple[float, Argument]]]] = []
             for candidate in by_item.get(n, []):
                 trigger = item.parsed.tokens[candidate.trigger]
                 if syntax.is_conditional(item.parsed, trigger, self.lexicon):
@@ -453,10 +453,12 @@ class Reader:
                     chosen.append((candidate, *judged))
             if not chosen:
                 continue
-            triggers = [item.parsed.tokens[c.trigger] for c, _, _, _ in chosen]
+            triggers = [item.parsed.tokens[c.trigger] for c, *_ in chosen]
             dates = syntax.attach_dates(item.parsed, item.dates, triggers, self.lexicon, main_clause=True)
-            for candidate, kind, probability, targets in chosen:
-                event = self._event(analysis, item, candidate, kind, probability, targets, dates, events, models)
+            for candidate, kind, probability, targets, actor_scores in chosen:
+                event = self._event(
+                    analysis, item, candidate, kind, probability, targets, actor_scores, dates, events, models
+                )
                 if event is not None:
                     events.append(event)
         merged = merge_events(events)  # "last week" kept as its days while mentions are merged
@@ -485,13 +487,14 @@ class Reader:
         kind: str,
         probability: float,
         chosen: list[Argument],
+        actor_scores: list[tuple[float, Argument]],
         dates: dict[int, str],
         earlier: list[Event],
         models,
     ) -> Event | None:
         sentence = item.parsed
         trigger = sentence.tokens[candidate.trigger]
-        actor_scores = [(models.actor_score(kind, a.features), a) for a in candidate.arguments if a not in chosen]
+        actor_scores = [(p, a) for p, a in actor_scores if a not in chosen]
         least = models.threshold("reaction_actor", "actor") if kind == "reaction" else models.threshold("actor")
         actor_choice = max(
             ((p, a) for p, a in actor_scores if p >= least and a.kind != "generic"),
@@ -578,17 +581,15 @@ class Reader:
 
     def _judge(
         self, candidate: Candidate, models, vector: tuple[float, ...] | None = None
-    ) -> tuple[str, float, list[Argument]] | None:
-        """Whether a candidate is an event: its type, probability and target arguments, or None."""
+    ) -> tuple[str, float, list[Argument], list[tuple[float, Argument]]] | None:
+        """Whether a candidate is an event: its type, probability, target arguments and every argument's actor
+        score, or None."""
         probabilities = models.event_probabilities(candidate.features, vector)
         kind = max(probabilities, key=probabilities.__getitem__)
         if kind == NONE:
             kinds = sorted((p, k) for k, p in probabilities.items() if k != NONE)
             kind = kinds[-1][1]
-        scores = [
-            (models.target_score(kind, a.features), models.actor_score(kind, a.features), a)
-            for a in candidate.arguments
-        ]
+        scores = [(*models.argument_scores(kind, a.features), a) for a in candidate.arguments]
         targets = [a for pt, pa, a in scores if pt >= models.threshold("target") and pt >= pa]
         if not targets and kind == "closure":
             # "the newsroom now works from Riga": a group closing or moving itself is the act's actor and its
@@ -602,7 +603,7 @@ class Reader:
         probability = probabilities[kind] ** (1 - weight) * best**weight
         if probability < models.threshold("event") or not targets:
             return None
-        return kind, probability, targets
+        return kind, probability, targets, [(pa, a) for _, pa, a in scores]
 
     def _subtypes(self, item: Item, trigger: Token, candidate: Candidate, kind: str) -> set[str] | None:
         """The subtypes the trigger's lexicon entries allow for this type: "warn" is a warning; a

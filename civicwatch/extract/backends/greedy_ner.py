@@ -83,7 +83,7 @@ class GreedyEntityRecognizer:
         weights, upper_bias = np.ascontiguousarray(self._upper.get_param("W").T), self._upper.get_param("b")
 
         def scores(unmaxed: np.ndarray) -> np.ndarray:
-            return unmaxed.reshape(-1, hidden, pieces).max(axis=-1) @ weights + upper_bias
+            return np.maximum.reduce(unmaxed.reshape(-1, hidden, pieces), axis=-1) @ weights + upper_bias
 
         rows = np.concatenate([d.to_array([IS_SPACE, SENT_START]) for d in docs]).astype(np.int64)
         lengths = [len(d) for d in docs]
