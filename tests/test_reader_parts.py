@@ -828,3 +828,18 @@ def test_an_act_the_lead_places_earlier_takes_no_publication_date(text: str, ass
     assert [e.type for e in events] == ["prosecution"]
     assert events[0].date == assumed
     assert events[0].extra.get("date_source") == ("published" if assumed else None)
+
+
+def test_a_year_that_says_which_one_is_no_date_of_the_act() -> None:
+    lexicon = load_lexicon("en")
+    text = "The court sentenced the 2021 Tver Prize laureate Ivan Petrov to five years in prison."
+    sentence = parse("en", text)
+    sentenced = token(sentence, "sentenced")
+    dates = get_language("en").dates(sentence, dt.date(2023, 3, 5))
+    assert [d.value for d in dates] == ["2021"]
+    assert syntax.attach_dates(sentence, dates, [sentenced], lexicon) == {}
+    # the year of the act's own noun dates it
+    sentence = parse("en", "The March 2019 raid on the Tver office was illegal, the court ruled.")
+    raid = token(sentence, "raid")
+    dates = get_language("en").dates(sentence, dt.date(2023, 3, 5))
+    assert syntax.attach_dates(sentence, dates, [raid], lexicon) == {raid.i: "2019-03"}

@@ -307,7 +307,7 @@ def attach_dates(
         if date.preposition and date.preposition in lexicon.words["deadline_preps"]:
             continue
         root, owner, verb = _date_hangs_from(sentence, date, trigger_ids)
-        if root is None:
+        if root is None or _describes(sentence, root, trigger_ids):
             continue
         if owner is not None:
             attached.setdefault(owner, date.value)
@@ -337,6 +337,19 @@ def attach_dates(
         elif main_clause and verb.head < 0 and value not in attached.values():
             attached.setdefault(MAIN_CLAUSE, value)
     return attached
+
+
+def _describes(sentence: ParsedSentence, root: Token, trigger_ids: set[int]) -> bool:
+    """A year that qualifies a noun other than a trigger ("the 2022 Nobel Peace Prize laureate", "its 2021
+    winner"): it tells which one, not when the act was done ("the March 2019 raid" dates its raid)."""
+    head = sentence.head(root)
+    return (
+        head is not None
+        and root.dep in ("nummod", "amod", "compound")
+        and head.upos in ("NOUN", "PROPN")
+        and head.i not in trigger_ids
+        and head.ent != "DATE"
+    )
 
 
 def _date_hangs_from(
