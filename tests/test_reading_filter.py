@@ -9,17 +9,21 @@ names as when it reads every screened sentence in full; the eval sets' articles 
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
 import pytest
 from extract_checks import SHARED, shared_or_skip
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from civicwatch.clean.boilerplate import mark_lines
 from civicwatch.extract.extractor import get_extractor
 from civicwatch.extract.labels import mask_labels
 from civicwatch.extract.reader import Reader, _pieces
 from civicwatch.extract.sentences import ReadingFilter, reading_filter, split_sentences
+from civicwatch.lexicons import _data, _shared_prefixes, _stems, load_lexicon
 
 LANGUAGES = ("en", "ru")
 
@@ -214,3 +218,40 @@ def test_the_screen_passes_the_inflected_forms_of_trigger_verbs(language: str, t
     from civicwatch.lexicons import load_lexicon
 
     assert load_lexicon(language).screen.search(text)
+
+
+def _flat(words: list[tuple[str, str]]) -> re.Pattern[str]:
+    """The same words as a flat alternation, longest first: what ``_shared_prefixes`` stands for."""
+    ordered = sorted(words, key=lambda w: (-len(w[0]), w))
+    return re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(w) + end for w, end in ordered)})", re.I)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(
+        st.tuples(st.text(alphabet="abcдеё'-", min_size=1, max_size=5), st.sampled_from(["", r"(?!\w)"])),
+        min_size=1,
+        max_size=12,
+    ),
+    text=st.text(alphabet="abcдеёABCДЕЁ '-.x", max_size=40),
+)
+def test_a_tree_of_shared_beginnings_finds_the_words_where_a_flat_list_does(words, text) -> None:
+    tree = re.compile(rf"(?<!\w){_shared_prefixes(words)}", re.I)
+    flat = _flat(words).search(text)
+    found = tree.search(text)
+    assert (found is None) == (flat is None)
+    assert found is None or flat is None or found.start() == flat.start()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_screen_and_the_cues_pass_the_eval_sentences_a_flat_list_passes(language: str) -> None:
+    lexicon = load_lexicon(language)
+    stems = [(s, "") for s in _stems(_data(language, "lexicon.json"), lexicon.triggers, core=False)]
+    cues = [(c[:-1], "") if c.endswith("*") else (c, r"(?!\w)") for c in lexicon.civic_cues]
+    checks = [(lexicon.screen, _flat(stems)), (lexicon.civic, _flat(cues))]
+    for path, _ in articles(language, ("train",)):
+        for sentence in split_sentences(mark_lines(path.read_text(encoding="utf-8"), language)):
+            for fast, flat in checks:
+                found, expected = fast.search(sentence.text), flat.search(sentence.text)
+                assert (found is None) == (expected is None), sentence.text
+                assert found is None or expected is None or found.start() == expected.start()

@@ -119,13 +119,41 @@ def _stems(raw: dict, triggers: dict[tuple[str, str], list[Trigger]], core: bool
 
 def _screen(stems: list[str]) -> re.Pattern[str]:
     """Words a sentence must contain to be parsed: any of the stems, at the start of a word."""
-    return re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(s) for s in stems)})", re.I)
+    return re.compile(rf"(?<!\w){_shared_prefixes([(s, '') for s in stems])}", re.I)
 
 
 def _cues(cues: list[str]) -> re.Pattern[str]:
     """Words that say a passage is about civic space: "ngo" is a whole word, "journalis*" a stem."""
-    parts = [re.escape(c[:-1]) if c.endswith("*") else re.escape(c) + r"(?!\w)" for c in cues]
-    return re.compile(rf"(?<!\w)(?:{'|'.join(parts)})", re.I)
+    parts = [(c[:-1], "") if c.endswith("*") else (c, r"(?!\w)") for c in cues]
+    return re.compile(rf"(?<!\w){_shared_prefixes(parts)}", re.I)
+
+
+def _shared_prefixes(words: list[tuple[str, str]]) -> str:
+    """A pattern that matches where any of the words (each followed by its own pattern, e.g. "" or a word's end)
+    starts, written as a tree of their shared beginnings ("sanction(?:s|ed)" rather than "sanctions|sanctioned"):
+    Python's ``re`` tries an alternation's branches one by one at every position, so hundreds of stems in a
+    flat list cost hundreds of tries per character. It says whether, and where, some word matches; the one it
+    matches there may be shorter than the longest that would (which the screen and the cues never ask)."""
+    tree: dict = {}
+    for word, end in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node.setdefault(None, set()).add(end)
+
+    def pattern(node: dict) -> str:
+        ends = node.get(None, set())
+        if "" in ends:
+            return ""  # a word ends here with nothing more to check: whatever follows, it matched
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items(), key=_by_char) if char]
+        branches += sorted(ends)
+        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+    return pattern(tree) if tree else "(?!)"
+
+
+def _by_char(item: tuple) -> str:
+    return item[0] or ""
 
 
 # not word lists
