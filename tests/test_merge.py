@@ -225,3 +225,30 @@ def test_two_acts_sharing_only_a_description_stay_apart() -> None:
     assert len(merge_events([first, second])) == 1
     bare = [_prosecution("conviction", "журналисты", start, None) for start in (0, 90)]
     assert len(merge_events(bare)) == 1
+
+
+def test_acts_on_different_people_stay_apart_whatever_outlet_they_share() -> None:
+    kinds = {"Ivan Petrov": "PERSON", "Petrov": "PERSON", "Anna Sidorova": "PERSON", "Tver Herald": "ORG"}
+
+    def fined(person: str, start: int) -> Event:
+        event = _prosecution("conviction", person, start, None)
+        event.targets += ["Tver Herald"]
+        return event
+
+    assert len(merge_events([fined("Ivan Petrov", 0), fined("Anna Sidorova", 200)], kinds.get)) == 2
+    # without the names' kinds, the outlet they share joins them
+    assert len(merge_events([fined("Ivan Petrov", 0), fined("Anna Sidorova", 200)])) == 1
+    # the same person named again is one act; a mention that names no person joins the first it meets
+    mentions = [fined("Ivan Petrov", 0), fined("Anna Sidorova", 200), fined("Petrov", 400)]
+    mentions.append(_prosecution("conviction", "Tver Herald", 600, None))
+    merged = merge_events(mentions, kinds.get)
+    assert [(e.targets[0], e.extra.get("mentions", 1)) for e in merged] == [("Ivan Petrov", 3), ("Anna Sidorova", 1)]
+
+
+def test_a_register_update_that_names_other_people_in_its_next_sentence_stays_one_act() -> None:
+    kinds = {"Ivan Petrov": "PERSON", "Anna Sidorova": "PERSON"}
+    first = _event("foreign_agent", "Ivan Petrov", "2022-12-09", "Ivan Petrov was added to the register.")
+    second = _event("foreign_agent", "Anna Sidorova", None, "Also on the list is Anna Sidorova.")
+    first.targets.append("Tver Herald")
+    second.targets.append("Tver Herald")
+    assert len(merge_events([first, second], kinds.get)) == 1

@@ -8,6 +8,7 @@ Two events are one act when they share type, a compatible subtype, a target
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from civicwatch.core.dates import dates_agree
@@ -19,13 +20,14 @@ from civicwatch.resolve.identity import name_keys
 from civicwatch.resolve.laws import article_law_keys, law_key
 
 
-def merge_events(events: list[Event]) -> list[Event]:
+def merge_events(events: list[Event], kind_of: Callable[[str], str | None] | None = None) -> list[Event]:
+    """``kind_of``: "PERSON", "ORG" or None for a name of the article (``ArticleContext.kind_of``)."""
     mark_lead(events)
     laws = _law_keys(events)
     merged: list[Event] = []
     for event in events:
         for kept in merged:
-            if same_act(kept, event, laws):
+            if same_act(kept, event, laws) and not _other_people(kept, event, kind_of):
                 _absorb(kept, event)
                 break
         else:
@@ -53,6 +55,22 @@ def same_act(a: Event, b: Event, laws: dict[int, tuple[str, bool]] | None = None
     if a.type == "law" and a.subtype in _ONCE_PER_ACT and laws and _one_law(laws.get(id(a)), laws.get(id(b))):
         return True  # "signed the media law" ... "signed the new law on 8 February"
     return names_overlap(_named(a.targets), _named(b.targets))
+
+
+# acts whose mentions may each name other people: a reaction (told apart by its speaker), and a register's
+# update, whose names an article lists over several sentences ("... were added. Also on the list are ...")
+_ONE_LIST_ACT = frozenset({"reaction", "designation", "delisting"})
+
+
+def _other_people(a: Event, b: Event, kind_of: Callable[[str], str | None] | None) -> bool:
+    """Two acts that each name people, none of them the same, are two acts, whatever else they share ("Ivan
+    Petrov of the Tver Herald was fined" ... "the court fined Anna Sidorova of the Tver Herald"), except where one
+    act names many (``_ONE_LIST_ACT``); one sentence's two readings of one act stay one."""
+    if kind_of is None or a.type in _ONE_LIST_ACT or _one_sentence_act(a, b):
+        return False
+    people_a = [t for t in a.targets if kind_of(t) == "PERSON"]
+    people_b = [t for t in b.targets if kind_of(t) == "PERSON"]
+    return bool(people_a and people_b) and not names_overlap(people_a, people_b)
 
 
 def _named(targets: list[str]) -> list[str]:

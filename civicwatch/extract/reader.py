@@ -461,7 +461,8 @@ class Reader:
                 )
                 if event is not None:
                     events.append(event)
-        merged = merge_events(events)  # "last week" kept as its days while mentions are merged
+        # "last week" kept as its days while mentions are merged
+        merged = merge_events(events, analysis.context.kind_of)
         for event in merged:
             event.date = in_schema(event.date)  # then given as the month that holds it (SCHEMA.md's precisions)
             self._keeper_as_actor(event)
