@@ -460,13 +460,18 @@ def test_a_day_or_month_the_model_leaves_out_of_a_date_is_put_back(text: str, ex
     assert [d.value for d in get_language("en").dates(parse("en", text), None)] == [expected]
 
 
-def test_a_triggers_own_date_wins_over_the_date_of_the_verb_it_is_conjoined_to() -> None:
-    lexicon = load_lexicon("en")
-    text = "Deputies rushed the bill through parliament last month and the president signed it on May 25."
+def _dates_attached(text: str, trigger: str, published: dt.date | None) -> dict[str, str]:
+    """What ``attach_dates`` gives an English sentence whose one trigger is ``trigger``, keyed by the word."""
     sentence = parse("en", text)
-    signed = token(sentence, "signed")
-    dates = get_language("en").dates(sentence, dt.date(2017, 6, 5))
-    assert syntax.attach_dates(sentence, dates, [signed], lexicon) == {signed.i: "2017-05-25"}
+    found = token(sentence, trigger)
+    dates = get_language("en").dates(sentence, published)
+    attached = syntax.attach_dates(sentence, dates, [found], load_lexicon("en"))
+    return {sentence.tokens[i].text: value for i, value in attached.items()}
+
+
+def test_a_triggers_own_date_wins_over_the_date_of_the_verb_it_is_conjoined_to() -> None:
+    text = "Deputies rushed the bill through parliament last month and the president signed it on May 25."
+    assert _dates_attached(text, "signed", dt.date(2017, 6, 5)) == {"signed": "2017-05-25"}
 
 
 def test_officers_of_a_body_offer_the_body_as_a_candidate() -> None:
@@ -798,17 +803,11 @@ def test_the_main_verb_s_date_is_kept_for_a_reaction_read_from_what_it_says() ->
 
 
 def test_a_date_in_the_clause_a_trigger_asks_for_dates_the_trigger() -> None:
-    lexicon = load_lexicon("en")
     text = "The ministry demanded that the Tver group register as a foreign agent back in April 2013, a paper says."
-    sentence = parse("en", text)
-    demanded = token(sentence, "demanded")
-    dates = get_language("en").dates(sentence, dt.date(2015, 6, 1))
-    assert syntax.attach_dates(sentence, dates, [demanded], lexicon) == {demanded.i: "2013-04"}
+    assert _dates_attached(text, "demanded", dt.date(2015, 6, 1)) == {"demanded": "2013-04"}
     # a deadline in that clause is no date of the act
-    sentence = parse("en", "The ministry demanded that the Tver foundation leave the building by April 2013.")
-    demanded = token(sentence, "demanded")
-    dates = get_language("en").dates(sentence, dt.date(2013, 1, 10))
-    assert syntax.attach_dates(sentence, dates, [demanded], lexicon) == {}
+    text = "The ministry demanded that the Tver foundation leave the building by April 2013."
+    assert _dates_attached(text, "demanded", dt.date(2013, 1, 10)) == {}
 
 
 @pytest.mark.parametrize(
@@ -839,7 +838,5 @@ def test_a_year_that_says_which_one_is_no_date_of_the_act() -> None:
     assert [d.value for d in dates] == ["2021"]
     assert syntax.attach_dates(sentence, dates, [sentenced], lexicon) == {}
     # the year of the act's own noun dates it
-    sentence = parse("en", "The March 2019 raid on the Tver office was illegal, the court ruled.")
-    raid = token(sentence, "raid")
-    dates = get_language("en").dates(sentence, dt.date(2023, 3, 5))
-    assert syntax.attach_dates(sentence, dates, [raid], lexicon) == {raid.i: "2019-03"}
+    text = "The March 2019 raid on the Tver office was illegal, the court ruled."
+    assert _dates_attached(text, "raid", dt.date(2023, 3, 5)) == {"raid": "2019-03"}
