@@ -602,7 +602,7 @@ class Reader:
         # an event needs both: a trigger read as that type, and someone it is done to
         weight = models.threshold("target_weight")
         probability = probabilities[kind] ** (1 - weight) * best**weight
-        if probability < models.threshold("event") or not targets:
+        if probability < models.threshold(f"event:{models.language}:{kind}", "event") or not targets:
             return None
         return kind, probability, targets, [(pa, a) for _, pa, a in scores]
 
