@@ -226,3 +226,25 @@ def test_a_reaction_takes_its_speaker_at_its_own_threshold() -> None:
     before = {k: v for k, v in shipped.thresholds.items() if k != "reaction_actor"}
     older = dataclasses.replace(shipped, thresholds=before)
     assert older.threshold("reaction_actor", "actor") == shipped.threshold("actor")
+
+
+def test_a_type_has_its_own_event_threshold_in_a_language() -> None:
+    import dataclasses
+
+    from civicwatch.extract.reader import Reader
+
+    reader = Reader("en")
+    shipped = load_models("en")
+    text = (
+        "Police detained the journalist Ivan Petrov in Minsk on Monday. "
+        "A court fined the newspaper Minsk Herald 5,000 roubles on Tuesday."
+    )
+    analysis = reader.analyze(text, "2024-05-08")
+    assert {e.type for e in reader.decide(analysis, shipped)} >= {"prosecution", "sanction"}
+    # a prosecution needs more than any probability; the fine is judged by the general threshold
+    strict = dataclasses.replace(shipped, thresholds={**shipped.thresholds, "event:en:prosecution": 1.01})
+    assert {e.type for e in reader.decide(analysis, strict)} == {"sanction"}
+    # the threshold is the language's own: Russian models read none of it
+    other = dataclasses.replace(strict, language="ru")
+    assert "prosecution" in {e.type for e in reader.decide(analysis, other)}
+    assert shipped.threshold("event:en:closure", "event") == shipped.threshold("event")
