@@ -840,3 +840,16 @@ def test_a_year_that_says_which_one_is_no_date_of_the_act() -> None:
     # the year of the act's own noun dates it
     text = "The March 2019 raid on the Tver office was illegal, the court ruled."
     assert _dates_attached(text, "raid", dt.date(2023, 3, 5)) == {"raid": "2019-03"}
+
+
+def test_violence_by_the_state_s_own_officers_is_no_attack() -> None:
+    from civicwatch.extract import extract
+
+    def attacks(subject: str) -> list:
+        text = f"{subject} beat the journalist Ivan Petrov of the Tver Herald outside his flat in Tver on Monday."
+        return [e for e in extract(text, language="en", published="2024-05-08") if e.type == "attack"]
+
+    # SCHEMA: an attack is done by non-state, unidentified or irregular actors
+    assert [e.actor for e in attacks("Unknown men")] == ["Unknown men"]
+    assert attacks("Police officers") == []
+    assert attacks("Riot police") == []

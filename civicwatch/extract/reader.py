@@ -515,6 +515,8 @@ class Reader:
             targets = [t for t in targets if not names_overlap([t], [actor])]
             if not targets:
                 return None
+        if kind == "attack" and actor and analysis.context.is_state(actor):
+            return None  # SCHEMA: an attack is done by non-state, unidentified or irregular actors, not by police
         allowed = self._subtypes(item, trigger, candidate, kind)
         if kind == "closure" and actor and (allowed is None or "$closure" in {h.subtype for h in candidate.hints}):
             # who closed it says how: the group itself, or an authority (SCHEMA: a self-closure's actor is the target)
